@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kx_file.h - an opened input file or standard input ("-"): sniffing the
+ * first bytes, sequential buffered reads for stream formats (perf pipe,
+ * text), and a whole-file read-only mapping for seekable formats
+ * (trace.dat, perf.data file mode). A non-seekable stdin is spilled to an
+ * unlinked temporary file when a seekable format needs it.
+ */
+#ifndef KX_FILE_H
+#define KX_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kx.h"
+
+#define KX_FILE_HEAD 4096	/* bytes available to format sniffers */
+
+struct kx_file {
+	const char *path;		/* as given; "-" for stdin (borrowed) */
+	const unsigned char *map;	/* whole file after kx_file_map() */
+	uint64_t size;			/* file size after kx_file_map() */
+	unsigned char head[KX_FILE_HEAD];
+	size_t head_len;		/* valid bytes in head (short file: < KX_FILE_HEAD) */
+	/* private */
+	int fd;
+	bool owns_fd;
+	bool seekable;
+	size_t head_pos;		/* sequential reads: bytes of head consumed */
+	uint64_t map_len;
+};
+
+/** kx_file_open() - open @path ("-" = stdin) and fill head. Return: 0 or -errno. */
+int kx_file_open(struct kx_file *f, const char *path, struct kx_diag *diag);
+
+/**
+ * kx_file_read() - sequential read from the start of the file (head first).
+ * Return: bytes read (< @len only at end of file), or -errno.
+ */
+int64_t kx_file_read(struct kx_file *f, void *buf, size_t len);
+
+/**
+ * kx_file_map() - map the whole file read-only into f->map / f->size,
+ * spilling a non-seekable stream to a temporary file first.
+ * Return: 0 or -errno.
+ */
+int kx_file_map(struct kx_file *f, struct kx_diag *diag);
+
+void kx_file_close(struct kx_file *f);
+
+#endif /* KX_FILE_H */

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kx_hist.h - exact count/total/min/max plus a bounded-memory log-linear
+ * histogram for percentiles. Values below 256 are exact; above, each power
+ * of two is split into 128 buckets, so a bucket spans at most 1/128 of its
+ * lower bound and the reported value (bucket midpoint, clamped to
+ * [min, max]) is within 0.4% of the true sample: comfortably inside the
+ * documented 1%. Memory: at most KX_HIST_BUCKETS counters, allocated on
+ * first use; never grows with the number of samples.
+ */
+#ifndef KX_HIST_H
+#define KX_HIST_H
+
+#include <stdint.h>
+
+#define KX_HIST_SUB_BITS	7
+#define KX_HIST_LINEAR		256u	/* values 0..255 have a bucket each */
+#define KX_HIST_BUCKETS		(KX_HIST_LINEAR + (64 - 8) * (1u << KX_HIST_SUB_BITS))
+
+struct kx_hist {
+	uint64_t count;
+	uint64_t total;		/* sum of values; saturates at UINT64_MAX */
+	uint64_t min;		/* UINT64_MAX while empty */
+	uint64_t max;
+	uint64_t *buckets;	/* KX_HIST_BUCKETS counters, NULL while empty */
+};
+
+/** kx_hist_init() - an empty histogram (no allocation yet). */
+void kx_hist_init(struct kx_hist *h);
+
+/** kx_hist_add() - record one value. Return: 0 or -ENOMEM (first value only). */
+int kx_hist_add(struct kx_hist *h, uint64_t value);
+
+/** kx_hist_merge() - add every sample of @src into @dst. Return: 0 or -ENOMEM. */
+int kx_hist_merge(struct kx_hist *dst, const struct kx_hist *src);
+
+/**
+ * kx_hist_percentile() - nearest-rank percentile: the smallest recorded value
+ * v with at least @pct percent of the samples <= v, as a bucket midpoint
+ * clamped to [min, max]. Return: 0 for an empty histogram.
+ */
+uint64_t kx_hist_percentile(const struct kx_hist *h, double pct);
+
+/** kx_hist_mean() - total / count, 0 when empty. */
+double kx_hist_mean(const struct kx_hist *h);
+
+/** kx_hist_bucket() - bucket index of @value (exposed for tests). */
+unsigned kx_hist_bucket(uint64_t value);
+
+/** kx_hist_bucket_low() - smallest value of bucket @idx. */
+uint64_t kx_hist_bucket_low(unsigned idx);
+
+void kx_hist_free(struct kx_hist *h);
+
+#endif /* KX_HIST_H */

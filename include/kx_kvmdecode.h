@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kx_kvmdecode.h - turns raw ftrace records of kvm events into struct
+ * kx_event. Shared by the trace.dat and perf.data readers: both hold a
+ * tep_handle parsed from the recording's own formats. At setup the decoder
+ * looks up each kvm event and the offsets/sizes of the fields it needs
+ * (libtraceevent is the source of truth for formats); per record it reads
+ * those fields directly, with the file's byte order, without allocating.
+ * Exit-reason names come from the kvm_exit print fmt symbol tables, with
+ * kx_exitnames as fallback.
+ */
+#ifndef KX_KVMDECODE_H
+#define KX_KVMDECODE_H
+
+#include <stdint.h>
+
+#include "kx_event.h"
+#include "kx_names.h"
+
+struct tep_handle;
+struct kx_kvmdecode;
+
+/**
+ * kx_kvmdecode_new() - prepare decoding for the events in @tep, interning
+ * reason names into @names (borrowed; must outlive the decoder).
+ * An event whose format did not parse is simply absent.
+ * Return: 0 and *@out, or -ENOMEM.
+ */
+int kx_kvmdecode_new(struct tep_handle *tep, struct kx_names *names,
+		     struct kx_kvmdecode **out);
+void kx_kvmdecode_free(struct kx_kvmdecode *dec);
+
+/**
+ * kx_kvmdecode_record() - decode one raw record (starting at common_type).
+ * Fills @ev's kind, tid, vcpu and union; the caller sets ts, cpu, buffer.
+ * Every record is counted per event for the kvm system (see event_counts).
+ * Return: 1 for a kvm event kvmexit-stat uses, 0 for any other event (or a
+ * record too short for its format, counted in kx_kvmdecode_short()).
+ */
+int kx_kvmdecode_record(struct kx_kvmdecode *dec, const void *data, uint32_t size,
+			struct kx_event *ev);
+
+/** kx_kvmdecode_has_exits() - kvm_exit and kvm_entry formats are both present. */
+int kx_kvmdecode_has_exits(const struct kx_kvmdecode *dec);
+
+/**
+ * kx_kvmdecode_event_counts() - counts of kvm-system events seen so far, by
+ * name (borrowed array of *@nr entries, names borrowed from the tep handle).
+ */
+const struct kx_event_count *kx_kvmdecode_event_counts(const struct kx_kvmdecode *dec,
+							size_t *nr);
+
+/** kx_kvmdecode_short() - records shorter than their format needs (skipped). */
+uint64_t kx_kvmdecode_short(const struct kx_kvmdecode *dec);
+
+#endif /* KX_KVMDECODE_H */

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kx_pair.h - the per-vCPU-thread state machine that turns the event
+ * stream into intervals: host time (kvm_exit -> next kvm_entry of the same
+ * thread), guest time (kvm_entry -> next kvm_exit), and breaks where
+ * continuity is lost. Threads are keyed by (buffer, tid), so a thread that
+ * migrates between CPUs stays one vCPU. Every anomaly is counted.
+ * Memory grows with the number of threads only.
+ */
+#ifndef KX_PAIR_H
+#define KX_PAIR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kx_event.h"
+#include "kx_names.h"
+#include "kx_subkey.h"
+
+enum kx_interval_kind {
+	KX_IV_GUEST = 1,	/* entry -> exit: guest ran */
+	KX_IV_EXIT,		/* exit -> entry: host handled an exit */
+	KX_IV_BREAK,		/* continuity of this thread was lost (gap, anomaly) */
+};
+
+/*
+ * struct kx_interval - one interval of one vCPU thread, in source units.
+ * For KX_IV_EXIT: reason/code/flags/isa/idle/subkey describe the exit and
+ * @user is the part after kvm_userspace_exit (0 if the VMM was not entered).
+ */
+struct kx_interval {
+	uint64_t start;
+	uint64_t end;
+	uint64_t user;
+	struct kx_subkey subkey;
+	uint32_t kind;		/* enum kx_interval_kind */
+	int32_t tid;
+	int32_t pid;		/* -1 if unknown */
+	int32_t vcpu;		/* KX_VCPU_UNKNOWN if unknown */
+	int32_t cpu;		/* CPU of the closing event */
+	uint32_t reason;	/* kx_names id */
+	uint32_t code;
+	uint32_t flags;
+	uint16_t buffer;
+	uint8_t isa;
+	bool idle;
+};
+
+typedef int (*kx_interval_fn)(void *ctx, const struct kx_interval *iv);
+
+/* Anomaly and volume counters; all shown in every output format. */
+struct kx_pair_counts {
+	uint64_t exits;			/* kvm_exit events seen */
+	uint64_t entries;		/* kvm_entry events seen */
+	uint64_t orphan_entries;	/* entry with no exit before it on that thread */
+	uint64_t unmatched_exits;	/* exit followed by another exit, no entry between */
+	uint64_t unfinished_exits;	/* exit still open at the end of the trace */
+	uint64_t negative;		/* intervals with end < start (dropped) */
+	uint64_t discarded;		/* intervals straddling a lost-events gap (dropped) */
+	uint64_t lost_markers;		/* KX_EV_LOST events seen */
+	uint64_t failed_vmentry;	/* exits with VMX flag bits set */
+	uint64_t threads;		/* distinct vCPU threads */
+};
+
+struct kx_pair;
+
+/** kx_pair_new() - @names classifies idle reasons (borrowed). Return: NULL on ENOMEM. */
+struct kx_pair *kx_pair_new(const struct kx_names *names);
+void kx_pair_free(struct kx_pair *p);
+
+/**
+ * kx_pair_feed() - consume one event; completed intervals go to @sink.
+ * Return: 0, -ENOMEM, or the first non-zero value @sink returned.
+ */
+int kx_pair_feed(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink, void *ctx);
+
+/** kx_pair_finish() - end of input: count still-open exits. Return: 0. */
+int kx_pair_finish(struct kx_pair *p);
+
+const struct kx_pair_counts *kx_pair_counts(const struct kx_pair *p);
+
+#endif /* KX_PAIR_H */

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kx_source.h - an opened recording of any supported format, delivering
+ * struct kx_event in global timestamp order. The format is detected from the
+ * content, never from the file name. This is the only interface the
+ * analysis and command layers use to read input.
+ */
+#ifndef KX_SOURCE_H
+#define KX_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kx.h"
+#include "kx_event.h"
+#include "kx_names.h"
+
+enum kx_format {
+	KX_FMT_TRACEDAT = 1,	/* trace-cmd trace.dat v6/v7 */
+	KX_FMT_PERF_FILE,	/* perf.data file mode */
+	KX_FMT_PERF_PIPE,	/* perf.data pipe mode */
+	KX_FMT_TRACECMD_TEXT,	/* trace-cmd report output */
+	KX_FMT_FTRACE_TEXT,	/* tracefs trace / trace_pipe */
+	KX_FMT_PERF_SCRIPT,	/* perf script output */
+};
+
+struct kx_source_opts {
+	const char *buffer;	/* trace.dat: only this instance ("" = top); NULL = all with kvm events */
+	uint64_t tsc_khz;	/* convert cycle clocks to ns at this rate; 0 = keep cycles */
+	uint64_t sort_mem_cap;	/* perf.data without FINISHED_ROUND: bytes for sorting; 0 = default */
+	unsigned threads;	/* decode threads; 0 = online CPUs */
+};
+
+/* Per-event-name count of every event of the "kvm" system seen. */
+struct kx_event_count {
+	const char *name;	/* e.g. "kvm_exit" (borrowed) */
+	uint64_t count;
+};
+
+/*
+ * struct kx_source_info - what the source is; valid while the source is open.
+ * Counters (records, lost_*, event_counts) are final once kx_source_next()
+ * returned 0.
+ */
+struct kx_source_info {
+	const char *path;		/* as given */
+	enum kx_format format;
+	const char *format_name;	/* "trace.dat v7 (zlib)", "perf.data (pipe)", ... */
+	const char *clock;		/* trace clock name ("local", "x86-tsc", "tsc2nsec", ...), or "" */
+	enum kx_unit unit;		/* unit of every ts delivered */
+	uint64_t resolution;		/* smallest ts step the input can express, in unit (1 binary, 1000 for us text) */
+	uint64_t tsc_khz;		/* rate applied to convert cycles, 0 if none */
+	unsigned nr_cpus;
+	unsigned nr_buffers;		/* buffers whose events are delivered */
+	const char *const *buffer_names;/* [nr_buffers]; "" = top buffer */
+	uint64_t records;		/* every record read, of any event */
+	uint64_t lost_events;		/* sum of known lost counts */
+	uint64_t lost_markers;		/* number of lost-event markers (KX_EV_LOST emitted) */
+	uint64_t lost_unknown;		/* markers whose count was not recorded */
+	size_t nr_event_counts;
+	const struct kx_event_count *event_counts; /* kvm system events seen, by name */
+	const char *note;		/* reader remark for the report (e.g. sort cap exceeded), or NULL */
+};
+
+struct kx_source;
+
+/**
+ * kx_source_open() - open @path ("-" = stdin), detect its format, read its
+ * metadata. Return: 0 and *@out, or a negative code with @diag filled.
+ */
+int kx_source_open(const char *path, const struct kx_source_opts *opts,
+		   struct kx_source **out, struct kx_diag *diag);
+
+/**
+ * kx_source_next() - the next event in timestamp order.
+ * Return: 1 with *@ev filled, 0 at the end, or a negative code with @diag.
+ */
+int kx_source_next(struct kx_source *src, struct kx_event *ev, struct kx_diag *diag);
+
+/** kx_source_info() - metadata and counters (borrowed). */
+const struct kx_source_info *kx_source_info(const struct kx_source *src);
+
+/** kx_source_names() - the intern table behind kx_exit_fields.reason (borrowed). */
+const struct kx_names *kx_source_names(const struct kx_source *src);
+
+/** kx_source_comm() - command name of thread @tid, or NULL if unknown (borrowed). */
+const char *kx_source_comm(const struct kx_source *src, int32_t tid);
+
+void kx_source_close(struct kx_source *src);
+
+#endif /* KX_SOURCE_H */

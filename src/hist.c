@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * hist.c - exact count/total/min/max and a log-linear histogram for
+ * percentiles with bounded relative error (see kx_hist.h for the bound).
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "kx_hist.h"
+
+#define SUB (1u << KX_HIST_SUB_BITS)
+
+void kx_hist_init(struct kx_hist *h)
+{
+	h->count = 0;
+	h->total = 0;
+	h->min = UINT64_MAX;
+	h->max = 0;
+	h->buckets = NULL;
+}
+
+unsigned kx_hist_bucket(uint64_t v)
+{
+	unsigned e;
+
+	if (v < KX_HIST_LINEAR)
+		return (unsigned)v;
+	e = 63 - (unsigned)__builtin_clzll(v);	/* >= 8 */
+	return KX_HIST_LINEAR + (e - 8) * SUB +
+	       (unsigned)((v >> (e - KX_HIST_SUB_BITS)) & (SUB - 1));
+}
+
+uint64_t kx_hist_bucket_low(unsigned idx)
+{
+	unsigned e, m;
+
+	if (idx < KX_HIST_LINEAR)
+		return idx;
+	e = (idx - KX_HIST_LINEAR) / SUB + 8;
+	m = (idx - KX_HIST_LINEAR) % SUB;
+	return (uint64_t)(SUB + m) << (e - KX_HIST_SUB_BITS);
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+int kx_hist_add(struct kx_hist *h, uint64_t v)
+{
+	if (!h->buckets) {
+		h->buckets = calloc(KX_HIST_BUCKETS, sizeof(*h->buckets));
+		if (!h->buckets)
+			return -ENOMEM;
+	}
+	h->buckets[kx_hist_bucket(v)]++;
+	h->count++;
+	h->total = sat_add(h->total, v);
+	if (v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+	return 0;
+}
+
+int kx_hist_merge(struct kx_hist *dst, const struct kx_hist *src)
+{
+	if (!src->count)
+		return 0;
+	if (!dst->buckets) {
+		dst->buckets = calloc(KX_HIST_BUCKETS, sizeof(*dst->buckets));
+		if (!dst->buckets)
+			return -ENOMEM;
+	}
+	for (unsigned i = 0; i < KX_HIST_BUCKETS; i++)
+		dst->buckets[i] += src->buckets[i];
+	dst->count += src->count;
+	dst->total = sat_add(dst->total, src->total);
+	if (src->min < dst->min)
+		dst->min = src->min;
+	if (src->max > dst->max)
+		dst->max = src->max;
+	return 0;
+}
+
+uint64_t kx_hist_percentile(const struct kx_hist *h, double pct)
+{
+	uint64_t rank, seen = 0, low, high, mid;
+	double want;
+
+	if (!h->count)
+		return 0;
+	want = pct / 100.0 * (double)h->count;
+	rank = (uint64_t)want;
+	if ((double)rank < want)
+		rank++;			/* ceil */
+	if (rank < 1)
+		rank = 1;
+	if (rank >= h->count)
+		return h->max;		/* the extremes are known exactly */
+	if (rank == 1)
+		return h->min;
+	for (unsigned i = 0; i < KX_HIST_BUCKETS; i++) {
+		seen += h->buckets[i];
+		if (seen < rank)
+			continue;
+		low = kx_hist_bucket_low(i);
+		high = i + 1 < KX_HIST_BUCKETS ? kx_hist_bucket_low(i + 1) - 1 : UINT64_MAX;
+		mid = low + (high - low) / 2;
+		if (mid < h->min)
+			mid = h->min;
+		if (mid > h->max)
+			mid = h->max;
+		return mid;
+	}
+	return h->max;
+}
+
+double kx_hist_mean(const struct kx_hist *h)
+{
+	return h->count ? (double)h->total / (double)h->count : 0.0;
+}
+
+void kx_hist_free(struct kx_hist *h)
+{
+	free(h->buckets);
+	h->buckets = NULL;
+}
