@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kx_tracedata.h - the "tracing data" metadata blocks (header_page and
+ * header_event, ftrace and event formats, kallsyms, printk formats, saved
+ * cmdlines) parsed into a libtraceevent handle. trace.dat v6 has them in
+ * sequence, v7 one per (optionally compressed) section, perf.data in its
+ * HEADER_TRACING_DATA feature: all three readers share this module.
+ */
+#ifndef KX_TRACEDATA_H
+#define KX_TRACEDATA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kx.h"
+#include "kx_cursor.h"
+
+struct tep_handle;
+
+struct kx_tracedata {
+	struct tep_handle *tep;
+	bool big_endian;		/* byte order of the recorded data */
+	unsigned kernel_long_size;	/* size of header_page's commit field (4 or 8) */
+	uint32_t page_size;
+	unsigned format_errors;		/* event formats libtraceevent could not parse (non-fatal) */
+};
+
+/**
+ * kx_tracedata_init() - a tep handle for a recording of the given byte order,
+ * user-space long size (prelude byte) and page size.
+ * Return: 0 or -ENOMEM.
+ */
+int kx_tracedata_init(struct kx_tracedata *td, bool big_endian, unsigned long_size,
+		      uint32_t page_size);
+
+/*
+ * Each parser consumes exactly its block at the cursor's position and
+ * returns 0 or a negative code with @diag filled (truncation, oversized
+ * length, header_page without the fields kbuffer needs).
+ */
+int kx_tracedata_header_info(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag);
+int kx_tracedata_ftrace_formats(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag);
+int kx_tracedata_event_formats(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag);
+int kx_tracedata_kallsyms(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag);
+int kx_tracedata_printk(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag);
+int kx_tracedata_cmdlines(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag);
+
+void kx_tracedata_fini(struct kx_tracedata *td);
+
+#endif /* KX_TRACEDATA_H */
