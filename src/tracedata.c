@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tracedata.c - parses the "tracing data" metadata blocks (header_page,
+ * ftrace and event formats, kallsyms, printk formats, saved cmdlines) from a
+ * bounded cursor into a libtraceevent handle. Shared by the trace.dat v6/v7
+ * and perf.data readers; every length is checked before it is used.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event-parse.h>
+
+#include "kx_tracedata.h"
+
+/* Largest single metadata text we accept (a format file, cmdlines, kallsyms). */
+#define MAX_BLOCK (1ULL << 30)
+/* Sanity limits on counts read from the file. */
+#define MAX_FORMATS 65536
+#define MAX_NAME 256
+
+int kx_tracedata_init(struct kx_tracedata *td, bool big_endian, unsigned long_size,
+		      uint32_t page_size)
+{
+	memset(td, 0, sizeof(*td));
+	td->tep = tep_alloc();
+	if (!td->tep)
+		return -ENOMEM;
+	td->big_endian = big_endian;
+	td->kernel_long_size = long_size;
+	td->page_size = page_size;
+	tep_set_file_bigendian(td->tep, big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(td->tep, TEP_LITTLE_ENDIAN);
+	tep_set_long_size(td->tep, (int)long_size);
+	tep_set_page_size(td->tep, (int)page_size);
+	return 0;
+}
+
+void kx_tracedata_fini(struct kx_tracedata *td)
+{
+	if (td->tep)
+		tep_free(td->tep);
+	td->tep = NULL;
+}
+
+static int trunc_err(struct kx_diag *diag, const char *what, const struct kx_cursor *c)
+{
+	return kx_diag_set(diag, -KX_ETRUNC, "truncated %s at offset 0x%zx", what, c->pos);
+}
+
+/* A length-prefixed text block: borrow @size bytes after checking them. */
+static int read_text(struct kx_cursor *c, uint64_t size, const char *what,
+		     const unsigned char **text, struct kx_diag *diag)
+{
+	if (size > MAX_BLOCK)
+		return kx_diag_set(diag, -KX_ECORRUPT, "%s size %llu at offset 0x%zx is too large",
+				   what, (unsigned long long)size, c->pos);
+	if (kx_cursor_bytes(c, (size_t)size, text))
+		return trunc_err(diag, what, c);
+	return 0;
+}
+
+/* The literal tag ("header_page") that precedes a header block. */
+static int expect_tag(struct kx_cursor *c, const char *tag, struct kx_diag *diag)
+{
+	size_t len = strlen(tag) + 1;
+	const unsigned char *p;
+
+	if (kx_cursor_bytes(c, len, &p))
+		return trunc_err(diag, "header info", c);
+	if (memcmp(p, tag, len))
+		return kx_diag_set(diag, -KX_ECORRUPT, "missing \"%s\" at offset 0x%zx", tag,
+				   c->pos - len);
+	return 0;
+}
+
+int kx_tracedata_header_info(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag)
+{
+	const unsigned char *text;
+	uint64_t size;
+	int page_long, err;
+
+	err = expect_tag(c, "header_page", diag);
+	if (err)
+		return err;
+	if (kx_cursor_u64(c, &size))
+		return trunc_err(diag, "header_page", c);
+	err = read_text(c, size, "header_page", &text, diag);
+	if (err)
+		return err;
+	if (tep_parse_header_page(td->tep, (char *)text, (unsigned long)size,
+				  (int)td->kernel_long_size))
+		return kx_diag_set(diag, -KX_ECORRUPT, "cannot parse header_page");
+	page_long = tep_get_header_page_size(td->tep);
+	if (page_long != 4 && page_long != 8)
+		return kx_diag_set(diag, -KX_ECORRUPT,
+				   "header_page commit field has size %d (want 4 or 8)", page_long);
+	if (tep_get_header_timestamp_size(td->tep) != 8)
+		return kx_diag_set(diag, -KX_ECORRUPT, "header_page timestamp is not 8 bytes");
+	td->kernel_long_size = (unsigned)page_long;
+
+	err = expect_tag(c, "header_event", diag);
+	if (err)
+		return err;
+	if (kx_cursor_u64(c, &size))
+		return trunc_err(diag, "header_event", c);
+	return read_text(c, size, "header_event", &text, diag);
+}
+
+/* @count format files of @system: a parse failure only makes that event unreadable. */
+static int read_formats(struct kx_tracedata *td, struct kx_cursor *c, uint32_t count,
+			const char *system, struct kx_diag *diag)
+{
+	const unsigned char *text;
+	uint64_t size;
+	uint32_t i;
+	int err;
+
+	if (count > MAX_FORMATS)
+		return kx_diag_set(diag, -KX_ECORRUPT, "implausible count of %u event formats",
+				   count);
+	for (i = 0; i < count; i++) {
+		if (kx_cursor_u64(c, &size))
+			return trunc_err(diag, "event formats", c);
+		err = read_text(c, size, "event format", &text, diag);
+		if (err)
+			return err;
+		if (tep_parse_event(td->tep, (const char *)text, (unsigned long)size, system))
+			td->format_errors++;
+	}
+	return 0;
+}
+
+int kx_tracedata_ftrace_formats(struct kx_tracedata *td, struct kx_cursor *c,
+				struct kx_diag *diag)
+{
+	uint32_t count;
+
+	if (kx_cursor_u32(c, &count))
+		return trunc_err(diag, "ftrace formats", c);
+	return read_formats(td, c, count, "ftrace", diag);
+}
+
+int kx_tracedata_event_formats(struct kx_tracedata *td, struct kx_cursor *c,
+			       struct kx_diag *diag)
+{
+	uint32_t nr_systems, count, i;
+	char system[MAX_NAME + 1];
+	const char *name;
+	size_t len;
+	int err;
+
+	if (kx_cursor_u32(c, &nr_systems))
+		return trunc_err(diag, "event formats", c);
+	if (nr_systems > MAX_FORMATS)
+		return kx_diag_set(diag, -KX_ECORRUPT, "implausible count of %u event systems",
+				   nr_systems);
+	for (i = 0; i < nr_systems; i++) {
+		err = kx_cursor_str(c, MAX_NAME, &name, &len);
+		if (err == -KX_ETRUNC)
+			return trunc_err(diag, "event system name", c);
+		if (err)
+			return kx_diag_set(diag, err, "event system name too long at offset 0x%zx",
+					   c->pos);
+		memcpy(system, name, len + 1);
+		if (kx_cursor_u32(c, &count))
+			return trunc_err(diag, "event formats", c);
+		err = read_formats(td, c, count, system, diag);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* kallsyms and printk formats only serve pretty printing: validate and skip. */
+int kx_tracedata_kallsyms(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag)
+{
+	const unsigned char *text;
+	uint32_t size;
+
+	if (kx_cursor_u32(c, &size))
+		return trunc_err(diag, "kallsyms", c);
+	return read_text(c, size, "kallsyms", &text, diag);
+}
+
+int kx_tracedata_printk(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag)
+{
+	const unsigned char *text;
+	uint32_t size;
+
+	if (kx_cursor_u32(c, &size))
+		return trunc_err(diag, "printk formats", c);
+	return read_text(c, size, "printk formats", &text, diag);
+}
+
+int kx_tracedata_cmdlines(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag)
+{
+	const unsigned char *text;
+	uint64_t size;
+	char *copy;
+	int err;
+
+	if (kx_cursor_u64(c, &size))
+		return trunc_err(diag, "saved cmdlines", c);
+	err = read_text(c, size, "saved cmdlines", &text, diag);
+	if (err || !size)
+		return err;
+	/* tep_parse_saved_cmdlines() wants a NUL-terminated string. */
+	copy = malloc((size_t)size + 1);
+	if (!copy)
+		return kx_diag_set(diag, -ENOMEM, "out of memory reading saved cmdlines");
+	memcpy(copy, text, (size_t)size);
+	copy[size] = '\0';
+	/* A malformed line only loses that comm: not fatal. */
+	tep_parse_saved_cmdlines(td->tep, copy);
+	free(copy);
+	return 0;
+}
