@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * input.c - the source dispatcher: opens the file, detects its format from
+ * the content by asking each reader in turn (trace.dat, perf.data, text),
+ * and forwards kx_source_* calls to the reader that accepted it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "kx_reader.h"
+#include "kx_source.h"
+
+struct kx_source {
+	struct kx_file file;
+	struct kx_reader reader;
+	bool reader_open;
+};
+
+static const struct kx_reader_ops *const readers[] = {
+	&kx_tracedat_reader,
+	&kx_perfdata_reader,
+	&kx_text_reader,
+};
+
+int kx_source_open(const char *path, const struct kx_source_opts *opts,
+		   struct kx_source **out, struct kx_diag *diag)
+{
+	static const struct kx_source_opts no_opts;
+	const struct kx_reader_ops *ops = NULL;
+	struct kx_source *src;
+	size_t i;
+	int err;
+
+	*out = NULL;
+	if (!opts)
+		opts = &no_opts;
+	src = calloc(1, sizeof(*src));
+	if (!src)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	src->file.fd = -1;
+	err = kx_file_open(&src->file, path, diag);
+	if (err)
+		goto fail;
+	if (src->file.head_len == 0) {
+		err = kx_diag_set(diag, -KX_EFORMAT, "empty file");
+		goto fail;
+	}
+	for (i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
+		if (readers[i]->probe && readers[i]->open && readers[i]->probe(&src->file)) {
+			ops = readers[i];
+			break;
+		}
+	}
+	if (!ops) {
+		err = kx_diag_set(diag, -KX_EFORMAT,
+				  "not a trace.dat, perf.data or known text trace");
+		goto fail;
+	}
+	src->reader.names = kx_names_new();
+	if (!src->reader.names) {
+		err = kx_diag_set(diag, -ENOMEM, "out of memory");
+		goto fail;
+	}
+	src->reader.info.path = path;
+	err = ops->open(&src->file, opts, &src->reader, diag);
+	if (err)
+		goto fail;
+	src->reader_open = true;
+	src->reader.info.path = path;
+	*out = src;
+	return 0;
+fail:
+	kx_source_close(src);
+	return err;
+}
+
+int kx_source_next(struct kx_source *src, struct kx_event *ev, struct kx_diag *diag)
+{
+	return src->reader.next(src->reader.priv, ev, diag);
+}
+
+const struct kx_source_info *kx_source_info(const struct kx_source *src)
+{
+	return &src->reader.info;
+}
+
+const struct kx_names *kx_source_names(const struct kx_source *src)
+{
+	return src->reader.names;
+}
+
+const char *kx_source_comm(const struct kx_source *src, int32_t tid)
+{
+	if (!src->reader.comm)
+		return NULL;
+	return src->reader.comm(src->reader.priv, tid);
+}
+
+void kx_source_close(struct kx_source *src)
+{
+	if (!src)
+		return;
+	if (src->reader_open && src->reader.close)
+		src->reader.close(src->reader.priv);
+	kx_names_free(src->reader.names);
+	kx_file_close(&src->file);
+	free(src);
+}
