@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kx_run.h - one analysis pass over one input: open the source, read every
+ * event in order, apply the vCPU/pid filter, pair exits and entries, and
+ * hand each interval to the caller's consumers (statistics, cycles). The
+ * commands report, cycles, compare and check all read input through this.
+ */
+#ifndef KX_RUN_H
+#define KX_RUN_H
+
+#include <stdint.h>
+
+#include "kx.h"
+#include "kx_pair.h"
+#include "kx_source.h"
+
+/* Which vCPU threads to analyse; -1 = all. */
+struct kx_filter {
+	int64_t vcpu;		/* vcpu_id */
+	int64_t pid;		/* vCPU thread id, or the VM process id where the input has it */
+};
+
+struct kx_run {
+	struct kx_source *src;
+	struct kx_pair *pair;
+	struct kx_filter filter;
+};
+
+/** kx_run_open() - open @path and prepare pairing. Return: 0 or negative with @diag. */
+int kx_run_open(struct kx_run *run, const char *path, const struct kx_source_opts *sopts,
+		const struct kx_filter *filter, struct kx_diag *diag);
+
+/**
+ * kx_run_stream() - read the whole input; every interval goes to @sink.
+ * Return: 0, a negative read error with @diag, or @sink's non-zero value.
+ */
+int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_diag *diag);
+
+void kx_run_close(struct kx_run *run);
+
+#endif /* KX_RUN_H */

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pair.c - per-vCPU-thread state machine: kvm_exit -> kvm_entry is host
+ * time charged to that exit, kvm_entry -> kvm_exit is guest time. Helper
+ * events between an exit and its entry feed the exit's sub-key; a lost-
+ * events marker breaks every thread last seen on that CPU. Threads live in
+ * an open-addressing table keyed by (buffer, tid): no allocation per event.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kx_exitnames.h"
+#include "kx_pair.h"
+
+enum thread_state {
+	TS_UNUSED = 0,		/* free slot */
+	TS_UNKNOWN,		/* seen, but nothing open (start, or after a break) */
+	TS_GUEST,		/* entered the guest at @since */
+	TS_HOST,		/* exited at @since, waiting for the entry */
+};
+
+struct thread {
+	uint64_t key;
+	uint64_t since;
+	uint64_t user_since;
+	struct kx_subkey_acc acc;
+	int32_t tid;
+	int32_t pid;
+	int32_t vcpu;
+	int32_t cpu;		/* CPU of the thread's last event */
+	uint32_t reason;
+	uint32_t code;
+	uint32_t flags;
+	uint8_t isa;
+	uint8_t state;
+	bool in_user;		/* kvm_userspace_exit seen during this exit */
+	bool idle;
+};
+
+struct kx_pair {
+	struct thread *threads;
+	uint32_t nslots;	/* power of two */
+	uint32_t used;
+	const struct kx_names *names;
+	int8_t *idle_cache;	/* per reason id: -1 unknown, 0 busy, 1 idle */
+	uint32_t idle_cap;
+	struct kx_pair_counts counts;
+};
+
+struct kx_pair *kx_pair_new(const struct kx_names *names)
+{
+	struct kx_pair *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->names = names;
+	p->nslots = 64;
+	p->threads = calloc(p->nslots, sizeof(*p->threads));
+	if (!p->threads) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void kx_pair_free(struct kx_pair *p)
+{
+	if (!p)
+		return;
+	free(p->threads);
+	free(p->idle_cache);
+	free(p);
+}
+
+const struct kx_pair_counts *kx_pair_counts(const struct kx_pair *p)
+{
+	return &p->counts;
+}
+
+static uint64_t thread_key(const struct kx_event *ev)
+{
+	return (uint64_t)ev->buffer << 32 | (uint32_t)ev->tid;
+}
+
+static struct thread *slot_for(struct thread *tab, uint32_t nslots, uint64_t key)
+{
+	uint32_t mask = nslots - 1;
+	uint32_t i = (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+
+	while (tab[i].state != TS_UNUSED && tab[i].key != key)
+		i = (i + 1) & mask;
+	return &tab[i];
+}
+
+static int grow(struct kx_pair *p)
+{
+	uint32_t nslots = p->nslots * 2;
+	struct thread *tab = calloc(nslots, sizeof(*tab));
+
+	if (!tab)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < p->nslots; i++)
+		if (p->threads[i].state != TS_UNUSED)
+			*slot_for(tab, nslots, p->threads[i].key) = p->threads[i];
+	free(p->threads);
+	p->threads = tab;
+	p->nslots = nslots;
+	return 0;
+}
+
+static struct thread *lookup(struct kx_pair *p, const struct kx_event *ev)
+{
+	uint64_t key = thread_key(ev);
+	struct thread *t = slot_for(p->threads, p->nslots, key);
+
+	if (t->state != TS_UNUSED)
+		return t;
+	if ((p->used + 1) * 2 > p->nslots) {
+		if (grow(p) < 0)
+			return NULL;
+		t = slot_for(p->threads, p->nslots, key);
+	}
+	memset(t, 0, sizeof(*t));
+	t->key = key;
+	t->state = TS_UNKNOWN;
+	t->tid = ev->tid;
+	t->pid = ev->pid;
+	t->vcpu = KX_VCPU_UNKNOWN;
+	p->used++;
+	p->counts.threads++;
+	return t;
+}
+
+static bool reason_is_idle(struct kx_pair *p, uint32_t reason)
+{
+	const char *name;
+
+	if (reason >= p->idle_cap) {
+		uint32_t cap = reason + 32;
+		int8_t *c = realloc(p->idle_cache, cap);
+
+		if (!c)	/* classify without caching rather than fail the run */
+			return kx_exitname_is_idle(kx_names_get(p->names, reason));
+		memset(c + p->idle_cap, -1, cap - p->idle_cap);
+		p->idle_cache = c;
+		p->idle_cap = cap;
+	}
+	if (p->idle_cache[reason] < 0) {
+		name = kx_names_get(p->names, reason);
+		p->idle_cache[reason] = name && kx_exitname_is_idle(name);
+	}
+	return p->idle_cache[reason] == 1;
+}
+
+static void fill_interval(struct kx_interval *iv, const struct thread *t, uint32_t kind,
+			  int32_t cpu)
+{
+	memset(iv, 0, sizeof(*iv));
+	iv->kind = kind;
+	iv->tid = t->tid;
+	iv->pid = t->pid;
+	iv->vcpu = t->vcpu;
+	iv->cpu = cpu;
+	iv->buffer = (uint16_t)(t->key >> 32);
+}
+
+static int emit_break(struct thread *t, int32_t cpu, uint64_t ts, kx_interval_fn sink, void *ctx)
+{
+	struct kx_interval iv;
+
+	fill_interval(&iv, t, KX_IV_BREAK, cpu);
+	iv.start = iv.end = ts;
+	t->state = TS_UNKNOWN;
+	return sink(ctx, &iv);
+}
+
+static int on_vm_exit(struct kx_pair *p, struct thread *t, const struct kx_event *ev,
+		   kx_interval_fn sink, void *ctx)
+{
+	struct kx_interval iv;
+	int err = 0;
+
+	p->counts.exits++;
+	if (ev->u.exit.flags)
+		p->counts.failed_vmentry++;
+	if (t->state == TS_GUEST) {
+		if (ev->ts < t->since) {
+			p->counts.negative++;
+			err = emit_break(t, ev->cpu, ev->ts, sink, ctx);
+		} else {
+			fill_interval(&iv, t, KX_IV_GUEST, ev->cpu);
+			iv.start = t->since;
+			iv.end = ev->ts;
+			err = sink(ctx, &iv);
+		}
+	} else if (t->state == TS_HOST) {
+		p->counts.unmatched_exits++;
+		err = emit_break(t, ev->cpu, ev->ts, sink, ctx);
+	}
+	t->state = TS_HOST;
+	t->since = ev->ts;
+	t->reason = ev->u.exit.reason;
+	t->code = ev->u.exit.code;
+	t->flags = ev->u.exit.flags;
+	t->isa = ev->u.exit.isa;
+	t->idle = reason_is_idle(p, ev->u.exit.reason);
+	t->in_user = false;
+	kx_subkey_begin(&t->acc, ev);
+	return err;
+}
+
+static int on_vm_entry(struct kx_pair *p, struct thread *t, const struct kx_event *ev,
+		    kx_interval_fn sink, void *ctx)
+{
+	struct kx_interval iv;
+	int err = 0;
+
+	p->counts.entries++;
+	if (t->state == TS_HOST) {
+		if (ev->ts < t->since) {
+			p->counts.negative++;
+			err = emit_break(t, ev->cpu, ev->ts, sink, ctx);
+		} else {
+			fill_interval(&iv, t, KX_IV_EXIT, ev->cpu);
+			iv.start = t->since;
+			iv.end = ev->ts;
+			iv.user = t->in_user && ev->ts >= t->user_since ? ev->ts - t->user_since : 0;
+			iv.subkey = kx_subkey_end(&t->acc);
+			iv.reason = t->reason;
+			iv.code = t->code;
+			iv.flags = t->flags;
+			iv.isa = t->isa;
+			iv.idle = t->idle;
+			err = sink(ctx, &iv);
+		}
+	} else {
+		/* no exit before this entry on this thread */
+		p->counts.orphan_entries++;
+		if (t->state == TS_GUEST)
+			err = emit_break(t, ev->cpu, ev->ts, sink, ctx);
+	}
+	t->state = TS_GUEST;
+	t->since = ev->ts;
+	return err;
+}
+
+static int on_lost(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink, void *ctx)
+{
+	int err = 0;
+
+	p->counts.lost_markers++;
+	for (uint32_t i = 0; i < p->nslots && !err; i++) {
+		struct thread *t = &p->threads[i];
+
+		if (t->state != TS_GUEST && t->state != TS_HOST)
+			continue;
+		if ((t->key >> 32) != ev->buffer || (ev->cpu >= 0 && t->cpu != ev->cpu))
+			continue;
+		p->counts.discarded++;
+		err = emit_break(t, ev->cpu, ev->ts, sink, ctx);
+	}
+	return err;
+}
+
+int kx_pair_feed(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink, void *ctx)
+{
+	struct thread *t;
+	int err = 0;
+
+	if (ev->kind == KX_EV_LOST)
+		return on_lost(p, ev, sink, ctx);
+	if (ev->kind != KX_EV_EXIT && ev->kind != KX_EV_ENTRY) {
+		/* helper events only matter while an exit of their thread is open */
+		t = slot_for(p->threads, p->nslots, thread_key(ev));
+		if (t->state != TS_HOST)
+			return 0;
+		if (ev->kind == KX_EV_USERSPACE_EXIT) {
+			if (!t->in_user) {
+				t->in_user = true;
+				t->user_since = ev->ts;
+			}
+		} else {
+			kx_subkey_helper(&t->acc, ev);
+		}
+		t->cpu = ev->cpu;
+		return 0;
+	}
+	t = lookup(p, ev);
+	if (!t)
+		return -ENOMEM;
+	if (ev->vcpu != KX_VCPU_UNKNOWN)
+		t->vcpu = ev->vcpu;
+	if (ev->pid >= 0)
+		t->pid = ev->pid;
+	t->cpu = ev->cpu;
+	if (ev->kind == KX_EV_EXIT)
+		err = on_vm_exit(p, t, ev, sink, ctx);
+	else
+		err = on_vm_entry(p, t, ev, sink, ctx);
+	return err;
+}
+
+int kx_pair_finish(struct kx_pair *p)
+{
+	for (uint32_t i = 0; i < p->nslots; i++)
+		if (p->threads[i].state == TS_HOST)
+			p->counts.unfinished_exits++;
+	return 0;
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * run.c - one analysis pass: source -> filter -> pairing -> caller's
+ * interval consumers. The vCPU filter needs the thread's vcpu_id, which
+ * only exit/entry events carry, so helper events inherit it from the last
+ * exit/entry of their thread (a small map, bounded by threads).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kx_run.h"
+
+int kx_run_open(struct kx_run *run, const char *path, const struct kx_source_opts *sopts,
+		const struct kx_filter *filter, struct kx_diag *diag)
+{
+	int err;
+
+	memset(run, 0, sizeof(*run));
+	run->filter = *filter;
+	err = kx_source_open(path, sopts, &run->src, diag);
+	if (err < 0)
+		return err;
+	run->pair = kx_pair_new(kx_source_names(run->src));
+	if (!run->pair) {
+		kx_run_close(run);
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* Interval filter: keeps the sink unaware of --vcpu/--pid. */
+struct filtered {
+	const struct kx_filter *filter;
+	kx_interval_fn sink;
+	void *ctx;
+};
+
+static int filter_interval(void *ctx, const struct kx_interval *iv)
+{
+	struct filtered *f = ctx;
+
+	if (f->filter->vcpu >= 0 && iv->vcpu != f->filter->vcpu)
+		return 0;
+	if (f->filter->pid >= 0 && iv->tid != f->filter->pid && iv->pid != f->filter->pid)
+		return 0;
+	return f->sink(f->ctx, iv);
+}
+
+int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_diag *diag)
+{
+	struct filtered f = { &run->filter, sink, ctx };
+	struct kx_event ev;
+	int ret;
+
+	while ((ret = kx_source_next(run->src, &ev, diag)) > 0) {
+		ret = kx_pair_feed(run->pair, &ev, filter_interval, &f);
+		if (ret == -ENOMEM)
+			return kx_diag_set(diag, ret, "out of memory");
+		if (ret)
+			return ret;
+	}
+	if (ret < 0)
+		return ret;
+	return kx_pair_finish(run->pair);
+}
+
+void kx_run_close(struct kx_run *run)
+{
+	kx_pair_free(run->pair);
+	kx_source_close(run->src);
+	memset(run, 0, sizeof(*run));
+}
