@@ -16,6 +16,7 @@
 
 #include "kx_event.h"
 #include "kx_names.h"
+#include "kx_source.h"
 
 struct tep_handle;
 struct kx_kvmdecode;
