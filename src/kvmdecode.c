@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kvmdecode.c - raw ftrace records of kvm events to struct kx_event. At
+ * setup each kvm event's fields are looked up by name in the recording's
+ * own formats (older kernels lack some) and the kvm_exit print fmt symbol
+ * tables are extracted; per record the fields are read at their offsets in
+ * the file's byte order, and reason codes are named through a small cache.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event-parse.h>
+
+#include "kx_cursor.h"
+#include "kx_exitnames.h"
+#include "kx_kvmdecode.h"
+
+/* Direct-mapped reason cache for codes below this; larger codes use a list. */
+#define DIRECT_CODES 2048
+#define NO_ID UINT32_MAX
+
+/* A field of a format: absent fields have size 0. */
+struct field {
+	uint32_t off;
+	uint32_t size;
+	bool is_signed;
+};
+
+enum kx_fields {
+	F_PID,
+	F_A, F_B, F_C, F_D, F_E, F_F, F_G, F_H,
+	NR_F
+};
+
+/* Fields each event kind reads, in F_A.. order; the first is required. */
+static const char *const kind_fields[][NR_F - 1] = {
+	[KX_EV_EXIT] = { "exit_reason", "guest_rip", "isa", "info1", "info2", "intr_info",
+			 "error_code", "vcpu_id" },
+	[KX_EV_ENTRY] = { "vcpu_id" },
+	[KX_EV_APIC] = { "reg", "rw", "val" },
+	[KX_EV_MSR] = { "ecx", "write", "data", "exception" },
+	[KX_EV_MMIO] = { "type", "len", "gpa", "val" },
+	[KX_EV_PIO] = { "port", "rw", "size", "count", "val" },
+	[KX_EV_USERSPACE_EXIT] = { "reason", "errno" },
+	[KX_EV_EOI] = { "apicid", "vector" },
+};
+
+static const char *const kind_events[] = {
+	[KX_EV_EXIT] = "kvm_exit",
+	[KX_EV_ENTRY] = "kvm_entry",
+	[KX_EV_APIC] = "kvm_apic",
+	[KX_EV_MSR] = "kvm_msr",
+	[KX_EV_MMIO] = "kvm_mmio",
+	[KX_EV_PIO] = "kvm_pio",
+	[KX_EV_USERSPACE_EXIT] = "kvm_userspace_exit",
+	[KX_EV_EOI] = "kvm_eoi",
+};
+
+#define NR_KINDS (sizeof(kind_events) / sizeof(kind_events[0]))
+
+/* One kvm-system event of the recording. */
+struct slot {
+	struct field f[NR_F];
+	uint32_t need;		/* record bytes the fields need */
+	uint8_t kind;		/* enum kx_event_kind, 0 = only counted */
+};
+
+/* A symbol table of the kvm_exit print fmt, borrowed from the tep handle. */
+struct symtab {
+	const struct tep_print_flag_sym *syms;
+	bool present;
+};
+
+/* Name cache entry for reason codes above DIRECT_CODES. */
+struct far_code {
+	uint32_t code;
+	uint32_t id;
+	uint8_t isa;
+};
+
+struct kx_kvmdecode {
+	struct kx_names *names;
+	bool big_endian;
+	uint16_t *slot_of_id;		/* [nr_ids]: slot index + 1, 0 = not kvm */
+	uint32_t nr_ids;
+	struct slot *slots;		/* [nr_slots], same order as counts */
+	struct kx_event_count *counts;	/* [nr_slots], sorted by name */
+	struct kx_event_count *seen;	/* [nr_slots] scratch: the non-zero counts */
+	size_t nr_slots;
+	bool has_exit, has_entry;
+	struct symtab tab[3];		/* by enum kx_isa (VMX, SVM): the format's tables */
+	uint32_t *direct[3];		/* [DIRECT_CODES] name ids by isa (VMX, SVM); NO_ID unknown */
+	uint8_t guess[DIRECT_CODES];	/* isa of a code when the format has no isa field; 0 unknown */
+	struct far_code *far;
+	size_t nr_far, cap_far;
+	uint64_t short_records;
+};
+
+static void find_field(struct tep_event *ev, const char *name, bool common, struct field *f)
+{
+	struct tep_format_field *tf;
+
+	tf = common ? tep_find_common_field(ev, name) : tep_find_field(ev, name);
+	memset(f, 0, sizeof(*f));
+	if (!tf || tf->offset < 0 || !(tf->size == 1 || tf->size == 2 || tf->size == 4 ||
+				       tf->size == 8))
+		return;
+	f->off = (uint32_t)tf->offset;
+	f->size = (uint32_t)tf->size;
+	f->is_signed = tf->flags & TEP_FIELD_IS_SIGNED;
+}
+
+static uint64_t get(const unsigned char *data, const struct field *f, bool be)
+{
+	const unsigned char *p = data + f->off;
+
+	switch (f->size) {
+	case 1:
+		return f->is_signed ? (uint64_t)(int64_t)(int8_t)*p : *p;
+	case 2:
+		return f->is_signed ? (uint64_t)(int64_t)(int16_t)kx_load16(p, be) :
+				      kx_load16(p, be);
+	case 4:
+		return f->is_signed ? (uint64_t)(int64_t)(int32_t)kx_load32(p, be) :
+				      kx_load32(p, be);
+	case 8:
+		return kx_load64(p, be);
+	default:
+		return 0;
+	}
+}
+
+/* Does the expression @arg read the field exit_reason? */
+static bool reads_exit_reason(const struct tep_print_arg *arg)
+{
+	if (!arg)
+		return false;
+	switch (arg->type) {
+	case TEP_PRINT_FIELD:
+		return arg->field.name && strcmp(arg->field.name, "exit_reason") == 0;
+	case TEP_PRINT_OP:
+		return reads_exit_reason(arg->op.left) || reads_exit_reason(arg->op.right);
+	case TEP_PRINT_TYPE:
+		return reads_exit_reason(arg->typecast.item);
+	default:
+		return false;
+	}
+}
+
+/* How many names of @syms the built-in table of @isa has. */
+static unsigned builtin_matches(const struct tep_print_flag_sym *syms, enum kx_isa isa)
+{
+	unsigned n = 0;
+
+	for (; syms; syms = syms->next) {
+		const char *name;
+
+		if (!syms->value || !syms->str)
+			continue;
+		name = kx_exitname(isa, (uint32_t)strtoull(syms->value, NULL, 0));
+		if (name && strcmp(name, syms->str) == 0)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Collect the __print_symbolic() tables over exit_reason, in print order.
+ * In "(REC->isa == 1) ? VMX : SVM" the first is VMX; each table is also
+ * checked against the built-in tables so a single-table format lands on
+ * the ISA whose names it uses.
+ */
+static void collect_tables(struct kx_kvmdecode *dec, const struct tep_print_arg *arg,
+			   unsigned *order)
+{
+	for (; arg; arg = arg->next) {
+		switch (arg->type) {
+		case TEP_PRINT_SYMBOL:
+			if (reads_exit_reason(arg->symbol.field)) {
+				unsigned vmx = builtin_matches(arg->symbol.symbols, KX_ISA_VMX);
+				unsigned svm = builtin_matches(arg->symbol.symbols, KX_ISA_SVM);
+				enum kx_isa isa;
+
+				if (vmx != svm)
+					isa = vmx > svm ? KX_ISA_VMX : KX_ISA_SVM;
+				else
+					isa = *order == 0 ? KX_ISA_VMX : KX_ISA_SVM;
+				if (!dec->tab[isa].present) {
+					dec->tab[isa].syms = arg->symbol.symbols;
+					dec->tab[isa].present = true;
+				}
+				(*order)++;
+			}
+			break;
+		case TEP_PRINT_OP:
+			/* Only the operands: an op's own ->next is not a sibling list. */
+			collect_tables(dec, arg->op.left, order);
+			collect_tables(dec, arg->op.right, order);
+			break;
+		case TEP_PRINT_TYPE:
+			collect_tables(dec, arg->typecast.item, order);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static int cmp_count_name(const void *a, const void *b)
+{
+	const struct kx_event_count *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+static void setup_slot(struct kx_kvmdecode *dec, struct slot *s, struct tep_event *ev)
+{
+	unsigned kind, i;
+
+	memset(s, 0, sizeof(*s));
+	if (ev->flags & TEP_EVENT_FL_FAILED)
+		return;		/* unreadable format: counted, never decoded */
+	for (kind = 1; kind < NR_KINDS; kind++)
+		if (kind_events[kind] && strcmp(ev->name, kind_events[kind]) == 0)
+			break;
+	if (kind == NR_KINDS)
+		return;
+	find_field(ev, "common_pid", true, &s->f[F_PID]);
+	for (i = 0; i < NR_F - 1 && kind_fields[kind][i]; i++)
+		find_field(ev, kind_fields[kind][i], false, &s->f[F_A + i]);
+	if (!s->f[F_A].size)
+		return;		/* the key field is missing: cannot decode */
+	for (i = 0; i < NR_F; i++)
+		if (s->f[i].size && s->f[i].off + s->f[i].size > s->need)
+			s->need = s->f[i].off + s->f[i].size;
+	s->kind = (uint8_t)kind;
+	if (kind == KX_EV_EXIT) {
+		unsigned order = 0;
+
+		dec->has_exit = true;
+		collect_tables(dec, ev->print_fmt.args, &order);
+	} else if (kind == KX_EV_ENTRY) {
+		dec->has_entry = true;
+	}
+}
+
+int kx_kvmdecode_new(struct tep_handle *tep, struct kx_names *names,
+		     struct kx_kvmdecode **out)
+{
+	struct kx_kvmdecode *dec;
+	int i, nr = tep_get_events_count(tep);
+	size_t n = 0, k;
+	int max_id = -1;
+
+	*out = NULL;
+	dec = calloc(1, sizeof(*dec));
+	if (!dec)
+		return -ENOMEM;
+	dec->names = names;
+	dec->big_endian = tep_is_file_bigendian(tep);
+	for (i = 0; i < nr; i++) {
+		struct tep_event *ev = tep_get_event(tep, i);
+
+		if (!ev || ev->id < 0 || ev->id > UINT16_MAX || !ev->system ||
+		    strcmp(ev->system, "kvm"))
+			continue;
+		n++;
+		if (ev->id > max_id)
+			max_id = ev->id;
+	}
+	dec->nr_ids = (uint32_t)(max_id + 1);
+	dec->nr_slots = n;
+	dec->slot_of_id = calloc(dec->nr_ids ? dec->nr_ids : 1, sizeof(*dec->slot_of_id));
+	dec->slots = calloc(n ? n : 1, sizeof(*dec->slots));
+	dec->counts = calloc(n ? n : 1, sizeof(*dec->counts));
+	dec->seen = calloc(n ? n : 1, sizeof(*dec->seen));
+	for (k = KX_ISA_VMX; k <= KX_ISA_SVM; k++) {
+		dec->direct[k] = malloc(DIRECT_CODES * sizeof(uint32_t));
+		if (dec->direct[k])
+			memset(dec->direct[k], 0xff, DIRECT_CODES * sizeof(uint32_t));
+	}
+	if (!dec->slot_of_id || !dec->slots || !dec->counts || !dec->seen || !dec->direct[KX_ISA_VMX] ||
+	    !dec->direct[KX_ISA_SVM]) {
+		kx_kvmdecode_free(dec);
+		return -ENOMEM;
+	}
+	/* Sorted by name for a stable listing; slots follow the same order. */
+	for (i = 0, k = 0; i < nr; i++) {
+		struct tep_event *ev = tep_get_event(tep, i);
+
+		if (!ev || ev->id < 0 || ev->id > UINT16_MAX || !ev->system ||
+		    strcmp(ev->system, "kvm"))
+			continue;
+		dec->counts[k].name = ev->name;
+		dec->counts[k].count = (uint64_t)ev->id;	/* id until sorted */
+		k++;
+	}
+	qsort(dec->counts, n, sizeof(*dec->counts), cmp_count_name);
+	for (k = 0; k < n; k++) {
+		int id = (int)dec->counts[k].count;
+
+		dec->counts[k].count = 0;
+		dec->slot_of_id[id] = (uint16_t)(k + 1);
+		setup_slot(dec, &dec->slots[k], tep_find_event(tep, id));
+	}
+	*out = dec;
+	return 0;
+}
+
+void kx_kvmdecode_free(struct kx_kvmdecode *dec)
+{
+	if (!dec)
+		return;
+	free(dec->slot_of_id);
+	free(dec->slots);
+	free(dec->counts);
+	free(dec->seen);
+	for (int i = 0; i < 3; i++)
+		free(dec->direct[i]);
+	free(dec->far);
+	free(dec);
+}
+
+static const char *table_name(const struct symtab *t, uint32_t code)
+{
+	const struct tep_print_flag_sym *s;
+
+	if (!t->present)
+		return NULL;
+	for (s = t->syms; s; s = s->next)
+		if (s->value && s->str && (uint32_t)strtoull(s->value, NULL, 0) == code)
+			return s->str;
+	return NULL;
+}
+
+/* Name of @code for @isa: the recording's own table, then the built-in one. */
+static const char *reason_name(const struct kx_kvmdecode *dec, enum kx_isa isa, uint32_t code)
+{
+	const char *name = table_name(&dec->tab[isa], code);
+
+	return name ? name : kx_exitname(isa, code);
+}
+
+/* Slow path: name a code not seen before and intern it. Return: id or NO_ID. */
+static uint32_t resolve(struct kx_kvmdecode *dec, enum kx_isa isa, uint32_t code)
+{
+	const char *name = reason_name(dec, isa, code);
+	char num[16];
+	int64_t id;
+
+	if (!name) {
+		snprintf(num, sizeof(num), "%u", code);
+		name = num;
+	}
+	id = kx_names_intern(dec->names, name, strlen(name));
+	return id < 0 ? NO_ID : (uint32_t)id;
+}
+
+static uint32_t reason_id(struct kx_kvmdecode *dec, enum kx_isa isa, uint32_t code)
+{
+	struct far_code *fc;
+	size_t i;
+
+	if (code < DIRECT_CODES) {
+		uint32_t *slot = &dec->direct[isa][code];
+
+		if (*slot == NO_ID)
+			*slot = resolve(dec, isa, code);
+		return *slot;
+	}
+	for (i = 0; i < dec->nr_far; i++)
+		if (dec->far[i].code == code && dec->far[i].isa == isa)
+			return dec->far[i].id;
+	if (dec->nr_far == dec->cap_far) {
+		size_t cap = dec->cap_far ? 2 * dec->cap_far : 16;
+
+		fc = realloc(dec->far, cap * sizeof(*fc));
+		if (!fc)
+			return resolve(dec, isa, code);
+		dec->far = fc;
+		dec->cap_far = cap;
+	}
+	fc = &dec->far[dec->nr_far++];
+	fc->code = code;
+	fc->isa = (uint8_t)isa;
+	fc->id = resolve(dec, isa, code);
+	return fc->id;
+}
+
+/* ISA of a recording without an isa field: the table that names the code. */
+static enum kx_isa guess_isa(const struct kx_kvmdecode *dec, uint32_t raw)
+{
+	if (reason_name(dec, KX_ISA_VMX, raw & KX_VMX_REASON_MASK))
+		return KX_ISA_VMX;
+	if (reason_name(dec, KX_ISA_SVM, raw))
+		return KX_ISA_SVM;
+	return KX_ISA_VMX;
+}
+
+static enum kx_isa cached_guess(struct kx_kvmdecode *dec, uint32_t raw)
+{
+	if (raw >= DIRECT_CODES)
+		return guess_isa(dec, raw);
+	if (!dec->guess[raw])
+		dec->guess[raw] = (uint8_t)guess_isa(dec, raw);
+	return (enum kx_isa)dec->guess[raw];
+}
+
+static void decode_exit(struct kx_kvmdecode *dec, const struct slot *s,
+			const unsigned char *d, struct kx_event *ev)
+{
+	struct kx_exit_fields *x = &ev->u.exit;
+	bool be = dec->big_endian;
+	uint32_t raw = (uint32_t)get(d, &s->f[F_A], be);
+	enum kx_isa isa = KX_ISA_UNKNOWN;
+
+	if (s->f[F_C].size) {
+		uint64_t v = get(d, &s->f[F_C], be);
+
+		if (v == KX_ISA_VMX || v == KX_ISA_SVM)
+			isa = (enum kx_isa)v;
+	}
+	if (isa == KX_ISA_UNKNOWN)
+		isa = cached_guess(dec, raw);
+	if (isa == KX_ISA_VMX) {
+		x->code = raw & KX_VMX_REASON_MASK;
+		x->flags = raw & ~KX_VMX_REASON_MASK;
+	} else {
+		x->code = raw;
+		x->flags = 0;
+	}
+	x->isa = (uint8_t)isa;
+	x->reason = reason_id(dec, isa, x->code);
+	x->guest_rip = s->f[F_B].size ? get(d, &s->f[F_B], be) : 0;
+	x->info1 = s->f[F_D].size ? get(d, &s->f[F_D], be) : 0;
+	x->info2 = s->f[F_E].size ? get(d, &s->f[F_E], be) : 0;
+	x->has_info = s->f[F_D].size && s->f[F_E].size;
+	x->intr_info = s->f[F_F].size ? (uint32_t)get(d, &s->f[F_F], be) : 0;
+	x->error_code = s->f[F_G].size ? (uint32_t)get(d, &s->f[F_G], be) : 0;
+	ev->vcpu = s->f[F_H].size ? (int32_t)get(d, &s->f[F_H], be) : KX_VCPU_UNKNOWN;
+}
+
+/* An optional field, or 0 when the format lacks it. */
+static inline uint64_t opt(const unsigned char *d, const struct field *f, bool be)
+{
+	return f->size ? get(d, f, be) : 0;
+}
+
+int kx_kvmdecode_record(struct kx_kvmdecode *dec, const void *data, uint32_t size,
+			struct kx_event *ev)
+{
+	const unsigned char *d = data;
+	const struct slot *s;
+	bool be = dec->big_endian;
+	uint16_t type;
+	uint32_t idx;
+
+	if (size < 2)
+		return 0;
+	type = kx_load16(d, be);
+	if (type >= dec->nr_ids || !dec->slot_of_id[type])
+		return 0;
+	idx = dec->slot_of_id[type] - 1u;
+	dec->counts[idx].count++;
+	s = &dec->slots[idx];
+	if (!s->kind)
+		return 0;
+	if (size < s->need) {
+		dec->short_records++;
+		return 0;
+	}
+	ev->kind = s->kind;
+	ev->tid = s->f[F_PID].size ? (int32_t)get(d, &s->f[F_PID], be) : -1;
+	ev->pid = -1;
+	ev->vcpu = KX_VCPU_UNKNOWN;
+	switch (s->kind) {
+	case KX_EV_EXIT:
+		decode_exit(dec, s, d, ev);
+		break;
+	case KX_EV_ENTRY:
+		ev->vcpu = (int32_t)get(d, &s->f[F_A], be);
+		break;
+	case KX_EV_APIC:
+		ev->u.apic.reg = (uint32_t)get(d, &s->f[F_A], be);
+		ev->u.apic.write = (uint32_t)opt(d, &s->f[F_B], be);
+		ev->u.apic.val = opt(d, &s->f[F_C], be);
+		break;
+	case KX_EV_MSR:
+		ev->u.msr.index = (uint32_t)get(d, &s->f[F_A], be);
+		ev->u.msr.write = (uint32_t)opt(d, &s->f[F_B], be);
+		ev->u.msr.data = opt(d, &s->f[F_C], be);
+		ev->u.msr.exception = (uint32_t)opt(d, &s->f[F_D], be);
+		break;
+	case KX_EV_MMIO:
+		ev->u.mmio.type = (uint32_t)get(d, &s->f[F_A], be);
+		ev->u.mmio.len = (uint32_t)opt(d, &s->f[F_B], be);
+		ev->u.mmio.gpa = opt(d, &s->f[F_C], be);
+		ev->u.mmio.val = opt(d, &s->f[F_D], be);
+		break;
+	case KX_EV_PIO:
+		ev->u.pio.port = (uint32_t)get(d, &s->f[F_A], be);
+		ev->u.pio.write = (uint32_t)opt(d, &s->f[F_B], be);
+		ev->u.pio.size = (uint32_t)opt(d, &s->f[F_C], be);
+		ev->u.pio.count = (uint32_t)opt(d, &s->f[F_D], be);
+		ev->u.pio.val = (uint32_t)opt(d, &s->f[F_E], be);
+		break;
+	case KX_EV_USERSPACE_EXIT:
+		ev->u.uexit.reason = (uint32_t)get(d, &s->f[F_A], be);
+		ev->u.uexit.err = (int32_t)opt(d, &s->f[F_B], be);
+		break;
+	case KX_EV_EOI:
+		ev->u.eoi.apicid = (uint32_t)get(d, &s->f[F_A], be);
+		ev->u.eoi.vector = (int32_t)opt(d, &s->f[F_B], be);
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+int kx_kvmdecode_has_exits(const struct kx_kvmdecode *dec)
+{
+	return dec->has_exit && dec->has_entry;
+}
+
+const struct kx_event_count *kx_kvmdecode_event_counts(const struct kx_kvmdecode *dec,
+							size_t *nr)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < dec->nr_slots; i++)
+		if (dec->counts[i].count)
+			dec->seen[n++] = dec->counts[i];
+	*nr = n;
+	return dec->seen;
+}
+
+uint64_t kx_kvmdecode_short(const struct kx_kvmdecode *dec)
+{
+	return dec->short_records;
+}
