@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * perf_idmap.c - open-addressing hash map u64 -> u32 (linear probing, kept
+ * at most half full) for the perf.data reader's id and thread tables.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "kx_perf_idmap.h"
+
+static size_t slot_of(uint64_t key, size_t alloc)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdULL;
+	key ^= key >> 33;
+	return (size_t)key & (alloc - 1);
+}
+
+static size_t find_slot(const struct kx_perf_idmap *m, uint64_t key)
+{
+	size_t i = slot_of(key, m->alloc);
+
+	while (m->used[i] && m->keys[i] != key)
+		i = (i + 1) & (m->alloc - 1);
+	return i;
+}
+
+static int rehash(struct kx_perf_idmap *m, size_t alloc)
+{
+	struct kx_perf_idmap n = { .alloc = alloc };
+	size_t i;
+
+	n.keys = malloc(alloc * sizeof(*n.keys));
+	n.vals = malloc(alloc * sizeof(*n.vals));
+	n.used = calloc(alloc, sizeof(*n.used));
+	if (!n.keys || !n.vals || !n.used) {
+		kx_perf_idmap_fini(&n);
+		return -ENOMEM;
+	}
+	for (i = 0; i < m->alloc; i++) {
+		size_t s;
+
+		if (!m->used[i])
+			continue;
+		s = find_slot(&n, m->keys[i]);
+		n.used[s] = true;
+		n.keys[s] = m->keys[i];
+		n.vals[s] = m->vals[i];
+	}
+	n.nr = m->nr;
+	kx_perf_idmap_fini(m);
+	*m = n;
+	return 0;
+}
+
+int kx_perf_idmap_put(struct kx_perf_idmap *m, uint64_t key, uint32_t val)
+{
+	size_t s;
+
+	if ((m->nr + 1) * 2 > m->alloc) {
+		int err = rehash(m, m->alloc ? m->alloc * 2 : 64);
+
+		if (err)
+			return err;
+	}
+	s = find_slot(m, key);
+	if (!m->used[s]) {
+		m->used[s] = true;
+		m->keys[s] = key;
+		m->nr++;
+	}
+	m->vals[s] = val;
+	return 0;
+}
+
+bool kx_perf_idmap_get(const struct kx_perf_idmap *m, uint64_t key, uint32_t *val)
+{
+	size_t s;
+
+	if (!m->alloc)
+		return false;
+	s = find_slot(m, key);
+	if (!m->used[s])
+		return false;
+	*val = m->vals[s];
+	return true;
+}
+
+void kx_perf_idmap_fini(struct kx_perf_idmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	free(m->used);
+	*m = (struct kx_perf_idmap){ 0 };
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_perf_order.c - the perf.data event orderer: the FINISHED_ROUND
+ * two-round release rule, stable ties, sorting at the end without rounds,
+ * events arriving too late, and the memory cap. Expected orders are worked
+ * out by hand in the comments.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "kx_perf_order.h"
+#include "tap.h"
+
+static struct kx_event ev_at(uint64_t ts, int32_t tag)
+{
+	struct kx_event ev = { .ts = ts, .kind = 1, .tid = tag };
+
+	return ev;
+}
+
+/* pops everything released; writes ts into @ts and tags into @tag; returns count */
+static int drain(struct kx_perf_order *o, uint64_t *ts, int32_t *tag, int max)
+{
+	struct kx_event ev;
+	int n = 0;
+
+	while (n < max && kx_perf_order_pop(o, &ev) == 1) {
+		ts[n] = ev.ts;
+		tag[n] = ev.tid;
+		n++;
+	}
+	return n;
+}
+
+static void test_rounds(void)
+{
+	struct kx_perf_order *o;
+	uint64_t ts[16];
+	int32_t tag[16];
+	int n;
+
+	ok(kx_perf_order_new(1 << 20, &o) == 0, "new");
+	/* round 1: cpu0 10 20 30, cpu1 5 15 */
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 10 });
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 20 });
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 30 });
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 5 });
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 15 });
+	is_u64(drain(o, ts, tag, 16), 0, "nothing released before a round");
+	kx_perf_order_round(o);
+	/* limit = max at the previous round = 0: still nothing */
+	is_u64(drain(o, ts, tag, 16), 0, "first round releases nothing");
+	/* round 2: cpu0 40, cpu1 25 (older than 30 of round 1: must wait) */
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 40 });
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 25 });
+	kx_perf_order_saw(o, 45);	/* a non-kvm sample raises the max */
+	kx_perf_order_round(o);
+	/* limit = 30 (max at round 1): 5 10 15 20 25 30 */
+	n = drain(o, ts, tag, 16);
+	is_u64(n, 6, "second round releases up to the first round's max");
+	ok(n == 6 && ts[0] == 5 && ts[1] == 10 && ts[2] == 15 && ts[3] == 20 && ts[4] == 25 &&
+	   ts[5] == 30, "released in time order");
+	/* round 3: 42; limit = 45 -> 40 42 */
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 42 });
+	kx_perf_order_round(o);
+	n = drain(o, ts, tag, 16);
+	ok(n == 2 && ts[0] == 40 && ts[1] == 42, "third round: saw() counts in the max");
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 50 });
+	is_u64(drain(o, ts, tag, 16), 0, "held until the end");
+	kx_perf_order_finish(o);
+	n = drain(o, ts, tag, 16);
+	ok(n == 1 && ts[0] == 50, "finish releases the rest");
+	is_u64(kx_perf_order_rounds(o), 3, "rounds counted");
+	is_u64(kx_perf_order_late(o), 0, "nothing late");
+	is_u64(kx_perf_order_peak(o), 7, "peak queue");
+	kx_perf_order_free(o);
+}
+
+static void test_no_rounds_stable(void)
+{
+	struct kx_perf_order *o;
+	uint64_t ts[64];
+	int32_t tag[64];
+	bool sorted = true, stable = true;
+	int i, n;
+
+	kx_perf_order_new(1 << 20, &o);
+	/* 60 events, ts = (i * 7) % 10: many ties; tags record arrival order */
+	for (i = 0; i < 60; i++) {
+		struct kx_event ev = ev_at((uint64_t)(i * 7) % 10, i);
+
+		kx_perf_order_push(o, &ev);
+	}
+	kx_perf_order_finish(o);
+	n = drain(o, ts, tag, 64);
+	is_u64(n, 60, "all delivered at the end");
+	for (i = 1; i < n; i++) {
+		if (ts[i] < ts[i - 1])
+			sorted = false;
+		if (ts[i] == ts[i - 1] && tag[i] < tag[i - 1])
+			stable = false;
+	}
+	ok(sorted, "sorted by ts");
+	ok(stable, "ties keep arrival order");
+	kx_perf_order_free(o);
+}
+
+static void test_late(void)
+{
+	struct kx_perf_order *o;
+	uint64_t ts[8];
+	int32_t tag[8];
+	int n;
+
+	kx_perf_order_new(1 << 20, &o);
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 100 });
+	kx_perf_order_round(o);
+	kx_perf_order_round(o);		/* limit 100 */
+	n = drain(o, ts, tag, 8);
+	ok(n == 1 && ts[0] == 100, "100 delivered");
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 90 });	/* too late */
+	kx_perf_order_finish(o);
+	n = drain(o, ts, tag, 8);
+	ok(n == 1 && ts[0] == 100, "late event raised to the last delivered ts");
+	is_u64(kx_perf_order_late(o), 1, "late counted");
+	kx_perf_order_free(o);
+}
+
+static void test_cap(void)
+{
+	struct kx_perf_order *o;
+	int i, err = 0;
+
+	kx_perf_order_new(64 * 1024, &o);
+	for (i = 0; i < 100000 && !err; i++)
+		err = kx_perf_order_push(o, &(struct kx_event){ .ts = (uint64_t)i });
+	is_u64(-err, E2BIG, "cap exceeded gives -E2BIG");
+	ok(i > 100 && (uint64_t)i * sizeof(struct kx_event) <= 64 * 1024 + sizeof(struct kx_event) * 2,
+	   "cap stops near the limit");
+	kx_perf_order_free(o);
+}
+
+int main(void)
+{
+	test_rounds();
+	test_no_rounds_stable();
+	test_late();
+	test_cap();
+	return done_testing();
+}
