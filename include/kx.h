@@ -24,6 +24,7 @@ enum kx_error {
 	KX_ENOZSTD,		/* zstd data, built without libzstd */
 	KX_ENOEVENTS,		/* required events are missing */
 	KX_EUSAGE,		/* bad option value (command layer) */
+	KX_ESORTMEM,		/* reordering events would exceed the sort memory cap */
 };
 
 /* Time unit of every timestamp and duration a source delivers. */

@@ -33,6 +33,7 @@ const char *kx_strerror(int err)
 	case KX_ENOZSTD:	return "zstd-compressed data, built without libzstd";
 	case KX_ENOEVENTS:	return "required events are missing";
 	case KX_EUSAGE:		return "invalid usage";
+	case KX_ESORTMEM:	return "sorting the events needs more memory than allowed";
 	default:		return strerror(err);
 	}
 }
