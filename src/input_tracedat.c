@@ -1,13 +1,1148 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* input_tracedat.c - placeholder until the reader lands: recognises nothing. */
-#include "kx_reader.h"
+/*
+ * input_tracedat.c - the trace-cmd trace.dat reader (v6, v7 with
+ * compression none/zlib/zstd). Reads the metadata and options of the mapped
+ * file, then merges the per-CPU ring-buffer streams of every selected
+ * buffer into one time-ordered stream of kvm events: one page per stream
+ * (a pointer into the map, or into one lazily decompressed chunk), kbuffer
+ * for the page format, a small heap ordered by (ts, buffer, cpu).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-static bool probe_none(const struct kx_file *f)
+#include <event-parse.h>
+#include <kbuffer.h>
+
+#include "kx_cursor.h"
+#include "kx_decompress.h"
+#include "kx_kvmdecode.h"
+#include "kx_reader.h"
+#include "kx_tracedata.h"
+
+static const unsigned char magic[10] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
+
+/* Option and section ids (trace-cmd's enum, see formats.md §3.4). */
+enum {
+	OPT_DONE = 0,
+	OPT_DATE = 1,
+	OPT_BUFFER = 3,
+	OPT_TRACECLOCK = 4,
+	OPT_OFFSET = 7,
+	OPT_CPUCOUNT = 8,
+	OPT_TSC2NSEC = 14,
+	OPT_HEADER_INFO = 16,
+	OPT_FTRACE_EVENTS = 17,
+	OPT_EVENT_FORMATS = 18,
+	OPT_KALLSYMS = 19,
+	OPT_PRINTK = 20,
+	OPT_CMDLINES = 21,
+	OPT_BUFFER_TEXT = 22,
+	NR_SECTIONS = 22,
+};
+
+#define SEC_FL_COMPRESS		1
+#define COMMIT_MASK		((1u << 27) - 1)
+#define MISSED_EVENTS		(1u << 31)
+#define MISSED_STORED		(1u << 30)
+#define PAGE_SLACK		16		/* kbuffer may peek a few bytes past an event */
+#define MAX_PAGE_SIZE		(1u << 24)
+#define MAX_CHUNK		(256u << 20)	/* largest decompressed chunk or section */
+#define MAX_CPUS		65536
+#define MAX_OPTION_SECTIONS	4096
+#define MAX_BUFFERS		4096
+
+struct cpu_data {
+	uint64_t offset;	/* absolute file offset */
+	uint64_t size;		/* on-disk bytes */
+	uint32_t cpu;
+};
+
+struct tbuffer {
+	char *name;		/* "" = top */
+	char *clock;		/* "" if unknown */
+	struct cpu_data *cpus;
+	uint32_t nr_cpus;
+	uint32_t page_size;
+	uint64_t v6_offset;	/* v6 instance: offset of its flyrecord block */
+};
+
+/* One per-CPU ring-buffer stream of one buffer. */
+struct stream {
+	/* the current event (valid while !done) */
+	uint64_t ts;
+	const unsigned char *rec;
+	uint32_t rec_size;
+	uint16_t buffer;
+	int32_t cpu;
+	bool done;
+	bool started;		/* a page is loaded and read_event was called */
+	bool lost_pending;	/* emit a KX_EV_LOST before the current event */
+	uint64_t lost;		/* its count or KX_LOST_UNKNOWN */
+	/* pages */
+	struct kbuffer *kb;
+	uint32_t page_size;
+	const unsigned char *page;	/* loaded page */
+	const unsigned char *page_end;	/* end of its committed data */
+	uint64_t page_off;		/* file or chunk offset of the page, for messages */
+	/* uncompressed: the region in the map */
+	const unsigned char *data;
+	uint64_t data_len;
+	uint64_t pos;			/* next page offset in data / in chunk */
+	/* compressed: the chunk stream and one decompressed chunk */
+	struct kx_cursor chunks;
+	uint64_t chunks_base;		/* file offset of chunks.buf */
+	uint32_t chunks_left;
+	unsigned char *chunk;
+	size_t chunk_len;
+	size_t chunk_cap;
+	unsigned char *scratch;		/* page_size + PAGE_SLACK: copy of a partial page */
+};
+
+struct tracedat {
+	const unsigned char *map;
+	uint64_t size;
+	int version;
+	enum kx_compress compress;
+	struct kx_decompressor *dz;
+	struct kx_tracedata td;
+	bool have_td;
+	struct kx_kvmdecode *dec;
+	struct kx_reader *r;
+	char format_name[48];
+	/* options */
+	uint64_t sections[NR_SECTIONS + 1];
+	bool have_traceclock;
+	char *traceclock;		/* selected clock of TRACECLOCK / v6 trailer */
+	bool have_tsc2nsec;
+	uint32_t tsc_mult, tsc_shift;
+	uint64_t ts_add;		/* OFFSET + DATE (ns), two's complement */
+	uint32_t cpucount;
+	bool latency;
+	struct tbuffer *bufs;
+	size_t nr_bufs, cap_bufs;
+	/* delivery */
+	uint64_t tsc_khz;		/* cycles -> ns conversion when set */
+	const char **names;		/* [nr_sel] names of the delivered buffers */
+	struct stream *streams;
+	size_t nr_streams;
+	struct stream **heap;
+	size_t heap_len;
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static int trunc_at(struct kx_diag *diag, const char *what, uint64_t off)
 {
-	return false;
+	return kx_diag_set(diag, -KX_ETRUNC, "truncated %s at offset 0x%llx", what,
+			   (unsigned long long)off);
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+/* The selected clock in "local global [x86-tsc] ..." (copy), or NULL. */
+static char *bracketed_clock(const unsigned char *text, size_t len)
+{
+	const char *s = (const char *)text, *open, *close;
+
+	open = memchr(s, '[', len);
+	if (!open)
+		return NULL;
+	close = memchr(open, ']', len - (size_t)(open - s));
+	if (!close)
+		return NULL;
+	return dup_n(open + 1, (size_t)(close - open - 1));
+}
+
+/* ts * mult >> shift as trace-cmd's mul_u64_u32_shr(). */
+static inline uint64_t mul_u64_u32_shr(uint64_t a, uint32_t mul, unsigned shift)
+{
+	uint32_t ah = (uint32_t)(a >> 32), al = (uint32_t)a;
+	uint64_t ret;
+
+	ret = ((uint64_t)al * mul) >> shift;
+	if (ah)
+		ret += ((uint64_t)ah * mul) << (32 - shift);
+	return ret;
+}
+
+static inline uint64_t convert_ts(const struct tracedat *t, uint64_t ts)
+{
+	if (t->have_tsc2nsec)
+		ts = mul_u64_u32_shr(ts, t->tsc_mult, t->tsc_shift);
+	else if (t->tsc_khz)
+		ts = (uint64_t)((unsigned __int128)ts * 1000000u / t->tsc_khz);
+	return ts + t->ts_add;
+}
+
+/* ---- options ---------------------------------------------------------- */
+
+static struct tbuffer *add_buffer(struct tracedat *t, struct kx_diag *diag)
+{
+	struct tbuffer *b;
+
+	if (t->nr_bufs == MAX_BUFFERS) {
+		kx_diag_set(diag, -KX_ECORRUPT, "more than %d buffers", MAX_BUFFERS);
+		return NULL;
+	}
+	if (t->nr_bufs == t->cap_bufs) {
+		size_t cap = t->cap_bufs ? 2 * t->cap_bufs : 4;
+
+		b = realloc(t->bufs, cap * sizeof(*b));
+		if (!b) {
+			kx_diag_set(diag, -ENOMEM, "out of memory");
+			return NULL;
+		}
+		t->bufs = b;
+		t->cap_bufs = cap;
+	}
+	b = &t->bufs[t->nr_bufs++];
+	memset(b, 0, sizeof(*b));
+	return b;
+}
+
+/* Parse an ASCII integer option (OFFSET, DATE) strictly enough to reject garbage. */
+static bool ascii_s64(const unsigned char *data, uint32_t size, int64_t *out)
+{
+	char buf[64], *end;
+
+	if (size == 0 || size >= sizeof(buf))
+		return false;
+	memcpy(buf, data, size);
+	buf[size] = '\0';
+	errno = 0;
+	*out = strtoll(buf, &end, 0);
+	return errno == 0 && end != buf;
+}
+
+/* v7 BUFFER: u64 offset, name\0, clock\0, u32 page_size, u32 n, n x {u32 cpu, u64 off, u64 size}. */
+static int buffer_option_v7(struct tracedat *t, struct kx_cursor *c, struct kx_diag *diag)
+{
+	const char *name, *clock;
+	size_t name_len, clock_len;
+	struct tbuffer *b;
+	uint64_t section;
+	uint32_t i, n;
+
+	if (kx_cursor_u64(c, &section) || kx_cursor_str(c, 4096, &name, &name_len) ||
+	    kx_cursor_str(c, 4096, &clock, &clock_len) || kx_cursor_u32(c, &i) ||
+	    kx_cursor_u32(c, &n))
+		return kx_diag_set(diag, -KX_ECORRUPT, "malformed BUFFER option");
+	if (n > MAX_CPUS || (uint64_t)n * 20 > kx_cursor_left(c))
+		return kx_diag_set(diag, -KX_ECORRUPT, "BUFFER option lists %u cpus in %zu bytes",
+				   n, kx_cursor_left(c));
+	b = add_buffer(t, diag);
+	if (!b)
+		return -ENOMEM;
+	b->page_size = i;
+	b->name = dup_n(name, name_len);
+	b->clock = dup_n(clock, clock_len);
+	b->cpus = calloc(n ? n : 1, sizeof(*b->cpus));
+	if (!b->name || !b->clock || !b->cpus)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		struct cpu_data *cd = &b->cpus[b->nr_cpus];
+
+		kx_cursor_u32(c, &cd->cpu);
+		kx_cursor_u64(c, &cd->offset);
+		kx_cursor_u64(c, &cd->size);
+		if (cd->size)
+			b->nr_cpus++;
+	}
+	return 0;
+}
+
+/* v6 BUFFER: u64 offset of the instance's flyrecord block, name\0. */
+static int buffer_option_v6(struct tracedat *t, struct kx_cursor *c, struct kx_diag *diag)
+{
+	struct tbuffer *b;
+	const char *name;
+	size_t len;
+	uint64_t off;
+
+	if (kx_cursor_u64(c, &off) || kx_cursor_str(c, 4096, &name, &len))
+		return kx_diag_set(diag, -KX_ECORRUPT, "malformed BUFFER option");
+	b = add_buffer(t, diag);
+	if (!b)
+		return -ENOMEM;
+	b->v6_offset = off;
+	b->name = dup_n(name, len);
+	if (!b->name)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	return 0;
+}
+
+/*
+ * One option list. v6 ends with a bare id 0; v7 with DONE {u64 next}
+ * (*@next = 0 when it is the last section). @in_instance: a v6
+ * instance's own options (BUFFER options there would recurse: ignored).
+ */
+static int parse_options(struct tracedat *t, struct kx_cursor *c, uint64_t base, bool in_instance,
+			 uint64_t *next, struct kx_diag *diag)
+{
+	const unsigned char *data;
+	struct kx_cursor oc;
+	uint16_t id;
+	uint32_t size;
+	int64_t v;
+	int err;
+
+	*next = 0;
+	for (;;) {
+		if (kx_cursor_u16(c, &id))
+			return trunc_at(diag, "options", base + c->pos);
+		if (id == OPT_DONE && t->version < 7)
+			return 0;
+		if (kx_cursor_u32(c, &size))
+			return trunc_at(diag, "options", base + c->pos);
+		if (kx_cursor_bytes(c, size, &data))
+			return trunc_at(diag, "option data", base + c->pos);
+		kx_cursor_init(&oc, data, size, c->big_endian);
+		switch (id) {
+		case OPT_DONE:
+			if (kx_cursor_u64(&oc, next))
+				return kx_diag_set(diag, -KX_ECORRUPT, "malformed DONE option");
+			return 0;
+		case OPT_DATE:
+			/* microseconds between the trace clock and the wall clock */
+			if (ascii_s64(data, size, &v))
+				t->ts_add += (uint64_t)v * 1000u;
+			break;
+		case OPT_OFFSET:
+			if (ascii_s64(data, size, &v))
+				t->ts_add += (uint64_t)v;
+			break;
+		case OPT_TRACECLOCK:
+			t->have_traceclock = true;
+			if (!t->traceclock)
+				t->traceclock = bracketed_clock(data, size);
+			break;
+		case OPT_CPUCOUNT:
+			if (size >= 4)
+				t->cpucount = kx_load32(data, c->big_endian);
+			break;
+		case OPT_TSC2NSEC:
+			if (size < 16)
+				break;
+			t->tsc_mult = kx_load32(data, c->big_endian);
+			t->tsc_shift = kx_load32(data + 4, c->big_endian);
+			if (t->tsc_mult && t->tsc_shift >= 1 && t->tsc_shift <= 32)
+				t->have_tsc2nsec = true;
+			break;
+		case OPT_BUFFER:
+			if (in_instance)
+				break;
+			err = t->version >= 7 ? buffer_option_v7(t, &oc, diag) :
+						buffer_option_v6(t, &oc, diag);
+			if (err)
+				return err;
+			break;
+		case OPT_BUFFER_TEXT:
+			t->latency = true;
+			break;
+		default:
+			if (t->version >= 7 && id >= OPT_HEADER_INFO && id <= OPT_CMDLINES) {
+				if (kx_cursor_u64(&oc, &t->sections[id]))
+					return kx_diag_set(diag, -KX_ECORRUPT,
+							   "malformed section option %u", id);
+			}
+			break;	/* unknown options are skipped, as trace-cmd does */
+		}
+	}
+}
+
+/* ---- v7 sections -------------------------------------------------------- */
+
+/*
+ * The payload of the section at @off with id @want: borrowed from the map,
+ * or decompressed into *@owned (caller frees).
+ */
+static int section_payload(struct tracedat *t, uint64_t off, uint16_t want,
+			   struct kx_cursor *out, unsigned char **owned, struct kx_diag *diag)
+{
+	struct kx_cursor c;
+	uint16_t id, flags;
+	uint32_t desc;
+	uint64_t size;
+	size_t len;
+	int err;
+
+	*owned = NULL;
+	kx_cursor_init(&c, t->map, (size_t)t->size, t->td.big_endian);
+	if (off > t->size || kx_cursor_seek(&c, (size_t)off) || kx_cursor_u16(&c, &id) ||
+	    kx_cursor_u16(&c, &flags) || kx_cursor_u32(&c, &desc) || kx_cursor_u64(&c, &size))
+		return trunc_at(diag, "section header", off);
+	if (id != want)
+		return kx_diag_set(diag, -KX_ECORRUPT,
+				   "section at offset 0x%llx has id %u, expected %u",
+				   (unsigned long long)off, id, want);
+	if (size > kx_cursor_left(&c))
+		return kx_diag_set(diag, -KX_ETRUNC,
+				   "section at offset 0x%llx declares %llu bytes, only %zu left in the file",
+				   (unsigned long long)off, (unsigned long long)size,
+				   kx_cursor_left(&c));
+	kx_cursor_init(out, c.buf + c.pos, (size_t)size, t->td.big_endian);
+	if (!(flags & SEC_FL_COMPRESS))
+		return 0;
+	if (t->compress == KX_COMPRESS_NONE)
+		return kx_diag_set(diag, -KX_ECORRUPT,
+				   "compressed section at offset 0x%llx in an uncompressed file",
+				   (unsigned long long)off);
+	err = kx_decompress_alloc(t->dz, out, MAX_CHUNK, owned, &len, diag);
+	if (err)
+		return err;
+	kx_cursor_init(out, *owned, len, t->td.big_endian);
+	return 0;
+}
+
+static int read_options_v7(struct tracedat *t, uint64_t off, struct kx_diag *diag)
+{
+	unsigned n;
+
+	for (n = 0; off; n++) {
+		unsigned char *owned;
+		struct kx_cursor c;
+		uint64_t next;
+		int err;
+
+		if (n == MAX_OPTION_SECTIONS)
+			return kx_diag_set(diag, -KX_ECORRUPT, "options sections form a loop");
+		err = section_payload(t, off, OPT_DONE, &c, &owned, diag);
+		if (err)
+			return err;
+		err = parse_options(t, &c, owned ? 0 : off + 16, false, &next, diag);
+		free(owned);
+		if (err)
+			return err;
+		off = next;
+	}
+	return 0;
+}
+
+typedef int (*block_parser)(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag);
+
+static int read_sections_v7(struct tracedat *t, struct kx_diag *diag)
+{
+	static const struct {
+		unsigned id;
+		bool required;
+		block_parser parse;
+		const char *name;
+	} order[] = {
+		{ OPT_HEADER_INFO, true, kx_tracedata_header_info, "header info" },
+		{ OPT_FTRACE_EVENTS, false, kx_tracedata_ftrace_formats, "ftrace formats" },
+		{ OPT_EVENT_FORMATS, true, kx_tracedata_event_formats, "event formats" },
+		{ OPT_KALLSYMS, false, kx_tracedata_kallsyms, "kallsyms" },
+		{ OPT_PRINTK, false, kx_tracedata_printk, "printk formats" },
+		{ OPT_CMDLINES, false, kx_tracedata_cmdlines, "saved cmdlines" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		unsigned char *owned;
+		struct kx_cursor c;
+		int err;
+
+		if (!t->sections[order[i].id]) {
+			if (order[i].required)
+				return kx_diag_set(diag, -KX_ECORRUPT, "no %s section",
+						   order[i].name);
+			continue;
+		}
+		err = section_payload(t, t->sections[order[i].id], (uint16_t)order[i].id, &c,
+				      &owned, diag);
+		if (!err)
+			err = order[i].parse(&t->td, &c, diag);
+		free(owned);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- v6 ----------------------------------------------------------------- */
+
+/* "flyrecord\0" table: cpus x {u64 offset, u64 size}, then "[clock]" if TRACECLOCK. */
+static int flyrecord_v6(struct tracedat *t, struct kx_cursor *c, uint32_t cpus, struct tbuffer *b,
+			struct kx_diag *diag)
+{
+	const unsigned char *text;
+	uint64_t len;
+	uint32_t i;
+
+	if ((uint64_t)cpus * 16 > kx_cursor_left(c))
+		return trunc_at(diag, "flyrecord cpu table", c->pos);
+	b->cpus = calloc(cpus ? cpus : 1, sizeof(*b->cpus));
+	if (!b->cpus)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	for (i = 0; i < cpus; i++) {
+		struct cpu_data *cd = &b->cpus[b->nr_cpus];
+
+		kx_cursor_u64(c, &cd->offset);
+		kx_cursor_u64(c, &cd->size);
+		cd->cpu = i;
+		if (cd->size)
+			b->nr_cpus++;
+	}
+	b->page_size = t->td.page_size;
+	if (t->have_traceclock) {
+		if (kx_cursor_u64(c, &len) || len > 4096 || kx_cursor_bytes(c, (size_t)len, &text))
+			return trunc_at(diag, "trace clock", c->pos);
+		b->clock = bracketed_clock(text, (size_t)len);
+	}
+	if (!b->clock)
+		b->clock = strdup(t->traceclock ? t->traceclock : "");
+	return b->clock ? 0 : kx_diag_set(diag, -ENOMEM, "out of memory");
+}
+
+/* The 10-byte tag, then options (optional) and "flyrecord" or "latency". */
+static int data_block_v6(struct tracedat *t, struct kx_cursor *c, uint32_t cpus, struct tbuffer *b,
+			 bool in_instance, struct kx_diag *diag)
+{
+	const unsigned char *tag;
+	uint64_t unused;
+	int err;
+
+	if (kx_cursor_bytes(c, 10, &tag))
+		return trunc_at(diag, "flyrecord header", c->pos);
+	if (memcmp(tag, "options  ", 10) == 0) {
+		err = parse_options(t, c, 0, in_instance, &unused, diag);
+		if (err)
+			return err;
+		if (kx_cursor_bytes(c, 10, &tag))
+			return trunc_at(diag, "flyrecord header", c->pos);
+	}
+	if (memcmp(tag, "latency  ", 10) == 0) {
+		t->latency = true;
+		return 0;
+	}
+	if (memcmp(tag, "flyrecord", 10))
+		return kx_diag_set(diag, -KX_ECORRUPT, "no flyrecord section at offset 0x%zx",
+				   c->pos - 10);
+	return flyrecord_v6(t, c, cpus, b, diag);
+}
+
+static int read_v6(struct tracedat *t, struct kx_cursor *c, struct kx_diag *diag)
+{
+	size_t nr_instances, i;
+	struct tbuffer *top;
+	uint32_t cpus;
+	int err;
+
+	err = kx_tracedata_header_info(&t->td, c, diag);
+	if (!err)
+		err = kx_tracedata_ftrace_formats(&t->td, c, diag);
+	if (!err)
+		err = kx_tracedata_event_formats(&t->td, c, diag);
+	if (!err)
+		err = kx_tracedata_kallsyms(&t->td, c, diag);
+	if (!err)
+		err = kx_tracedata_printk(&t->td, c, diag);
+	if (!err)
+		err = kx_tracedata_cmdlines(&t->td, c, diag);
+	if (err)
+		return err;
+	if (kx_cursor_u32(c, &cpus))
+		return trunc_at(diag, "cpu count", c->pos);
+	if (cpus > MAX_CPUS)
+		return kx_diag_set(diag, -KX_ECORRUPT, "implausible cpu count %u", cpus);
+	t->cpucount = cpus;
+	/* The top buffer goes first; instances are appended by BUFFER options. */
+	top = add_buffer(t, diag);
+	if (!top)
+		return -ENOMEM;
+	top->name = strdup("");
+	if (!top->name)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	err = data_block_v6(t, c, cpus, top, false, diag);
+	if (err || t->latency)
+		return err;
+	nr_instances = t->nr_bufs;
+	for (i = 1; i < nr_instances; i++) {
+		struct tbuffer *b = &t->bufs[i];
+
+		if (b->v6_offset > t->size || kx_cursor_seek(c, (size_t)b->v6_offset))
+			return trunc_at(diag, "instance flyrecord", b->v6_offset);
+		err = data_block_v6(t, c, cpus, b, true, diag);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- streams -------------------------------------------------------------- */
+
+static int stream_error(struct stream *s, struct kx_diag *diag, int err, const char *what)
+{
+	return kx_diag_set(diag, err, "%s in cpu %d data at offset 0x%llx", what, s->cpu,
+			   (unsigned long long)s->page_off);
+}
+
+/* Decompress the next chunk. Return: 1 loaded, 0 no more, <0 error. */
+static int next_chunk(struct tracedat *t, struct stream *s, struct kx_diag *diag)
+{
+	struct kx_zblock blk;
+	size_t at = s->chunks.pos;
+	int err;
+
+	if (!s->chunks_left)
+		return 0;
+	s->page_off = s->chunks_base + at;
+	if (kx_zblock_read(&s->chunks, &blk, diag))
+		return stream_error(s, diag, -KX_ETRUNC, "truncated compressed chunk");
+	if (blk.usize > MAX_CHUNK)
+		return stream_error(s, diag, -KX_ECORRUPT, "oversized compressed chunk");
+	if (blk.usize + (size_t)s->page_size + PAGE_SLACK > s->chunk_cap) {
+		size_t cap = blk.usize + (size_t)s->page_size + PAGE_SLACK;
+		unsigned char *p = realloc(s->chunk, cap);
+
+		if (!p)
+			return kx_diag_set(diag, -ENOMEM, "out of memory");
+		s->chunk = p;
+		s->chunk_cap = cap;
+	}
+	err = kx_decompress(t->dz, &blk, s->chunk, diag);
+	if (err) {
+		char msg[KX_DIAG_MAX];
+
+		snprintf(msg, sizeof(msg), "%s", diag ? diag->msg : "corrupt compressed chunk");
+		return stream_error(s, diag, err, msg);
+	}
+	/* A short last page reads zeros, never past the buffer. */
+	memset(s->chunk + blk.usize, 0, s->page_size + PAGE_SLACK);
+	s->chunk_len = blk.usize;
+	s->pos = 0;
+	s->chunks_left--;
+	return 1;
+}
+
+/* Point s->page at the next page. Return: 1, 0 at the end, <0 error. */
+static int next_page_ptr(struct tracedat *t, struct stream *s, struct kx_diag *diag)
+{
+	uint64_t avail;
+	int ret;
+
+	if (s->chunk || s->chunks_left) {
+		while (s->pos >= s->chunk_len) {
+			ret = next_chunk(t, s, diag);
+			if (ret <= 0)
+				return ret;
+		}
+		s->page = s->chunk + s->pos;
+		s->pos += s->page_size;
+		return 1;
+	}
+	if (s->pos >= s->data_len)
+		return 0;
+	avail = s->data_len - s->pos;
+	s->page = s->data + s->pos;
+	s->page_off = (uint64_t)(s->data - t->map) + s->pos;
+	/* A page cut short by its region or the file end is read from a zero-padded copy. */
+	if (avail < s->page_size ||
+	    (uint64_t)(s->page - t->map) + s->page_size + PAGE_SLACK > t->size) {
+		size_t n = avail < s->page_size ? (size_t)avail : s->page_size;
+
+		memcpy(s->scratch, s->page, n);
+		memset(s->scratch + n, 0, s->page_size + PAGE_SLACK - n);
+		s->page = s->scratch;
+	}
+	s->pos += s->page_size;
+	return 1;
+}
+
+/* Load the next non-empty page and read its first event. Return: 1, 0 end, <0. */
+static int load_page(struct tracedat *t, struct stream *s, struct kx_diag *diag)
+{
+	unsigned lsize = t->td.kernel_long_size;
+	unsigned long long ts;
+	uint64_t commit, need;
+	void *ev;
+	int ret, missed;
+
+	for (;;) {
+		ret = next_page_ptr(t, s, diag);
+		if (ret <= 0)
+			return ret;
+		commit = lsize == 8 ? kx_load64(s->page + 8, t->td.big_endian) :
+				      kx_load32(s->page + 8, t->td.big_endian);
+		need = 8 + lsize + (commit & COMMIT_MASK);
+		if (commit & MISSED_STORED)
+			need += lsize;
+		if (need > s->page_size)
+			return stream_error(s, diag, -KX_ECORRUPT,
+					    "page data size exceeds the page size");
+		if (kbuffer_load_subbuffer(s->kb, (void *)s->page) < 0)
+			return stream_error(s, diag, -KX_ECORRUPT, "unreadable page");
+		s->page_end = s->page + 8 + lsize + (commit & COMMIT_MASK);
+		missed = kbuffer_missed_events(s->kb);
+		if (missed) {
+			uint64_t n = missed > 0 ? (uint64_t)missed : KX_LOST_UNKNOWN;
+
+			/* Lost before an empty page: merge into one marker. */
+			if (s->lost_pending && (s->lost == KX_LOST_UNKNOWN || n == KX_LOST_UNKNOWN))
+				s->lost = KX_LOST_UNKNOWN;
+			else
+				s->lost = s->lost_pending ? s->lost + n : n;
+			s->lost_pending = true;
+		}
+		ev = kbuffer_read_event(s->kb, &ts);
+		if (ev) {
+			s->rec = ev;
+			s->ts = convert_ts(t, ts);
+			return 1;
+		}
+	}
+}
+
+/* Advance @s to its next event (or done). Return: 0 or <0 error. */
+static int stream_advance(struct tracedat *t, struct stream *s, struct kx_diag *diag)
+{
+	unsigned long long ts;
+	void *ev = NULL;
+	int ret, size;
+
+	if (s->started)
+		ev = kbuffer_next_event(s->kb, &ts);
+	if (ev) {
+		s->rec = ev;
+		s->ts = convert_ts(t, ts);
+	} else {
+		ret = load_page(t, s, diag);
+		if (ret < 0)
+			return ret;
+		if (ret == 0) {
+			s->done = true;
+			return 0;
+		}
+		s->started = true;
+	}
+	size = kbuffer_event_size(s->kb);
+	if (size < 0 || s->rec < s->page || s->rec + size > s->page_end)
+		return stream_error(s, diag, -KX_ECORRUPT, "event overruns its page");
+	s->rec_size = (uint32_t)size;
+	return 0;
+}
+
+static inline bool stream_before(const struct stream *a, const struct stream *b)
+{
+	if (a->ts != b->ts)
+		return a->ts < b->ts;
+	if (a->buffer != b->buffer)
+		return a->buffer < b->buffer;
+	return a->cpu < b->cpu;
+}
+
+static void heap_down(struct stream **h, size_t n, size_t i)
+{
+	struct stream *s = h[i];
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= n)
+			break;
+		if (c + 1 < n && stream_before(h[c + 1], h[c]))
+			c++;
+		if (!stream_before(h[c], s))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = s;
+}
+
+/* Build the streams of the selected buffers. */
+static int setup_streams(struct tracedat *t, const bool *selected, struct kx_diag *diag)
+{
+	enum kbuffer_long_size ls = t->td.kernel_long_size == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4;
+	enum kbuffer_endian en = t->td.big_endian ? KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE;
+	size_t i, n = 0, nsel = 0;
+	uint32_t j;
+
+	for (i = 0; i < t->nr_bufs; i++)
+		if (selected[i])
+			n += t->bufs[i].nr_cpus;
+	t->streams = calloc(n ? n : 1, sizeof(*t->streams));
+	t->heap = calloc(n ? n : 1, sizeof(*t->heap));
+	if (!t->streams || !t->heap)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	for (i = 0; i < t->nr_bufs; i++) {
+		struct tbuffer *b = &t->bufs[i];
+
+		if (!selected[i])
+			continue;
+		if (b->page_size < 64 || b->page_size > MAX_PAGE_SIZE ||
+		    b->page_size < 8 + 2 * t->td.kernel_long_size)
+			return kx_diag_set(diag, -KX_ECORRUPT, "buffer '%s' has page size %u",
+					   b->name, b->page_size);
+		for (j = 0; j < b->nr_cpus; j++) {
+			struct cpu_data *cd = &b->cpus[j];
+			struct stream *s = &t->streams[t->nr_streams++];
+
+			s->buffer = (uint16_t)nsel;
+			s->cpu = (int32_t)cd->cpu;
+			s->page_size = b->page_size;
+			s->page_off = cd->offset;
+			if (cd->offset > t->size || cd->size > t->size - cd->offset)
+				return stream_error(s, diag, -KX_ETRUNC,
+						    "data extends past the end of the file");
+			s->kb = kbuffer_alloc(ls, en);
+			s->scratch = malloc(b->page_size + PAGE_SLACK);
+			if (!s->kb || !s->scratch)
+				return kx_diag_set(diag, -ENOMEM, "out of memory");
+			if (tep_is_old_format(t->td.tep))
+				kbuffer_set_old_format(s->kb);
+			if (t->compress == KX_COMPRESS_NONE) {
+				s->data = t->map + cd->offset;
+				s->data_len = cd->size;
+				continue;
+			}
+			/*
+			 * The chunk stream is bounded by the file, not by the
+			 * option's size: trace-cmd 3.1 writers leave the 4-byte
+			 * chunk count out of it.
+			 */
+			kx_cursor_init(&s->chunks, t->map + cd->offset,
+				       (size_t)(t->size - cd->offset), t->td.big_endian);
+			s->chunks_base = cd->offset;
+			if (kx_cursor_u32(&s->chunks, &s->chunks_left))
+				return stream_error(s, diag, -KX_ETRUNC, "truncated chunk count");
+		}
+		nsel++;
+	}
+	return 0;
+}
+
+static int prime_heap(struct tracedat *t, struct kx_diag *diag)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < t->nr_streams; i++) {
+		struct stream *s = &t->streams[i];
+
+		err = stream_advance(t, s, diag);
+		if (err)
+			return err;
+		if (!s->done)
+			t->heap[t->heap_len++] = s;
+	}
+	for (i = t->heap_len / 2; i-- > 0;)
+		heap_down(t->heap, t->heap_len, i);
+	return 0;
+}
+
+/* ---- reader callbacks ------------------------------------------------------ */
+
+static void finish_counts(struct tracedat *t)
+{
+	t->r->info.event_counts = kx_kvmdecode_event_counts(t->dec, &t->r->info.nr_event_counts);
+}
+
+static int tracedat_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
+{
+	struct tracedat *t = priv;
+	struct kx_source_info *info = &t->r->info;
+	int err;
+
+	while (t->heap_len) {
+		struct stream *s = t->heap[0];
+
+		if (s->lost_pending) {
+			memset(ev, 0, sizeof(*ev));
+			ev->kind = KX_EV_LOST;
+			ev->ts = s->ts;
+			ev->cpu = s->cpu;
+			ev->tid = -1;
+			ev->pid = -1;
+			ev->vcpu = KX_VCPU_UNKNOWN;
+			ev->buffer = s->buffer;
+			ev->u.lost = s->lost;
+			s->lost_pending = false;
+			info->lost_markers++;
+			if (s->lost == KX_LOST_UNKNOWN)
+				info->lost_unknown++;
+			else
+				info->lost_events += s->lost;
+			return 1;
+		}
+		info->records++;
+		err = kx_kvmdecode_record(t->dec, s->rec, s->rec_size, ev);
+		if (err == 1) {
+			ev->ts = s->ts;
+			ev->cpu = s->cpu;
+			ev->buffer = s->buffer;
+		}
+		err = err == 1 ? 1 : 0;
+		{
+			int adv = stream_advance(t, s, diag);
+
+			if (adv < 0)
+				return adv;
+		}
+		if (s->done)
+			t->heap[0] = t->heap[--t->heap_len];
+		if (t->heap_len)
+			heap_down(t->heap, t->heap_len, 0);
+		if (err)
+			return 1;
+	}
+	finish_counts(t);
+	return 0;
+}
+
+static const char *tracedat_comm(void *priv, int32_t tid)
+{
+	struct tracedat *t = priv;
+
+	if (!t->have_td || !tep_is_pid_registered(t->td.tep, tid))
+		return NULL;
+	return tep_data_comm_from_pid(t->td.tep, tid);
+}
+
+static void tracedat_close(void *priv)
+{
+	struct tracedat *t = priv;
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nr_streams; i++) {
+		kbuffer_free(t->streams[i].kb);
+		free(t->streams[i].chunk);
+		free(t->streams[i].scratch);
+	}
+	free(t->streams);
+	free(t->heap);
+	for (i = 0; i < t->nr_bufs; i++) {
+		free(t->bufs[i].name);
+		free(t->bufs[i].clock);
+		free(t->bufs[i].cpus);
+	}
+	free(t->bufs);
+	free(t->names);
+	free(t->traceclock);
+	kx_kvmdecode_free(t->dec);
+	if (t->have_td)
+		kx_tracedata_fini(&t->td);
+	kx_decompressor_free(t->dz);
+	free(t);
+}
+
+/* ---- open --------------------------------------------------------------------- */
+
+static bool tracedat_probe(const struct kx_file *f)
+{
+	return f->head_len >= sizeof(magic) && memcmp(f->head, magic, sizeof(magic)) == 0;
+}
+
+static int read_prelude(struct tracedat *t, struct kx_cursor *c, struct kx_diag *diag)
+{
+	uint8_t endian, long_size;
+	uint32_t page_size;
+	const char *ver;
+	char *end;
+	size_t len;
+	long v;
+	int err;
+
+	if (kx_cursor_skip(c, sizeof(magic)))
+		return trunc_at(diag, "file header", 0);
+	err = kx_cursor_str(c, 16, &ver, &len);
+	if (err)
+		return err == -KX_ETRUNC ? trunc_at(diag, "file header", c->pos) :
+			kx_diag_set(diag, -KX_EVERSION, "unreadable trace.dat version");
+	v = strtol(ver, &end, 10);
+	if (end == ver || *end)
+		return kx_diag_set(diag, -KX_EVERSION, "unreadable trace.dat version '%s'", ver);
+	if (v < 6 || v > 7)
+		return kx_diag_set(diag, -KX_EVERSION,
+				   "trace.dat version %ld is not supported (only 6 and 7)", v);
+	t->version = (int)v;
+	if (kx_cursor_u8(c, &endian) || kx_cursor_u8(c, &long_size))
+		return trunc_at(diag, "file header", c->pos);
+	if (endian > 1 || (long_size != 4 && long_size != 8))
+		return kx_diag_set(diag, -KX_ECORRUPT, "bad file header (endian %u, long size %u)",
+				   endian, long_size);
+	c->big_endian = endian;
+	if (kx_cursor_u32(c, &page_size))
+		return trunc_at(diag, "file header", c->pos);
+	if (page_size < 64 || page_size > MAX_PAGE_SIZE)
+		return kx_diag_set(diag, -KX_ECORRUPT, "implausible page size %u", page_size);
+	if (kx_tracedata_init(&t->td, endian, long_size, page_size))
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	t->have_td = true;
+	return 0;
+}
+
+static int read_v7(struct tracedat *t, struct kx_cursor *c, struct kx_diag *diag)
+{
+	const char *name, *ver;
+	uint64_t first;
+	int err;
+
+	if (kx_cursor_str(c, 64, &name, NULL) || kx_cursor_str(c, 64, &ver, NULL) ||
+	    kx_cursor_u64(c, &first))
+		return trunc_at(diag, "file header", c->pos);
+	err = kx_compress_parse(name, &t->compress, diag);
+	if (err)
+		return err;
+	if (t->compress != KX_COMPRESS_NONE) {
+		err = kx_decompressor_new(t->compress, &t->dz, diag);
+		if (err)
+			return err;
+	}
+	snprintf(t->format_name, sizeof(t->format_name), "trace.dat v7 (%s)",
+		 t->compress == KX_COMPRESS_NONE ? "uncompressed" : name);
+	err = read_options_v7(t, first, diag);
+	if (err || t->latency)
+		return err;
+	return read_sections_v7(t, diag);
+}
+
+/* Mark the buffers to deliver. Return: number selected, or <0 (unknown name). */
+static int select_buffers(struct tracedat *t, const char *want, bool *selected,
+			  struct kx_diag *diag)
+{
+	char list[KX_DIAG_MAX / 2] = "";
+	size_t i, used = 0;
+	int n = 0;
+
+	for (i = 0; i < t->nr_bufs; i++) {
+		if (want ? strcmp(t->bufs[i].name, want) == 0 : t->bufs[i].nr_cpus > 0) {
+			selected[i] = true;
+			n++;
+		}
+	}
+	if (n || !want)
+		return n;
+	for (i = 0; i < t->nr_bufs && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+					 i ? ", " : "", *t->bufs[i].name ? t->bufs[i].name : "(top)");
+	return kx_diag_set(diag, -KX_EUSAGE, "no buffer named '%s' (buffers: %s)", want, list);
+}
+
+static int tracedat_setup_info(struct tracedat *t, const struct kx_source_opts *opts,
+			       const bool *selected)
+{
+	struct kx_source_info *info = &t->r->info;
+	const char *clock = NULL;
+	uint32_t max_cpu = 0;
+	size_t i, n = 0;
+	uint32_t j;
+
+	for (i = 0; i < t->nr_bufs; i++) {
+		if (!selected[i])
+			continue;
+		if (!clock)
+			clock = t->bufs[i].clock;
+		t->names[n++] = t->bufs[i].name;
+		for (j = 0; j < t->bufs[i].nr_cpus; j++)
+			if (t->bufs[i].cpus[j].cpu + 1 > max_cpu)
+				max_cpu = t->bufs[i].cpus[j].cpu + 1;
+	}
+	if (!clock)
+		clock = t->traceclock ? t->traceclock : "";
+	info->format = KX_FMT_TRACEDAT;
+	info->format_name = t->format_name;
+	info->clock = clock;
+	info->unit = KX_UNIT_NS;
+	info->resolution = 1;
+	if (!t->have_tsc2nsec && (strcmp(clock, "x86-tsc") == 0 ||
+				  strcmp(clock, "counter") == 0 ||
+				  strcmp(clock, "tsc2nsec") == 0)) {
+		if (opts->tsc_khz) {
+			t->tsc_khz = opts->tsc_khz;
+			info->tsc_khz = opts->tsc_khz;
+		} else {
+			info->unit = KX_UNIT_CYCLES;
+		}
+	}
+	info->nr_cpus = t->cpucount > max_cpu ? t->cpucount : max_cpu;
+	info->nr_buffers = (unsigned)n;
+	info->buffer_names = t->names;
+	return 0;
+}
+
+static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,
+			 struct kx_reader *r, struct kx_diag *diag)
+{
+	struct kx_cursor c;
+	struct tracedat *t;
+	bool *selected = NULL;
+	int err;
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	t->r = r;
+	err = kx_file_map(f, diag);
+	if (err)
+		goto fail;
+	t->map = f->map;
+	t->size = f->size;
+	kx_cursor_init(&c, t->map, (size_t)t->size, false);
+	err = read_prelude(t, &c, diag);
+	if (err)
+		goto fail;
+	if (t->version == 6) {
+		snprintf(t->format_name, sizeof(t->format_name), "trace.dat v6");
+		err = read_v6(t, &c, diag);
+	} else {
+		err = read_v7(t, &c, diag);
+	}
+	if (err)
+		goto fail;
+	if (t->latency) {
+		err = kx_diag_set(diag, -KX_EVERSION,
+				  "latency-format trace.dat (recorded without flyrecord buffers) is not supported");
+		goto fail;
+	}
+	err = kx_kvmdecode_new(t->td.tep, r->names, &t->dec);
+	if (err) {
+		kx_diag_set(diag, err, "out of memory");
+		goto fail;
+	}
+	selected = calloc(t->nr_bufs ? t->nr_bufs : 1, sizeof(*selected));
+	t->names = calloc(t->nr_bufs ? t->nr_bufs : 1, sizeof(*t->names));
+	if (!selected || !t->names) {
+		err = kx_diag_set(diag, -ENOMEM, "out of memory");
+		goto fail;
+	}
+	err = select_buffers(t, opts->buffer, selected, diag);
+	if (err < 0)
+		goto fail;
+	tracedat_setup_info(t, opts, selected);
+	err = setup_streams(t, selected, diag);
+	if (!err)
+		err = prime_heap(t, diag);
+	if (err)
+		goto fail;
+	free(selected);
+	finish_counts(t);
+	r->priv = t;
+	r->next = tracedat_next;
+	r->close = tracedat_close;
+	r->comm = tracedat_comm;
+	return 0;
+fail:
+	free(selected);
+	tracedat_close(t);
+	return err;
 }
 
 const struct kx_reader_ops kx_tracedat_reader = {
 	.name = "tracedat",
-	.probe = probe_none,
+	.probe = tracedat_probe,
+	.open = tracedat_open,
 };
