@@ -104,4 +104,16 @@ bool kx_subkey_is_timer(const struct kx_subkey *sk, bool lvtt);
 /** kx_apic_reg_name() - "EOI", "TMICT", ... for an APIC register offset, NULL if unknown. */
 const char *kx_apic_reg_name(uint32_t offset);
 
+/** kx_msr_name() - symbolic name of a common MSR ("EFER", "TSC_DEADLINE" ...), NULL if unknown. */
+const char *kx_msr_name(uint32_t index);
+
+/**
+ * kx_subkey_canonical() - the one key standing for every key with the same
+ * normalised name (EOI vector -> APIC EOI write, ISR/TMR/IRR bank member ->
+ * the bank's first register), with via and x2apic cleared; a key without a
+ * normalised name comes back with only via and x2apic cleared. Aggregating
+ * by kx_subkey_pack() of this merges exactly the keys that share a name.
+ */
+struct kx_subkey kx_subkey_canonical(const struct kx_subkey *sk);
+
 #endif /* KX_SUBKEY_H */
