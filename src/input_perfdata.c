@@ -1,13 +1,966 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* input_perfdata.c - placeholder until the reader lands: recognises nothing. */
-#include "kx_reader.h"
+/*
+ * input_perfdata.c - the perf.data reader, file mode (mapped: header, attrs,
+ * feature sections, data section) and pipe mode (sequential records from a
+ * file or stdin). It turns the RAW data of tracepoint samples into kvm events
+ * through kx_kvmdecode, turns PERF_RECORD_LOST into lost markers, and hands
+ * them out in timestamp order through kx_perf_order.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-static bool probe_none(const struct kx_file *f)
+#include <traceevent/event-parse.h>
+
+#include "kx.h"
+#include "kx_cursor.h"
+#include "kx_kvmdecode.h"
+#include "kx_perf.h"
+#include "kx_perf_idmap.h"
+#include "kx_perf_order.h"
+#include "kx_reader.h"
+#include "kx_tracedata.h"
+
+#define PERF_MAGIC		0x32454c4946524550ULL	/* "PERFILE2" read as little-endian u64 */
+#define FILE_HEADER_SIZE	104
+#define PIPE_HEADER_SIZE	16
+#define HEADER_FLAGS_OFF	0x48		/* 256-bit feature bitmap */
+#define NR_FEATURE_BITS		256
+#define REC_HEADER_SIZE		8
+#define MAX_RECORD		65536		/* perf_event_header.size is a u16 */
+#define MAX_ATTR_SIZE		4096		/* far above any perf_event_attr */
+#define MAX_TRACING_DATA	(512u << 20)	/* sanity bound on HEADER_TRACING_DATA */
+#define DEFAULT_SORT_MEM	(256ULL << 20)
+#define COMM_LEN		16		/* TASK_COMM_LEN */
+
+/* feature bits (perf header.h) */
+enum {
+	FEAT_TRACING_DATA = 1,
+	FEAT_NRCPUS = 7,
+	FEAT_DIR_FORMAT = 24,
+	FEAT_COMPRESSED = 27,
+	FEAT_CLOCK_DATA = 29,
+};
+
+struct id_info {
+	uint32_t attr;		/* index into attrs */
+	int32_t cpu;		/* from ID_INDEX, -1 unknown */
+};
+
+struct perf_reader {
+	struct kx_file *f;
+	struct kx_source_info *info;
+	struct kx_names *names;
+	bool pipe;
+	bool done;		/* end of input reached, orderer finished */
+	int err;		/* sticky failure of next() */
+	struct kx_diag err_diag;
+
+	/* file mode: records come from the mapping */
+	uint64_t data_end;
+	/* both: offset of the next record (file offset; stream offset in pipe mode) */
+	uint64_t pos;
+	unsigned char *rec;	/* pipe mode: one record */
+
+	struct kx_perf_attr *attrs;
+	size_t nr_attrs;
+	struct kx_perf_idmap id_map;	/* sample id -> index into ids */
+	struct id_info *ids;
+	size_t nr_ids, ids_alloc;
+	int sample_id_pos;	/* common id position of all attrs, -1 none */
+	int trailer_id_pos;
+	bool id_pos_differs;	/* attrs locate their id differently */
+
+	struct kx_tracedata td;
+	bool have_td;
+	struct kx_kvmdecode *dec;
+	struct kx_perf_order *order;
+	uint64_t sort_mem_cap;
+	uint64_t max_ts;	/* largest sample time seen, for records without a time */
+
+	struct kx_perf_idmap comm_map;	/* tid -> index into comms */
+	char (*comms)[COMM_LEN];
+	size_t nr_comms, comms_alloc;
+
+	uint64_t lost_records;		/* PERF_RECORD_LOST */
+	uint64_t lost_samples_sum;	/* end-of-run PERF_RECORD_LOST_SAMPLES */
+	uint64_t lost_samples_records;
+	uint64_t unknown_id;		/* samples whose id matches no attr */
+	bool nr_cpus_known;
+	char clock[32];
+	char note[320];
+	const char *buffer_names[1];
+};
+
+static bool probe_perfdata(const struct kx_file *f)
 {
-	return false;
+	uint64_t magic;
+
+	if (f->head_len < 16)
+		return false;
+	magic = kx_load64(f->head, false);
+	return magic == PERF_MAGIC || magic == __builtin_bswap64(PERF_MAGIC);
+}
+
+/* --- attrs and ids --------------------------------------------------------- */
+
+static int add_attr(struct perf_reader *p, const struct kx_perf_attr *a, struct kx_diag *diag)
+{
+	struct kx_perf_attr *attrs;
+	int pos = kx_perf_sample_id_pos(a->sample_type);
+	int tpos = kx_perf_trailer_id_pos(a->sample_type);
+
+	if (a->type == KX_PERF_TYPE_TRACEPOINT && !(a->sample_type & KX_PERF_S_TIME))
+		return kx_diag_set(diag, -KX_EVERSION,
+				   "tracepoint %llu is recorded without timestamps (no TIME in sample_type)",
+				   (unsigned long long)a->config);
+	attrs = realloc(p->attrs, (p->nr_attrs + 1) * sizeof(*attrs));
+	if (!attrs)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	p->attrs = attrs;
+	if (!p->nr_attrs) {
+		p->sample_id_pos = pos;
+		p->trailer_id_pos = tpos;
+	} else if (pos != p->sample_id_pos || tpos != p->trailer_id_pos) {
+		p->id_pos_differs = true;
+	}
+	p->attrs[p->nr_attrs++] = *a;
+	return 0;
+}
+
+static int add_id(struct perf_reader *p, uint64_t id, uint32_t attr, int32_t cpu,
+		  struct kx_diag *diag)
+{
+	uint32_t idx;
+
+	if (kx_perf_idmap_get(&p->id_map, id, &idx)) {
+		p->ids[idx].attr = attr;
+		if (cpu >= 0)
+			p->ids[idx].cpu = cpu;
+		return 0;
+	}
+	if (p->nr_ids == p->ids_alloc) {
+		size_t alloc = p->ids_alloc ? p->ids_alloc * 2 : 64;
+		struct id_info *ids = realloc(p->ids, alloc * sizeof(*ids));
+
+		if (!ids)
+			return kx_diag_set(diag, -ENOMEM, "out of memory");
+		p->ids = ids;
+		p->ids_alloc = alloc;
+	}
+	p->ids[p->nr_ids] = (struct id_info){ .attr = attr, .cpu = cpu };
+	if (kx_perf_idmap_put(&p->id_map, id, (uint32_t)p->nr_ids))
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	p->nr_ids++;
+	return 0;
+}
+
+static int check_id_layout(const struct perf_reader *p, struct kx_diag *diag)
+{
+	if (p->nr_attrs > 1 && (p->id_pos_differs || p->sample_id_pos < 0))
+		return kx_diag_set(diag, -KX_ECORRUPT,
+				   "%zu events whose samples carry no common IDENTIFIER/ID: cannot tell them apart",
+				   p->nr_attrs);
+	return 0;
+}
+
+/* The id recorded at @id_off (from the start, or from the end if @from_end). */
+static const struct id_info *lookup_id(const struct perf_reader *p, const unsigned char *body,
+				       uint32_t len, int id_off, bool from_end, uint64_t *id)
+{
+	uint32_t idx;
+
+	if (id_off < 0 || (uint32_t)id_off + (from_end ? 0 : 8) > len)
+		return NULL;
+	*id = kx_load64(body + (from_end ? len - (uint32_t)id_off : (uint32_t)id_off), false);
+	if (!kx_perf_idmap_get(&p->id_map, *id, &idx))
+		return NULL;
+	return &p->ids[idx];
+}
+
+/* --- tracing data and features -------------------------------------------- */
+
+static int parse_tracing_data(struct perf_reader *p, const unsigned char *buf, size_t len,
+			      uint64_t off, struct kx_diag *diag)
+{
+	static const unsigned char magic[10] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
+	const unsigned char *m;
+	unsigned major = 0, minor = 0;
+	const char *version;
+	uint8_t endian = 0, long_size = 0;
+	uint32_t page_size;
+	struct kx_cursor c;
+	size_t vlen;
+	int err;
+
+	if (p->have_td)
+		return 0;	/* a second copy (pipe files concatenated by hand): keep the first */
+	kx_cursor_init(&c, buf, len, false);
+	if (kx_cursor_bytes(&c, sizeof(magic), &m) || kx_cursor_str(&c, 16, &version, &vlen) ||
+	    kx_cursor_u8(&c, &endian) || kx_cursor_u8(&c, &long_size))
+		return kx_diag_set(diag, -KX_ETRUNC, "truncated tracing data at offset 0x%llx",
+				   (unsigned long long)off);
+	if (memcmp(m, magic, sizeof(magic)) || sscanf(version, "%u.%u", &major, &minor) != 2)
+		return kx_diag_set(diag, -KX_ECORRUPT, "bad tracing data signature at offset 0x%llx",
+				   (unsigned long long)off);
+	c.big_endian = endian;
+	if (kx_cursor_u32(&c, &page_size))
+		return kx_diag_set(diag, -KX_ETRUNC, "truncated tracing data at offset 0x%llx",
+				   (unsigned long long)off);
+	err = kx_tracedata_init(&p->td, endian, long_size, page_size);
+	if (err)
+		return kx_diag_set(diag, err, "out of memory");
+	p->have_td = true;
+	err = kx_tracedata_header_info(&p->td, &c, diag);
+	err = err ?: kx_tracedata_ftrace_formats(&p->td, &c, diag);
+	err = err ?: kx_tracedata_event_formats(&p->td, &c, diag);
+	err = err ?: kx_tracedata_kallsyms(&p->td, &c, diag);
+	err = err ?: kx_tracedata_printk(&p->td, &c, diag);
+	if (!err && (major > 0 || minor >= 6))
+		err = kx_tracedata_cmdlines(&p->td, &c, diag);
+	if (err)
+		return err;
+	err = kx_kvmdecode_new(p->td.tep, p->names, &p->dec);
+	if (err)
+		return kx_diag_set(diag, err, "out of memory");
+	return 0;
+}
+
+static const char *clock_name(uint32_t clockid, char *buf, size_t len)
+{
+	switch (clockid) {
+	case 0:		return "realtime";
+	case 1:		return "monotonic";
+	case 4:		return "monotonic_raw";
+	case 7:		return "boottime";
+	case 11:	return "tai";
+	default:
+		snprintf(buf, len, "clockid %u", clockid);
+		return buf;
+	}
+}
+
+/* One feature section (file mode) or HEADER_FEATURE payload (pipe mode). */
+static int handle_feature(struct perf_reader *p, unsigned bit, const unsigned char *buf,
+			  size_t len, uint64_t off, struct kx_diag *diag)
+{
+	struct kx_cursor c;
+	uint32_t a, b;
+
+	kx_cursor_init(&c, buf, len, false);
+	switch (bit) {
+	case FEAT_TRACING_DATA:
+		return parse_tracing_data(p, buf, len, off, diag);
+	case FEAT_NRCPUS:
+		/* { u32 nr_cpus_available; u32 nr_cpus_online } */
+		if (kx_cursor_u32(&c, &a) || kx_cursor_u32(&c, &b))
+			return kx_diag_set(diag, -KX_ETRUNC, "truncated NRCPUS feature at offset 0x%llx",
+					   (unsigned long long)off);
+		if (a > p->info->nr_cpus)
+			p->info->nr_cpus = a;
+		p->nr_cpus_known = true;
+		return 0;
+	case FEAT_CLOCK_DATA:
+		/* { u32 version; u32 clockid; u64 wall_ns; u64 clockid_ns } */
+		if (kx_cursor_u32(&c, &a) || kx_cursor_u32(&c, &b))
+			return kx_diag_set(diag, -KX_ETRUNC, "truncated CLOCK_DATA feature at offset 0x%llx",
+					   (unsigned long long)off);
+		snprintf(p->clock, sizeof(p->clock), "%s", clock_name(b, p->clock, sizeof(p->clock)));
+		return 0;
+	case FEAT_COMPRESSED:
+		return kx_diag_set(diag, -KX_EVERSION,
+				   "recorded with 'perf record -z' (compressed records), which is not supported; "
+				   "convert it with 'perf inject -i FILE -o OUT'");
+	case FEAT_DIR_FORMAT:
+		return kx_diag_set(diag, -KX_EVERSION,
+				   "directory-format perf.data ('perf record --threads') is not supported");
+	default:
+		return 0;
+	}
+}
+
+/* --- records ---------------------------------------------------------------- */
+
+static int push_event(struct perf_reader *p, const struct kx_event *ev, struct kx_diag *diag)
+{
+	int err = kx_perf_order_push(p->order, ev);
+	unsigned long long mib = (unsigned long long)(p->sort_mem_cap >> 20);
+
+	if (err == -E2BIG && !kx_perf_order_rounds(p->order))
+		return kx_diag_set(diag, -KX_ESORTMEM,
+				   "no FINISHED_ROUND markers: sorting the events needs more than %llu MiB; "
+				   "raise the limit with --sort-mem", mib);
+	if (err == -E2BIG)
+		return kx_diag_set(diag, -KX_ESORTMEM,
+				   "events between two FINISHED_ROUND markers need more than %llu MiB to sort; "
+				   "raise the limit with --sort-mem", mib);
+	if (err)
+		return kx_diag_set(diag, err, "out of memory");
+	return 0;
+}
+
+static int handle_sample(struct perf_reader *p, const unsigned char *body, uint32_t len,
+			 struct kx_diag *diag)
+{
+	const struct kx_perf_attr *attr = NULL;
+	const struct id_info *idi;
+	struct kx_perf_sample s;
+	struct kx_event ev;
+	uint64_t id = 0;
+	int err;
+
+	p->info->records++;
+	if (!p->nr_attrs)
+		return kx_diag_set(diag, -KX_ECORRUPT, "sample at offset 0x%llx before any event attribute",
+				   (unsigned long long)p->pos);
+	err = check_id_layout(p, diag);
+	if (err)
+		return err;
+	idi = lookup_id(p, body, len, p->sample_id_pos, false, &id);
+	if (idi)
+		attr = &p->attrs[idi->attr];
+	else if (p->nr_attrs == 1)
+		attr = &p->attrs[0];
+	if (!attr) {
+		p->unknown_id++;
+		return 0;
+	}
+	if (kx_perf_sample_parse(body, len, false, attr, &s))
+		return kx_diag_set(diag, -KX_ECORRUPT,
+				   "sample at offset 0x%llx is shorter than its sample_type layout",
+				   (unsigned long long)p->pos);
+	kx_perf_order_saw(p->order, s.time);
+	if (s.time > p->max_ts)
+		p->max_ts = s.time;
+	if (!p->dec || !s.raw || attr->type != KX_PERF_TYPE_TRACEPOINT)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	if (kx_kvmdecode_record(p->dec, s.raw, s.raw_size, &ev) != 1)
+		return 0;
+	ev.ts = s.time;
+	ev.buffer = 0;
+	ev.cpu = -1;
+	if (attr->sample_type & KX_PERF_S_CPU)
+		ev.cpu = (int32_t)s.cpu;
+	else if (idi)
+		ev.cpu = idi->cpu;
+	if (ev.cpu >= 0 && (unsigned)ev.cpu >= p->info->nr_cpus && !p->nr_cpus_known)
+		p->info->nr_cpus = (unsigned)ev.cpu + 1;
+	if (attr->sample_type & KX_PERF_S_TID) {
+		ev.pid = (int32_t)s.pid;
+		ev.tid = (int32_t)s.tid;
+	}
+	return push_event(p, &ev, diag);
+}
+
+/* The sample_id trailer of a non-SAMPLE record; false when the file has none. */
+static bool record_trailer(const struct perf_reader *p, const unsigned char *body, uint32_t len,
+			   uint32_t fixed, struct kx_perf_sample_id *sid)
+{
+	const struct kx_perf_attr *attr = NULL;
+	const struct id_info *idi;
+	uint64_t id;
+
+	if (!p->nr_attrs || !p->attrs[0].sample_id_all || len < fixed)
+		return false;
+	idi = lookup_id(p, body + fixed, len - fixed, p->trailer_id_pos, true, &id);
+	if (idi)
+		attr = &p->attrs[idi->attr];
+	else if (p->nr_attrs == 1 || !p->id_pos_differs)
+		attr = &p->attrs[0];
+	if (!attr)
+		return false;
+	return kx_perf_sample_id_parse(body + fixed, len - fixed, false, attr->sample_type, sid) == 0;
+}
+
+/* PERF_RECORD_LOST: { u64 id; u64 lost; sample_id } - a kernel ring buffer overflow. */
+static int handle_lost(struct perf_reader *p, const unsigned char *body, uint32_t len,
+		       struct kx_diag *diag)
+{
+	struct kx_perf_sample_id sid;
+	struct kx_event ev = { .kind = KX_EV_LOST, .cpu = -1, .tid = -1, .pid = -1,
+			       .vcpu = KX_VCPU_UNKNOWN };
+	uint32_t idx;
+	uint64_t id;
+
+	if (len < 16)
+		return kx_diag_set(diag, -KX_ECORRUPT, "short LOST record at offset 0x%llx",
+				   (unsigned long long)p->pos);
+	id = kx_load64(body, false);
+	ev.u.lost = kx_load64(body + 8, false);
+	ev.ts = p->max_ts;
+	if (record_trailer(p, body, len, 16, &sid)) {
+		if (sid.has_time)
+			ev.ts = sid.time;
+		if (sid.has_cpu)
+			ev.cpu = (int32_t)sid.cpu;
+	}
+	if (ev.cpu < 0 && kx_perf_idmap_get(&p->id_map, id, &idx))
+		ev.cpu = p->ids[idx].cpu;
+	p->lost_records++;
+	p->info->lost_events += ev.u.lost;
+	p->info->lost_markers++;
+	return push_event(p, &ev, diag);
+}
+
+/*
+ * PERF_RECORD_LOST_SAMPLES: { u64 lost; sample_id }. perf writes one per
+ * event and CPU at the end of the run from the read_format LOST counters,
+ * with time 0: the same drops the LOST records already reported. They are
+ * kept aside and used only when the file has no LOST record. One with a real
+ * time comes from the kernel (drops outside the ring buffer) and is a marker.
+ */
+static int handle_lost_samples(struct perf_reader *p, const unsigned char *body, uint32_t len,
+			       struct kx_diag *diag)
+{
+	struct kx_perf_sample_id sid;
+	struct kx_event ev = { .kind = KX_EV_LOST, .cpu = -1, .tid = -1, .pid = -1,
+			       .vcpu = KX_VCPU_UNKNOWN };
+
+	if (len < 8)
+		return kx_diag_set(diag, -KX_ECORRUPT, "short LOST_SAMPLES record at offset 0x%llx",
+				   (unsigned long long)p->pos);
+	ev.u.lost = kx_load64(body, false);
+	if (!record_trailer(p, body, len, 8, &sid) || !sid.has_time || !sid.time) {
+		p->lost_samples_sum += ev.u.lost;
+		p->lost_samples_records++;
+		return 0;
+	}
+	ev.ts = sid.time;
+	if (sid.has_cpu)
+		ev.cpu = (int32_t)sid.cpu;
+	p->info->lost_events += ev.u.lost;
+	p->info->lost_markers++;
+	return push_event(p, &ev, diag);
+}
+
+/* PERF_RECORD_COMM: { u32 pid, tid; char comm[]; sample_id } */
+static int handle_comm(struct perf_reader *p, const unsigned char *body, uint32_t len,
+		       struct kx_diag *diag)
+{
+	uint32_t tid, idx;
+	size_t n;
+
+	if (len < 9)
+		return 0;
+	tid = kx_load32(body + 4, false);
+	n = strnlen((const char *)body + 8, len - 8 < COMM_LEN ? len - 8 : COMM_LEN - 1);
+	if (!kx_perf_idmap_get(&p->comm_map, tid, &idx)) {
+		if (p->nr_comms == p->comms_alloc) {
+			size_t alloc = p->comms_alloc ? p->comms_alloc * 2 : 64;
+			char (*comms)[COMM_LEN] = realloc(p->comms, alloc * sizeof(*comms));
+
+			if (!comms)
+				return kx_diag_set(diag, -ENOMEM, "out of memory");
+			p->comms = comms;
+			p->comms_alloc = alloc;
+		}
+		idx = (uint32_t)p->nr_comms;
+		if (kx_perf_idmap_put(&p->comm_map, tid, idx))
+			return kx_diag_set(diag, -ENOMEM, "out of memory");
+		p->nr_comms++;
+	}
+	memcpy(p->comms[idx], body + 8, n);
+	p->comms[idx][n] = '\0';
+	return 0;
+}
+
+/* HEADER_ATTR (pipe mode): { perf_event_attr; u64 ids[] } */
+static int handle_header_attr(struct perf_reader *p, const unsigned char *body, uint32_t len,
+			      struct kx_diag *diag)
+{
+	struct kx_perf_attr attr;
+	struct kx_cursor c;
+	uint32_t size;
+	int err;
+
+	if (len < 8)
+		return kx_diag_set(diag, -KX_ECORRUPT, "short HEADER_ATTR record at offset 0x%llx",
+				   (unsigned long long)p->pos);
+	size = kx_load32(body + 4, false);
+	kx_cursor_init(&c, body, len, false);
+	if (size > len || kx_perf_attr_parse(&c, size, &attr))
+		return kx_diag_set(diag, -KX_ECORRUPT, "bad HEADER_ATTR record at offset 0x%llx",
+				   (unsigned long long)p->pos);
+	err = add_attr(p, &attr, diag);
+	while (!err && kx_cursor_left(&c) >= 8) {
+		uint64_t id;
+
+		kx_cursor_u64(&c, &id);
+		err = add_id(p, id, (uint32_t)(p->nr_attrs - 1), -1, diag);
+	}
+	return err;
+}
+
+/* ID_INDEX: { u64 nr; { u64 id, idx, cpu, tid }[nr] } - gives each id its CPU. */
+static int handle_id_index(struct perf_reader *p, const unsigned char *body, uint32_t len,
+			   struct kx_diag *diag)
+{
+	struct kx_cursor c;
+	uint64_t nr, i;
+	int err = 0;
+
+	kx_cursor_init(&c, body, len, false);
+	if (kx_cursor_u64(&c, &nr) || nr > kx_cursor_left(&c) / 32)
+		return kx_diag_set(diag, -KX_ECORRUPT, "bad ID_INDEX record at offset 0x%llx",
+				   (unsigned long long)p->pos);
+	for (i = 0; i < nr && !err; i++) {
+		uint64_t id, idx, cpu, tid;
+
+		kx_cursor_u64(&c, &id);
+		kx_cursor_u64(&c, &idx);
+		kx_cursor_u64(&c, &cpu);
+		kx_cursor_u64(&c, &tid);
+		if (idx < p->nr_attrs)
+			err = add_id(p, id, (uint32_t)idx, cpu > INT32_MAX ? -1 : (int32_t)cpu, diag);
+	}
+	return err;
+}
+
+static int handle_record(struct perf_reader *p, uint32_t type, const unsigned char *body,
+			 uint32_t len, struct kx_diag *diag)
+{
+	switch (type) {
+	case KX_PERF_SAMPLE:
+		return handle_sample(p, body, len, diag);
+	case KX_PERF_LOST:
+		return handle_lost(p, body, len, diag);
+	case KX_PERF_LOST_SAMPLES:
+		return handle_lost_samples(p, body, len, diag);
+	case KX_PERF_COMM:
+		return handle_comm(p, body, len, diag);
+	case KX_PERF_FINISHED_ROUND:
+		kx_perf_order_round(p->order);
+		return 0;
+	case KX_PERF_HEADER_ATTR:
+		return handle_header_attr(p, body, len, diag);
+	case KX_PERF_ID_INDEX:
+		return handle_id_index(p, body, len, diag);
+	case KX_PERF_HEADER_FEATURE:
+		if (len < 8)
+			return kx_diag_set(diag, -KX_ECORRUPT, "short HEADER_FEATURE record at offset 0x%llx",
+					   (unsigned long long)p->pos);
+		if (kx_load64(body, false) >= NR_FEATURE_BITS)
+			return 0;
+		return handle_feature(p, (unsigned)kx_load64(body, false), body + 8, len - 8,
+				      p->pos + REC_HEADER_SIZE + 8, diag);
+	case KX_PERF_COMPRESSED:
+	case KX_PERF_COMPRESSED2:
+		return handle_feature(p, FEAT_COMPRESSED, NULL, 0, p->pos, diag);
+	default:
+		return 0;	/* MMAP, FORK, EXIT, EVENT_UPDATE, ...: not needed */
+	}
+}
+
+/* The end of the input: release the end-of-run loss counters if nothing else reported losses. */
+static int finish_input(struct perf_reader *p, struct kx_diag *diag)
+{
+	int err = 0;
+
+	if (p->lost_samples_sum && !p->lost_records) {
+		struct kx_event ev = { .kind = KX_EV_LOST, .ts = p->max_ts, .cpu = -1, .tid = -1,
+				       .pid = -1, .vcpu = KX_VCPU_UNKNOWN,
+				       .u.lost = p->lost_samples_sum };
+
+		p->info->lost_events += ev.u.lost;
+		p->info->lost_markers++;
+		err = push_event(p, &ev, diag);
+	}
+	kx_perf_order_finish(p->order);
+	p->done = true;
+	return err;
+}
+
+/* Read and handle one record from the mapping. */
+static int step_file(struct perf_reader *p, struct kx_diag *diag)
+{
+	const unsigned char *rec = p->f->map + p->pos;
+	uint64_t left = p->data_end - p->pos;
+	uint32_t type;
+	uint16_t size;
+	int err;
+
+	if (!left)
+		return finish_input(p, diag);
+	if (left < REC_HEADER_SIZE)
+		return kx_diag_set(diag, -KX_ETRUNC, "truncated record header at offset 0x%llx",
+				   (unsigned long long)p->pos);
+	type = kx_load32(rec, false);
+	size = kx_load16(rec + 6, false);
+	if (size < REC_HEADER_SIZE)
+		return kx_diag_set(diag, -KX_ECORRUPT, "record of size %u at offset 0x%llx",
+				   size, (unsigned long long)p->pos);
+	if (size > left)
+		return kx_diag_set(diag, -KX_ETRUNC,
+				   "record at offset 0x%llx (size %u) runs past the end of the data",
+				   (unsigned long long)p->pos, size);
+	if (type == KX_PERF_HEADER_TRACING_DATA) {
+		uint32_t tsize = size >= 12 ? kx_load32(rec + 8, false) : 0;
+
+		if (tsize > left - size)
+			return kx_diag_set(diag, -KX_ETRUNC,
+					   "tracing data at offset 0x%llx runs past the end of the data",
+					   (unsigned long long)p->pos);
+		err = parse_tracing_data(p, rec + size, tsize, p->pos + size, diag);
+		p->pos += size + tsize;
+		return err;
+	}
+	err = handle_record(p, type, rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, diag);
+	p->pos += size;
+	return err;
+}
+
+static int read_exact(struct perf_reader *p, void *buf, size_t len, const char *what,
+		      struct kx_diag *diag)
+{
+	int64_t n = kx_file_read(p->f, buf, len);
+
+	if (n < 0)
+		return kx_diag_set(diag, (int)n, "read error at offset 0x%llx: %s",
+				   (unsigned long long)p->pos, strerror((int)-n));
+	if ((size_t)n < len)
+		return kx_diag_set(diag, -KX_ETRUNC, "truncated %s at offset 0x%llx", what,
+				   (unsigned long long)p->pos);
+	return 0;
+}
+
+/* Read and handle one record of the stream. */
+static int step_pipe(struct perf_reader *p, struct kx_diag *diag)
+{
+	unsigned char *tdata;
+	uint32_t type, tsize;
+	uint16_t size;
+	int64_t n;
+	int err;
+
+	n = kx_file_read(p->f, p->rec, REC_HEADER_SIZE);
+	if (n == 0)
+		return finish_input(p, diag);
+	if (n < 0)
+		return kx_diag_set(diag, (int)n, "read error at offset 0x%llx: %s",
+				   (unsigned long long)p->pos, strerror((int)-n));
+	if (n < REC_HEADER_SIZE)
+		return kx_diag_set(diag, -KX_ETRUNC, "truncated record header at offset 0x%llx",
+				   (unsigned long long)p->pos);
+	type = kx_load32(p->rec, false);
+	size = kx_load16(p->rec + 6, false);
+	if (size < REC_HEADER_SIZE)
+		return kx_diag_set(diag, -KX_ECORRUPT, "record of size %u at offset 0x%llx",
+				   size, (unsigned long long)p->pos);
+	err = read_exact(p, p->rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, "record", diag);
+	if (err)
+		return err;
+	if (type != KX_PERF_HEADER_TRACING_DATA) {
+		err = handle_record(p, type, p->rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, diag);
+		p->pos += size;
+		return err;
+	}
+	/* HEADER_TRACING_DATA: { u32 size; } then size bytes not counted in header.size */
+	if (size < 12)
+		return kx_diag_set(diag, -KX_ECORRUPT, "short HEADER_TRACING_DATA at offset 0x%llx",
+				   (unsigned long long)p->pos);
+	tsize = kx_load32(p->rec + REC_HEADER_SIZE, false);
+	if (tsize > MAX_TRACING_DATA)
+		return kx_diag_set(diag, -KX_ECORRUPT, "tracing data of %u bytes at offset 0x%llx",
+				   tsize, (unsigned long long)p->pos);
+	p->pos += size;
+	tdata = malloc(tsize ? tsize : 1);
+	if (!tdata)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	err = read_exact(p, tdata, tsize, "tracing data", diag);
+	if (!err)
+		err = parse_tracing_data(p, tdata, tsize, p->pos, diag);
+	free(tdata);
+	p->pos += tsize;
+	return err;
+}
+
+static int step(struct perf_reader *p, struct kx_diag *diag)
+{
+	return p->pipe ? step_pipe(p, diag) : step_file(p, diag);
+}
+
+/* --- file mode header ------------------------------------------------------- */
+
+struct section {
+	uint64_t off, size;
+};
+
+static int read_section(struct kx_cursor *c, uint64_t file_size, const char *what,
+			struct section *s, struct kx_diag *diag)
+{
+	if (kx_cursor_u64(c, &s->off) || kx_cursor_u64(c, &s->size))
+		return kx_diag_set(diag, -KX_ETRUNC, "truncated %s section table", what);
+	if (s->off > file_size || s->size > file_size - s->off)
+		return kx_diag_set(diag, -KX_ETRUNC,
+				   "%s section (offset 0x%llx, %llu bytes) runs past the end of the file (%llu bytes)",
+				   what, (unsigned long long)s->off, (unsigned long long)s->size,
+				   (unsigned long long)file_size);
+	return 0;
+}
+
+static int read_attrs(struct perf_reader *p, const struct section *attrs, uint64_t attr_size,
+		      struct kx_diag *diag)
+{
+	struct kx_cursor c;
+	uint64_t i, n = attrs->size / attr_size;
+	int err;
+
+	if (attrs->size % attr_size)
+		return kx_diag_set(diag, -KX_ECORRUPT, "attrs section of %llu bytes is not a multiple of %llu",
+				   (unsigned long long)attrs->size, (unsigned long long)attr_size);
+	kx_cursor_init(&c, p->f->map, p->f->size, false);
+	kx_cursor_seek(&c, attrs->off);
+	for (i = 0; i < n; i++) {
+		struct kx_perf_attr attr;
+		struct section ids;
+		struct kx_cursor ic;
+		uint64_t id;
+
+		if (kx_perf_attr_parse(&c, (uint32_t)(attr_size - 16), &attr))
+			return kx_diag_set(diag, -KX_ECORRUPT, "bad event attribute %llu at offset 0x%llx",
+					   (unsigned long long)i,
+					   (unsigned long long)(attrs->off + i * attr_size));
+		err = add_attr(p, &attr, diag);
+		err = err ?: read_section(&c, p->f->size, "attr ids", &ids, diag);
+		if (err)
+			return err;
+		kx_cursor_init(&ic, p->f->map + ids.off, ids.size, false);
+		while (!err && kx_cursor_u64(&ic, &id) == 0)
+			err = add_id(p, id, (uint32_t)i, -1, diag);
+		if (err)
+			return err;
+	}
+	return check_id_layout(p, diag);
+}
+
+static int read_features(struct perf_reader *p, const unsigned char *bitmap, uint64_t table,
+			 struct kx_diag *diag)
+{
+	struct kx_cursor c;
+	unsigned bit;
+	int err;
+
+	kx_cursor_init(&c, p->f->map, p->f->size, false);
+	kx_cursor_seek(&c, table);
+	for (bit = 0; bit < NR_FEATURE_BITS; bit++) {
+		struct section s;
+		char what[32];
+
+		if (!(bitmap[bit / 8] & (1u << (bit % 8))))
+			continue;
+		snprintf(what, sizeof(what), "feature %u", bit);
+		err = read_section(&c, p->f->size, what, &s, diag);
+		err = err ?: handle_feature(p, bit, p->f->map + s.off, s.size, s.off, diag);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int open_file_mode(struct perf_reader *p, struct kx_diag *diag)
+{
+	struct section attrs, data, event_types;
+	const unsigned char *bitmap;
+	uint64_t magic, hsize, attr_size;
+	struct kx_cursor c;
+	int err;
+
+	err = kx_file_map(p->f, diag);
+	if (err)
+		return err;
+	kx_cursor_init(&c, p->f->map, p->f->size, false);
+	if (kx_cursor_u64(&c, &magic) || kx_cursor_u64(&c, &hsize) ||
+	    kx_cursor_u64(&c, &attr_size) || p->f->size < FILE_HEADER_SIZE)
+		return kx_diag_set(diag, -KX_ETRUNC, "truncated perf.data header (%llu bytes)",
+				   (unsigned long long)p->f->size);
+	if (attr_size < 16 + KX_PERF_ATTR_SIZE_VER0 || attr_size > MAX_ATTR_SIZE)
+		return kx_diag_set(diag, -KX_ECORRUPT, "implausible attr_size %llu",
+				   (unsigned long long)attr_size);
+	err = read_section(&c, p->f->size, "attrs", &attrs, diag);
+	err = err ?: read_section(&c, p->f->size, "data", &data, diag);
+	err = err ?: read_section(&c, p->f->size, "event_types", &event_types, diag);
+	if (err)
+		return err;
+	if (!data.size)
+		return kx_diag_set(diag, -KX_ETRUNC,
+				   "data section size is 0: the recording was not finished (perf record killed?)");
+	err = read_attrs(p, &attrs, attr_size, diag);
+	if (err)
+		return err;
+	bitmap = p->f->map + HEADER_FLAGS_OFF;
+	err = read_features(p, bitmap, data.off + data.size, diag);
+	if (err)
+		return err;
+	p->pos = data.off;
+	p->data_end = data.off + data.size;
+	return 0;
+}
+
+/* --- reader callbacks ------------------------------------------------------- */
+
+static void sync_info(struct perf_reader *p)
+{
+	uint64_t late = kx_perf_order_late(p->order);
+	size_t nr = 0;
+
+	if (p->dec) {
+		p->info->event_counts = kx_kvmdecode_event_counts(p->dec, &nr);
+		p->info->nr_event_counts = nr;
+	}
+	if (!p->done)
+		return;
+	p->note[0] = '\0';
+	if (late)
+		snprintf(p->note, sizeof(p->note),
+			 "%llu events arrived after a younger event had been delivered; their timestamps "
+			 "were raised to keep the order. ", (unsigned long long)late);
+	if (p->unknown_id)
+		snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note),
+			 "%llu samples belong to no known event and were skipped. ",
+			 (unsigned long long)p->unknown_id);
+	if (p->lost_samples_sum && p->lost_records)
+		snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note),
+			 "perf's per-event lost counters (%llu LOST_SAMPLES records) total %llu, "
+			 "counted as the same drops as the %llu LOST records (%llu events).",
+			 (unsigned long long)p->lost_samples_records,
+			 (unsigned long long)p->lost_samples_sum,
+			 (unsigned long long)p->lost_records,
+			 (unsigned long long)p->info->lost_events);
+	p->info->note = p->note[0] ? p->note : NULL;
+}
+
+static int perf_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
+{
+	struct perf_reader *p = priv;
+	int err;
+
+	if (p->err) {
+		*diag = p->err_diag;
+		return p->err;
+	}
+	for (;;) {
+		if (kx_perf_order_pop(p->order, ev)) {
+			sync_info(p);
+			return 1;
+		}
+		if (p->done) {
+			sync_info(p);
+			return 0;
+		}
+		err = step(p, &p->err_diag);
+		if (err) {
+			p->err = err;
+			*diag = p->err_diag;
+			return err;
+		}
+	}
+}
+
+static const char *perf_comm(void *priv, int32_t tid)
+{
+	struct perf_reader *p = priv;
+	uint32_t idx;
+
+	if (kx_perf_idmap_get(&p->comm_map, (uint32_t)tid, &idx))
+		return p->comms[idx];
+	if (p->have_td && p->td.tep && tep_is_pid_registered(p->td.tep, tid))
+		return tep_data_comm_from_pid(p->td.tep, tid);
+	return NULL;
+}
+
+static void perf_close(void *priv)
+{
+	struct perf_reader *p = priv;
+
+	if (!p)
+		return;
+	kx_kvmdecode_free(p->dec);
+	if (p->have_td)
+		kx_tracedata_fini(&p->td);
+	kx_perf_order_free(p->order);
+	kx_perf_idmap_fini(&p->id_map);
+	kx_perf_idmap_fini(&p->comm_map);
+	free(p->ids);
+	free(p->attrs);
+	free(p->comms);
+	free(p->rec);
+	free(p);
+}
+
+static int perf_open(struct kx_file *f, const struct kx_source_opts *opts, struct kx_reader *r,
+		     struct kx_diag *diag)
+{
+	struct perf_reader *p;
+	uint64_t hsize;
+	int err;
+
+	if (kx_load64(f->head, false) != PERF_MAGIC)
+		return kx_diag_set(diag, -KX_EVERSION,
+				   "perf.data recorded on a big-endian machine is not supported");
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	p->f = f;
+	p->info = &r->info;
+	p->names = r->names;
+	p->sample_id_pos = -1;
+	p->trailer_id_pos = -1;
+	p->sort_mem_cap = opts && opts->sort_mem_cap ? opts->sort_mem_cap : DEFAULT_SORT_MEM;
+	snprintf(p->clock, sizeof(p->clock), "perf");
+	p->buffer_names[0] = "";
+	err = kx_perf_order_new(p->sort_mem_cap, &p->order);
+	if (err) {
+		err = kx_diag_set(diag, err, "out of memory");
+		goto fail;
+	}
+	hsize = kx_load64(f->head + 8, false);
+	if (hsize == PIPE_HEADER_SIZE) {
+		unsigned char header[PIPE_HEADER_SIZE];
+
+		p->pipe = true;
+		p->rec = malloc(MAX_RECORD);
+		if (!p->rec) {
+			err = kx_diag_set(diag, -ENOMEM, "out of memory");
+			goto fail;
+		}
+		err = read_exact(p, header, sizeof(header), "header", diag);
+		p->pos = PIPE_HEADER_SIZE;
+		/* metadata records come first: read up to the tracing data */
+		while (!err && !p->dec && !p->done)
+			err = step_pipe(p, diag);
+	} else if (hsize == FILE_HEADER_SIZE) {
+		err = open_file_mode(p, diag);
+	} else {
+		err = kx_diag_set(diag, -KX_ECORRUPT,
+				  "perf.data header size %llu is neither %d (file) nor %d (pipe)",
+				  (unsigned long long)hsize, FILE_HEADER_SIZE, PIPE_HEADER_SIZE);
+	}
+	if (err)
+		goto fail;
+
+	r->info.format = p->pipe ? KX_FMT_PERF_PIPE : KX_FMT_PERF_FILE;
+	r->info.format_name = p->pipe ? "perf.data (pipe)" : "perf.data";
+	r->info.clock = p->clock;
+	r->info.unit = KX_UNIT_NS;
+	r->info.resolution = 1;
+	r->info.tsc_khz = 0;
+	r->info.nr_buffers = 1;
+	r->info.buffer_names = p->buffer_names;
+	sync_info(p);
+	r->priv = p;
+	r->next = perf_next;
+	r->close = perf_close;
+	r->comm = perf_comm;
+	return 0;
+fail:
+	perf_close(p);
+	return err;
 }
 
 const struct kx_reader_ops kx_perfdata_reader = {
 	.name = "perfdata",
-	.probe = probe_none,
+	.probe = probe_perfdata,
+	.open = perf_open,
 };
