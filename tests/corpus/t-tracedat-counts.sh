@@ -1,0 +1,102 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The trace.dat reader against trace-cmd: every corpus trace.dat is read
+# without error, with the record count, missed-event counts and per-event
+# kvm counts that `trace-cmd report` shows. zlib files (which Debian's
+# trace-cmd cannot read) are checked against the report text recorded next
+# to them, or against rb_count.py, an independent ring-buffer counter that
+# is itself first checked against trace-cmd on the files it can read.
+. "$(dirname "$0")/../lib.sh"
+
+L=$CORPUS/local
+ORACLE="python3 $ROOT/tests/corpus/rb_count.py"
+
+# info_val KEY: the value of "KEY: value" in $TMP/out
+info_val() {
+	sed -n "s/^$1: //p" "$TMP/out"
+}
+
+# check_report FILE LABEL: compare `info FILE` with the report text in $TMP/report
+check_report() {
+	run "$KX" info "$1"
+	is "$RC" 0 "$2: info exits 0"
+	is "$(grep -vc '^cpus=\|EVENTS DROPPED\]$' "$TMP/report")" "$(info_val records)" \
+		"$2: records equal the report's event lines"
+	is "$(grep -c 'EVENTS DROPPED\]$' "$TMP/report")" "$(info_val lost_markers)" \
+		"$2: one lost marker per DROPPED line"
+	is "$(sed -n 's/.*CPU:[0-9]* \[\([0-9]*\) EVENTS DROPPED\]$/\1/p' "$TMP/report" |
+	      awk '{ s += $1 } END { print s + 0 }')" "$(info_val lost_events)" \
+		"$2: lost events equal the DROPPED counts"
+	is "$(grep -c 'CPU:[0-9]* \[EVENTS DROPPED\]$' "$TMP/report")" "$(info_val lost_unknown)" \
+		"$2: markers without a count"
+	# per kvm event: "event kvm_pio: N" against the report's "kvm_pio:" lines
+	sed -n 's/.*\] *[0-9.]*: \(kvm_[a-z_0-9]*\): .*/\1/p' "$TMP/report" | sort | uniq -c |
+		awk '{ print "event " $2 ": " $1 }' >"$TMP/want-events"
+	grep '^event kvm_' "$TMP/out" | sort >"$TMP/got-events"
+	same_files "$TMP/got-events" "$TMP/want-events" "$2: kvm event counts equal the report's"
+}
+
+if command -v trace-cmd >/dev/null 2>&1; then
+	for f in "$L"/trace-v6-*.dat "$L"/trace-v7-nocomp-*.dat "$L"/trace-v7-zstd-*.dat \
+		 "$CORPUS"/emulated/*.dat; do
+		trace-cmd report "$f" 2>/dev/null >"$TMP/report"
+		check_report "$f" "$(basename "$f")"
+	done
+	# The oracle agrees with trace-cmd where trace-cmd can read the file.
+	for f in "$L"/trace-v7-nocomp-2inst.dat "$L"/trace-v7-zstd-2inst.dat \
+		 "$CORPUS"/emulated/xapic.v7-zstd.dat; do
+		is "$($ORACLE "$f" | sed -n 's/^records //p')" \
+		   "$(trace-cmd report "$f" 2>/dev/null | grep -vc '^cpus=\|EVENTS DROPPED\]$')" \
+		   "rb_count.py agrees with trace-cmd on $(basename "$f")"
+	done
+	# One buffer selected by name: only its lines.
+	trace-cmd report "$L/trace-v6-2inst.dat" 2>/dev/null >"$TMP/r2"
+	run "$KX" info --buffer fmtnotes_a "$L/trace-v6-2inst.dat"
+	is "$(info_val records)" "$(grep -c '^fmtnotes_a: ' "$TMP/r2")" "--buffer selects one instance"
+	is "$(info_val buffers)" "fmtnotes_a" "--buffer: one buffer listed"
+else
+	skip "trace-cmd report comparisons" "trace-cmd not installed"
+fi
+
+zcat "$L/report-v7-zlib-kvm-2inst.txt.gz" >"$TMP/report"
+check_report "$L/trace-v7-zlib-kvm.dat" "trace-v7-zlib-kvm.dat"
+zcat "$L/report-v6-missed.txt.gz" >"$TMP/report"
+check_report "$L/trace-v6-missed.dat" "trace-v6-missed.dat (recorded text)"
+zcat "$CORPUS/vmx-host/ma-host-2vcpu.report-t.txt.gz" >"$TMP/ma.txt"
+cp "$TMP/ma.txt" "$TMP/report"
+check_report "$CORPUS/vmx-host/ma-host-2vcpu.dat" "ma-host-2vcpu.dat"
+
+# TSC2NSEC: first and last timestamps equal `trace-cmd report -t` to the ns.
+run "$KX" info "$CORPUS/vmx-host/ma-host-2vcpu.dat"
+is "$(info_val unit)" "ns" "ma-host: TSC2NSEC gives ns"
+is "$(info_val first_ts)" "$(sed -n '2s/.*\] *\([0-9]*\)\.\([0-9]*\):.*/\1\2/p' "$TMP/ma.txt")" \
+	"ma-host: first timestamp equals report -t"
+is "$(info_val last_ts)" "$(sed -n '$s/.*\] *\([0-9]*\)\.\([0-9]*\):.*/\1\2/p' "$TMP/ma.txt")" \
+	"ma-host: last timestamp equals report -t"
+
+# zlib files without a report text: against the independent counter.
+for f in "$L"/trace-v7-zlib-2inst.dat "$L"/trace-v7-zlib-missed.dat; do
+	name=$(basename "$f")
+	$ORACLE "$f" >"$TMP/oracle"
+	run "$KX" info "$f"
+	is "$RC" 0 "$name: info exits 0"
+	is "$(info_val records)" "$(sed -n 's/^records //p' "$TMP/oracle")" "$name: records"
+	is "$(info_val lost_markers)" "$(grep -c '^lost ' "$TMP/oracle")" "$name: lost markers"
+	is "$(info_val lost_events)" "$(awk '/^lost/ && $3 != "unknown" { s += $3 } END { print s + 0 }' "$TMP/oracle")" \
+		"$name: lost events"
+done
+
+# Unknown buffer name: usage error naming the buffers there are.
+run "$KX" info --buffer nosuch "$L/trace-v7-zstd-2inst.dat"
+is "$RC" 2 "unknown --buffer: exit 2"
+is "$(cat "$TMP/err")" \
+   "kvmexit-stat: $L/trace-v7-zstd-2inst.dat: no buffer named 'nosuch' (buffers: (top), fmtnotes_b, fmtnotes_a)" \
+   "unknown --buffer: the message lists the buffers"
+is "$(wc -c <"$TMP/out")" 0 "unknown --buffer: nothing on stdout"
+
+# stdin: a pipe is spilled to a temporary file and reads the same.
+"$KX" info "$L/trace-v7-zstd-kvm.dat" | grep -v '^file:' >"$TMP/a"
+cat "$L/trace-v7-zstd-kvm.dat" | "$KX" info - | grep -v '^file:' >"$TMP/b"
+same_files "$TMP/b" "$TMP/a" "a trace.dat on a pipe reads like the file"
+
+done_testing
