@@ -20,10 +20,23 @@ struct kx_filter {
 	int64_t pid;		/* vCPU thread id, or the VM process id where the input has it */
 };
 
+typedef int (*kx_event_fn)(void *ctx, const struct kx_event *ev);
+
+/*
+ * struct kx_run - set @on_event (and @event_ctx) before kx_run_stream() to
+ * see every event that passes the filter as well (e.g. to count helper
+ * events that belong to no exit). @first_ts/@last_ts/@events cover every
+ * event read.
+ */
 struct kx_run {
 	struct kx_source *src;
 	struct kx_pair *pair;
 	struct kx_filter filter;
+	kx_event_fn on_event;
+	void *event_ctx;
+	uint64_t first_ts;
+	uint64_t last_ts;
+	uint64_t events;
 };
 
 /** kx_run_open() - open @path and prepare pairing. Return: 0 or negative with @diag. */

@@ -47,6 +47,21 @@ static int filter_interval(void *ctx, const struct kx_interval *iv)
 	return f->sink(f->ctx, iv);
 }
 
+/*
+ * Event-level filter for the on_event hook: vcpu_id is only on exit/entry,
+ * so helper events pass unless filtered by thread id.
+ */
+static bool event_passes(const struct kx_run *run, const struct kx_event *ev)
+{
+	if (ev->kind == KX_EV_LOST)
+		return true;
+	if (run->filter.pid >= 0 && ev->tid != run->filter.pid && ev->pid != run->filter.pid)
+		return false;
+	if (run->filter.vcpu >= 0 && ev->vcpu != KX_VCPU_UNKNOWN && ev->vcpu != run->filter.vcpu)
+		return false;
+	return true;
+}
+
 int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_diag *diag)
 {
 	struct filtered f = { &run->filter, sink, ctx };
@@ -54,6 +69,14 @@ int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_
 	int ret;
 
 	while ((ret = kx_source_next(run->src, &ev, diag)) > 0) {
+		if (!run->events++)
+			run->first_ts = ev.ts;
+		run->last_ts = ev.ts;
+		if (run->on_event && event_passes(run, &ev)) {
+			ret = run->on_event(run->event_ctx, &ev);
+			if (ret)
+				return ret;
+		}
 		ret = kx_pair_feed(run->pair, &ev, filter_interval, &f);
 		if (ret == -ENOMEM)
 			return kx_diag_set(diag, ret, "out of memory");

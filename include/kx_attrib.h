@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kx_attrib.h - accumulates intervals into statistics: per exit reason,
+ * per (reason, sub-key), guest runs, host and idle totals; for all vCPU
+ * threads together (group 0) and, when asked, per thread. Also counts
+ * helper events by sub-key when they belong to no exit (traces without
+ * kvm_exit). Memory grows with threads, reasons and keys, never with
+ * the number of intervals.
+ */
+#ifndef KX_ATTRIB_H
+#define KX_ATTRIB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kx_event.h"
+#include "kx_hist.h"
+#include "kx_pair.h"
+#include "kx_subkey.h"
+
+struct kx_attrib_sub {
+	uint64_t packed;		/* kx_subkey_pack() */
+	struct kx_subkey sk;
+	struct kx_hist h;
+	uint64_t user;			/* time after kvm_userspace_exit */
+};
+
+struct kx_attrib_row {
+	struct kx_hist h;
+	uint64_t user;
+	uint64_t failed_vmentry;
+	struct kx_attrib_sub *subs;
+	uint32_t nsubs;
+	uint32_t cap_subs;
+	uint32_t last_sub;		/* index of the last sub-key hit (locality) */
+	uint32_t reason;		/* kx_names id */
+	uint32_t code;
+	uint8_t isa;
+	bool idle;
+	bool used;
+};
+
+struct kx_attrib_group {
+	struct kx_hist guest;		/* guest run intervals */
+	struct kx_attrib_row *rows;	/* indexed by reason id */
+	uint32_t nrows;			/* allocated entries in rows */
+	uint64_t breaks;
+	int32_t tid;			/* -1 for the all-threads group */
+	int32_t pid;
+	int32_t vcpu;
+	uint16_t buffer;
+};
+
+/* Helper events counted outside any exit, by sub-key. */
+struct kx_attrib_helper {
+	uint64_t packed;
+	struct kx_subkey sk;
+	uint64_t count;
+};
+
+struct kx_attrib {
+	struct kx_attrib_group *groups;	/* [0] = all threads */
+	uint32_t ngroups;
+	uint32_t cap_groups;
+	uint32_t last_group;
+	bool by_thread;
+	struct kx_attrib_helper *helpers;
+	uint32_t nhelpers;
+	uint32_t cap_helpers;
+};
+
+/** kx_attrib_new() - empty accumulators; @by_thread adds one group per vCPU thread. */
+struct kx_attrib *kx_attrib_new(bool by_thread);
+void kx_attrib_free(struct kx_attrib *a);
+
+/** kx_attrib_interval() - a kx_interval_fn: @ctx is the kx_attrib. Return: 0 or -ENOMEM. */
+int kx_attrib_interval(void *ctx, const struct kx_interval *iv);
+
+/** kx_attrib_event() - a kx_event_fn counting helper events by sub-key. Return: 0 or -ENOMEM. */
+int kx_attrib_event(void *ctx, const struct kx_event *ev);
+
+#endif /* KX_ATTRIB_H */

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kx_cli.h - what the commands share: the input options every analysing
+ * command accepts (--buffer, --tsc-khz, --sort-mem, --vcpu, --pid), the
+ * one-line error format and the mapping from error codes to exit status.
+ * Only command files include it.
+ */
+#ifndef KX_CLI_H
+#define KX_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "kx.h"
+#include "kx_run.h"
+#include "kx_source.h"
+
+/* long-only option codes shared by the commands (>= 256, below command-specific ones) */
+enum kx_input_opt {
+	KX_OPT_BUFFER = 256,
+	KX_OPT_TSC_KHZ,
+	KX_OPT_SORT_MEM,
+	KX_OPT_VCPU,
+	KX_OPT_PID,
+	KX_OPT_THREADS,
+	KX_OPT_CMD_BASE = 300,	/* first code free for a command's own options */
+};
+
+#define KX_INPUT_LONG_OPTIONS						\
+	{ "buffer", required_argument, NULL, KX_OPT_BUFFER },		\
+	{ "tsc-khz", required_argument, NULL, KX_OPT_TSC_KHZ },		\
+	{ "sort-mem", required_argument, NULL, KX_OPT_SORT_MEM },	\
+	{ "vcpu", required_argument, NULL, KX_OPT_VCPU },		\
+	{ "pid", required_argument, NULL, KX_OPT_PID },			\
+	{ "threads", required_argument, NULL, KX_OPT_THREADS }
+
+/* Help text of the shared options, for each command's usage. */
+#define KX_INPUT_OPTIONS_HELP							\
+	"      --buffer NAME     analyse only this trace.dat instance (\"\" or top = top buffer)\n" \
+	"      --tsc-khz N       convert a cycle clock (x86-tsc, counter) to ns at N kHz\n" \
+	"      --sort-mem SIZE   memory for ordering perf.data without rounds (default 256M)\n" \
+	"      --vcpu N          only the vCPU with vcpu_id N\n"		\
+	"      --pid N           only the vCPU thread N (or VM process N when recorded)\n" \
+	"      --threads N       decode threads (default: online CPUs)\n"
+
+struct kx_input_args {
+	struct kx_source_opts sopts;
+	struct kx_filter filter;
+};
+
+/** kx_cli_input_init() - defaults: all buffers, no conversion, no filter. */
+void kx_cli_input_init(struct kx_input_args *in);
+
+/**
+ * kx_cli_input_opt() - handle a shared option @code with @arg.
+ * Return: 1 handled, 0 not a shared option, -1 bad value (message printed).
+ */
+int kx_cli_input_opt(struct kx_input_args *in, int code, const char *arg, const char *cmd);
+
+/** kx_cli_error() - print "kvmexit-stat: FILE: message" for @err with @diag. */
+void kx_cli_error(const char *file, int err, const struct kx_diag *diag);
+
+/** kx_cli_usage_error() - print "kvmexit-stat CMD: message" and a hint; return KX_EXIT_USAGE. */
+int kx_cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+struct kx_report;
+
+/**
+ * kx_report_file() - one analysis pass over @file into a report (shared by
+ * report, cycles, compare and check). Return: 0 and *@out (kx_report_free),
+ * or a negative code with @diag filled.
+ */
+int kx_report_file(const char *file, const struct kx_input_args *in, bool by_vcpu,
+		   struct kx_report **out, struct kx_diag *diag);
+
+/** kx_cli_exit_status() - KX_EXIT_INPUT for input errors, KX_EXIT_INTERNAL for ENOMEM etc. */
+int kx_cli_exit_status(int err);
+
+#endif /* KX_CLI_H */

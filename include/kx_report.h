@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kx_report.h - the exit-time report as data, built once from the
+ * accumulated statistics, the source metadata and the pairing counters,
+ * then handed to a renderer (text, JSON, CSV). Rows are sorted: non-idle
+ * reasons by total time, then idle reasons; ties by name.
+ */
+#ifndef KX_REPORT_H
+#define KX_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kx.h"
+#include "kx_attrib.h"
+#include "kx_hist.h"
+#include "kx_pair.h"
+#include "kx_run.h"
+#include "kx_source.h"
+
+#define KX_REPORT_SCHEMA 1
+#define KX_KEY_NAME_MAX 96
+
+/* Figures of one row; all durations in the report unit. */
+struct kx_stat {
+	uint64_t count;
+	uint64_t total;
+	uint64_t min;
+	uint64_t max;
+	uint64_t p50;
+	uint64_t p90;
+	uint64_t p99;
+	uint64_t p999;
+	uint64_t user;		/* part after kvm_userspace_exit */
+	double mean;
+	double count_pct;	/* of all exits in the group */
+	double time_pct;	/* of non-idle host time; NaN for idle rows */
+};
+
+struct kx_report_sub {
+	char key[KX_KEY_NAME_MAX];		/* raw sub-key name */
+	char normalized[KX_KEY_NAME_MAX];	/* "" when none applies */
+	struct kx_stat st;
+	const struct kx_hist *hist;		/* borrowed from the accumulators */
+};
+
+struct kx_report_row {
+	char reason[KX_KEY_NAME_MAX];
+	uint32_t code;
+	uint8_t isa;
+	bool idle;
+	uint64_t failed_vmentry;
+	struct kx_stat st;
+	const struct kx_hist *hist;
+	struct kx_report_sub *subs;		/* sorted by total, descending */
+	size_t nsubs;
+};
+
+/* A flat sub-key row (--keys): one per normalised (or raw) key, over reasons. */
+struct kx_report_key {
+	char key[KX_KEY_NAME_MAX];		/* normalised name, else raw */
+	bool normalized;
+	struct kx_stat st;
+	struct kx_hist hist;			/* owned: merged over reasons */
+	char reasons[KX_KEY_NAME_MAX];		/* reasons it arrived as, comma-separated */
+};
+
+struct kx_report_group {
+	char label[128];			/* "all vCPUs" or "CPU 0/KVM tid 60250 vcpu 0" */
+	const char *comm;			/* NULL if unknown */
+	int32_t tid;				/* -1 for all threads */
+	int32_t pid;
+	int32_t vcpu;
+	struct kx_report_row *rows;
+	size_t nrows;
+	struct kx_report_key *keys;		/* sorted by total */
+	size_t nkeys;
+	uint64_t exits;
+	uint64_t guest_count;
+	uint64_t guest_total;
+	const struct kx_hist *guest_hist;
+	uint64_t host_total;			/* non-idle exit time */
+	uint64_t idle_total;
+	uint64_t user_total;
+	double ratio;				/* host_total / guest_total, NaN if no guest time */
+};
+
+struct kx_report_helper {
+	char key[KX_KEY_NAME_MAX];
+	char normalized[KX_KEY_NAME_MAX];
+	uint64_t count;
+};
+
+struct kx_report {
+	/* input */
+	char *path;
+	char *format_name;
+	char *clock;
+	enum kx_unit unit;
+	uint64_t resolution;
+	uint64_t tsc_khz;
+	unsigned nr_cpus;
+	char **buffers;
+	unsigned nr_buffers;
+	char *note;
+	uint64_t records;
+	uint64_t first_ts;
+	uint64_t last_ts;
+	/* kvm events present, by name */
+	struct kx_event_count *events;
+	size_t nevents;
+	bool has_exits;				/* any kvm_exit/kvm_entry was read */
+	/* results */
+	struct kx_report_group *groups;		/* [0] = all threads */
+	size_t ngroups;
+	struct kx_report_helper *helpers;	/* helper events by sub-key (no exit timing) */
+	size_t nhelpers;
+	/* data quality */
+	struct kx_pair_counts counts;
+	uint64_t lost_events;
+	uint64_t lost_markers;
+	uint64_t lost_unknown;
+	/* owned accumulators the hist pointers borrow from */
+	struct kx_attrib *attrib;
+};
+
+/**
+ * kx_report_build() - build the report of a finished run from @attrib
+ * (ownership moves to the report, also on failure).
+ * Return: 0 and *@out (free with kx_report_free()), or -ENOMEM.
+ */
+int kx_report_build(const struct kx_run *run, struct kx_attrib *attrib, struct kx_report **out);
+
+void kx_report_free(struct kx_report *r);
+
+/** kx_stat_from_hist() - fill the figures of @st from @h (percentages left 0). */
+void kx_stat_from_hist(struct kx_stat *st, const struct kx_hist *h);
+
+#endif /* KX_REPORT_H */

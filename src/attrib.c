@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * attrib.c - interval accumulation: rows indexed directly by reason id,
+ * sub-keys in a small per-row array searched from the last hit (exit
+ * streams repeat the same few keys), groups per vCPU thread on request.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kx_attrib.h"
+
+static void group_init(struct kx_attrib_group *g, int32_t tid, int32_t pid, int32_t vcpu,
+		       uint16_t buffer)
+{
+	memset(g, 0, sizeof(*g));
+	kx_hist_init(&g->guest);
+	g->tid = tid;
+	g->pid = pid;
+	g->vcpu = vcpu;
+	g->buffer = buffer;
+}
+
+struct kx_attrib *kx_attrib_new(bool by_thread)
+{
+	struct kx_attrib *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->by_thread = by_thread;
+	a->cap_groups = 4;
+	a->groups = calloc(a->cap_groups, sizeof(*a->groups));
+	if (!a->groups) {
+		free(a);
+		return NULL;
+	}
+	group_init(&a->groups[0], -1, -1, KX_VCPU_UNKNOWN, 0);
+	a->ngroups = 1;
+	return a;
+}
+
+static void group_free(struct kx_attrib_group *g)
+{
+	kx_hist_free(&g->guest);
+	for (uint32_t r = 0; r < g->nrows; r++) {
+		struct kx_attrib_row *row = &g->rows[r];
+
+		kx_hist_free(&row->h);
+		for (uint32_t s = 0; s < row->nsubs; s++)
+			kx_hist_free(&row->subs[s].h);
+		free(row->subs);
+	}
+	free(g->rows);
+}
+
+void kx_attrib_free(struct kx_attrib *a)
+{
+	if (!a)
+		return;
+	for (uint32_t i = 0; i < a->ngroups; i++)
+		group_free(&a->groups[i]);
+	free(a->groups);
+	free(a->helpers);
+	free(a);
+}
+
+static struct kx_attrib_group *thread_group(struct kx_attrib *a, const struct kx_interval *iv)
+{
+	struct kx_attrib_group *g = &a->groups[a->last_group];
+
+	if (a->last_group && g->tid == iv->tid && g->buffer == iv->buffer)
+		goto found;
+	for (uint32_t i = 1; i < a->ngroups; i++) {
+		g = &a->groups[i];
+		if (g->tid == iv->tid && g->buffer == iv->buffer) {
+			a->last_group = i;
+			goto found;
+		}
+	}
+	if (a->ngroups == a->cap_groups) {
+		uint32_t cap = a->cap_groups * 2;
+		struct kx_attrib_group *groups = realloc(a->groups, cap * sizeof(*groups));
+
+		if (!groups)
+			return NULL;
+		a->groups = groups;
+		a->cap_groups = cap;
+	}
+	g = &a->groups[a->ngroups];
+	group_init(g, iv->tid, iv->pid, iv->vcpu, iv->buffer);
+	a->last_group = a->ngroups++;
+found:
+	if (iv->vcpu != KX_VCPU_UNKNOWN)
+		g->vcpu = iv->vcpu;
+	if (iv->pid >= 0)
+		g->pid = iv->pid;
+	return g;
+}
+
+static struct kx_attrib_row *row_for(struct kx_attrib_group *g, const struct kx_interval *iv)
+{
+	struct kx_attrib_row *row;
+
+	if (iv->reason >= g->nrows) {
+		uint32_t n = iv->reason + 16;
+		struct kx_attrib_row *rows = realloc(g->rows, n * sizeof(*rows));
+
+		if (!rows)
+			return NULL;
+		memset(rows + g->nrows, 0, (n - g->nrows) * sizeof(*rows));
+		g->rows = rows;
+		g->nrows = n;
+	}
+	row = &g->rows[iv->reason];
+	if (!row->used) {
+		kx_hist_init(&row->h);
+		row->used = true;
+		row->reason = iv->reason;
+		row->code = iv->code;
+		row->isa = iv->isa;
+		row->idle = iv->idle;
+	}
+	return row;
+}
+
+static struct kx_attrib_sub *sub_for(struct kx_attrib_row *row, const struct kx_subkey *sk)
+{
+	uint64_t packed = kx_subkey_pack(sk);
+	struct kx_attrib_sub *sub;
+
+	if (row->nsubs && row->subs[row->last_sub].packed == packed)
+		return &row->subs[row->last_sub];
+	for (uint32_t i = 0; i < row->nsubs; i++)
+		if (row->subs[i].packed == packed) {
+			row->last_sub = i;
+			return &row->subs[i];
+		}
+	if (row->nsubs == row->cap_subs) {
+		uint32_t cap = row->cap_subs ? row->cap_subs * 2 : 4;
+		struct kx_attrib_sub *subs = realloc(row->subs, cap * sizeof(*subs));
+
+		if (!subs)
+			return NULL;
+		row->subs = subs;
+		row->cap_subs = cap;
+	}
+	sub = &row->subs[row->nsubs];
+	memset(sub, 0, sizeof(*sub));
+	sub->packed = packed;
+	sub->sk = *sk;
+	kx_hist_init(&sub->h);
+	row->last_sub = row->nsubs++;
+	return sub;
+}
+
+static int add_to_group(struct kx_attrib_group *g, const struct kx_interval *iv)
+{
+	uint64_t d = iv->end - iv->start;
+	struct kx_attrib_row *row;
+	struct kx_attrib_sub *sub;
+
+	if (iv->kind == KX_IV_GUEST)
+		return kx_hist_add(&g->guest, d);
+	if (iv->kind == KX_IV_BREAK) {
+		g->breaks++;
+		return 0;
+	}
+	row = row_for(g, iv);
+	if (!row || kx_hist_add(&row->h, d) < 0)
+		return -ENOMEM;
+	row->user += iv->user;
+	if (iv->flags)
+		row->failed_vmentry++;
+	if (iv->subkey.cls == KX_SK_NONE)
+		return 0;
+	sub = sub_for(row, &iv->subkey);
+	if (!sub || kx_hist_add(&sub->h, d) < 0)
+		return -ENOMEM;
+	sub->user += iv->user;
+	return 0;
+}
+
+int kx_attrib_interval(void *ctx, const struct kx_interval *iv)
+{
+	struct kx_attrib *a = ctx;
+	struct kx_attrib_group *g;
+	int err = add_to_group(&a->groups[0], iv);
+
+	if (err || !a->by_thread)
+		return err;
+	g = thread_group(a, iv);
+	return g ? add_to_group(g, iv) : -ENOMEM;
+}
+
+int kx_attrib_event(void *ctx, const struct kx_event *ev)
+{
+	struct kx_attrib *a = ctx;
+	struct kx_subkey_acc acc;
+	struct kx_event none;
+	struct kx_subkey sk;
+	uint64_t packed;
+
+	if (ev->kind != KX_EV_APIC && ev->kind != KX_EV_MSR &&
+	    ev->kind != KX_EV_MMIO && ev->kind != KX_EV_PIO)
+		return 0;
+	/* an exit of unknown reason: the key comes from the helper alone */
+	memset(&none, 0, sizeof(none));
+	none.kind = KX_EV_EXIT;
+	none.u.exit.code = KX_CODE_UNKNOWN;
+	kx_subkey_begin(&acc, &none);
+	kx_subkey_helper(&acc, ev);
+	sk = kx_subkey_end(&acc);
+	if (sk.cls == KX_SK_NONE)
+		return 0;
+	packed = kx_subkey_pack(&sk);
+	for (uint32_t i = 0; i < a->nhelpers; i++)
+		if (a->helpers[i].packed == packed) {
+			a->helpers[i].count++;
+			return 0;
+		}
+	if (a->nhelpers == a->cap_helpers) {
+		uint32_t cap = a->cap_helpers ? a->cap_helpers * 2 : 8;
+		struct kx_attrib_helper *h = realloc(a->helpers, cap * sizeof(*h));
+
+		if (!h)
+			return -ENOMEM;
+		a->helpers = h;
+		a->cap_helpers = cap;
+	}
+	a->helpers[a->nhelpers++] = (struct kx_attrib_helper){ packed, sk, 1 };
+	return 0;
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmd_common.c - command-layer helpers: the shared input options, the
+ * single error-line format "kvmexit-stat: FILE: message", exit statuses.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kx_cli.h"
+#include "kx_cmd.h"
+#include "kx_parse.h"
+
+void kx_cli_input_init(struct kx_input_args *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->filter.vcpu = -1;
+	in->filter.pid = -1;
+}
+
+int kx_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "kvmexit-stat %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'kvmexit-stat %s --help')\n", cmd);
+	return KX_EXIT_USAGE;
+}
+
+int kx_cli_input_opt(struct kx_input_args *in, int code, const char *arg, const char *cmd)
+{
+	uint64_t v;
+
+	switch (code) {
+	case KX_OPT_BUFFER:
+		in->sopts.buffer = strcmp(arg, "top") == 0 ? "" : arg;
+		return 1;
+	case KX_OPT_TSC_KHZ:
+		if (kx_parse_u64(arg, &v) < 0 || !v) {
+			kx_cli_usage_error(cmd, "--tsc-khz wants a positive number of kHz, not '%s'", arg);
+			return -1;
+		}
+		in->sopts.tsc_khz = v;
+		return 1;
+	case KX_OPT_SORT_MEM:
+		if (kx_parse_size(arg, &v) < 0 || !v) {
+			kx_cli_usage_error(cmd, "--sort-mem wants a size like 512M, not '%s'", arg);
+			return -1;
+		}
+		in->sopts.sort_mem_cap = v;
+		return 1;
+	case KX_OPT_THREADS:
+		if (kx_parse_u64(arg, &v) < 0 || !v || v > 1024) {
+			kx_cli_usage_error(cmd, "--threads wants 1..1024, not '%s'", arg);
+			return -1;
+		}
+		in->sopts.threads = (unsigned)v;
+		return 1;
+	case KX_OPT_VCPU:
+	case KX_OPT_PID:
+		if (kx_parse_u64(arg, &v) < 0 || v > INT32_MAX) {
+			kx_cli_usage_error(cmd, "--%s wants a non-negative number, not '%s'",
+					   code == KX_OPT_VCPU ? "vcpu" : "pid", arg);
+			return -1;
+		}
+		if (code == KX_OPT_VCPU)
+			in->filter.vcpu = (int64_t)v;
+		else
+			in->filter.pid = (int64_t)v;
+		return 1;
+	}
+	return 0;
+}
+
+void kx_cli_error(const char *file, int err, const struct kx_diag *diag)
+{
+	const char *msg = diag && diag->msg[0] ? diag->msg : kx_strerror(err);
+
+	fprintf(stderr, "kvmexit-stat: %s: %s\n", strcmp(file, "-") ? file : "(stdin)", msg);
+}
+
+int kx_cli_exit_status(int err)
+{
+	return err == -ENOMEM ? KX_EXIT_INTERNAL : KX_EXIT_INPUT;
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * parse.c - strict number, size and duration parsing for options and
+ * rules: every character must be accounted for.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kx_parse.h"
+
+int kx_parse_u64(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (*end || end == s)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int kx_parse_i64(const char *s, int64_t *out)
+{
+	long long v;
+	char *end;
+
+	if (!s || !*s || isspace((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (*end || end == s)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* Split "123.45unit" into an integer scaled by @scale and the unit text. */
+static int parse_scaled(const char *s, const char **unit, uint64_t *whole, uint64_t *frac,
+			uint64_t *frac_div)
+{
+	const char *p = s;
+
+	*whole = 0;
+	*frac = 0;
+	*frac_div = 1;
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (*whole > (UINT64_MAX - 9) / 10)
+			return -ERANGE;
+		*whole = *whole * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		for (; isdigit((unsigned char)*p); p++) {
+			if (*frac_div >= 1000000000000ull)
+				return -EINVAL;	/* more precision than we can represent */
+			*frac = *frac * 10 + (uint64_t)(*p - '0');
+			*frac_div *= 10;
+		}
+	}
+	*unit = p;
+	return 0;
+}
+
+static int scale(uint64_t whole, uint64_t frac, uint64_t frac_div, uint64_t mult, uint64_t *out)
+{
+	if (whole > UINT64_MAX / mult)
+		return -ERANGE;
+	if ((frac * mult) % frac_div)
+		return -EINVAL;	/* not a whole number of base units */
+	*out = whole * mult + frac * mult / frac_div;
+	return 0;
+}
+
+int kx_parse_size(const char *s, uint64_t *out)
+{
+	static const struct { const char *sfx; uint64_t mult; } units[] = {
+		{ "", 1 }, { "K", 1ull << 10 }, { "M", 1ull << 20 }, { "G", 1ull << 30 },
+	};
+	uint64_t whole, frac, div;
+	const char *unit;
+	int err = parse_scaled(s ? s : "", &unit, &whole, &frac, &div);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(unit, units[i].sfx) == 0)
+			return scale(whole, frac, div, units[i].mult, out);
+	return -EINVAL;
+}
+
+int kx_parse_duration_ns(const char *s, uint64_t *out)
+{
+	static const struct { const char *sfx; uint64_t mult; } units[] = {
+		{ "", 1 }, { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
+	};
+	uint64_t whole, frac, div;
+	const char *unit;
+	int err = parse_scaled(s ? s : "", &unit, &whole, &frac, &div);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(unit, units[i].sfx) == 0)
+			return scale(whole, frac, div, units[i].mult, out);
+	return -EINVAL;
+}

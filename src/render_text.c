@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * render_text.c - the report as a text table: reasons sorted by total
+ * time with their top sub-keys as a tree (or a flat list by sub-key),
+ * then a summary and a data-quality line in every case.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kx_render.h"
+
+char *kx_format_duration(char *buf, size_t len, uint64_t v, enum kx_unit unit)
+{
+	if (unit == KX_UNIT_NS)
+		snprintf(buf, len, "%" PRIu64 ".%03" PRIu64, v / 1000, v % 1000);
+	else
+		snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
+static void pct(char *buf, size_t len, double v)
+{
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.2f%%", v);
+}
+
+static void header(FILE *out, enum kx_unit unit)
+{
+	const char *u = unit == KX_UNIT_NS ? "us" : "cyc";
+
+	fprintf(out, "%-34s %10s %8s %14s %8s %11s %11s %11s %11s %11s\n",
+		"Reason / sub-key", "Count", "Count%", "Total", "Time%",
+		"Min", "p50", "p99", "Max", "Mean");
+	fprintf(out, "%-34s %10s %8s %14s %8s %11s %11s %11s %11s %11s\n",
+		"", "", "", u, "", u, u, u, u, u);
+}
+
+static void stat_line(FILE *out, const char *name, const struct kx_stat *st, enum kx_unit unit)
+{
+	char tot[32], mn[32], p50[32], p99[32], mx[32], mean[32], cp[16], tp[16];
+
+	kx_format_duration(tot, sizeof(tot), st->total, unit);
+	kx_format_duration(mn, sizeof(mn), st->min, unit);
+	kx_format_duration(p50, sizeof(p50), st->p50, unit);
+	kx_format_duration(p99, sizeof(p99), st->p99, unit);
+	kx_format_duration(mx, sizeof(mx), st->max, unit);
+	kx_format_duration(mean, sizeof(mean), (uint64_t)llround(st->mean), unit);
+	pct(cp, sizeof(cp), st->count_pct);
+	pct(tp, sizeof(tp), st->time_pct);
+	fprintf(out, "%-34s %10" PRIu64 " %8s %14s %8s %11s %11s %11s %11s %11s\n",
+		name, st->count, cp, tot, tp, mn, p50, p99, mx, mean);
+}
+
+static void rows_tree(FILE *out, const struct kx_report_group *g, const struct kx_render_opts *o,
+		      enum kx_unit unit)
+{
+	char name[160];
+
+	for (size_t i = 0; i < g->nrows; i++) {
+		const struct kx_report_row *row = &g->rows[i];
+		size_t shown = row->nsubs < o->top_subkeys ? row->nsubs : o->top_subkeys;
+
+		snprintf(name, sizeof(name), "%s%s", row->reason, row->idle ? " (idle)" : "");
+		stat_line(out, name, &row->st, unit);
+		for (size_t s = 0; s < shown; s++) {
+			const struct kx_report_sub *sub = &row->subs[s];
+
+			snprintf(name, sizeof(name), "  %s", sub->normalized[0] ? sub->normalized : sub->key);
+			stat_line(out, name, &sub->st, unit);
+		}
+		if (row->nsubs > shown)
+			fprintf(out, "  (+%zu more sub-keys; --keys lists them all)\n",
+				row->nsubs - shown);
+	}
+}
+
+static void rows_keys(FILE *out, const struct kx_report_group *g, enum kx_unit unit)
+{
+	for (size_t k = 0; k < g->nkeys; k++)
+		stat_line(out, g->keys[k].key, &g->keys[k].st, unit);
+	if (!g->nkeys)
+		fprintf(out, "(no exit carried a sub-key)\n");
+}
+
+static void summary(FILE *out, const struct kx_report_group *g, enum kx_unit unit)
+{
+	char guest[32], host[32], idle[32], user[32];
+
+	kx_format_duration(guest, sizeof(guest), g->guest_total, unit);
+	kx_format_duration(host, sizeof(host), g->host_total, unit);
+	kx_format_duration(idle, sizeof(idle), g->idle_total, unit);
+	kx_format_duration(user, sizeof(user), g->user_total, unit);
+	fprintf(out, "\nguest time %s %s in %" PRIu64 " runs; host time %s %s in %" PRIu64
+		" exits (non-idle; of it in userspace %s); idle %s\n",
+		guest, unit == KX_UNIT_NS ? "us" : "cycles", g->guest_count, host,
+		unit == KX_UNIT_NS ? "us" : "cycles", g->exits, user, idle);
+	if (isnan(g->ratio))
+		fprintf(out, "host/guest ratio: - (no complete guest run)\n");
+	else
+		fprintf(out, "host/guest ratio: %.3f\n", g->ratio);
+}
+
+static void no_exits(FILE *out, const struct kx_report *r)
+{
+	fprintf(out, "%s holds no kvm_exit/kvm_entry events: no exit timing is possible.\n",
+		r->path);
+	if (!r->nevents) {
+		fprintf(out, "It holds no kvm events at all.\n");
+		return;
+	}
+	fprintf(out, "kvm events it holds:");
+	for (size_t i = 0; i < r->nevents; i++)
+		fprintf(out, "%s %s %" PRIu64, i ? "," : "", r->events[i].name, r->events[i].count);
+	fprintf(out, "\n");
+	if (!r->nhelpers)
+		return;
+	fprintf(out, "\n%-40s %10s\n", "Helper-event sub-key (untimed)", "Count");
+	for (size_t i = 0; i < r->nhelpers; i++) {
+		char name[2 * KX_KEY_NAME_MAX + 4];
+
+		if (r->helpers[i].normalized[0])
+			snprintf(name, sizeof(name), "%s (%s)", r->helpers[i].normalized, r->helpers[i].key);
+		else
+			snprintf(name, sizeof(name), "%s", r->helpers[i].key);
+		fprintf(out, "%-40s %10" PRIu64 "\n", name, r->helpers[i].count);
+	}
+}
+
+static void input_lines(FILE *out, const struct kx_report *r)
+{
+	char span[32];
+
+	fprintf(out, "input: %s (%s), clock %s, %u CPUs", r->path, r->format_name,
+		r->clock[0] ? r->clock : "?", r->nr_cpus);
+	if (r->nr_buffers > 1 || (r->nr_buffers == 1 && r->buffers[0][0])) {
+		fprintf(out, ", buffers");
+		for (unsigned i = 0; i < r->nr_buffers; i++)
+			fprintf(out, " %s", r->buffers[i][0] ? r->buffers[i] : "(top)");
+		fprintf(out, " (merged; pairing never crosses buffers)");
+	}
+	fprintf(out, "\n");
+	if (r->unit == KX_UNIT_CYCLES)
+		fprintf(out, "unit: TSC cycles (the trace clock is not in ns; --tsc-khz N converts)\n");
+	else if (r->tsc_khz)
+		fprintf(out, "unit: ns, converted from cycles at %" PRIu64 " kHz; shown in us\n",
+			r->tsc_khz);
+	else
+		fprintf(out, "unit: ns, shown in us; input resolution %" PRIu64 " ns\n", r->resolution);
+	kx_format_duration(span, sizeof(span), r->last_ts - r->first_ts, r->unit);
+	fprintf(out, "span: %s %s, %" PRIu64 " vCPU threads\n", span,
+		r->unit == KX_UNIT_NS ? "us" : "cycles", r->counts.threads);
+	if (r->note)
+		fprintf(out, "note: %s\n", r->note);
+}
+
+static void quality(FILE *out, const struct kx_report *r)
+{
+	const struct kx_pair_counts *c = &r->counts;
+
+	fprintf(out, "data quality: lost events %" PRIu64 " (%" PRIu64 " gaps, %" PRIu64
+		" of unknown size), discarded intervals %" PRIu64 ", orphan entries %" PRIu64
+		", unmatched exits %" PRIu64 ", unfinished exits %" PRIu64
+		", negative intervals %" PRIu64 ", failed vmentries %" PRIu64 "\n",
+		r->lost_events, r->lost_markers, r->lost_unknown, c->discarded, c->orphan_entries,
+		c->unmatched_exits, c->unfinished_exits, c->negative, c->failed_vmentry);
+}
+
+static void group_table(FILE *out, const struct kx_report *r, const struct kx_report_group *g,
+			const struct kx_render_opts *o)
+{
+	fprintf(out, "\n== %s ==\n", g->label);
+	header(out, r->unit);
+	if (o->keys)
+		rows_keys(out, g, r->unit);
+	else
+		rows_tree(out, g, o, r->unit);
+	summary(out, g, r->unit);
+}
+
+void kx_render_text(const struct kx_report *r, const struct kx_render_opts *o, FILE *out)
+{
+	input_lines(out, r);
+	if (!r->has_exits) {
+		fprintf(out, "\n");
+		no_exits(out, r);
+		quality(out, r);
+		return;
+	}
+	/* with --by vcpu, the per-thread tables come first, the total (group 0) last */
+	for (size_t i = 1; i < r->ngroups; i++)
+		group_table(out, r, &r->groups[i], o);
+	group_table(out, r, &r->groups[0], o);
+	fprintf(out, "\nidle exits (HLT, MWAIT, SVM hlt/mwait/idle-halt) are listed but kept out "
+		"of Time%% and host time\n");
+	quality(out, r);
+}

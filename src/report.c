@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * report.c - builds the immutable exit-time report from the accumulated
+ * statistics and the run's metadata: derived figures (percentiles, shares,
+ * ratios), names of reasons and sub-keys, deterministic ordering. Strings
+ * are copied so the report outlives the source it came from.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kx_report.h"
+
+void kx_stat_from_hist(struct kx_stat *st, const struct kx_hist *h)
+{
+	memset(st, 0, sizeof(*st));
+	st->count = h->count;
+	st->total = h->total;
+	st->min = h->count ? h->min : 0;
+	st->max = h->max;
+	st->mean = kx_hist_mean(h);
+	st->p50 = kx_hist_percentile(h, 50);
+	st->p90 = kx_hist_percentile(h, 90);
+	st->p99 = kx_hist_percentile(h, 99);
+	st->p999 = kx_hist_percentile(h, 99.9);
+}
+
+static char *dup_or_empty(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct kx_report_row *x = a, *y = b;
+
+	if (x->idle != y->idle)
+		return x->idle ? 1 : -1;
+	if (x->st.total != y->st.total)
+		return x->st.total > y->st.total ? -1 : 1;
+	return strcmp(x->reason, y->reason);
+}
+
+static int cmp_subs(const void *a, const void *b)
+{
+	const struct kx_report_sub *x = a, *y = b;
+
+	if (x->st.total != y->st.total)
+		return x->st.total > y->st.total ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+	const struct kx_report_key *x = a, *y = b;
+
+	if (x->st.total != y->st.total)
+		return x->st.total > y->st.total ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+static int cmp_helpers(const void *a, const void *b)
+{
+	const struct kx_report_helper *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+static void set_shares(struct kx_stat *st, const struct kx_report_group *g, bool idle)
+{
+	st->count_pct = g->exits ? 100.0 * (double)st->count / (double)g->exits : NAN;
+	st->time_pct = !idle && g->host_total ?
+		       100.0 * (double)st->total / (double)g->host_total : NAN;
+}
+
+/* Merge one sub-key into the flat per-key list of the group (--keys). */
+static int add_key(struct kx_report_group *g, size_t *cap, const struct kx_report_sub *sub,
+		   const char *reason)
+{
+	const char *name = sub->normalized[0] ? sub->normalized : sub->key;
+	struct kx_report_key *k = NULL;
+	size_t used;
+
+	for (size_t i = 0; i < g->nkeys; i++)
+		if (strcmp(g->keys[i].key, name) == 0)
+			k = &g->keys[i];
+	if (!k) {
+		if (g->nkeys == *cap) {
+			size_t n = *cap ? *cap * 2 : 8;
+			struct kx_report_key *keys = realloc(g->keys, n * sizeof(*keys));
+
+			if (!keys)
+				return -ENOMEM;
+			g->keys = keys;
+			*cap = n;
+		}
+		k = &g->keys[g->nkeys++];
+		memset(k, 0, sizeof(*k));
+		snprintf(k->key, sizeof(k->key), "%s", name);
+		k->normalized = sub->normalized[0] != '\0';
+		kx_hist_init(&k->hist);
+	}
+	if (kx_hist_merge(&k->hist, sub->hist) < 0)
+		return -ENOMEM;
+	k->st.user += sub->st.user;
+	used = strlen(k->reasons);
+	if (!strstr(k->reasons, reason) && used + strlen(reason) + 2 < sizeof(k->reasons))
+		snprintf(k->reasons + used, sizeof(k->reasons) - used, "%s%s",
+			 used ? "," : "", reason);
+	return 0;
+}
+
+static int build_group(struct kx_report_group *g, struct kx_attrib_group *ag,
+		       const struct kx_names *names)
+{
+	size_t cap_keys = 0;
+
+	g->tid = ag->tid;
+	g->pid = ag->pid;
+	g->vcpu = ag->vcpu;
+	g->guest_count = ag->guest.count;
+	g->guest_total = ag->guest.total;
+	g->guest_hist = &ag->guest;
+	for (uint32_t r = 0; r < ag->nrows; r++)
+		g->nrows += ag->rows[r].used;
+	g->rows = calloc(g->nrows ? g->nrows : 1, sizeof(*g->rows));
+	if (!g->rows)
+		return -ENOMEM;
+	g->nrows = 0;
+	for (uint32_t r = 0; r < ag->nrows; r++) {
+		const struct kx_attrib_row *ar = &ag->rows[r];
+		struct kx_report_row *row;
+
+		if (!ar->used)
+			continue;
+		row = &g->rows[g->nrows++];
+		snprintf(row->reason, sizeof(row->reason), "%s",
+			 kx_names_get(names, ar->reason) ? kx_names_get(names, ar->reason) : "?");
+		row->code = ar->code;
+		row->isa = ar->isa;
+		row->idle = ar->idle;
+		row->failed_vmentry = ar->failed_vmentry;
+		row->hist = &ar->h;
+		kx_stat_from_hist(&row->st, &ar->h);
+		row->st.user = ar->user;
+		g->exits += ar->h.count;
+		g->user_total += ar->user;
+		if (ar->idle)
+			g->idle_total += ar->h.total;
+		else
+			g->host_total += ar->h.total;
+		row->nsubs = ar->nsubs;
+		row->subs = calloc(ar->nsubs ? ar->nsubs : 1, sizeof(*row->subs));
+		if (!row->subs)
+			return -ENOMEM;
+		for (uint32_t s = 0; s < ar->nsubs; s++) {
+			struct kx_report_sub *sub = &row->subs[s];
+
+			kx_subkey_name(&ar->subs[s].sk, sub->key, sizeof(sub->key));
+			if (!kx_subkey_normalized(&ar->subs[s].sk, sub->normalized,
+						  sizeof(sub->normalized)))
+				sub->normalized[0] = '\0';
+			sub->hist = &ar->subs[s].h;
+			kx_stat_from_hist(&sub->st, &ar->subs[s].h);
+			sub->st.user = ar->subs[s].user;
+		}
+	}
+	g->ratio = g->guest_total ? (double)g->host_total / (double)g->guest_total : NAN;
+	for (size_t i = 0; i < g->nrows; i++) {
+		struct kx_report_row *row = &g->rows[i];
+
+		set_shares(&row->st, g, row->idle);
+		qsort(row->subs, row->nsubs, sizeof(*row->subs), cmp_subs);
+		for (size_t s = 0; s < row->nsubs; s++) {
+			set_shares(&row->subs[s].st, g, row->idle);
+			if (add_key(g, &cap_keys, &row->subs[s], row->reason) < 0)
+				return -ENOMEM;
+		}
+	}
+	for (size_t k = 0; k < g->nkeys; k++) {
+		uint64_t user = g->keys[k].st.user;
+
+		kx_stat_from_hist(&g->keys[k].st, &g->keys[k].hist);
+		g->keys[k].st.user = user;
+		set_shares(&g->keys[k].st, g, false);
+	}
+	qsort(g->rows, g->nrows, sizeof(*g->rows), cmp_rows);
+	qsort(g->keys, g->nkeys, sizeof(*g->keys), cmp_keys);
+	return 0;
+}
+
+static void label_group(struct kx_report_group *g, const struct kx_source *src)
+{
+	if (g->tid < 0) {
+		snprintf(g->label, sizeof(g->label), "all vCPU threads");
+		return;
+	}
+	g->comm = kx_source_comm(src, g->tid);
+	if (g->vcpu != KX_VCPU_UNKNOWN)
+		snprintf(g->label, sizeof(g->label), "%s tid %d vcpu %d",
+			 g->comm ? g->comm : "?", g->tid, g->vcpu);
+	else
+		snprintf(g->label, sizeof(g->label), "%s tid %d", g->comm ? g->comm : "?", g->tid);
+}
+
+static int copy_meta(struct kx_report *r, const struct kx_run *run)
+{
+	const struct kx_source_info *info = kx_source_info(run->src);
+
+	r->path = dup_or_empty(info->path);
+	r->format_name = dup_or_empty(info->format_name);
+	r->clock = dup_or_empty(info->clock);
+	r->note = info->note ? strdup(info->note) : NULL;
+	if (!r->path || !r->format_name || !r->clock || (info->note && !r->note))
+		return -ENOMEM;
+	r->unit = info->unit;
+	r->resolution = info->resolution;
+	r->tsc_khz = info->tsc_khz;
+	r->nr_cpus = info->nr_cpus;
+	r->records = info->records;
+	r->first_ts = run->first_ts;
+	r->last_ts = run->last_ts;
+	r->lost_events = info->lost_events;
+	r->lost_markers = info->lost_markers;
+	r->lost_unknown = info->lost_unknown;
+	r->counts = *kx_pair_counts(run->pair);
+	r->has_exits = r->counts.exits || r->counts.entries;
+	r->buffers = calloc(info->nr_buffers + 1, sizeof(*r->buffers));
+	if (!r->buffers)
+		return -ENOMEM;
+	for (unsigned i = 0; i < info->nr_buffers; i++) {
+		r->buffers[i] = dup_or_empty(info->buffer_names ? info->buffer_names[i] : "");
+		if (!r->buffers[i])
+			return -ENOMEM;
+		r->nr_buffers++;
+	}
+	r->events = calloc(info->nr_event_counts + 1, sizeof(*r->events));
+	if (!r->events)
+		return -ENOMEM;
+	for (size_t i = 0; i < info->nr_event_counts; i++) {
+		r->events[i].name = strdup(info->event_counts[i].name);
+		if (!r->events[i].name)
+			return -ENOMEM;
+		r->events[i].count = info->event_counts[i].count;
+		r->nevents++;
+	}
+	return 0;
+}
+
+static int copy_helpers(struct kx_report *r, const struct kx_attrib *a)
+{
+	r->helpers = calloc(a->nhelpers + 1, sizeof(*r->helpers));
+	if (!r->helpers)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < a->nhelpers; i++) {
+		struct kx_report_helper *h = &r->helpers[i];
+
+		kx_subkey_name(&a->helpers[i].sk, h->key, sizeof(h->key));
+		if (!kx_subkey_normalized(&a->helpers[i].sk, h->normalized, sizeof(h->normalized)))
+			h->normalized[0] = '\0';
+		h->count = a->helpers[i].count;
+	}
+	r->nhelpers = a->nhelpers;
+	qsort(r->helpers, r->nhelpers, sizeof(*r->helpers), cmp_helpers);
+	return 0;
+}
+
+int kx_report_build(const struct kx_run *run, struct kx_attrib *attrib, struct kx_report **out)
+{
+	const struct kx_names *names = kx_source_names(run->src);
+	struct kx_report *r = calloc(1, sizeof(*r));
+	int err;
+
+	if (!r) {
+		kx_attrib_free(attrib);
+		return -ENOMEM;
+	}
+	r->attrib = attrib;
+	err = copy_meta(r, run);
+	if (!err)
+		err = copy_helpers(r, attrib);
+	if (!err) {
+		r->groups = calloc(attrib->ngroups, sizeof(*r->groups));
+		if (!r->groups)
+			err = -ENOMEM;
+	}
+	for (uint32_t i = 0; !err && i < attrib->ngroups; i++) {
+		r->ngroups++;
+		err = build_group(&r->groups[i], &attrib->groups[i], names);
+		label_group(&r->groups[i], run->src);
+	}
+	if (err) {
+		kx_report_free(r);
+		return err;
+	}
+	*out = r;
+	return 0;
+}
+
+void kx_report_free(struct kx_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->ngroups; i++) {
+		struct kx_report_group *g = &r->groups[i];
+
+		for (size_t j = 0; j < g->nrows; j++)
+			free(g->rows[j].subs);
+		free(g->rows);
+		for (size_t k = 0; k < g->nkeys; k++)
+			kx_hist_free(&g->keys[k].hist);
+		free(g->keys);
+	}
+	free(r->groups);
+	for (unsigned i = 0; i < r->nr_buffers; i++)
+		free(r->buffers[i]);
+	free(r->buffers);
+	for (size_t i = 0; i < r->nevents; i++)
+		free((char *)r->events[i].name);
+	free(r->events);
+	free(r->helpers);
+	free(r->path);
+	free(r->format_name);
+	free(r->clock);
+	free(r->note);
+	kx_attrib_free(r->attrib);
+	free(r);
+}

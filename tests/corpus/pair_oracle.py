@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Independent exit/entry pairing over `trace-cmd report -t` text.
+
+Shares no code with kvmexit-stat: it reads the text form, pairs per thread
+(kvm_exit -> next kvm_entry = host time of that exit's reason; kvm_entry ->
+next kvm_exit = guest time) and prints the per-reason figures as JSON, for
+the tests to compare with `kvmexit-stat report --json` on the binary file.
+"""
+import gzip
+import json
+import re
+import sys
+
+LINE = re.compile(r'^\s*(?P<comm>.*)-(?P<tid>\d+)\s+\[(?P<cpu>\d+)\]\s+'
+                  r'(?P<sec>\d+)\.(?P<frac>\d+):\s+(?P<event>\w+):\s*(?P<rest>.*)$')
+
+
+def main(path):
+    opener = gzip.open if path.endswith('.gz') else open
+    state = {}          # tid -> ('host', ts, reason) | ('guest', ts)
+    reasons = {}
+    guest = {'count': 0, 'total': 0}
+    with opener(path, 'rt') as f:
+        for line in f:
+            m = LINE.match(line)
+            if not m or m['event'] not in ('kvm_exit', 'kvm_entry'):
+                continue
+            frac = m['frac']
+            ts = int(m['sec']) * 10**9 + int(frac.ljust(9, '0')[:9])
+            tid = int(m['tid'])
+            prev = state.get(tid)
+            if m['event'] == 'kvm_exit':
+                reason = re.search(r'reason (\S+)', m['rest']).group(1)
+                if prev and prev[0] == 'guest':
+                    guest['count'] += 1
+                    guest['total'] += ts - prev[1]
+                state[tid] = ('host', ts, reason)
+            else:
+                if prev and prev[0] == 'host':
+                    d = ts - prev[1]
+                    r = reasons.setdefault(prev[2], {'count': 0, 'total': 0,
+                                                     'min': d, 'max': d})
+                    r['count'] += 1
+                    r['total'] += d
+                    r['min'] = min(r['min'], d)
+                    r['max'] = max(r['max'], d)
+                state[tid] = ('guest', ts)
+    json.dump({'exits': reasons, 'guest': guest}, sys.stdout, sort_keys=True)
+
+
+if __name__ == '__main__':
+    main(sys.argv[1])
