@@ -1,0 +1,579 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cycles.c - split each vCPU thread's interval stream into timer-programming
+ * cycles (VM entry after one timer write to the VM entry after the next),
+ * sum guest/host/idle time and host time per sub-key for each, and keep
+ * per-thread and overall statistics plus a bounded heap of the worst cycles.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kx_cycles.h"
+#include "kx_subkey.h"
+
+/* ---- key -> (host, count) table, open addressing, grows with distinct keys ---- */
+
+struct kx_keytab {
+	struct kx_cycle_keytime *ent;	/* dense, in insertion order */
+	uint32_t *slot;			/* 0 = empty, else index into @ent + 1 */
+	uint32_t n;
+	uint32_t cap;			/* slots, a power of two; @ent holds cap / 2 */
+};
+
+static uint32_t key_hash(uint64_t key, uint32_t mask)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdull;
+	key ^= key >> 33;
+	return (uint32_t)key & mask;
+}
+
+static void keytab_free(struct kx_keytab *kt)
+{
+	if (!kt)
+		return;
+	free(kt->ent);
+	free(kt->slot);
+	free(kt);
+}
+
+static int keytab_grow(struct kx_keytab *kt)
+{
+	uint32_t cap = kt->cap ? kt->cap * 2 : 16;
+	uint32_t *slot = calloc(cap, sizeof(*slot));
+	struct kx_cycle_keytime *ent = realloc(kt->ent, (cap / 2) * sizeof(*ent));
+
+	if (!slot || !ent) {
+		free(slot);
+		if (ent)
+			kt->ent = ent;
+		return -ENOMEM;
+	}
+	kt->ent = ent;
+	free(kt->slot);
+	kt->slot = slot;
+	kt->cap = cap;
+	for (uint32_t i = 0; i < kt->n; i++) {
+		uint32_t h = key_hash(ent[i].key, cap - 1);
+
+		while (slot[h])
+			h = (h + 1) & (cap - 1);
+		slot[h] = i + 1;
+	}
+	return 0;
+}
+
+static int keytab_add(struct kx_keytab *kt, uint64_t key, uint64_t host, uint64_t count)
+{
+	uint32_t h;
+
+	if (kt->n + 1 > kt->cap / 2 && keytab_grow(kt))
+		return -ENOMEM;
+	h = key_hash(key, kt->cap - 1);
+	while (kt->slot[h]) {
+		struct kx_cycle_keytime *e = &kt->ent[kt->slot[h] - 1];
+
+		if (e->key == key) {
+			e->host += host;
+			e->count += count;
+			return 0;
+		}
+		h = (h + 1) & (kt->cap - 1);
+	}
+	kt->ent[kt->n] = (struct kx_cycle_keytime){ .key = key, .host = host, .count = count };
+	kt->slot[h] = ++kt->n;
+	return 0;
+}
+
+static void keytab_clear(struct kx_keytab *kt)
+{
+	if (kt->n)
+		memset(kt->slot, 0, kt->cap * sizeof(*kt->slot));
+	kt->n = 0;
+}
+
+static int keytab_merge(struct kx_keytab *dst, const struct kx_keytab *src)
+{
+	for (uint32_t i = 0; i < src->n; i++)
+		if (keytab_add(dst, src->ent[i].key, src->ent[i].host, src->ent[i].count))
+			return -ENOMEM;
+	return 0;
+}
+
+/* most host time first, then smaller key */
+static int keytime_cmp(const void *a, const void *b)
+{
+	const struct kx_cycle_keytime *x = a, *y = b;
+
+	if (x->host != y->host)
+		return x->host > y->host ? -1 : 1;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* ---- per-thread state ---- */
+
+struct thread {
+	uint64_t id;		/* buffer << 32 | tid */
+	bool open;		/* a cycle is in progress in @cur */
+	bool seen;		/* @last_end is valid */
+	uint64_t last_end;
+	uint64_t ncycles;	/* cycles started on this thread */
+	struct kx_cycle cur;
+	struct kx_keytab *cur_keys;	/* host time per key of @cur, exact */
+	struct kx_cycles_stats st;
+};
+
+struct kx_cycles {
+	struct kx_cycles_opts opts;
+	struct thread **threads;	/* in first-seen order, sorted by finish */
+	size_t nthreads;
+	size_t cap;
+	uint64_t seq;
+	struct kx_cycle *worst;		/* min-heap on (score, -seq) of opts.worst entries */
+	size_t nworst;
+	struct kx_cycles_stats total;
+	bool finished;
+};
+
+static uint64_t thread_id(uint16_t buffer, int32_t tid)
+{
+	return (uint64_t)buffer << 32 | (uint32_t)tid;
+}
+
+static int stats_init(struct kx_cycles_stats *st, int32_t tid, int32_t pid, int32_t vcpu,
+		      uint16_t buffer)
+{
+	memset(st, 0, sizeof(*st));
+	st->tid = tid;
+	st->pid = pid;
+	st->vcpu = vcpu;
+	st->buffer = buffer;
+	kx_hist_init(&st->guest);
+	kx_hist_init(&st->host);
+	kx_hist_init(&st->ratio);
+	st->keys = calloc(1, sizeof(*st->keys));
+	return st->keys ? 0 : -ENOMEM;
+}
+
+static void stats_free(struct kx_cycles_stats *st)
+{
+	kx_hist_free(&st->guest);
+	kx_hist_free(&st->host);
+	kx_hist_free(&st->ratio);
+	keytab_free(st->keys);
+	st->keys = NULL;
+}
+
+static void thread_free(struct thread *t)
+{
+	if (!t)
+		return;
+	stats_free(&t->st);
+	keytab_free(t->cur_keys);
+	free(t);
+}
+
+static struct thread *thread_get(struct kx_cycles *c, const struct kx_interval *iv)
+{
+	uint64_t id = thread_id(iv->buffer, iv->tid);
+	struct thread *t;
+
+	/* threads are few; a linear scan from the most recent is cheap */
+	for (size_t i = c->nthreads; i-- > 0;)
+		if (c->threads[i]->id == id)
+			return c->threads[i];
+	if (c->nthreads == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		struct thread **n = realloc(c->threads, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		c->threads = n;
+		c->cap = cap;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->id = id;
+	t->cur_keys = calloc(1, sizeof(*t->cur_keys));
+	if (!t->cur_keys || stats_init(&t->st, iv->tid, iv->pid, iv->vcpu, iv->buffer)) {
+		thread_free(t);
+		return NULL;
+	}
+	c->threads[c->nthreads++] = t;
+	return t;
+}
+
+struct kx_cycles *kx_cycles_new(const struct kx_cycles_opts *opts)
+{
+	struct kx_cycles *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->opts = *opts;
+	if (stats_init(&c->total, -1, -1, -1, 0))
+		goto err;
+	if (opts->worst) {
+		c->worst = calloc(opts->worst, sizeof(*c->worst));
+		if (!c->worst)
+			goto err;
+	}
+	return c;
+err:
+	kx_cycles_free(c);
+	return NULL;
+}
+
+void kx_cycles_free(struct kx_cycles *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nthreads; i++)
+		thread_free(c->threads[i]);
+	free(c->threads);
+	free(c->worst);
+	stats_free(&c->total);
+	free(c);
+}
+
+uint64_t kx_cycles_exit_key(const struct kx_interval *iv)
+{
+	struct kx_subkey canon;
+
+	if (iv->subkey.cls == KX_SK_NONE)
+		return iv->reason;
+	canon = kx_subkey_canonical(&iv->subkey);
+	return kx_subkey_pack(&canon);
+}
+
+static void cycle_open(struct thread *t, const struct kx_interval *iv)
+{
+	struct kx_cycle *cy = &t->cur;
+
+	memset(cy, 0, offsetof(struct kx_cycle, segs));
+	cy->nkeys = 0;
+	cy->other_host = 0;
+	cy->index = ++t->ncycles;
+	cy->start = iv->end;
+	cy->tid = iv->tid;
+	cy->pid = iv->pid;
+	cy->vcpu = iv->vcpu;
+	cy->buffer = iv->buffer;
+	keytab_clear(t->cur_keys);
+	t->open = true;
+}
+
+/* Append a segment: the first SEGS-1 are kept, the last slot always holds the newest. */
+static void seg_add(struct kx_cycle *cy, uint64_t dur, uint64_t key, bool guest, bool idle)
+{
+	struct kx_cycle_seg *last = cy->nsegs ? &cy->segs[cy->nsegs - 1] : NULL;
+
+	if (guest && last && last->guest) {
+		last->dur += dur;
+		return;
+	}
+	if (cy->nsegs == KX_CYCLE_SEGS) {
+		cy->segs_elided++;
+		cy->nsegs--;
+	}
+	cy->segs[cy->nsegs++] = (struct kx_cycle_seg){
+		.dur = dur, .key = key, .guest = guest, .idle = idle,
+	};
+}
+
+static uint64_t ratio_of(uint64_t host, uint64_t guest)
+{
+	unsigned __int128 r;
+
+	if (!guest)
+		return KX_RATIO_INF;
+	r = ((unsigned __int128)host * KX_RATIO_ONE + guest / 2) / guest;
+	return r >= KX_RATIO_INF ? KX_RATIO_INF - 1 : (uint64_t)r;
+}
+
+static uint64_t worst_score(const struct kx_cycles *c, const struct kx_cycle *cy)
+{
+	return c->opts.worst_by_host ? cy->host : cy->ratio;
+}
+
+/* a is less bad than b: lower score, or equal score and completed later */
+static bool less_bad(const struct kx_cycles *c, const struct kx_cycle *a, const struct kx_cycle *b)
+{
+	uint64_t sa = worst_score(c, a), sb = worst_score(c, b);
+
+	return sa != sb ? sa < sb : a->seq > b->seq;
+}
+
+static void heap_sift_down(struct kx_cycles *c, size_t i, size_t n)
+{
+	struct kx_cycle *h = c->worst;
+
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		struct kx_cycle tmp;
+
+		if (l < n && less_bad(c, &h[l], &h[m]))
+			m = l;
+		if (r < n && less_bad(c, &h[r], &h[m]))
+			m = r;
+		if (m == i)
+			return;
+		tmp = h[i];
+		h[i] = h[m];
+		h[m] = tmp;
+		i = m;
+	}
+}
+
+static void heap_push(struct kx_cycles *c, const struct kx_cycle *cy)
+{
+	struct kx_cycle *h = c->worst;
+	size_t i;
+
+	if (!c->opts.worst)
+		return;
+	if (c->nworst == c->opts.worst) {
+		if (!less_bad(c, &h[0], cy))
+			return;
+		h[0] = *cy;
+		heap_sift_down(c, 0, c->nworst);
+		return;
+	}
+	i = c->nworst++;
+	h[i] = *cy;
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+		struct kx_cycle tmp;
+
+		if (!less_bad(c, &h[i], &h[parent]))
+			break;
+		tmp = h[i];
+		h[i] = h[parent];
+		h[parent] = tmp;
+		i = parent;
+	}
+}
+
+static int cycle_complete(struct kx_cycles *c, struct thread *t, uint64_t end)
+{
+	struct kx_cycle *cy = &t->cur;
+	struct kx_cycles_stats *st = &t->st;
+	struct kx_keytab *kt = t->cur_keys;
+	int err;
+
+	cy->end = end;
+	cy->ratio = ratio_of(cy->host, cy->guest);
+	cy->seq = ++c->seq;
+	qsort(kt->ent, kt->n, sizeof(*kt->ent), keytime_cmp);
+	cy->nkeys = kt->n < KX_CYCLE_KEYS ? kt->n : KX_CYCLE_KEYS;
+	memcpy(cy->keys, kt->ent, cy->nkeys * sizeof(*cy->keys));
+	for (uint32_t i = cy->nkeys; i < kt->n; i++)
+		cy->other_host += kt->ent[i].host;
+
+	st->cycles++;
+	st->guest_total += cy->guest;
+	st->host_total += cy->host;
+	st->idle_total += cy->idle;
+	st->user_total += cy->user;
+	st->exits += cy->exits;
+	st->idle_exits += cy->idle_exits;
+	if (kx_hist_add(&st->guest, cy->guest) || kx_hist_add(&st->host, cy->host))
+		return -ENOMEM;
+	if (cy->ratio == KX_RATIO_INF)
+		st->zero_guest++;
+	else if (kx_hist_add(&st->ratio, cy->ratio))
+		return -ENOMEM;
+	/* the table was sorted in place, so its hash slots are stale: merge from the dense array */
+	if (keytab_merge(st->keys, kt))
+		return -ENOMEM;
+	heap_push(c, cy);
+	if (c->opts.on_cycle) {
+		err = c->opts.on_cycle(c->opts.ctx, cy);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void discard(struct thread *t)
+{
+	if (t->open)
+		t->st.discarded++;
+	t->open = false;
+}
+
+int kx_cycles_feed(struct kx_cycles *c, const struct kx_interval *iv)
+{
+	struct thread *t = thread_get(c, iv);
+	struct kx_cycle *cy;
+	uint64_t dur;
+	int err = 0;
+
+	if (!t)
+		return -ENOMEM;
+	if (iv->vcpu != KX_VCPU_UNKNOWN)
+		t->st.vcpu = iv->vcpu;
+	if (iv->pid >= 0)
+		t->st.pid = iv->pid;
+	if (iv->kind == KX_IV_BREAK) {
+		discard(t);
+		t->seen = false;
+		return 0;
+	}
+	if (iv->kind != KX_IV_GUEST && iv->kind != KX_IV_EXIT)
+		return 0;
+	/* the timeline must join up, or the cycle's sums would miss time */
+	if (t->seen && iv->start != t->last_end)
+		discard(t);
+	t->seen = true;
+	t->last_end = iv->end;
+	cy = &t->cur;
+	dur = iv->end - iv->start;
+	if (iv->kind == KX_IV_GUEST) {
+		if (t->open) {
+			cy->guest += dur;
+			seg_add(cy, dur, 0, true, false);
+		}
+		return 0;
+	}
+	if (t->open) {
+		uint64_t key = kx_cycles_exit_key(iv);
+
+		cy->exits++;
+		cy->user += iv->user;
+		if (iv->idle) {
+			cy->idle += dur;
+			cy->idle_exits++;
+		} else {
+			cy->host += dur;
+			if (keytab_add(t->cur_keys, key, dur, 1))
+				return -ENOMEM;
+		}
+		seg_add(cy, dur, key, false, iv->idle);
+	}
+	if (!kx_subkey_is_timer(&iv->subkey, c->opts.lvtt))
+		return 0;
+	t->st.timer_exits++;
+	if (t->open)
+		err = cycle_complete(c, t, iv->end);
+	cycle_open(t, iv);
+	return err;
+}
+
+int kx_cycles_sink(void *ctx, const struct kx_interval *iv)
+{
+	return kx_cycles_feed(ctx, iv);
+}
+
+static int thread_cmp(const void *a, const void *b)
+{
+	const struct thread *x = *(struct thread *const *)a, *y = *(struct thread *const *)b;
+	/* unknown vCPU ids sort last */
+	uint32_t vx = (uint32_t)x->st.vcpu, vy = (uint32_t)y->st.vcpu;
+
+	if (x->st.buffer != y->st.buffer)
+		return x->st.buffer < y->st.buffer ? -1 : 1;
+	if (vx != vy)
+		return vx < vy ? -1 : 1;
+	return x->st.tid < y->st.tid ? -1 : x->st.tid > y->st.tid;
+}
+
+/* heap sort of the min-heap: the least bad goes to the back, so worst comes first */
+static void worst_sort(struct kx_cycles *c)
+{
+	for (size_t end = c->nworst; end-- > 1;) {
+		struct kx_cycle tmp = c->worst[0];
+
+		c->worst[0] = c->worst[end];
+		c->worst[end] = tmp;
+		heap_sift_down(c, 0, end);
+	}
+}
+
+int kx_cycles_finish(struct kx_cycles *c)
+{
+	struct kx_cycles_stats *tot = &c->total;
+
+	if (c->finished)
+		return 0;
+	c->finished = true;
+	qsort(c->threads, c->nthreads, sizeof(*c->threads), thread_cmp);
+	for (size_t i = 0; i < c->nthreads; i++) {
+		struct thread *t = c->threads[i];
+		struct kx_cycles_stats *st = &t->st;
+
+		if (t->open)
+			st->unfinished++;
+		t->open = false;
+		tot->cycles += st->cycles;
+		tot->timer_exits += st->timer_exits;
+		tot->discarded += st->discarded;
+		tot->unfinished += st->unfinished;
+		tot->zero_guest += st->zero_guest;
+		tot->guest_total += st->guest_total;
+		tot->host_total += st->host_total;
+		tot->idle_total += st->idle_total;
+		tot->user_total += st->user_total;
+		tot->exits += st->exits;
+		tot->idle_exits += st->idle_exits;
+		if (kx_hist_merge(&tot->guest, &st->guest) || kx_hist_merge(&tot->host, &st->host) ||
+		    kx_hist_merge(&tot->ratio, &st->ratio) || keytab_merge(tot->keys, st->keys))
+			return -ENOMEM;
+	}
+	worst_sort(c);
+	return 0;
+}
+
+size_t kx_cycles_nthreads(const struct kx_cycles *c)
+{
+	return c->nthreads;
+}
+
+const struct kx_cycles_stats *kx_cycles_thread(const struct kx_cycles *c, size_t i)
+{
+	return i < c->nthreads ? &c->threads[i]->st : NULL;
+}
+
+const struct kx_cycles_stats *kx_cycles_total(const struct kx_cycles *c)
+{
+	return &c->total;
+}
+
+size_t kx_cycles_top_keys(const struct kx_cycles_stats *s, struct kx_cycles_keyshare *out,
+			  size_t n)
+{
+	const struct kx_keytab *kt = s->keys;
+	size_t got = 0;
+
+	/* selection of the n largest without reordering the table (its slots index it) */
+	for (size_t k = 0; k < n; k++) {
+		const struct kx_cycle_keytime *best = NULL;
+
+		for (uint32_t i = 0; i < kt->n; i++) {
+			const struct kx_cycle_keytime *e = &kt->ent[i];
+			bool taken = false;
+
+			for (size_t j = 0; j < got && !taken; j++)
+				taken = out[j].key == e->key;
+			if (!taken && (!best || keytime_cmp(e, best) < 0))
+				best = e;
+		}
+		if (!best)
+			break;
+		out[got++] = (struct kx_cycles_keyshare){
+			.key = best->key,
+			.host = best->host,
+			.count = best->count,
+			.share = s->host_total ? (double)best->host / (double)s->host_total : 0.0,
+		};
+	}
+	return got;
+}
+
+size_t kx_cycles_worst(const struct kx_cycles *c, const struct kx_cycle **out)
+{
+	*out = c->worst;
+	return c->nworst;
+}

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_cycles.c - timer-programming cycles from hand-built interval streams:
+ * the seed pattern (guest 2 | EOI 11 | guest 9 | TMICT 11 -> guest 11, host
+ * 22, ratio 2.00), TSC_DEADLINE, idle exits, breaks and gaps, interleaved
+ * vCPUs, the worst-N heap, segment elision. Expected figures are the
+ * durations the test itself laid out.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "kx_cycles.h"
+#include "kx_subkey.h"
+#include "tap.h"
+
+#define US 1000ull
+
+static const struct kx_subkey SK_EOI = { .cls = KX_SK_APIC, .id = 0xb0, .access = KX_SKA_WRITE,
+					 .via = KX_SKV_MMIO_EVENT };
+static const struct kx_subkey SK_EOI_X2 = { .cls = KX_SK_APIC, .id = 0xb0,
+					    .access = KX_SKA_WRITE, .via = KX_SKV_MSR_EVENT,
+					    .x2apic = 1 };
+static const struct kx_subkey SK_TMICT = { .cls = KX_SK_APIC, .id = 0x380,
+					   .access = KX_SKA_WRITE, .via = KX_SKV_APIC_EVENT };
+static const struct kx_subkey SK_TMICT_X2 = { .cls = KX_SK_APIC, .id = 0x380,
+					      .access = KX_SKA_WRITE, .x2apic = 1,
+					      .via = KX_SKV_MSR_EVENT };
+static const struct kx_subkey SK_TDL = { .cls = KX_SK_MSR, .id = 0x6e0, .access = KX_SKA_WRITE };
+static const struct kx_subkey SK_LVTT = { .cls = KX_SK_APIC, .id = 0x320, .access = KX_SKA_WRITE };
+static const struct kx_subkey SK_NONE;
+
+#define REASON_HLT	7
+#define REASON_EXTINT	3
+
+/* one vCPU thread's clock while the test lays out its timeline */
+struct vcpu {
+	int32_t tid;
+	int32_t vcpu;
+	uint16_t buffer;
+	uint64_t now;
+};
+
+struct seen {
+	int n;
+	struct kx_cycle last;
+	uint64_t guest_sum, host_sum;
+};
+
+static int on_cycle(void *ctx, const struct kx_cycle *cy)
+{
+	struct seen *s = ctx;
+
+	s->n++;
+	s->last = *cy;
+	s->guest_sum += cy->guest;
+	s->host_sum += cy->host;
+	return 0;
+}
+
+static void feed(struct kx_cycles *c, struct vcpu *v, uint32_t kind, uint64_t dur,
+		 const struct kx_subkey *sk, uint32_t reason, bool idle)
+{
+	struct kx_interval iv;
+
+	memset(&iv, 0, sizeof(iv));
+	iv.kind = kind;
+	iv.tid = v->tid;
+	iv.pid = 1;
+	iv.vcpu = v->vcpu;
+	iv.buffer = v->buffer;
+	iv.start = v->now;
+	iv.end = v->now + dur;
+	iv.reason = reason;
+	iv.idle = idle;
+	if (sk)
+		iv.subkey = *sk;
+	v->now = iv.end;
+	if (kx_cycles_feed(c, &iv))
+		ok(0, "feed failed");
+}
+
+static void guest(struct kx_cycles *c, struct vcpu *v, uint64_t dur)
+{
+	feed(c, v, KX_IV_GUEST, dur, NULL, 0, false);
+}
+
+static void exit_(struct kx_cycles *c, struct vcpu *v, uint64_t dur, const struct kx_subkey *sk)
+{
+	feed(c, v, KX_IV_EXIT, dur, sk, 1, false);
+}
+
+static struct kx_cycles *make(struct seen *s, uint32_t worst, bool by_host, bool lvtt)
+{
+	struct kx_cycles_opts o = {
+		.lvtt = lvtt, .worst_by_host = by_host, .worst = worst,
+		.on_cycle = s ? on_cycle : NULL, .ctx = s,
+	};
+
+	if (s)
+		memset(s, 0, sizeof(*s));
+	return kx_cycles_new(&o);
+}
+
+static uint64_t key_of(const struct kx_subkey *sk)
+{
+	struct kx_interval iv = { .kind = KX_IV_EXIT, .subkey = *sk };
+
+	return kx_cycles_exit_key(&iv);
+}
+
+static void seed(bool x2apic)
+{
+	const char *mode = x2apic ? "x2APIC" : "xAPIC";
+	struct seen s;
+	struct kx_cycles *c = make(&s, 0, false, false);
+	struct vcpu v = { .tid = 10, .vcpu = 0 };
+	const struct kx_cycles_stats *st;
+	struct kx_cycles_keyshare top[5];
+	size_t ntop;
+
+	for (int i = 0; i < 5; i++) {
+		guest(c, &v, 2 * US);
+		exit_(c, &v, 11 * US, x2apic ? &SK_EOI_X2 : &SK_EOI);
+		guest(c, &v, 9 * US);
+		exit_(c, &v, 11 * US, x2apic ? &SK_TMICT_X2 : &SK_TMICT);
+	}
+	ok(kx_cycles_finish(c) == 0, "%s seed: finish", mode);
+	is_u64(s.n, 4, "seed: 5 timer writes make 4 cycles");
+	is_u64(s.last.guest, 11 * US, "seed: guest 11us");
+	is_u64(s.last.host, 22 * US, "seed: host 22us");
+	is_u64(s.last.ratio, 20000, "seed: ratio 2.00");
+	is_u64(s.last.exits, 2, "seed: 2 exits per cycle");
+	is_u64(s.last.end - s.last.start, 33 * US, "seed: cycle spans 33us");
+	is_u64(s.last.nsegs, 4, "seed: 4 segments");
+	ok(s.last.segs[0].guest && s.last.segs[0].dur == 2 * US, "seed: guest 2us first");
+	ok(!s.last.segs[1].guest && s.last.segs[1].dur == 11 * US &&
+	   s.last.segs[1].key == key_of(&SK_EOI), "seed: then EOI 11us");
+	ok(s.last.segs[2].guest && s.last.segs[2].dur == 9 * US, "seed: guest 9us");
+	ok(s.last.segs[3].key == key_of(&SK_TMICT) && s.last.segs[3].dur == 11 * US,
+	   "seed: TMICT 11us last");
+	is_u64(s.last.nkeys, 2, "seed: two keys in the cycle");
+	is_u64(s.last.keys[0].host, 11 * US, "seed: 11us per key");
+
+	st = kx_cycles_total(c);
+	is_u64(st->cycles, 4, "seed total: cycles");
+	is_u64(st->timer_exits, 5, "seed total: timer exits");
+	is_u64(st->guest_total, 44 * US, "seed total: guest");
+	is_u64(st->host_total, 88 * US, "seed total: host");
+	is_u64(st->idle_total, 0, "seed total: idle");
+	is_u64(st->unfinished, 1, "seed: the tail after the last write is unfinished");
+	is_u64(kx_hist_percentile(&st->ratio, 50), 20000, "seed: ratio p50");
+	is_u64(kx_hist_percentile(&st->ratio, 99), 20000, "seed: ratio p99");
+	is_u64(kx_hist_percentile(&st->host, 90), 22 * US, "seed: host p90");
+	is_u64(st->guest.max, 11 * US, "seed: guest max");
+	ntop = kx_cycles_top_keys(st, top, 5);
+	is_u64(ntop, 2, "seed: two top keys");
+	ok(top[0].share == 0.5 && top[1].share == 0.5, "seed: each key 50%%");
+	ok((top[0].key == key_of(&SK_EOI) && top[1].key == key_of(&SK_TMICT)) ||
+	   (top[1].key == key_of(&SK_EOI) && top[0].key == key_of(&SK_TMICT)),
+	   "seed: the keys are EOI and TMICT");
+	is_u64(kx_cycles_nthreads(c), 1, "seed: one thread");
+	kx_cycles_free(c);
+}
+
+static void tsc_deadline_and_idle(void)
+{
+	struct seen s;
+	struct kx_cycles *c = make(&s, 0, false, false);
+	struct vcpu v = { .tid = 11, .vcpu = 1 };
+	const struct kx_cycles_stats *st;
+
+	for (int i = 0; i < 3; i++) {
+		guest(c, &v, 5 * US);
+		exit_(c, &v, 3 * US, &SK_TDL);
+	}
+	is_u64(s.n, 2, "TSC_DEADLINE: 2 cycles");
+	is_u64(s.last.guest, 5 * US, "TSC_DEADLINE: guest 5us");
+	is_u64(s.last.host, 3 * US, "TSC_DEADLINE: host 3us");
+	is_u64(s.last.ratio, 6000, "TSC_DEADLINE: ratio 0.60");
+
+	/* guest 1 | HLT 100 (idle) | guest 1 | ext int 1 | guest 1 | TSC_DEADLINE 2 */
+	guest(c, &v, 1 * US);
+	feed(c, &v, KX_IV_EXIT, 100 * US, &SK_NONE, REASON_HLT, true);
+	guest(c, &v, 1 * US);
+	feed(c, &v, KX_IV_EXIT, 1 * US, &SK_NONE, REASON_EXTINT, false);
+	guest(c, &v, 1 * US);
+	exit_(c, &v, 2 * US, &SK_TDL);
+	is_u64(s.n, 3, "idle cycle completes");
+	is_u64(s.last.guest, 3 * US, "idle cycle: guest 3us");
+	is_u64(s.last.host, 3 * US, "idle cycle: host excludes the HLT");
+	is_u64(s.last.idle, 100 * US, "idle cycle: idle 100us");
+	is_u64(s.last.exits, 3, "idle cycle: 3 exits");
+	is_u64(s.last.idle_exits, 1, "idle cycle: 1 idle exit");
+	is_u64(s.last.ratio, 10000, "idle cycle: ratio 1.00");
+	ok(s.last.segs[1].idle, "idle cycle: HLT segment marked idle");
+	is_u64(s.last.segs[3].key, REASON_EXTINT, "exit without sub-key: keyed by reason");
+	is_u64(s.last.nkeys, 2, "idle cycle: idle exit not in host keys");
+
+	kx_cycles_finish(c);
+	st = kx_cycles_thread(c, 0);
+	is_u64(st->idle_total, 100 * US, "thread idle total");
+	is_u64(st->host_total, 9 * US, "thread host total");
+	is_u64(st->vcpu, 1, "thread vcpu id");
+	kx_cycles_free(c);
+}
+
+static void breaks(void)
+{
+	struct seen s;
+	struct kx_cycles *c = make(&s, 0, false, false);
+	struct vcpu v = { .tid = 12, .vcpu = 0 };
+	struct kx_interval brk = { .kind = KX_IV_BREAK, .tid = 12 };
+	const struct kx_cycles_stats *st;
+
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	guest(c, &v, 4 * US);
+	exit_(c, &v, 1 * US, &SK_EOI);
+	brk.start = brk.end = v.now;
+	kx_cycles_feed(c, &brk);
+	/* after the break: an exit, then guest; no anchor until the next write */
+	v.now += 50 * US;
+	exit_(c, &v, 1 * US, &SK_EOI);
+	guest(c, &v, 4 * US);
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	is_u64(s.n, 0, "break: the open cycle is not completed");
+	guest(c, &v, 7 * US);
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	is_u64(s.n, 1, "break: the next pair of writes makes a cycle");
+	is_u64(s.last.guest, 7 * US, "break: cycle after the break is clean");
+
+	/* a gap (intervals that do not join up) also discards */
+	guest(c, &v, 3 * US);
+	v.now += 10 * US;
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	is_u64(s.n, 1, "gap: no cycle across the hole");
+	guest(c, &v, 2 * US);
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	is_u64(s.n, 2, "gap: the write after the hole anchors anew");
+	is_u64(s.last.guest, 2 * US, "gap: clean cycle");
+	kx_cycles_finish(c);
+	st = kx_cycles_total(c);
+	is_u64(st->discarded, 2, "break and gap: 2 discarded");
+	is_u64(st->cycles, 2, "break and gap: 2 cycles");
+	kx_cycles_free(c);
+}
+
+static void interleaved(void)
+{
+	struct seen s;
+	struct kx_cycles *c = make(&s, 0, false, false);
+	struct vcpu a = { .tid = 20, .vcpu = 1 };
+	struct vcpu b = { .tid = 21, .vcpu = 0 };
+	struct vcpu b2 = { .tid = 21, .vcpu = 0, .buffer = 1 };	/* same tid, other buffer */
+	const struct kx_cycles_stats *sa, *sb, *sb2, *tot;
+
+	exit_(c, &a, 1 * US, &SK_TMICT);
+	exit_(c, &b, 1 * US, &SK_TDL);
+	exit_(c, &b2, 1 * US, &SK_TDL);
+	for (int i = 0; i < 4; i++) {
+		guest(c, &a, 10 * US);
+		guest(c, &b, 3 * US);
+		guest(c, &b2, 1 * US);
+		exit_(c, &b, 6 * US, &SK_TDL);
+		exit_(c, &a, 5 * US, &SK_TMICT);
+		exit_(c, &b2, 1 * US, &SK_TDL);
+	}
+	kx_cycles_finish(c);
+	is_u64(kx_cycles_nthreads(c), 3, "interleaved: three threads");
+	/* sorted by (buffer, vcpu, tid) */
+	sb = kx_cycles_thread(c, 0);
+	sa = kx_cycles_thread(c, 1);
+	sb2 = kx_cycles_thread(c, 2);
+	ok(sb->tid == 21 && sb->buffer == 0 && sa->tid == 20 && sb2->buffer == 1,
+	   "interleaved: thread order");
+	is_u64(sa->cycles, 4, "vcpu 1: 4 cycles");
+	is_u64(sa->guest_total, 40 * US, "vcpu 1: guest");
+	is_u64(sa->host_total, 20 * US, "vcpu 1: host");
+	is_u64(kx_hist_percentile(&sa->ratio, 50), 5000, "vcpu 1: ratio 0.50");
+	is_u64(sb->cycles, 4, "vcpu 0: 4 cycles");
+	is_u64(sb->host_total, 24 * US, "vcpu 0: host");
+	is_u64(kx_hist_percentile(&sb->ratio, 50), 20000, "vcpu 0: ratio 2.00");
+	is_u64(sb2->guest_total, 4 * US, "buffer 1 thread kept apart");
+	tot = kx_cycles_total(c);
+	is_u64(tot->cycles, 12, "total: 12 cycles");
+	is_u64(tot->host_total, 48 * US, "total: host");
+	is_u64(tot->ratio.max, 20000, "total: ratio max");
+	is_u64(tot->ratio.min, 5000, "total: ratio min");
+	kx_cycles_free(c);
+}
+
+static void worst(bool by_host)
+{
+	struct seen s;
+	struct kx_cycles *c = make(&s, 2, by_host, false);
+	struct vcpu v = { .tid = 30 };
+	/* host per cycle with guest 10us: ratios 1.0 5.0 3.0 5.0 2.0 */
+	static const uint64_t host[] = { 10, 50, 30, 50, 20 };
+	const struct kx_cycle *w;
+	size_t n;
+
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	for (int i = 0; i < 5; i++) {
+		guest(c, &v, 10 * US);
+		exit_(c, &v, host[i] * US, &SK_TMICT);
+	}
+	kx_cycles_finish(c);
+	n = kx_cycles_worst(c, &w);
+	is_u64(n, 2, by_host ? "worst by host: 2 kept" : "worst by ratio: 2 kept");
+	is_u64(w[0].host, 50 * US, "worst: first is a 50us one");
+	is_u64(w[0].index, 2, "worst: tie goes to the earlier cycle");
+	is_u64(w[1].index, 4, "worst: then the later 50us one");
+	kx_cycles_free(c);
+
+	c = make(&s, 3, by_host, false);
+	v.now = 0;
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	for (int i = 0; i < 5; i++) {
+		guest(c, &v, 10 * US);
+		exit_(c, &v, host[i] * US, &SK_TMICT);
+	}
+	kx_cycles_finish(c);
+	n = kx_cycles_worst(c, &w);
+	ok(n == 3 && w[0].host == 50 * US && w[1].host == 50 * US && w[2].host == 30 * US,
+	   "worst 3: 50 50 30");
+	kx_cycles_free(c);
+}
+
+static void elision_and_edges(void)
+{
+	struct seen s;
+	struct kx_cycles *c = make(&s, 0, false, false);
+	struct vcpu v = { .tid = 40 };
+
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	for (int i = 0; i < 50; i++) {
+		guest(c, &v, 1 * US);
+		exit_(c, &v, 1 * US, &SK_EOI);
+	}
+	guest(c, &v, 1 * US);
+	exit_(c, &v, 2 * US, &SK_TMICT);
+	is_u64(s.last.exits, 51, "long cycle: 51 exits");
+	is_u64(s.last.nsegs, KX_CYCLE_SEGS, "long cycle: segments capped");
+	is_u64(s.last.segs_elided, 102 - KX_CYCLE_SEGS, "long cycle: elided count");
+	ok(s.last.segs[KX_CYCLE_SEGS - 1].dur == 2 * US &&
+	   s.last.segs[KX_CYCLE_SEGS - 1].key == key_of(&SK_TMICT),
+	   "long cycle: the timer write is kept last");
+	is_u64(s.last.host, 52 * US, "long cycle: host exact despite elision");
+
+	/* back-to-back writes with a zero-length guest interval */
+	guest(c, &v, 0);
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	is_u64(s.last.ratio, KX_RATIO_INF, "no guest time: ratio infinite");
+	kx_cycles_finish(c);
+	is_u64(kx_cycles_total(c)->zero_guest, 1, "zero-guest cycle counted");
+	is_u64(kx_cycles_total(c)->ratio.count, 1, "and kept out of the ratio histogram");
+	kx_cycles_free(c);
+
+	/* LVTT counts only when asked */
+	c = make(&s, 0, false, false);
+	v.now = 0;
+	exit_(c, &v, 1 * US, &SK_LVTT);
+	guest(c, &v, 1 * US);
+	exit_(c, &v, 1 * US, &SK_LVTT);
+	is_u64(s.n, 0, "LVTT: no cycle by default");
+	kx_cycles_free(c);
+	c = make(&s, 0, false, true);
+	v.now = 0;
+	exit_(c, &v, 1 * US, &SK_LVTT);
+	guest(c, &v, 1 * US);
+	exit_(c, &v, 1 * US, &SK_LVTT);
+	is_u64(s.n, 1, "LVTT: a cycle with --lvtt");
+	kx_cycles_free(c);
+
+	c = make(NULL, 0, false, false);
+	kx_cycles_finish(c);
+	is_u64(kx_cycles_total(c)->cycles, 0, "empty input: no cycles");
+	is_u64(kx_cycles_nthreads(c), 0, "empty input: no threads");
+	kx_cycles_free(c);
+}
+
+int main(void)
+{
+	seed(false);
+	seed(true);
+	is_u64(key_of(&SK_EOI), key_of(&SK_EOI_X2), "xAPIC and x2APIC EOI: one cycle key");
+	tsc_deadline_and_idle();
+	breaks();
+	interleaved();
+	worst(false);
+	worst(true);
+	elision_and_edges();
+	return done_testing();
+}
