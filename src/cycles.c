@@ -366,7 +366,8 @@ static int cycle_complete(struct kx_cycles *c, struct thread *t, uint64_t end)
 	cy->end = end;
 	cy->ratio = ratio_of(cy->host, cy->guest);
 	cy->seq = ++c->seq;
-	qsort(kt->ent, kt->n, sizeof(*kt->ent), keytime_cmp);
+	if (kt->n)
+		qsort(kt->ent, kt->n, sizeof(*kt->ent), keytime_cmp);
 	cy->nkeys = kt->n < KX_CYCLE_KEYS ? kt->n : KX_CYCLE_KEYS;
 	memcpy(cy->keys, kt->ent, cy->nkeys * sizeof(*cy->keys));
 	for (uint32_t i = cy->nkeys; i < kt->n; i++)
@@ -499,7 +500,8 @@ int kx_cycles_finish(struct kx_cycles *c)
 	if (c->finished)
 		return 0;
 	c->finished = true;
-	qsort(c->threads, c->nthreads, sizeof(*c->threads), thread_cmp);
+	if (c->nthreads)
+		qsort(c->threads, c->nthreads, sizeof(*c->threads), thread_cmp);
 	for (size_t i = 0; i < c->nthreads; i++) {
 		struct thread *t = c->threads[i];
 		struct kx_cycles_stats *st = &t->st;
