@@ -366,10 +366,11 @@ static int cycle_complete(struct kx_cycles *c, struct thread *t, uint64_t end)
 	cy->end = end;
 	cy->ratio = ratio_of(cy->host, cy->guest);
 	cy->seq = ++c->seq;
-	if (kt->n)
-		qsort(kt->ent, kt->n, sizeof(*kt->ent), keytime_cmp);
 	cy->nkeys = kt->n < KX_CYCLE_KEYS ? kt->n : KX_CYCLE_KEYS;
-	memcpy(cy->keys, kt->ent, cy->nkeys * sizeof(*cy->keys));
+	if (kt->n) {
+		qsort(kt->ent, kt->n, sizeof(*kt->ent), keytime_cmp);
+		memcpy(cy->keys, kt->ent, cy->nkeys * sizeof(*cy->keys));
+	}
 	for (uint32_t i = cy->nkeys; i < kt->n; i++)
 		cy->other_host += kt->ent[i].host;
 
