@@ -268,7 +268,7 @@ static int buffer_index(struct text_reader *t, struct kx_text_span name, struct 
 
 	for (i = 0; i < t->nr_buffers; i++)
 		if (strlen(t->buffer_names[i]) == name.len &&
-		    memcmp(t->buffer_names[i], name.p, name.len) == 0)
+		    (name.len == 0 || memcmp(t->buffer_names[i], name.p, name.len) == 0))
 			return (int)i;
 	if (t->nr_buffers == TEXT_MAX_BUFFERS)
 		return kx_diag_set(diag, -KX_EFORMAT, "line %llu: more than %u instance prefixes",
@@ -277,7 +277,7 @@ static int buffer_index(struct text_reader *t, struct kx_text_span name, struct 
 	if (!nb)
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
 	t->buffer_names = nb;
-	nb[i] = strndup(name.p, name.len);
+	nb[i] = name.len ? strndup(name.p, name.len) : strdup("");
 	if (!nb[i])
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
 	t->nr_buffers++;
