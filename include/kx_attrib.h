@@ -67,6 +67,10 @@ struct kx_attrib {
 	struct kx_attrib_helper *helpers;
 	uint32_t nhelpers;
 	uint32_t cap_helpers;
+	/* the previous helper event, to count kvm_mmio+kvm_apic of one access once */
+	uint64_t last_helper_packed;
+	int32_t last_helper_tid;
+	uint32_t last_helper_kind;
 };
 
 /** kx_attrib_new() - empty accumulators; @by_thread adds one group per vCPU thread. */

@@ -68,7 +68,7 @@ struct kx_report_key {
 
 struct kx_report_group {
 	char label[128];			/* "all vCPUs" or "CPU 0/KVM tid 60250 vcpu 0" */
-	const char *comm;			/* NULL if unknown */
+	char comm[64];				/* "" if unknown */
 	int32_t tid;				/* -1 for all threads */
 	int32_t pid;
 	int32_t vcpu;

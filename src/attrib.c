@@ -213,6 +213,18 @@ int kx_attrib_event(void *ctx, const struct kx_event *ev)
 	if (sk.cls == KX_SK_NONE)
 		return 0;
 	packed = kx_subkey_pack(&sk);
+	/*
+	 * One register access often shows as two helper events of the same
+	 * thread back to back (kvm_mmio or kvm_msr, then kvm_apic): count it once.
+	 */
+	if (a->last_helper_kind && a->last_helper_tid == ev->tid &&
+	    a->last_helper_packed == packed && a->last_helper_kind != ev->kind) {
+		a->last_helper_kind = 0;
+		return 0;
+	}
+	a->last_helper_tid = ev->tid;
+	a->last_helper_packed = packed;
+	a->last_helper_kind = ev->kind;
 	for (uint32_t i = 0; i < a->nhelpers; i++)
 		if (a->helpers[i].packed == packed) {
 			a->helpers[i].count++;

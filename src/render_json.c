@@ -173,7 +173,10 @@ void kx_render_json(const struct kx_report *r, const struct kx_render_opts *o, F
 			kx_json_i64(&j, "tid", g->tid);
 			kx_json_i64(&j, "pid", g->pid);
 			kx_json_i64(&j, "vcpu", g->vcpu);
-			kx_json_str(&j, "comm", g->comm);
+			if (g->comm[0])
+				kx_json_str(&j, "comm", g->comm);
+			else
+				kx_json_null(&j, "comm");
 			group_body(&j, g, o);
 			kx_json_obj_end(&j);
 		}

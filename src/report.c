@@ -199,12 +199,14 @@ static void label_group(struct kx_report_group *g, const struct kx_source *src)
 		snprintf(g->label, sizeof(g->label), "all vCPU threads");
 		return;
 	}
-	g->comm = kx_source_comm(src, g->tid);
+	const char *comm = kx_source_comm(src, g->tid);
+
+	snprintf(g->comm, sizeof(g->comm), "%s", comm ? comm : "");
 	if (g->vcpu != KX_VCPU_UNKNOWN)
 		snprintf(g->label, sizeof(g->label), "%s tid %d vcpu %d",
-			 g->comm ? g->comm : "?", g->tid, g->vcpu);
+			 comm ? comm : "?", g->tid, g->vcpu);
 	else
-		snprintf(g->label, sizeof(g->label), "%s tid %d", g->comm ? g->comm : "?", g->tid);
+		snprintf(g->label, sizeof(g->label), "%s tid %d", comm ? comm : "?", g->tid);
 }
 
 static int copy_meta(struct kx_report *r, const struct kx_run *run)

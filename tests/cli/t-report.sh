@@ -1,0 +1,98 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The report command's contract: exit statuses, one-line errors, stdout
+# only for results, JSON/CSV well-formed and consistent with the text,
+# --by vcpu totals, filters, standard input.
+. "$(dirname "$0")/../lib.sh"
+
+DAT=$CORPUS/vmx-host/ma-host-2vcpu.dat
+
+run "$KX"
+is "$RC" 2 "no arguments: usage error 2"
+run "$KX" report --bogus "$DAT"
+is "$RC" 2 "unknown option: 2"
+run "$KX" report --top x "$DAT"
+is "$RC" 2 "bad --top value: 2"
+grep -q "^kvmexit-stat report: --top" "$TMP/err"
+ok $? "bad value names the option"
+run "$KX" report --by cpu "$DAT"
+is "$RC" 2 "--by takes only vcpu"
+run "$KX" report "$DAT" "$DAT"
+is "$RC" 2 "two inputs to report: 2"
+run "$KX" report --help
+is "$RC" 0 "--help exits 0"
+grep -q '^usage: kvmexit-stat' "$TMP/out"
+ok $? "--help goes to stdout"
+run "$KX" /nonexistent/trace.dat
+is "$RC" 3 "missing file: 3"
+is "$(cat "$TMP/err")" "kvmexit-stat: /nonexistent/trace.dat: cannot open: No such file or directory" "missing file: one line naming the file and the problem"
+[ ! -s "$TMP/out" ]
+ok $? "nothing on stdout after an error"
+run "$KX" /dev/null
+is "$RC" 3 "/dev/null: 3"
+printf 'hello, world\nthis is no trace\n' >"$TMP/garbage.txt"
+run "$KX" "$TMP/garbage.txt"
+is "$RC" 3 "a text file that is no trace: 3"
+grep -q "^kvmexit-stat: $TMP/garbage.txt: " "$TMP/err"
+ok $? "error names the file"
+
+# text, JSON and CSV of one run agree
+run "$KX" "$DAT"
+is "$RC" 0 "default command is report"
+cp "$TMP/out" "$TMP/text"
+run "$KX" report --json "$DAT"
+cp "$TMP/out" "$TMP/json"
+run "$KX" report --csv "$DAT"
+cp "$TMP/out" "$TMP/csv"
+python3 - "$TMP/json" "$TMP/csv" "$TMP/text" <<'PY'
+import csv, json, sys
+d = json.load(open(sys.argv[1]))
+rows = list(csv.DictReader(open(sys.argv[2])))
+text = open(sys.argv[3]).read()
+assert d["schema"] == 1 and d["unit"] == "ns", "schema/unit"
+reasons = [r for r in rows if r["group"] == "all" and r["subkey"] == ""]
+assert len(reasons) == len(d["exits"]), "one CSV row per reason"
+for e, r in zip(d["exits"], reasons):
+    assert e["reason"] == r["reason"] and e["count"] == int(r["count"]) and e["total"] == int(r["total"]), e["reason"]
+    # text shows the total in us with 3 decimals
+    us = "%d.%03d" % (e["total"] // 1000, e["total"] % 1000)
+    assert us in text, (e["reason"], us)
+nonidle = sum(e["total"] for e in d["exits"] if not e["idle"])
+assert nonidle == d["host"]["total"], "host total is the sum of non-idle reasons"
+assert abs(sum(e["time_pct"] for e in d["exits"] if not e["idle"]) - 100) < 0.01, "Time% sums to 100"
+assert all(e["time_pct"] is None for e in d["exits"] if e["idle"]), "idle rows have no Time%"
+PY
+ok $? "text, JSON and CSV agree; idle kept out of host total and Time%"
+
+# --by vcpu: per-thread tables add up to the total
+run "$KX" report --by vcpu --json "$DAT"
+python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = d["vcpus"]
+assert len(v) == d["threads"], "one group per thread"
+for key in ("total", "idle_total"):
+    assert sum(g["host"][key] for g in v) == d["host"][key], key
+assert sum(g["guest"]["total"] for g in v) == d["guest"]["total"], "guest"
+assert all(g["comm"] for g in v), "threads named by comm"
+PY
+ok $? "--by vcpu: per-thread figures add up to the total"
+
+# --vcpu filter keeps only that vCPU's exits
+run "$KX" report --vcpu 1 --json "$DAT"
+python3 - "$TMP/out" "$TMP/json" <<'PY'
+import json, sys
+one = json.load(open(sys.argv[1])); allv = json.load(open(sys.argv[2]))
+assert 0 < one["host"]["exits"] < allv["host"]["exits"], (one["host"]["exits"], allv["host"]["exits"])
+PY
+ok $? "--vcpu 1 keeps a strict subset"
+
+# standard input gives the same report
+run sh -c "cat '$DAT' | '$KX' report --json -"
+python3 - "$TMP/out" "$TMP/json" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
+assert a["exits"] == b["exits"] and a["guest"] == b["guest"]
+PY
+ok $? "trace.dat on stdin gives the same exits"
+done_testing
