@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sim.c - kx-synth: run every vCPU thread's statement tree with its own
+ * seeded random source and merge the threads' events into one stream in
+ * time order (ties: scenario order), which all writers and the answer eat.
+ * Constant memory: each thread holds only its few pending events.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "synth.h"
+
+#define MAX_DEPTH 32
+#define QLEN 8
+
+struct frame {
+	const struct sy_node *pc;	/* next statement of this block */
+	const struct sy_node *rep;	/* repeat node that owns the block */
+	uint64_t left;
+	bool single;			/* a chosen alternative: one statement only */
+};
+
+struct tstate {
+	const struct sy_thread *th;
+	uint64_t now;
+	uint32_t cpu;
+	uint64_t rng;
+	uint64_t rip;
+	struct frame stack[MAX_DEPTH];
+	int sp;
+	struct sy_ev q[QLEN];
+	int qh, qn;
+};
+
+struct sy_sim {
+	const struct sy_scenario *sc;
+	uint32_t n;
+	struct tstate t[SY_MAX_THREADS];
+};
+
+uint64_t sy_tsc_to_ns(const struct sy_scenario *sc, uint64_t cycles)
+{
+	uint32_t lo = (uint32_t)cycles, hi = cycles >> 32;
+	uint64_t ns = ((uint64_t)lo * sc->mult) >> sc->shift;
+
+	/* trace-cmd's mul_u64_u32_shr(): the high half is shifted separately */
+	if (hi)
+		ns += ((uint64_t)hi * sc->mult) << (32 - sc->shift);
+	return ns;
+}
+
+static uint64_t ns_to_ticks(const struct sy_scenario *sc, uint64_t ns)
+{
+	if (!sc->tsc)
+		return ns;
+	return (ns * sc->tsc_khz + 500000) / 1000000;
+}
+
+static uint64_t rnd(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static double unit(uint64_t *s)
+{
+	return (rnd(s) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static uint64_t draw(struct tstate *ts, const struct sy_dur *d)
+{
+	double ns = d->a;
+
+	if (d->kind == SY_D_UNIFORM) {
+		ns = d->a + (d->b - d->a) * unit(&ts->rng);
+	} else if (d->kind == SY_D_LOGNORMAL) {
+		double u1 = 1.0 - unit(&ts->rng), u2 = unit(&ts->rng);
+		double z = sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+
+		ns = d->a * exp(d->b * z);
+	}
+	return (uint64_t)llround(ns);
+}
+
+static struct sy_ev *push(struct sy_sim *sim, struct tstate *ts, int kind, uint64_t when)
+{
+	struct sy_ev *ev;
+
+	if (ts->qn == QLEN)
+		sy_die("internal: event queue overflow");
+	ev = &ts->q[(ts->qh + ts->qn++) % QLEN];
+	ev->ts = when;
+	ev->ns = sim->sc->tsc ? sy_tsc_to_ns(sim->sc, when) : when;
+	ev->tid = ts->th->tid;
+	ev->pid = ts->th->vm;
+	ev->cpu = ts->cpu;
+	ev->buf = ts->th->buf;
+	ev->kind = kind;
+	ev->ex = NULL;
+	ev->th = ts->th;
+	memset(ev->v, 0, sizeof(ev->v));
+	return ev;
+}
+
+static void do_exit(struct sy_sim *sim, struct tstate *ts, const struct sy_exit_spec *ex)
+{
+	const struct sy_scenario *sc = sim->sc;
+	uint64_t k = ns_to_ticks(sc, draw(ts, &ex->kdur));
+	uint64_t u = ex->user ? ns_to_ticks(sc, draw(ts, &ex->udur)) : 0;
+	uint64_t t0 = ts->now;
+	struct sy_ev *ev = push(sim, ts, SY_EXIT, t0);
+
+	ev->v[0] = ex->code;
+	ev->v[1] = ex->rip;
+	ev->v[2] = sc->isa;
+	ev->v[3] = ex->info1;
+	ev->v[4] = ex->info2;
+	ev->v[5] = ts->th->vcpu;
+	ev->ex = ex;
+	for (int i = 0; i < ex->nhelpers; i++) {
+		ev = push(sim, ts, ex->hkind[i], t0 + k * (i + 1) / (ex->nhelpers + 1));
+		memcpy(ev->v, ex->hval[i], sizeof(ev->v));
+	}
+	if (ex->user) {
+		ev = push(sim, ts, SY_USEREXIT, t0 + k);
+		ev->v[0] = ex->user_reason;
+	}
+	ts->now = t0 + k + u;
+	ts->rip = ex->rip + 2;
+	ev = push(sim, ts, SY_ENTRY, ts->now);
+	ev->v[0] = ts->th->vcpu;
+	ev->v[1] = ts->rip;
+}
+
+static const struct sy_node *pick(struct tstate *ts, const struct sy_node *alt)
+{
+	uint64_t total = 0, r;
+
+	for (const struct sy_node *a = alt; a; a = a->next)
+		total += a->weight;
+	r = rnd(&ts->rng) % total;
+	for (; alt->next; alt = alt->next) {
+		if (r < alt->weight)
+			break;
+		r -= alt->weight;
+	}
+	return alt;
+}
+
+static void enter(struct tstate *ts, const struct sy_node *pc, const struct sy_node *rep,
+		  uint64_t left, bool single)
+{
+	if (ts->sp == MAX_DEPTH)
+		sy_die("statements nested deeper than %d", MAX_DEPTH);
+	ts->stack[ts->sp++] = (struct frame){ pc, rep, left, single };
+}
+
+/* Run the thread until it has queued at least one event or its timeline ends. */
+static void step(struct sy_sim *sim, struct tstate *ts)
+{
+	while (!ts->qn && ts->sp) {
+		struct frame *f = &ts->stack[ts->sp - 1];
+		const struct sy_node *nd = f->pc;
+		struct sy_ev *ev;
+
+		if (!nd) {
+			if (f->rep && --f->left)
+				f->pc = f->rep->child;
+			else
+				ts->sp--;
+			continue;
+		}
+		f->pc = f->single ? NULL : nd->next;
+		switch (nd->op) {
+		case SY_OP_REPEAT:
+			if (nd->count && nd->child)
+				enter(ts, nd->child, nd, nd->count, false);
+			break;
+		case SY_OP_BLOCK:
+			enter(ts, nd->child, NULL, 0, false);
+			break;
+		case SY_OP_CHOOSE:
+			enter(ts, pick(ts, nd->child), NULL, 0, true);
+			break;
+		case SY_OP_GUEST:
+			ts->now += ns_to_ticks(sim->sc, draw(ts, &nd->dur));
+			break;
+		case SY_OP_EXIT:
+			do_exit(sim, ts, nd->ex);
+			break;
+		case SY_OP_ENTRY:
+			ev = push(sim, ts, SY_ENTRY, ts->now);
+			ev->v[0] = ts->th->vcpu;
+			ev->v[1] = ts->rip;
+			break;
+		case SY_OP_MIGRATE:
+			ts->cpu = nd->arg;
+			break;
+		case SY_OP_LOST:
+			ev = push(sim, ts, SY_LOST, ts->now);
+			ev->cpu = nd->arg;
+			ev->v[0] = nd->count;
+			break;
+		}
+	}
+}
+
+struct sy_sim *sy_sim_new(const struct sy_scenario *sc)
+{
+	struct sy_sim *sim = sy_xmalloc(sizeof(*sim));
+
+	sim->sc = sc;
+	sim->n = sc->nthreads;
+	for (uint32_t i = 0; i < sc->nthreads; i++) {
+		struct tstate *ts = &sim->t[i];
+
+		ts->th = &sc->th[i];
+		ts->now = ns_to_ticks(sc, sc->start_ns + sc->th[i].start_ns);
+		ts->cpu = sc->th[i].cpu0;
+		ts->rng = sc->seed * 0x100000001b3ull + i * 0x9e3779b97f4a7c15ull + 1;
+		ts->rip = 0xffffffff81000000ull;
+		enter(ts, sc->th[i].body, NULL, 0, false);
+		step(sim, ts);
+	}
+	return sim;
+}
+
+bool sy_sim_next(struct sy_sim *sim, struct sy_ev *ev)
+{
+	struct tstate *best = NULL;
+
+	for (uint32_t i = 0; i < sim->n; i++) {
+		struct tstate *ts = &sim->t[i];
+
+		if (ts->qn && (!best || ts->q[ts->qh].ts < best->q[best->qh].ts))
+			best = ts;
+	}
+	if (!best)
+		return false;
+	*ev = best->q[best->qh];
+	best->qh = (best->qh + 1) % QLEN;
+	best->qn--;
+	step(sim, best);
+	return true;
+}
+
+void sy_sim_free(struct sy_sim *sim)
+{
+	free(sim);
+}

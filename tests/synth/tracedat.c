@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tracedat.c - kx-synth: write trace.dat v6 or v7 (compression none, zlib,
+ * zstd). Events are packed into kernel ring-buffer sub-buffers per buffer
+ * instance and CPU as they arrive and streamed to scratch files; the file is
+ * assembled at the end (metadata, options, flyrecord/BUFFER sections, data).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#if KX_HAVE_ZSTD
+#include <zstd.h>
+#endif
+
+#include "synth.h"
+
+#define DATA_MAX	(SY_PAGE_SIZE - 16)
+#define CHUNK_PAGES	10
+#define TS_BITS		27
+#define COMMIT_FLAGS	0xffffffffc0000000ull	/* MISSED_EVENTS|MISSED_STORED, sign-extended */
+
+struct cstream {
+	FILE *tmp;
+	uint8_t page[SY_PAGE_SIZE];
+	size_t used;
+	bool open, missed;
+	uint64_t page_ts, last_ts, missed_count, pending_lost;
+	uint64_t ondisk;		/* bytes in tmp */
+	uint8_t *chunk;
+	size_t chunk_used;
+	uint32_t nchunks;
+};
+
+struct sy_tdat {
+	char *path;
+	int kind;
+	const struct sy_scenario *sc;
+	const struct sy_formats *f;
+	struct cstream cs[SY_MAX_BUFS][SY_MAX_CPUS];
+	uint8_t rec[128];
+	uint8_t *zbuf;
+	size_t zcap;
+#if KX_HAVE_ZSTD
+	ZSTD_CCtx *zc;
+#endif
+};
+
+static bool compressed(const struct sy_tdat *w)
+{
+	return w->kind == SY_OUT_V7_ZLIB || w->kind == SY_OUT_V7_ZSTD;
+}
+
+/* One compressed block: the whole of @src into w->zbuf; returns its size. */
+static size_t compress_block(struct sy_tdat *w, const uint8_t *src, size_t len)
+{
+	size_t need = len + len / 8 + 1024;
+
+	if (need > w->zcap) {
+		free(w->zbuf);
+		w->zcap = need;
+		w->zbuf = sy_xmalloc(need);
+	}
+	if (w->kind == SY_OUT_V7_ZLIB) {
+		uLongf out = w->zcap;
+
+		if (compress2(w->zbuf, &out, src, len, Z_BEST_COMPRESSION) != Z_OK)
+			sy_die("zlib compress failed");
+		return out;
+	}
+#if KX_HAVE_ZSTD
+	{
+		size_t r = ZSTD_compress2(w->zc, w->zbuf, w->zcap, src, len);
+
+		if (ZSTD_isError(r))
+			sy_die("zstd: %s", ZSTD_getErrorName(r));
+		return r;
+	}
+#else
+	sy_die("built without libzstd");
+#endif
+}
+
+static void put_chunk(struct sy_tdat *w, struct cstream *c)
+{
+	uint32_t hdr[2];
+
+	if (!c->chunk_used)
+		return;
+	hdr[1] = c->chunk_used;
+	hdr[0] = compress_block(w, c->chunk, c->chunk_used);
+	fwrite(hdr, 4, 2, c->tmp);
+	fwrite(w->zbuf, 1, hdr[0], c->tmp);
+	c->ondisk += 8 + hdr[0];
+	c->nchunks++;
+	c->chunk_used = 0;
+}
+
+static void flush_page(struct sy_tdat *w, struct cstream *c, const char *near)
+{
+	uint64_t commit = c->used | (c->missed ? COMMIT_FLAGS : 0);
+
+	if (!c->open)
+		return;
+	sy_put64(c->page, c->page_ts);
+	sy_put64(c->page + 8, commit);
+	if (c->missed)
+		sy_put64(c->page + 16 + c->used, c->missed_count);
+	if (!c->tmp)
+		c->tmp = sy_scratch(near);
+	if (compressed(w)) {
+		if (!c->chunk)
+			c->chunk = sy_xmalloc(CHUNK_PAGES * SY_PAGE_SIZE);
+		memcpy(c->chunk + c->chunk_used, c->page, SY_PAGE_SIZE);
+		c->chunk_used += SY_PAGE_SIZE;
+		if (c->chunk_used == CHUNK_PAGES * SY_PAGE_SIZE)
+			put_chunk(w, c);
+	} else {
+		fwrite(c->page, 1, SY_PAGE_SIZE, c->tmp);
+		c->ondisk += SY_PAGE_SIZE;
+	}
+	c->open = false;
+}
+
+static void append(struct sy_tdat *w, struct cstream *c, uint64_t ts, const uint8_t *rec,
+		   size_t len)
+{
+	uint64_t delta = ts - c->last_ts;
+	size_t need = 4 + len + (delta >> TS_BITS ? 8 : 0);
+	uint8_t *p;
+
+	if (c->pending_lost || !c->open || c->used + need + (c->missed ? 8 : 0) > DATA_MAX) {
+		flush_page(w, c, w->path);
+		memset(c->page, 0, SY_PAGE_SIZE);
+		c->open = true;
+		c->used = 0;
+		c->page_ts = c->last_ts = ts;
+		c->missed = c->pending_lost != 0;
+		c->missed_count = c->pending_lost;
+		c->pending_lost = 0;
+		delta = 0;
+	}
+	p = c->page + 16 + c->used;
+	if (delta >> TS_BITS) {
+		sy_put32(p, 30 | (uint32_t)(delta & ((1u << TS_BITS) - 1)) << 5);
+		sy_put32(p + 4, delta >> TS_BITS);
+		p += 8;
+		c->used += 8;
+		delta = 0;
+	}
+	sy_put32(p, (uint32_t)(len / 4) | (uint32_t)delta << 5);
+	memcpy(p + 4, rec, len);
+	c->used += 4 + len;
+	c->last_ts = ts;
+}
+
+struct sy_tdat *sy_tdat_open(const char *path, int kind, const struct sy_scenario *sc,
+			     const struct sy_formats *f)
+{
+	struct sy_tdat *w = sy_xmalloc(sizeof(*w));
+
+	w->path = strdup(path);
+	w->kind = kind;
+	w->sc = sc;
+	w->f = f;
+#if KX_HAVE_ZSTD
+	if (kind == SY_OUT_V7_ZSTD) {
+		w->zc = ZSTD_createCCtx();
+		ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel, 3);
+		ZSTD_CCtx_setParameter(w->zc, ZSTD_c_contentSizeFlag, 0);
+	}
+#else
+	if (kind == SY_OUT_V7_ZSTD)
+		sy_die("v7-zstd: kx-synth was built without libzstd");
+#endif
+	return w;
+}
+
+void sy_tdat_event(struct sy_tdat *w, const struct sy_ev *ev)
+{
+	struct cstream *c = &w->cs[ev->buf][ev->cpu];
+
+	if (ev->kind == SY_LOST) {
+		c->pending_lost += ev->v[0];
+		return;
+	}
+	sy_record(w->f, ev->kind, ev->tid, ev->v, w->rec);
+	append(w, c, ev->ts, w->rec, w->f->ev[ev->kind].rec_size);
+}
+
+/* ---- assembling the file ---- */
+
+static void wr(FILE *out, const void *p, size_t n)
+{
+	if (n && fwrite(p, 1, n, out) != n)
+		sy_die("write error");
+}
+
+static void wr16(FILE *out, uint16_t v)
+{
+	wr(out, &v, 2);
+}
+
+static void wr32(FILE *out, uint32_t v)
+{
+	wr(out, &v, 4);
+}
+
+static void wr64(FILE *out, uint64_t v)
+{
+	wr(out, &v, 8);
+}
+
+static void pad_to(FILE *out, uint64_t align)
+{
+	static const uint8_t zero[SY_PAGE_SIZE];
+	long pos = ftell(out);
+
+	if (pos % align)
+		wr(out, zero, align - pos % align);
+}
+
+static void copy_data(FILE *out, struct cstream *c)
+{
+	uint8_t buf[1 << 16];
+	size_t n;
+
+	if (!c->tmp)
+		return;
+	fflush(c->tmp);
+	rewind(c->tmp);
+	while ((n = fread(buf, 1, sizeof(buf), c->tmp)) > 0)
+		wr(out, buf, n);
+}
+
+static const char *clock_text(const struct sy_scenario *sc)
+{
+	return sc->tsc ? "local global counter uptime perf mono mono_raw boot tai [x86-tsc]\n"
+		       : "[local] global counter uptime perf mono mono_raw boot tai x86-tsc\n";
+}
+
+static void opt(FILE *out, uint16_t id, const void *data, uint32_t len)
+{
+	wr16(out, id);
+	wr32(out, len);
+	wr(out, data, len);
+}
+
+static void common_options(FILE *out, const struct sy_tdat *w)
+{
+	char uname[128];
+	const char *ver = "3.1.6 kx-synth";
+
+	opt(out, 4, clock_text(w->sc), strlen(clock_text(w->sc)) + 1);
+	snprintf(uname, sizeof(uname), "Linux kx-synth %s x86_64", w->f->release);
+	opt(out, 5, uname, strlen(uname) + 1);
+	opt(out, 9, ver, strlen(ver) + 1);
+	if (w->sc->tsc && w->sc->tsc2nsec) {
+		uint8_t t[16] = { 0 };
+
+		sy_put32(t, w->sc->mult);
+		sy_put32(t + 4, w->sc->shift);
+		opt(out, 14, t, 16);
+	}
+}
+
+static uint64_t data_size(const struct sy_tdat *w, const struct cstream *c)
+{
+	if (!c->ondisk)
+		return 0;
+	return compressed(w) ? 4 + c->ondisk : c->ondisk;
+}
+
+static int close_v6(struct sy_tdat *w, FILE *out, const uint8_t *meta, size_t mlen)
+{
+	const struct sy_scenario *sc = w->sc;
+	const char *clk = clock_text(sc);
+	uint64_t clen = strlen(clk);
+	uint64_t table = 10 + 16 * sc->ncpus + 8 + clen;	/* one flyrecord block */
+	uint64_t pos, opts = 0, inst_at, data_at[SY_MAX_BUFS][SY_MAX_CPUS];
+
+	wr(out, "\x17\x08\x44tracing6", 11);
+	wr(out, "\0\0\x08", 3);
+	wr32(out, SY_PAGE_SIZE);
+	wr(out, meta, mlen);
+	wr32(out, sc->ncpus);
+	pos = ftell(out);
+	/* options: common ones plus one BUFFER per instance */
+	{
+		char *mb = NULL;
+		size_t ms = 0;
+		FILE *m = open_memstream(&mb, &ms);
+
+		common_options(m, w);
+		fclose(m);
+		opts = 10 + ms + (sc->nbufs - 1) * (6 + 8) + 2;
+		for (uint32_t b = 1; b < sc->nbufs; b++)
+			opts += strlen(sc->bufname[b]) + 1;
+		inst_at = pos + opts + table;		/* instance tables follow the top one */
+		pos = inst_at + (sc->nbufs - 1) * table;
+		for (uint32_t b = 0; b < sc->nbufs; b++) {
+			for (uint32_t c = 0; c < sc->ncpus; c++) {
+				uint64_t sz = data_size(w, &w->cs[b][c]);
+
+				pos = (pos + SY_PAGE_SIZE - 1) / SY_PAGE_SIZE * SY_PAGE_SIZE;
+				data_at[b][c] = pos;
+				pos += sz;
+			}
+		}
+		wr(out, "options  ", 10);
+		wr(out, mb, ms);
+		free(mb);
+		for (uint32_t b = 1; b < sc->nbufs; b++) {
+			uint8_t o[8 + 32];
+			size_t nl = strlen(sc->bufname[b]) + 1;
+
+			sy_put64(o, inst_at + (b - 1) * table);
+			memcpy(o + 8, sc->bufname[b], nl);
+			opt(out, 3, o, 8 + nl);
+		}
+		wr16(out, 0);
+	}
+	for (uint32_t b = 0; b < sc->nbufs; b++) {
+		wr(out, "flyrecord", 10);
+		for (uint32_t c = 0; c < sc->ncpus; c++) {
+			wr64(out, data_at[b][c]);
+			wr64(out, data_size(w, &w->cs[b][c]));
+		}
+		wr64(out, clen);
+		wr(out, clk, clen);
+	}
+	for (uint32_t b = 0; b < sc->nbufs; b++) {
+		for (uint32_t c = 0; c < sc->ncpus; c++) {
+			pad_to(out, SY_PAGE_SIZE);
+			if ((uint64_t)ftell(out) != data_at[b][c])
+				sy_die("internal: v6 layout mismatch");
+			copy_data(out, &w->cs[b][c]);
+		}
+	}
+	return 0;
+}
+
+/* v7 section: header + payload (compressed as one block when the file is). */
+static void section(struct sy_tdat *w, FILE *out, uint16_t id, uint32_t desc, const void *p,
+		    size_t n)
+{
+	bool z = compressed(w);
+
+	wr16(out, id);
+	wr16(out, z);
+	wr32(out, desc);
+	if (z) {
+		size_t cl = compress_block(w, p, n);
+
+		wr64(out, 8 + cl);
+		wr32(out, cl);
+		wr32(out, n);
+		wr(out, w->zbuf, cl);
+	} else {
+		wr64(out, n);
+		wr(out, p, n);
+	}
+}
+
+static const char v7_strings[] =
+	"headers\0ftrace events\0events format\0kallsyms\0printk\0command lines\0options\0"
+	"buffer flyrecord\0strings";
+enum { DS_HEADERS = 0, DS_FTRACE = 8, DS_EVENTS = 22, DS_KALLSYMS = 36, DS_PRINTK = 45,
+       DS_CMDLINES = 52, DS_OPTIONS = 66, DS_BUFFER = 74, DS_STRINGS = 91 };
+
+static void v7_options(struct sy_tdat *w, FILE *m, const uint64_t sec[6],
+		       const uint64_t bufsec[SY_MAX_BUFS],
+		       const uint64_t data_at[SY_MAX_BUFS][SY_MAX_CPUS])
+{
+	const struct sy_scenario *sc = w->sc;
+
+	for (int i = 0; i < 6; i++)
+		opt(m, 16 + i, &sec[i], 8);
+	common_options(m, w);
+	for (uint32_t b = 0; b < sc->nbufs; b++) {
+		uint8_t o[256];
+		size_t p = 0;
+		uint32_t n = 0;
+		const char *clk = sc->tsc ? "x86-tsc" : "local";
+
+		sy_put64(o, bufsec[b]);
+		p = 8;
+		memcpy(o + p, sc->bufname[b], strlen(sc->bufname[b]) + 1);
+		p += strlen(sc->bufname[b]) + 1;
+		memcpy(o + p, clk, strlen(clk) + 1);
+		p += strlen(clk) + 1;
+		sy_put32(o + p, SY_PAGE_SIZE);
+		for (uint32_t c = 0; c < sc->ncpus; c++)
+			n += data_size(w, &w->cs[b][c]) != 0;
+		sy_put32(o + p + 4, n);
+		p += 8;
+		wr16(m, 3);
+		wr32(m, p + n * 20);
+		wr(m, o, p);
+		for (uint32_t c = 0; c < sc->ncpus; c++) {
+			if (!data_size(w, &w->cs[b][c]))
+				continue;
+			wr32(m, c);
+			wr64(m, data_at[b][c]);
+			wr64(m, data_size(w, &w->cs[b][c]));
+		}
+	}
+	wr16(m, 0);
+	wr32(m, 8);
+	wr64(m, 0);
+}
+
+static int close_v7(struct sy_tdat *w, FILE *out, const uint8_t *meta, size_t mlen,
+		    const size_t parts[6])
+{
+	const struct sy_scenario *sc = w->sc;
+	static const char *const names[] = { "none", "zlib", "zstd" };
+	const char *alg = names[w->kind - SY_OUT_V7_NONE];
+	const char *ver = "";
+	uint64_t sec[6], bufsec[SY_MAX_BUFS] = { 0 }, data_at[SY_MAX_BUFS][SY_MAX_CPUS] = { { 0 } };
+	uint64_t first_opt_pos, opt_at;
+	static const uint32_t descs[6] = { DS_HEADERS, DS_FTRACE, DS_EVENTS, DS_KALLSYMS,
+					   DS_PRINTK, DS_CMDLINES };
+	char *mb = NULL;
+	size_t ms = 0;
+	FILE *m;
+
+	if (w->kind == SY_OUT_V7_ZLIB)
+		ver = zlibVersion();
+#if KX_HAVE_ZSTD
+	if (w->kind == SY_OUT_V7_ZSTD)
+		ver = ZSTD_versionString();
+#endif
+	wr(out, "\x17\x08\x44tracing7", 11);
+	wr(out, "\0\0\x08", 3);
+	wr32(out, SY_PAGE_SIZE);
+	wr(out, alg, strlen(alg) + 1);
+	wr(out, ver, strlen(ver) + 1);
+	first_opt_pos = ftell(out);
+	wr64(out, 0);
+	section(w, out, 15, DS_STRINGS, v7_strings, sizeof(v7_strings));
+	for (int i = 0; i < 6; i++) {
+		size_t end = i < 5 ? parts[i + 1] : mlen;
+
+		sec[i] = ftell(out);
+		section(w, out, 16 + i, descs[i], meta + parts[i], end - parts[i]);
+	}
+	/* options section size does not depend on the offsets: lay out with zeros first */
+	opt_at = ftell(out);
+	m = open_memstream(&mb, &ms);
+	v7_options(w, m, sec, bufsec, data_at);
+	fclose(m);
+	{
+		uint64_t pos = opt_at + 16 + ms;
+
+		for (uint32_t b = 0; b < sc->nbufs; b++) {
+			bufsec[b] = pos;
+			pos += 16;
+			for (uint32_t c = 0; c < sc->ncpus; c++) {
+				uint64_t sz = data_size(w, &w->cs[b][c]);
+
+				if (!sz)
+					continue;
+				pos = (pos + SY_PAGE_SIZE - 1) / SY_PAGE_SIZE * SY_PAGE_SIZE;
+				data_at[b][c] = pos;
+				pos += sz;
+			}
+		}
+	}
+	free(mb);
+	mb = NULL;
+	m = open_memstream(&mb, &ms);
+	v7_options(w, m, sec, bufsec, data_at);
+	fclose(m);
+	wr16(out, 0);
+	wr16(out, 0);
+	wr32(out, DS_OPTIONS);
+	wr64(out, ms);
+	wr(out, mb, ms);
+	free(mb);
+	for (uint32_t b = 0; b < sc->nbufs; b++) {
+		uint64_t start = ftell(out), end = start + 16;
+
+		for (uint32_t c = 0; c < sc->ncpus; c++)
+			if (data_size(w, &w->cs[b][c]))
+				end = data_at[b][c] + data_size(w, &w->cs[b][c]);
+		if (start != bufsec[b])
+			sy_die("internal: v7 layout mismatch");
+		wr16(out, 3);
+		wr16(out, compressed(w));
+		wr32(out, DS_BUFFER);
+		wr64(out, end - start - 16);
+		for (uint32_t c = 0; c < sc->ncpus; c++) {
+			struct cstream *cs = &w->cs[b][c];
+
+			if (!data_size(w, cs))
+				continue;
+			pad_to(out, SY_PAGE_SIZE);
+			if (compressed(w))
+				wr32(out, cs->nchunks);
+			copy_data(out, cs);
+		}
+	}
+	fseek(out, first_opt_pos, SEEK_SET);
+	wr64(out, opt_at);
+	return 0;
+}
+
+int sy_tdat_close(struct sy_tdat *w)
+{
+	uint8_t *meta;
+	size_t parts[6], mlen = sy_tracing_meta(w->sc, w->f, &meta, false, parts);
+	FILE *out = fopen(w->path, "wb");
+	int ret;
+
+	if (!out)
+		sy_die("%s: cannot create", w->path);
+	setvbuf(out, NULL, _IOFBF, 1 << 18);
+	for (uint32_t b = 0; b < w->sc->nbufs; b++) {
+		for (uint32_t c = 0; c < w->sc->ncpus; c++) {
+			flush_page(w, &w->cs[b][c], w->path);
+			if (compressed(w))
+				put_chunk(w, &w->cs[b][c]);
+		}
+	}
+	if (w->kind == SY_OUT_V6)
+		ret = close_v6(w, out, meta, mlen);
+	else
+		ret = close_v7(w, out, meta, mlen, parts);
+	if (fclose(out))
+		sy_die("%s: write error", w->path);
+	free(meta);
+	for (uint32_t b = 0; b < SY_MAX_BUFS; b++) {
+		for (uint32_t c = 0; c < SY_MAX_CPUS; c++) {
+			if (w->cs[b][c].tmp)
+				fclose(w->cs[b][c].tmp);
+			free(w->cs[b][c].chunk);
+		}
+	}
+#if KX_HAVE_ZSTD
+	ZSTD_freeCCtx(w->zc);
+#endif
+	free(w->zbuf);
+	free(w->path);
+	free(w);
+	return ret;
+}

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * util.c - kx-synth: little-endian stores, fatal errors, scratch files, the
+ * APIC register name table and the tracing-metadata blocks (header info,
+ * event formats, cmdlines) shared by the trace.dat and perf.data writers.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "synth.h"
+
+void sy_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
+void sy_put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);	/* x86 hosts only: files are little endian */
+}
+
+void sy_put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+void sy_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kx-synth: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void *sy_xmalloc(size_t n)
+{
+	void *p = calloc(1, n ? n : 1);
+
+	if (!p)
+		sy_die("out of memory");
+	return p;
+}
+
+FILE *sy_scratch(const char *near)
+{
+	char tmpl[4096];
+	const char *slash = strrchr(near, '/');
+	int fd;
+	FILE *fp;
+
+	if (slash)
+		snprintf(tmpl, sizeof(tmpl), "%.*s/.kx-synth.XXXXXX", (int)(slash - near), near);
+	else
+		snprintf(tmpl, sizeof(tmpl), ".kx-synth.XXXXXX");
+	fd = mkstemp(tmpl);
+	if (fd < 0)
+		sy_die("cannot create a scratch file %s", tmpl);
+	unlink(tmpl);
+	fp = fdopen(fd, "w+b");
+	if (!fp)
+		sy_die("fdopen");
+	setvbuf(fp, NULL, _IOFBF, 1 << 18);
+	return fp;
+}
+
+const char *const sy_apic_regs[64] = {
+	[0x2] = "ID", [0x3] = "LVR", [0x8] = "TASKPRI", [0x9] = "ARBPRI", [0xa] = "PROCPRI",
+	[0xb] = "EOI", [0xc] = "RRR", [0xd] = "LDR", [0xe] = "DFR", [0xf] = "SPIV",
+	[0x10] = "ISR", [0x18] = "TMR", [0x20] = "IRR", [0x28] = "ESR", [0x30] = "ICR",
+	[0x31] = "ICR2", [0x32] = "LVTT", [0x33] = "LVTTHMR", [0x34] = "LVTPC", [0x35] = "LVT0",
+	[0x36] = "LVT1", [0x37] = "LVTERR", [0x38] = "TMICT", [0x39] = "TMCCT", [0x3e] = "TDCR",
+	[0x3f] = "SELF_IPI",
+};
+
+struct gbuf {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+static void gput(struct gbuf *b, const void *src, size_t n)
+{
+	if (b->len + n > b->cap) {
+		b->cap = (b->len + n) * 2 + 256;
+		b->p = realloc(b->p, b->cap);
+		if (!b->p)
+			sy_die("out of memory");
+	}
+	memcpy(b->p + b->len, src, n);
+	b->len += n;
+}
+
+static void gput32(struct gbuf *b, uint32_t v)
+{
+	gput(b, &v, 4);
+}
+
+static void gput64(struct gbuf *b, uint64_t v)
+{
+	gput(b, &v, 8);
+}
+
+/*
+ * The tracing-data metadata in trace.dat v6 order. With @perf it is the
+ * HEADER_TRACING_DATA feature (own "0.6" prelude, no flyrecord); else the
+ * blocks that follow the trace.dat prelude. @parts receives the offsets of
+ * header info, ftrace formats, event formats, kallsyms, printk, cmdlines
+ * (v7 cuts its sections there).
+ */
+size_t sy_tracing_meta(const struct sy_scenario *sc, const struct sy_formats *f, uint8_t **out,
+		       bool perf, size_t parts[6])
+{
+	struct gbuf b = { 0 };
+	char line[96];
+	int n;
+
+	if (perf) {
+		uint8_t pre[] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g', '0', '.', '6',
+				  0, 0, 8 };
+		uint32_t ps = SY_PAGE_SIZE;
+
+		gput(&b, pre, sizeof(pre));
+		gput(&b, &ps, 4);
+	}
+	parts[0] = b.len;
+	gput(&b, "header_page", 12);
+	gput64(&b, f->hp_len);
+	gput(&b, f->header_page, f->hp_len);
+	gput(&b, "header_event", 13);
+	gput64(&b, f->he_len);
+	gput(&b, f->header_event, f->he_len);
+	parts[1] = b.len;
+	gput32(&b, 0);				/* ftrace formats */
+	parts[2] = b.len;
+	gput32(&b, 1);
+	gput(&b, "kvm", 4);
+	gput32(&b, SY_NKINDS);
+	for (int k = 0; k < SY_NKINDS; k++) {
+		gput64(&b, f->ev[k].text_len);
+		gput(&b, f->ev[k].text, f->ev[k].text_len);
+	}
+	parts[3] = b.len;
+	gput32(&b, 0);				/* kallsyms */
+	parts[4] = b.len;
+	gput32(&b, 0);				/* printk formats */
+	parts[5] = b.len;
+	{
+		struct gbuf cl = { 0 };
+
+		for (uint32_t t = 0; t < sc->nthreads; t++) {
+			n = snprintf(line, sizeof(line), "%u %s\n", sc->th[t].tid, sc->th[t].comm);
+			gput(&cl, line, n);
+		}
+		gput64(&b, cl.len);
+		if (cl.len)
+			gput(&b, cl.p, cl.len);
+		free(cl.p);
+	}
+	*out = b.p;
+	return b.len;
+}
+
