@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Unit tests for pair.c: the exit/entry state machine and its anomaly counters. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kx_exitnames.h"
+#include "kx_pair.h"
+#include "tap.h"
+
+#define MAX_IV 64
+
+struct sink {
+	struct kx_interval iv[MAX_IV];
+	int n;
+};
+
+static int collect(void *ctx, const struct kx_interval *iv)
+{
+	struct sink *s = ctx;
+
+	if (s->n < MAX_IV)
+		s->iv[s->n++] = *iv;
+	return 0;
+}
+
+static struct kx_names *names;
+static uint32_t hlt_id, msr_id;
+
+static struct kx_event ev(uint32_t kind, uint64_t ts, int tid, int cpu)
+{
+	struct kx_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = kind;
+	e.ts = ts;
+	e.tid = tid;
+	e.pid = -1;
+	e.cpu = cpu;
+	e.vcpu = tid % 10;
+	return e;
+}
+
+static struct kx_event vmexit(uint64_t ts, int tid, int cpu, uint32_t reason)
+{
+	struct kx_event e = ev(KX_EV_EXIT, ts, tid, cpu);
+
+	e.u.exit.reason = reason;
+	e.u.exit.code = reason == hlt_id ? KX_VMX_HLT : KX_VMX_MSR_WRITE;
+	e.u.exit.isa = KX_ISA_VMX;
+	return e;
+}
+
+static void feed(struct kx_pair *p, struct kx_event e, struct sink *s)
+{
+	kx_pair_feed(p, &e, collect, s);
+}
+
+int main(void)
+{
+	struct kx_pair *p;
+	struct sink s = { .n = 0 };
+	const struct kx_pair_counts *c;
+	struct kx_event e;
+
+	names = kx_names_new();
+	hlt_id = (uint32_t)kx_names_intern(names, "HLT", 3);
+	msr_id = (uint32_t)kx_names_intern(names, "MSR_WRITE", 9);
+	p = kx_pair_new(names);
+	ok(p != NULL, "pair created");
+	c = kx_pair_counts(p);
+
+	/* entry (orphan) -> exit -> entry: one guest run, one exit */
+	feed(p, ev(KX_EV_ENTRY, 100, 11, 0), &s);
+	feed(p, vmexit(300, 11, 0, msr_id), &s);
+	feed(p, ev(KX_EV_ENTRY, 1400, 11, 1), &s);	/* migrated: same thread */
+	is_u64(c->orphan_entries, 1, "first entry of a thread is an orphan");
+	is_u64(s.n, 2, "guest run and exit emitted");
+	is_u64(s.iv[0].kind, KX_IV_GUEST, "first interval is guest");
+	is_u64(s.iv[0].end - s.iv[0].start, 200, "guest 200");
+	is_u64(s.iv[1].kind, KX_IV_EXIT, "second interval is the exit");
+	is_u64(s.iv[1].end - s.iv[1].start, 1100, "exit 1100 across a CPU migration");
+	is_u64(s.iv[1].reason, msr_id, "charged to its reason");
+	ok(!s.iv[1].idle, "MSR_WRITE is not idle");
+
+	/* idle exit */
+	s.n = 0;
+	feed(p, vmexit(1500, 11, 1, hlt_id), &s);
+	feed(p, ev(KX_EV_ENTRY, 9500, 11, 1), &s);
+	ok(s.n == 2 && s.iv[1].idle, "HLT interval is marked idle");
+
+	/* exit, exit: the first is unmatched, continuity breaks */
+	s.n = 0;
+	feed(p, vmexit(10000, 11, 1, msr_id), &s);
+	feed(p, vmexit(10100, 11, 1, msr_id), &s);
+	is_u64(c->unmatched_exits, 1, "exit after exit is counted");
+	ok(s.n == 2 && s.iv[1].kind == KX_IV_BREAK, "and breaks the thread");
+
+	/* userspace part */
+	s.n = 0;
+	e = ev(KX_EV_USERSPACE_EXIT, 10400, 11, 1);
+	feed(p, e, &s);
+	feed(p, ev(KX_EV_ENTRY, 11000, 11, 1), &s);
+	ok(s.n == 1 && s.iv[0].user == 600 && s.iv[0].end - s.iv[0].start == 900,
+	   "userspace part measured from kvm_userspace_exit to the entry");
+
+	/* lost events on CPU 1 discard the open guest run of thread 11 only */
+	s.n = 0;
+	feed(p, ev(KX_EV_ENTRY, 50, 22, 0), &s);
+	e = ev(KX_EV_LOST, 12000, 0, 1);
+	e.u.lost = 5;
+	feed(p, e, &s);
+	is_u64(c->discarded, 1, "one open interval on that CPU discarded");
+	ok(s.n == 1 && s.iv[0].kind == KX_IV_BREAK && s.iv[0].tid == 11, "break for the thread on CPU 1 only");
+	s.n = 0;
+	feed(p, vmexit(12500, 11, 1, msr_id), &s);
+	is_u64(s.n, 0, "no guest interval across the gap");
+	feed(p, vmexit(13000, 22, 0, msr_id), &s);
+	ok(s.n == 1 && s.iv[0].kind == KX_IV_GUEST && s.iv[0].tid == 22,
+	   "thread on another CPU unaffected");
+
+	/* negative interval */
+	s.n = 0;
+	feed(p, ev(KX_EV_ENTRY, 12000, 22, 0), &s);
+	is_u64(c->negative, 1, "entry before its exit counted as negative");
+	ok(s.n == 1 && s.iv[0].kind == KX_IV_BREAK, "negative interval dropped with a break");
+
+	/* VMX flag bits */
+	e = vmexit(20000, 22, 0, msr_id);
+	e.u.exit.flags = 0x80000000u;
+	feed(p, e, &s);
+	is_u64(c->failed_vmentry, 1, "FAILED_VMENTRY counted");
+
+	kx_pair_finish(p);
+	is_u64(c->unfinished_exits, 2, "two exits open at the end");
+	is_u64(c->threads, 2, "two threads");
+	is_u64(c->exits, 7, "exits counted");
+	kx_pair_free(p);
+	kx_names_free(names);
+	return done_testing();
+}
