@@ -19,7 +19,7 @@
 
 /* The two event line layouts. */
 enum kx_text_layout {
-	KX_TEXT_FTRACE,		/* "[inst: ]comm-pid [cpu] [flags] ts: event: text" (trace-cmd, tracefs) */
+	KX_TEXT_FTRACE,		/* "[inst: ]comm-pid [cpu] [flags] ts: event: text" */
 	KX_TEXT_PERF,		/* "comm [pid/]tid [cpu] ts: sys:event: text" (perf script) */
 };
 

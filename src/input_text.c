@@ -71,7 +71,7 @@ struct text_reader {
 	/* a timestamp-less lost line waits for the next event line's timestamp */
 	bool lost_pending;
 	struct kx_event lost_ev;
-	int32_t inherit_buffer;		/* trace-cmd prints the record after a DROPPED line unprefixed */
+	int32_t inherit_buffer;		/* buffer of a DROPPED line: its record is unprefixed */
 
 	/* timestamps */
 	bool ts_seen;
@@ -191,7 +191,8 @@ static int next_line(struct text_reader *t, const char **line, size_t *len, stru
 			if (t->cap >= TEXT_MAX_LINE)
 				return kx_diag_set(diag, -KX_EFORMAT,
 						   "line %llu longer than %u MiB: not a text trace",
-						   (unsigned long long)t->lineno + 1, TEXT_MAX_LINE >> 20);
+						   (unsigned long long)t->lineno + 1,
+						   TEXT_MAX_LINE >> 20);
 			nb = realloc(t->buf, t->cap * 2);
 			if (!nb)
 				return kx_diag_set(diag, -ENOMEM, "out of memory for a text line");
@@ -217,8 +218,8 @@ static int heap_push(struct text_reader *t, const struct kx_event *ev, struct kx
 	size_t i = t->nheap;
 
 	if (t->delivered_any && ev->ts < t->last_delivered)
-		return kx_diag_set(diag, -KX_ECORRUPT,
-				   "line %llu: timestamp goes back further than the reorder window of %u events",
+		return kx_diag_set(diag, -KX_ECORRUPT, "line %llu: timestamp goes back further "
+				   "than the reorder window of %u events",
 				   (unsigned long long)t->lineno, TEXT_REORDER_WINDOW);
 	t->nheap++;
 	t->heap[i].ev = *ev;
@@ -601,10 +602,11 @@ static bool handle_header(struct text_reader *t, const char *line, size_t len)
 		}
 		if (line_is(line, len, "version = "))
 			return true;
-		if (line_is(line, len, "CPU ") && len > 9 && !memcmp(line + len - 9, " is empty", 9))
+		if (line_is(line, len, "CPU ") && len > 9 &&
+		    memcmp(line + len - 9, " is empty", 9) == 0)
 			return true;
 	}
-	if ((t->form == FORM_FTRACE_TRACE || t->form == FORM_FTRACE_PIPE) && len && line[0] == '#') {
+	if (t->layout == KX_TEXT_FTRACE && t->form != FORM_TRACECMD && len && line[0] == '#') {
 		for (p = line; (p = memchr(p, '#', line + len - p)); p++) {
 			size_t n = 0;
 

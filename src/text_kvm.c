@@ -168,6 +168,7 @@ static int reason_lookup(struct kx_text_kvm *k, struct kx_text_span name, struct
 	struct kx_text_reason *r;
 	int64_t id = kx_names_intern(k->names, name.p, name.len);
 	uint64_t v;
+	unsigned base = name.len > 2 && name.p[1] == 'x' ? 16 : 10;
 
 	if (id < 0)
 		return (int)id;
@@ -190,9 +191,8 @@ static int reason_lookup(struct kx_text_kvm *k, struct kx_text_span name, struct
 		if (name.len > 10 && memcmp(name.p, "UNKNOWN (", 9) == 0 &&
 		    name.p[name.len - 1] == ')' &&
 		    kx_text_parse_u64(name.p + 9, name.len - 10, 10, &v) == 0 && v <= UINT32_MAX) {
-			r->code = (uint32_t)v;	/* libtraceevent kvm plugin, code not in its table */
-		} else if (kx_text_parse_u64(name.p, name.len, name.len > 2 && name.p[1] == 'x' ? 16 : 10,
-					     &v) == 0 && v <= UINT32_MAX) {
+			r->code = (uint32_t)v;	/* kvm plugin: code not in its table */
+		} else if (kx_text_parse_u64(name.p, name.len, base, &v) == 0 && v <= UINT32_MAX) {
 			r->code = (uint32_t)v;	/* kernel __print_symbolic fallback */
 		} else if (name.len < sizeof(buf)) {
 			memcpy(buf, name.p, name.len);
@@ -211,7 +211,8 @@ static int reason_lookup(struct kx_text_kvm *k, struct kx_text_span name, struct
 
 /*
  * kvm_exit, any of:
- *   vcpu 0 reason EXCEPTION_NMI rip 0x40048d info1 0x... info2 0x... intr_info 0x... error_code 0x... [requests 0x...]
+ *   vcpu 0 reason EXCEPTION_NMI rip 0x40048d info1 0x... info2 0x... intr_info 0x...
+ *     error_code 0x... [requests 0x...]
  *   reason EPT_VIOLATION rip 0x... info d82 0      (kernel < 5.14 and the libtraceevent plugin)
  *   reason UNKNOWN (74) rip ...                    (plugin, code not in its table)
  * The reason may hold blanks (SVM "PF excp") and VMX flag words (FAILED_VMENTRY).
@@ -267,7 +268,7 @@ static int parse_exit(struct kx_text_kvm *k, struct cur *c, struct kx_event *ev)
 			if (!num32(c, 16, &x->error_code))
 				return -1;
 		} else {
-			word(c);	/* a field of a newer kernel ("requests 0x..."): skip its value */
+			word(c);	/* a newer kernel's field ("requests"): skip its value */
 		}
 	}
 	err = reason_lookup(k, name, x);
@@ -366,7 +367,10 @@ static int parse_mmio(struct cur *c, struct kx_event *ev)
 	return 1;
 }
 
-/* kvm_pio: "pio_write at 0x3f8 size 1 count 1 val 0x0" (+ " (...)" when count > 1; no val on old kernels) */
+/*
+ * kvm_pio: "pio_write at 0x3f8 size 1 count 1 val 0x0", with " (...)" when
+ * count > 1; old kernels print no val.
+ */
 static int parse_pio(struct cur *c, struct kx_event *ev)
 {
 	struct kx_pio_fields *p = &ev->u.pio;

@@ -80,9 +80,10 @@ int kx_text_parse_ts(const char *s, size_t len, uint64_t *ts, unsigned *digits)
 	if (kx_text_parse_u64(s, dot - s, 10, &sec) < 0 ||
 	    kx_text_parse_u64(dot + 1, nfrac, 10, &frac) < 0)
 		return -1;
-	if (sec > (UINT64_MAX - 999999999) / 1000000000)
+	frac *= scale[nfrac];
+	if (sec > UINT64_MAX / 1000000000 || sec * 1000000000 > UINT64_MAX - frac)
 		return -1;
-	*ts = sec * 1000000000 + frac * scale[nfrac];
+	*ts = sec * 1000000000 + frac;
 	*digits = (unsigned)nfrac;
 	return 0;
 }
@@ -243,7 +244,8 @@ static int parse_perf_tail(const char *p, const char *end, struct kx_text_line *
 		if (n == 16 && memcmp(p, "PERF_RECORD_LOST", 16) == 0) {
 			if (out->text.len < 6 || memcmp(out->text.p, "lost ", 5) != 0)
 				return -1;
-			if (kx_text_parse_u64(out->text.p + 5, out->text.len - 5, 10, &out->lost) < 0)
+			if (kx_text_parse_u64(out->text.p + 5, out->text.len - 5, 10,
+					      &out->lost) < 0)
 				return -1;
 			out->is_lost = true;
 		}
@@ -323,8 +325,8 @@ int kx_text_parse_lost(const char *line, size_t len, struct kx_text_lost *out)
 	memset(out, 0, sizeof(*out));
 	out->count = KX_LOST_UNKNOWN;
 	if (eat(&p, end, "##### CPU ")) {
-		if (!eat_u64(&p, end, &cpu) || cpu > INT32_MAX || !eat(&p, end, " buffer started ####") ||
-		    p != end)
+		if (!eat_u64(&p, end, &cpu) || cpu > INT32_MAX ||
+		    !eat(&p, end, " buffer started ####") || p != end)
 			return -1;
 		out->cpu = (int32_t)cpu;
 		return 0;
@@ -335,7 +337,8 @@ int kx_text_parse_lost(const char *line, size_t len, struct kx_text_lost *out)
 			return -1;
 		p = q;
 	}
-	if (!eat(&p, end, "CPU:") || !eat_u64(&p, end, &cpu) || cpu > INT32_MAX || !eat(&p, end, " ["))
+	if (!eat(&p, end, "CPU:") || !eat_u64(&p, end, &cpu) || cpu > INT32_MAX ||
+	    !eat(&p, end, " ["))
 		return -1;
 	out->cpu = (int32_t)cpu;
 	if (eat(&p, end, "LOST ")) {
