@@ -285,16 +285,24 @@ static int handle_feature(struct perf_reader *p, unsigned bit, const unsigned ch
 static int push_event(struct perf_reader *p, const struct kx_event *ev, struct kx_diag *diag)
 {
 	int err = kx_perf_order_push(p->order, ev);
-	unsigned long long mib = (unsigned long long)(p->sort_mem_cap >> 20);
+	unsigned long long cap = (unsigned long long)p->sort_mem_cap;
+	const char *unit = "bytes";
 
-	if (err == -E2BIG && !kx_perf_order_rounds(p->order))
+	if (err == -E2BIG) {
+		if (cap >= 1 << 20 && !(cap & ((1 << 20) - 1))) {
+			cap >>= 20;
+			unit = "MiB";
+		} else if (cap >= 1 << 10 && !(cap & ((1 << 10) - 1))) {
+			cap >>= 10;
+			unit = "KiB";
+		}
 		return kx_diag_set(diag, -KX_ESORTMEM,
-				   "no FINISHED_ROUND markers: sorting the events needs more than %llu MiB; "
-				   "raise the limit with --sort-mem", mib);
-	if (err == -E2BIG)
-		return kx_diag_set(diag, -KX_ESORTMEM,
-				   "events between two FINISHED_ROUND markers need more than %llu MiB to sort; "
-				   "raise the limit with --sort-mem", mib);
+				   "sorting the events %s needs more than %llu %s; raise the limit with --sort-mem",
+				   kx_perf_order_rounds(p->order) ?
+				   "between two FINISHED_ROUND markers" :
+				   "before the first FINISHED_ROUND marker (or in a file without them)",
+				   cap, unit);
+	}
 	if (err)
 		return kx_diag_set(diag, err, "out of memory");
 	return 0;
@@ -816,6 +824,10 @@ static void sync_info(struct perf_reader *p)
 		snprintf(p->note, sizeof(p->note),
 			 "%llu events arrived after a younger event had been delivered; their timestamps "
 			 "were raised to keep the order. ", (unsigned long long)late);
+	if (!kx_perf_order_rounds(p->order) && kx_perf_order_peak(p->order) > 1)
+		snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note),
+			 "no FINISHED_ROUND markers: all %llu events were held and sorted in memory. ",
+			 (unsigned long long)kx_perf_order_peak(p->order));
 	if (p->unknown_id)
 		snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note),
 			 "%llu samples belong to no known event and were skipped. ",

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kx_cursor.h"
 #include "kx_source.h"
 #include "tap.h"
 
@@ -75,13 +76,15 @@ static size_t perf_items(const char *path, struct item *items, size_t max)
 	return n;
 }
 
-static void check_file(const char *path, bool via_stdin)
+/* Read @path (perf's view) through the reader from @kx_path with @opts. */
+static void check_sequence(const char *path, const char *kx_path,
+			   const struct kx_source_opts *opts, bool via_stdin)
 {
 	static struct item want[MAX_EVENTS];
 	struct kx_source *src;
 	struct kx_diag diag = { "" };
 	struct kx_event ev;
-	const char *label = strrchr(path, '/') + 1;
+	const char *label = strrchr(kx_path, '/') + 1;
 	size_t nwant = perf_items(path, want, MAX_EVENTS), n = 0, first_bad = SIZE_MAX;
 	uint64_t prev = 0;
 	bool ordered = true;
@@ -89,12 +92,12 @@ static void check_file(const char *path, bool via_stdin)
 
 	if (via_stdin) {
 		saved_stdin = dup(0);
-		if (!freopen(path, "rb", stdin)) {
+		if (!freopen(kx_path, "rb", stdin)) {
 			ok(0, "%s: reopen as stdin", label);
 			return;
 		}
 	}
-	ret = kx_source_open(via_stdin ? "-" : path, NULL, &src, &diag);
+	ret = kx_source_open(via_stdin ? "-" : kx_path, opts, &src, &diag);
 	if (!ok(ret == 0, "%s%s: opens", label, via_stdin ? " (stdin)" : "")) {
 		printf("#   %s\n", diag.msg);
 		goto out;
@@ -125,6 +128,103 @@ out:
 	}
 }
 
+static void check_file(const char *path, bool via_stdin)
+{
+	check_sequence(path, path, NULL, via_stdin);
+}
+
+/* A copy of file-mode @path in a temporary file whose FINISHED_ROUND records became type 0x7fff. */
+static bool copy_without_rounds(const char *path, char *tmp, size_t tmp_len)
+{
+	unsigned char *buf = NULL;
+	uint64_t off, end;
+	long size = 0;
+	bool done = false;
+	FILE *in = fopen(path, "rb"), *out = NULL;
+	int fd;
+
+	snprintf(tmp, tmp_len, "%s/kx-perf-norounds.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	fd = mkstemp(tmp);
+	if (fd >= 0)
+		out = fdopen(fd, "wb");
+	if (in && fseek(in, 0, SEEK_END) == 0)
+		size = ftell(in);
+	if (size > 0x38)
+		buf = malloc((size_t)size);
+	if (in && out && buf && !fseek(in, 0, SEEK_SET) && fread(buf, 1, (size_t)size, in) == (size_t)size) {
+		off = kx_load64(buf + 0x28, false);
+		end = off + kx_load64(buf + 0x30, false);
+		while (off + 8 <= end && off + 8 <= (uint64_t)size && kx_load16(buf + off + 6, false) >= 8) {
+			if (kx_load32(buf + off, false) == 68)
+				memcpy(buf + off, "\xff\x7f\0\0", 4);
+			off += kx_load16(buf + off + 6, false);
+		}
+		done = fwrite(buf, 1, (size_t)size, out) == (size_t)size;
+	}
+	if (in)
+		fclose(in);
+	if (out)
+		done = !fclose(out) && done;
+	else if (fd >= 0)
+		close(fd);
+	free(buf);
+	return done;
+}
+
+static int open_and_drain(const char *path, const struct kx_source_opts *opts, struct kx_diag *diag)
+{
+	struct kx_source *src;
+	struct kx_event ev;
+	int ret = kx_source_open(path, opts, &src, diag);
+
+	if (ret)
+		return ret;
+	while ((ret = kx_source_next(src, &ev, diag)) == 1)
+		;
+	kx_source_close(src);
+	return ret;
+}
+
+/* Without FINISHED_ROUND everything is sorted at the end, within the memory cap. */
+static void test_sort_cap(void)
+{
+	const char *path = CORPUS "/emulated/perf-x2apic.data";
+	struct kx_source_opts small = { .sort_mem_cap = 64 << 10 };
+	struct kx_diag diag = { "" };
+	struct kx_source *src;
+	struct kx_event ev;
+	const char *note;
+	char tmp[256];
+	int ret;
+
+	if (!copy_without_rounds(path, tmp, sizeof(tmp))) {
+		ok(0, "copy perf-x2apic.data without FINISHED_ROUND");
+		return;
+	}
+	check_sequence(path, tmp, NULL, false);
+	if (kx_source_open(tmp, NULL, &src, &diag) == 0) {
+		while (kx_source_next(src, &ev, &diag) == 1)
+			;
+		note = kx_source_info(src)->note;
+		ok(note && strstr(note, "no FINISHED_ROUND markers: all 2114 events"),
+		   "no rounds: the note says everything was sorted in memory");
+		kx_source_close(src);
+	}
+	ret = open_and_drain(tmp, &small, &diag);
+	is_u64(-ret, KX_ESORTMEM, "no rounds, 64 KiB cap: -KX_ESORTMEM");
+	ok(strstr(diag.msg, "without them") && strstr(diag.msg, "64 KiB") &&
+	   strstr(diag.msg, "--sort-mem"),
+	   "the message says why and how to raise the cap: %s", diag.msg);
+	/* perf-kvm.data: its second round window holds more than 4 KiB of kvm events */
+	ret = open_and_drain(CORPUS "/local/perf-kvm.data",
+			     &(struct kx_source_opts){ .sort_mem_cap = 4 << 10 }, &diag);
+	is_u64(-ret, KX_ESORTMEM, "with rounds, 4 KiB cap: -KX_ESORTMEM");
+	ok(strstr(diag.msg, "between two FINISHED_ROUND"), "the message names the round window: %s",
+	   diag.msg);
+	ok(open_and_drain(path, &small, &diag) == 0, "with rounds, 64 KiB is enough");
+	unlink(tmp);
+}
+
 int main(void)
 {
 	static const char *const files[] = {
@@ -144,5 +244,6 @@ int main(void)
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		check_file(files[i], false);
 	check_file(CORPUS "/local/perf-kvm-pipe.data", true);
+	test_sort_cap();
 	return done_testing();
 }
