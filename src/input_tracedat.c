@@ -76,6 +76,7 @@ struct stream {
 	uint32_t rec_size;
 	uint16_t buffer;
 	int32_t cpu;
+	const char *buffer_name;	/* for messages; "" = top */
 	bool done;
 	bool started;		/* a page is loaded and read_event was called */
 	bool lost_pending;	/* emit a KX_EV_LOST before the current event */
@@ -388,7 +389,7 @@ static int section_payload(struct tracedat *t, uint64_t off, uint16_t want,
 				   (unsigned long long)off, id, want);
 	if (size > kx_cursor_left(&c))
 		return kx_diag_set(diag, -KX_ETRUNC,
-				   "section at offset 0x%llx declares %llu bytes, only %zu left in the file",
+				   "truncated section at offset 0x%llx: %llu bytes declared, %zu left in the file",
 				   (unsigned long long)off, (unsigned long long)size,
 				   kx_cursor_left(&c));
 	kx_cursor_init(out, c.buf + c.pos, (size_t)size, t->td.big_endian);
@@ -584,8 +585,9 @@ static int read_v6(struct tracedat *t, struct kx_cursor *c, struct kx_diag *diag
 
 static int stream_error(struct stream *s, struct kx_diag *diag, int err, const char *what)
 {
-	return kx_diag_set(diag, err, "%s in cpu %d data at offset 0x%llx", what, s->cpu,
-			   (unsigned long long)s->page_off);
+	return kx_diag_set(diag, err, "%s (%s%s%scpu %d data at offset 0x%llx)", what,
+			   *s->buffer_name ? "buffer " : "", s->buffer_name,
+			   *s->buffer_name ? ", " : "", s->cpu, (unsigned long long)s->page_off);
 }
 
 /* Decompress the next chunk. Return: 1 loaded, 0 no more, <0 error. */
@@ -790,6 +792,7 @@ static int setup_streams(struct tracedat *t, const bool *selected, struct kx_dia
 			struct stream *s = &t->streams[t->nr_streams++];
 
 			s->buffer = (uint16_t)nsel;
+			s->buffer_name = b->name;
 			s->cpu = (int32_t)cd->cpu;
 			s->page_size = b->page_size;
 			s->page_off = cd->offset;
