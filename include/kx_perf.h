@@ -90,6 +90,7 @@ struct kx_perf_sample_id {
  * kx_perf_attr_parse() - read a perf_event_attr of @len bytes at the cursor
  * (the attrs entry or HEADER_ATTR body, whose attr.size may be smaller or
  * larger than the fields known here). Advances by @len.
+ * attr.size 0 (old perf) means the v0 size.
  * Return: 0, -KX_ETRUNC, or -KX_ECORRUPT if attr.size is below the v0 size
  * or above @len.
  */

@@ -486,7 +486,7 @@ static int handle_header_attr(struct perf_reader *p, const unsigned char *body, 
 	if (len < 8)
 		return kx_diag_set(diag, -KX_ECORRUPT, "short HEADER_ATTR record at offset 0x%llx",
 				   (unsigned long long)p->pos);
-	size = kx_load32(body + 4, false);
+	size = kx_load32(body + 4, false) ?: KX_PERF_ATTR_SIZE_VER0;
 	kx_cursor_init(&c, body, len, false);
 	if (size > len || kx_perf_attr_parse(&c, size, &attr))
 		return kx_diag_set(diag, -KX_ECORRUPT, "bad HEADER_ATTR record at offset 0x%llx",
@@ -828,6 +828,10 @@ static void sync_info(struct perf_reader *p)
 		snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note),
 			 "no FINISHED_ROUND markers: all %llu events were held and sorted in memory. ",
 			 (unsigned long long)kx_perf_order_peak(p->order));
+	if (p->dec && kx_kvmdecode_short(p->dec))
+		snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note),
+			 "%llu kvm records were shorter than their format and were skipped. ",
+			 (unsigned long long)kx_kvmdecode_short(p->dec));
 	if (p->unknown_id)
 		snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note),
 			 "%llu samples belong to no known event and were skipped. ",

@@ -61,7 +61,10 @@ static void test_attr(void)
 	ok(kx_perf_attr_parse(&c, 128, &a) == -KX_ETRUNC, "attr past the end is truncated");
 	memset(b.b + 4, 0, 4);
 	kx_cursor_init(&c, b.b, b.len, false);
-	ok(kx_perf_attr_parse(&c, 128, &a) == -KX_ECORRUPT, "attr.size 0 is corrupt");
+	ok(kx_perf_attr_parse(&c, 128, &a) == 0 && a.size == 64, "attr.size 0 means the v0 size");
+	memcpy(b.b + 4, "\x20\0\0\0", 4);
+	kx_cursor_init(&c, b.b, b.len, false);
+	ok(kx_perf_attr_parse(&c, 128, &a) == -KX_ECORRUPT, "attr.size 32 is corrupt");
 }
 
 /* sample_type IDENTIFIER|IP|TID|TIME|ADDR|ID|STREAM_ID|CPU|PERIOD|READ|CALLCHAIN|RAW */
