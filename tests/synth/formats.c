@@ -130,10 +130,13 @@ static int load_event(struct sy_formats *f, int kind, const char *dir, const cha
 	char path[4096];
 
 	ev->name = kind_names[kind];
-	snprintf(path, sizeof(path), "%s/kvm/%s", dir, ev->name);
+	if (snprintf(path, sizeof(path), "%s/kvm/%s", dir, ev->name) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
 	ev->text = slurp(path, &ev->text_len);
 	if (!ev->text && fallback) {
-		snprintf(path, sizeof(path), "%s/kvm/%s", fallback, ev->name);
+		if (snprintf(path, sizeof(path), "%s/kvm/%s", fallback, ev->name) >=
+		    (int)sizeof(path))
+			return -ENAMETOOLONG;
 		ev->text = slurp(path, &ev->text_len);
 	}
 	if (!ev->text)
@@ -160,13 +163,14 @@ int sy_formats_load(struct sy_formats *f, const char *dir, const char *set)
 
 	memset(f, 0, sizeof(*f));
 	snprintf(f->set, sizeof(f->set), "%s", set);
-	snprintf(base, sizeof(base), "%s/%s", dir, set);
-	/* Sets that only carry kvm_entry/kvm_exit take the helper events from 6.18. */
-	snprintf(fallback, sizeof(fallback), "%s/linux-6.18", dir);
-	snprintf(path, sizeof(path), "%s/header_page", base);
-	f->header_page = slurp(path, &f->hp_len);
-	snprintf(path, sizeof(path), "%s/header_event", base);
-	f->header_event = slurp(path, &f->he_len);
+	if (snprintf(base, sizeof(base), "%s/%s", dir, set) >= (int)sizeof(base) ||
+	    /* Sets that only carry kvm_entry/kvm_exit take the helper events from 6.18. */
+	    snprintf(fallback, sizeof(fallback), "%s/linux-6.18", dir) >= (int)sizeof(fallback))
+		return -ENAMETOOLONG;
+	if (snprintf(path, sizeof(path), "%s/header_page", base) < (int)sizeof(path))
+		f->header_page = slurp(path, &f->hp_len);
+	if (snprintf(path, sizeof(path), "%s/header_event", base) < (int)sizeof(path))
+		f->header_event = slurp(path, &f->he_len);
 	if (!f->header_page || !f->header_event)
 		return -ENOENT;
 	for (int k = 0; k < SY_NKINDS; k++)

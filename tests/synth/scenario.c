@@ -447,6 +447,10 @@ static struct sy_exit_spec *parse_exit(struct parser *ps)
 				break;
 			}
 			have_dur = true;
+		} else if (is_word(t, "lost")) {
+			next(ps);
+			if (!parse_u64(ws(next(ps)), &ex->lost) || !ex->lost)
+				fail(ps, "lost wants a count > 0");
 		} else if (kv(t, "info1")) {
 			ex->info1 = opt_kv(ps, "info1", 0);
 			have_info1 = true;
@@ -486,7 +490,7 @@ static struct sy_node *parse_stmt(struct parser *ps)
 {
 	struct sy_node *nd = palloc(ps->sc, sizeof(*nd));
 	struct tok *t = next(ps);
-	uint64_t v;
+	uint64_t v = 0;
 
 	if (t->type == T_LBRACE) {
 		nd->op = SY_OP_BLOCK;

@@ -129,6 +129,10 @@ static void do_exit(struct sy_sim *sim, struct tstate *ts, const struct sy_exit_
 		ev = push(sim, ts, SY_USEREXIT, t0 + k);
 		ev->v[0] = ex->user_reason;
 	}
+	if (ex->lost) {
+		ev = push(sim, ts, SY_LOST, t0 + k);
+		ev->v[0] = ex->lost;
+	}
 	ts->now = t0 + k + u;
 	ts->rip = ex->rip + 2;
 	ev = push(sim, ts, SY_ENTRY, ts->now);

@@ -88,6 +88,7 @@ struct sy_exit_spec {
 	uint32_t user_reason;
 	struct sy_dur kdur, udur;	/* kernel part, userspace part (udur only if user) */
 	uint64_t info1, info2, rip;
+	uint64_t lost;			/* missed-events marker inside the exit (0: none) */
 };
 
 enum sy_op { SY_OP_GUEST, SY_OP_EXIT, SY_OP_ENTRY, SY_OP_MIGRATE, SY_OP_LOST, SY_OP_REPEAT,
