@@ -852,10 +852,8 @@ static int perf_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 	struct perf_reader *p = priv;
 	int err;
 
-	if (p->err) {
-		*diag = p->err_diag;
-		return p->err;
-	}
+	if (p->err)
+		return kx_diag_set(diag, p->err, "%s", p->err_diag.msg);
 	for (;;) {
 		if (kx_perf_order_pop(p->order, ev)) {
 			sync_info(p);
@@ -868,8 +866,7 @@ static int perf_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 		err = step(p, &p->err_diag);
 		if (err) {
 			p->err = err;
-			*diag = p->err_diag;
-			return err;
+			return kx_diag_set(diag, err, "%s", p->err_diag.msg);
 		}
 	}
 }
