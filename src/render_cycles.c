@@ -534,7 +534,7 @@ static void csv_stats_row(FILE *out, const struct kx_cycles_render *r,
 	char name[NAME_LEN], v[16];
 
 	if (all)
-		fputs("all,,,,", out);
+		fputs("all,,,", out);
 	else {
 		fprintf(out, "%s,%" PRId32 ",",
 			s->vcpu == KX_VCPU_UNKNOWN ? "" : vcpu_text(v, sizeof(v), s->vcpu), s->tid);

@@ -143,6 +143,18 @@ assert len(rows) == 5, len(rows)
 assert [(int(r["guest"]), int(r["host"])) for r in rows] == [(x["guest"], x["host"]) for x in want]
 PY
 	ok $? "tscdeadline --worst 5 = the answer's five highest ratios, in order"
+	run "$KX" cycles --csv "$DAT"
+	python3 - "$TMP/out" "$ANSWER" <<'PY'
+import csv, json, sys
+rows = list(csv.reader(open(sys.argv[1])))
+assert all(len(r) == len(rows[0]) for r in rows), [len(r) for r in rows]
+d = [dict(zip(rows[0], r)) for r in rows[1:]]
+a = json.load(open(sys.argv[2]))["cycles"]
+assert [r["vcpu"] for r in d] == ["0", "all"], d
+for r in d:
+    assert int(r["cycles"]) == a["count"] and int(r["idle_total"]) == a["idle_total"], r
+PY
+	ok $? "tscdeadline --csv: one row per vCPU and all, every row as wide as the header"
 	run "$KX" cycles --worst 3 --by-host --json "$DAT"
 	python3 - "$TMP/out" "$ANSWER" <<'PY'
 import json, sys
