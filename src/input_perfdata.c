@@ -22,7 +22,8 @@
 #include "kx_reader.h"
 #include "kx_tracedata.h"
 
-#define PERF_MAGIC		0x32454c4946524550ULL	/* "PERFILE2" read as little-endian u64 */
+/* "PERFILE2" read as a little-endian u64 */
+#define PERF_MAGIC		0x32454c4946524550ULL
 #define FILE_HEADER_SIZE	104
 #define PIPE_HEADER_SIZE	16
 #define HEADER_FLAGS_OFF	0x48		/* 256-bit feature bitmap */
@@ -184,7 +185,9 @@ static const struct id_info *lookup_id(const struct perf_reader *p, const unsign
 static int parse_tracing_data(struct perf_reader *p, const unsigned char *buf, size_t len,
 			      uint64_t off, struct kx_diag *diag)
 {
-	static const unsigned char magic[10] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
+	static const unsigned char magic[10] = {
+		0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g'
+	};
 	const unsigned char *m;
 	unsigned major = 0, minor = 0;
 	const char *version;
@@ -195,7 +198,7 @@ static int parse_tracing_data(struct perf_reader *p, const unsigned char *buf, s
 	int err;
 
 	if (p->have_td)
-		return 0;	/* a second copy (pipe files concatenated by hand): keep the first */
+		return 0;	/* a second copy (concatenated pipe files): keep the first */
 	kx_cursor_init(&c, buf, len, false);
 	if (kx_cursor_bytes(&c, sizeof(magic), &m) || kx_cursor_str(&c, 16, &version, &vlen) ||
 	    kx_cursor_u8(&c, &endian) || kx_cursor_u8(&c, &long_size))
@@ -246,6 +249,7 @@ static int handle_feature(struct perf_reader *p, unsigned bit, const unsigned ch
 			  size_t len, uint64_t off, struct kx_diag *diag)
 {
 	struct kx_cursor c;
+	char name[24];
 	uint32_t a, b;
 
 	kx_cursor_init(&c, buf, len, false);
@@ -266,7 +270,7 @@ static int handle_feature(struct perf_reader *p, unsigned bit, const unsigned ch
 		if (kx_cursor_u32(&c, &a) || kx_cursor_u32(&c, &b))
 			return kx_diag_set(diag, -KX_ETRUNC, "truncated CLOCK_DATA feature at offset 0x%llx",
 					   (unsigned long long)off);
-		snprintf(p->clock, sizeof(p->clock), "%s", clock_name(b, p->clock, sizeof(p->clock)));
+		snprintf(p->clock, sizeof(p->clock), "%s", clock_name(b, name, sizeof(name)));
 		return 0;
 	case FEAT_COMPRESSED:
 		return kx_diag_set(diag, -KX_EVERSION,
@@ -379,7 +383,7 @@ static bool record_trailer(const struct perf_reader *p, const unsigned char *bod
 		attr = &p->attrs[0];
 	if (!attr)
 		return false;
-	return kx_perf_sample_id_parse(body + fixed, len - fixed, false, attr->sample_type, sid) == 0;
+	return !kx_perf_sample_id_parse(body + fixed, len - fixed, false, attr->sample_type, sid);
 }
 
 /* PERF_RECORD_LOST: { u64 id; u64 lost; sample_id } - a kernel ring buffer overflow. */
@@ -521,7 +525,8 @@ static int handle_id_index(struct perf_reader *p, const unsigned char *body, uin
 		kx_cursor_u64(&c, &cpu);
 		kx_cursor_u64(&c, &tid);
 		if (idx < p->nr_attrs)
-			err = add_id(p, id, (uint32_t)idx, cpu > INT32_MAX ? -1 : (int32_t)cpu, diag);
+			err = add_id(p, id, (uint32_t)idx, cpu > INT32_MAX ? -1 : (int32_t)cpu,
+				     diag);
 	}
 	return err;
 }
@@ -660,7 +665,8 @@ static int step_pipe(struct perf_reader *p, struct kx_diag *diag)
 	if (err)
 		return err;
 	if (type != KX_PERF_HEADER_TRACING_DATA) {
-		err = handle_record(p, type, p->rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, diag);
+		err = handle_record(p, type, p->rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE,
+				    diag);
 		p->pos += size;
 		return err;
 	}
