@@ -92,6 +92,7 @@ endif
 
 check-asan: $(BIN) $(if $(SYNTH_SRCS),$(SYNTH)) unit
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		KX_BUILD=$(BUILD) KX_SANITIZED=1 sh tests/run.sh
 
 bench: all

@@ -84,9 +84,12 @@ int kx_cursor_u64(struct kx_cursor *c, uint64_t *v)
 int kx_cursor_str(struct kx_cursor *c, size_t max, const char **out, size_t *len)
 {
 	const unsigned char *start = c->buf + c->pos;
-	const unsigned char *nul = memchr(start, '\0', kx_cursor_left(c));
+	const unsigned char *nul;
 	size_t n;
 
+	if (!kx_cursor_left(c))
+		return -KX_ETRUNC;	/* also keeps a NULL buffer away from memchr() */
+	nul = memchr(start, '\0', kx_cursor_left(c));
 	if (!nul)
 		return -KX_ETRUNC;
 	n = (size_t)(nul - start);
