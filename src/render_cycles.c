@@ -174,6 +174,25 @@ static const char *timer_writes(const struct kx_cycles_render *r)
 	return r->lvtt ? "APIC TMICT, TSC_DEADLINE or APIC LVTT" : "APIC TMICT or TSC_DEADLINE";
 }
 
+static uint64_t event_count(const struct kx_cycles_render *r, const char *name)
+{
+	const struct kx_source_info *info = kx_source_info(r->src);
+
+	for (size_t i = 0; i < info->nr_event_counts; i++)
+		if (strcmp(info->event_counts[i].name, name) == 0)
+			return info->event_counts[i].count;
+	return 0;
+}
+
+/* Why some timer writes may be invisible, or NULL: TSC_DEADLINE needs kvm_msr. */
+static const char *msr_hint(const struct kx_cycles_render *r)
+{
+	if (!event_count(r, "kvm_exit") || event_count(r, "kvm_msr"))
+		return NULL;
+	return "no kvm_msr events recorded: TSC_DEADLINE writes (WRMSR 0x6e0) cannot be told "
+	       "from other MSR writes (record kvm:kvm_msr)";
+}
+
 static void text_totals_row(FILE *out, const struct kx_cycles_render *r,
 			    const struct kx_cycles_stats *s, const char *vcpu, const char *tid,
 			    const char *comm)
@@ -233,11 +252,18 @@ void kx_cycles_text_summary(FILE *out, const struct kx_cycles_render *r)
 	char v[16], tid[16], gh[48], hh[48];
 	size_t nworst;
 
+	if (!event_count(r, "kvm_exit")) {
+		fprintf(out, "No timer-programming exits in %s: it holds no kvm_exit events, so no\n"
+			"exit can be timed and there are no cycles to report.\n", r->file);
+		return;
+	}
 	if (!tot->timer_exits) {
 		fprintf(out, "No timer-programming exits (%s writes) in %s: no cycles to report.\n"
 			"Timer writes are recognised from kvm_apic or kvm_msr events, or from\n"
 			"APIC_WRITE/APIC_ACCESS (VMX) and AVIC (SVM) exit info.\n",
 			timer_writes(r), r->file);
+		if (msr_hint(r))
+			fprintf(out, "Note: %s.\n", msr_hint(r));
 		return;
 	}
 	fprintf(out, "Timer-programming cycles in %s: from the VM entry after one timer\n"
@@ -280,6 +306,8 @@ void kx_cycles_text_summary(FILE *out, const struct kx_cycles_render *r)
 		fprintf(out, "\n%" PRIu64 " cycle(s) discarded where continuity was lost, %" PRIu64
 			" unfinished at the end, %" PRIu64 " without guest time (not in the ratio).\n",
 			tot->discarded, tot->unfinished, tot->zero_guest);
+	if (msr_hint(r))
+		fprintf(out, "\nNote: %s.\n", msr_hint(r));
 	nworst = kx_cycles_worst(r->cycles, &worst);
 	if (r->worst) {
 		fprintf(out, "\nWorst %zu cycle(s) by %s:\n", nworst, r->by_host ? "host time" : "ratio");
@@ -450,8 +478,14 @@ void kx_cycles_json_end(struct kx_json *j, const struct kx_cycles_render *r, boo
 
 	if (list)
 		kx_json_arr_end(j);
-	if (!tot->timer_exits)
-		kx_json_str(j, "note", "no timer-programming exits: no cycles");
+	kx_json_arr_begin(j, "notes");
+	if (!event_count(r, "kvm_exit"))
+		kx_json_str(j, NULL, "no kvm_exit events: no exit timing, no cycles");
+	else if (!tot->timer_exits)
+		kx_json_str(j, NULL, "no timer-programming exits: no cycles");
+	if (msr_hint(r))
+		kx_json_str(j, NULL, msr_hint(r));
+	kx_json_arr_end(j);
 	kx_json_obj_begin(j, "cycles");
 	json_stats(j, r, tot);
 	kx_json_obj_end(j);

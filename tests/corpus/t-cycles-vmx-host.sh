@@ -67,6 +67,10 @@ same_files "$TMP/ours" "$TMP/oracle" "cycles, guest/host/idle totals, discarded 
 [ "$(cut -d' ' -f1 "$TMP/oracle")" -gt 1000 ]
 ok $? "the recording has many cycles (the test is not vacuous)"
 
+run "$KX" cycles "$DAT"
+grep -q '^Note: no kvm_msr events recorded: TSC_DEADLINE' "$TMP/out"
+ok $? "text warns that TSC_DEADLINE writes are invisible without kvm_msr"
+
 run "$KX" cycles --csv --list "$DAT"
 is "$RC" 0 "cycles --csv --list"
 python3 -c '
