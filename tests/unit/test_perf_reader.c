@@ -43,7 +43,7 @@ static uint32_t kind_of(const char *name)
 }
 
 /* "  510.493692804:        kvm:kvm_pio: " or "  462.998547398: PERF_RECORD_LOST lost 3" */
-static size_t perf_items(const char *path, struct item *items, size_t max)
+static size_t perf_items(const char *path, uint32_t only_kind, struct item *items, size_t max)
 {
 	char cmd[512], line[512];
 	size_t n = 0;
@@ -66,9 +66,10 @@ static size_t perf_items(const char *path, struct item *items, size_t max)
 		nsec = strtoull(end + 1, &end, 10);
 		if (*end != ':')
 			continue;
-		if (sscanf(end + 1, " PERF_RECORD_LOST lost %" SCNu64, &lost) == 1) {
+		if (sscanf(end + 1, " PERF_RECORD_LOST lost %" SCNu64, &lost) == 1 && !only_kind) {
 			items[n++] = (struct item){ sec * 1000000000 + nsec, KX_EV_LOST, lost };
-		} else if (sscanf(end + 1, " kvm:%127[a-z_0-9]:", name) == 1 && kind_of(name)) {
+		} else if (sscanf(end + 1, " kvm:%127[a-z_0-9]:", name) == 1 && kind_of(name) &&
+			   (!only_kind || kind_of(name) == only_kind)) {
 			items[n++] = (struct item){ sec * 1000000000 + nsec, kind_of(name), 0 };
 		}
 	}
@@ -76,8 +77,8 @@ static size_t perf_items(const char *path, struct item *items, size_t max)
 	return n;
 }
 
-/* Read @path (perf's view) through the reader from @kx_path with @opts. */
-static void check_sequence(const char *path, const char *kx_path,
+/* Read @path (perf's view, @only_kind events if not 0) through the reader from @kx_path. */
+static void check_sequence(const char *path, const char *kx_path, uint32_t only_kind,
 			   const struct kx_source_opts *opts, bool via_stdin)
 {
 	static struct item want[MAX_EVENTS];
@@ -85,7 +86,7 @@ static void check_sequence(const char *path, const char *kx_path,
 	struct kx_diag diag = { "" };
 	struct kx_event ev;
 	const char *label = strrchr(kx_path, '/') + 1;
-	size_t nwant = perf_items(path, want, MAX_EVENTS), n = 0, first_bad = SIZE_MAX;
+	size_t nwant = perf_items(path, only_kind, want, MAX_EVENTS), n = 0, first_bad = SIZE_MAX;
 	uint64_t prev = 0;
 	bool ordered = true;
 	int saved_stdin = -1, ret;
@@ -130,7 +131,7 @@ out:
 
 static void check_file(const char *path, bool via_stdin)
 {
-	check_sequence(path, path, NULL, via_stdin);
+	check_sequence(path, path, 0, NULL, via_stdin);
 }
 
 /* A copy of file-mode @path in a temporary file whose FINISHED_ROUND records became type 0x7fff. */
@@ -201,7 +202,7 @@ static void test_sort_cap(void)
 		ok(0, "copy perf-x2apic.data without FINISHED_ROUND");
 		return;
 	}
-	check_sequence(path, tmp, NULL, false);
+	check_sequence(path, tmp, 0, NULL, false);
 	if (kx_source_open(tmp, NULL, &src, &diag) == 0) {
 		while (kx_source_next(src, &ev, &diag) == 1)
 			;
@@ -225,6 +226,119 @@ static void test_sort_cap(void)
 	unlink(tmp);
 }
 
+/* "name: kvm_pio\nID: 85" in the tracing data: the tracepoint id of kvm_pio */
+static uint64_t tracepoint_id(const unsigned char *buf, size_t len, const char *name)
+{
+	char needle[64];
+	size_t n, i;
+
+	n = (size_t)snprintf(needle, sizeof(needle), "name: %s\nID: ", name);
+	for (i = 0; i + n < len; i++)
+		if (!memcmp(buf + i, needle, n))
+			return strtoull((const char *)buf + i + n, NULL, 10);
+	return UINT64_MAX;
+}
+
+static bool has_id(const unsigned char *ids, size_t nr, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (kx_load64(ids + 8 * i, false) == id)
+			return true;
+	return false;
+}
+
+/*
+ * From pipe-mode @path, a pipe stream with only the kvm_pio attr, no ids,
+ * and its samples without IDENTIFIER: the single-attr layout where samples
+ * carry no id at all. Other records are dropped except FINISHED_ROUND.
+ */
+static bool single_attr_copy(const char *path, const char *out_path)
+{
+	unsigned char *buf = NULL, *ids = NULL;
+	size_t nr_ids = 0;
+	uint64_t off, pio = UINT64_MAX;
+	long size = 0;
+	bool done = false;
+	FILE *in = fopen(path, "rb"), *out = fopen(out_path, "wb");
+	int pass;
+
+	if (in && fseek(in, 0, SEEK_END) == 0)
+		size = ftell(in);
+	if (size > 16)
+		buf = malloc((size_t)size);
+	if (!in || !out || !buf || fseek(in, 0, SEEK_SET) ||
+	    fread(buf, 1, (size_t)size, in) != (size_t)size)
+		goto out;
+	fwrite(buf, 1, 16, out);
+	for (pass = 0; pass < 3; pass++) {
+		for (off = 16; off + 8 <= (uint64_t)size;) {
+			uint32_t type = kx_load32(buf + off, false);
+			uint16_t rsize = kx_load16(buf + off + 6, false);
+			uint64_t next = off + rsize;
+			unsigned char rec[65536];
+
+			if (rsize < 8 || next > (uint64_t)size)
+				goto out;
+			if (type == 66) {		/* tracing data follows the record */
+				next += kx_load32(buf + off + 8, false);
+				if (pass == 0)
+					pio = tracepoint_id(buf + off + rsize, next - off - rsize, "kvm_pio");
+				if (pass == 2)
+					fwrite(buf + off, 1, next - off, out);
+			} else if (type == 64 && pass == 1 &&
+				   kx_load64(buf + off + 16, false) == pio) {
+				uint32_t asize = kx_load32(buf + off + 12, false);
+
+				ids = buf + off + 8 + asize;
+				nr_ids = (rsize - 8 - asize) / 8;
+				memcpy(rec, buf + off, 8 + asize);
+				rec[6] = (uint8_t)(8 + asize);
+				rec[7] = (uint8_t)((8 + asize) >> 8);
+				rec[8 + 24 + 2] &= (uint8_t)~1;	/* sample_type: IDENTIFIER is bit 16 */
+				fwrite(rec, 1, 8 + asize, out);
+			} else if (type == 9 && pass == 2 && has_id(ids, nr_ids, kx_load64(buf + off + 8, false))) {
+				memcpy(rec, buf + off, 8);
+				memcpy(rec + 8, buf + off + 16, rsize - 16u);
+				rec[6] = (uint8_t)(rsize - 8);
+				rec[7] = (uint8_t)((rsize - 8) >> 8);
+				fwrite(rec, 1, rsize - 8u, out);
+			} else if (type == 68 && pass == 2) {
+				fwrite(buf + off, 1, rsize, out);
+			}
+			off = next;
+		}
+	}
+	done = pio != UINT64_MAX && nr_ids > 0;
+out:
+	if (in)
+		fclose(in);
+	if (out)
+		done = !fclose(out) && done;
+	free(buf);
+	return done;
+}
+
+static void test_single_attr(void)
+{
+	const char *path = CORPUS "/local/perf-kvm-pipe.data";
+	char tmp[256];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s/kx-perf-single.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	fd = mkstemp(tmp);
+	if (fd < 0 || !single_attr_copy(path, tmp)) {
+		ok(0, "single-attr copy of perf-kvm-pipe.data");
+	} else {
+		check_sequence(path, tmp, KX_EV_PIO, NULL, false);
+	}
+	if (fd >= 0) {
+		close(fd);
+		unlink(tmp);
+	}
+}
+
 int main(void)
 {
 	static const char *const files[] = {
@@ -245,5 +359,6 @@ int main(void)
 		check_file(files[i], false);
 	check_file(CORPUS "/local/perf-kvm-pipe.data", true);
 	test_sort_cap();
+	test_single_attr();
 	return done_testing();
 }
