@@ -44,7 +44,7 @@ int kx_parse_i64(const char *s, int64_t *out)
 	return 0;
 }
 
-/* Split "123.45unit" into an integer scaled by @scale and the unit text. */
+/* Split "123.45unit" into whole part, fraction (frac / frac_div) and unit text. */
 static int parse_scaled(const char *s, const char **unit, uint64_t *whole, uint64_t *frac,
 			uint64_t *frac_div)
 {
@@ -85,36 +85,40 @@ static int scale(uint64_t whole, uint64_t frac, uint64_t frac_div, uint64_t mult
 	return 0;
 }
 
-int kx_parse_size(const char *s, uint64_t *out)
+struct unit {
+	const char *sfx;
+	uint64_t mult;
+};
+
+/* A decimal number with an optional fraction and one of @units' suffixes. */
+static int parse_with_units(const char *s, const struct unit *units, size_t n, uint64_t *out)
 {
-	static const struct { const char *sfx; uint64_t mult; } units[] = {
-		{ "", 1 }, { "K", 1ull << 10 }, { "M", 1ull << 20 }, { "G", 1ull << 30 },
-	};
 	uint64_t whole, frac, div;
 	const char *unit;
 	int err = parse_scaled(s ? s : "", &unit, &whole, &frac, &div);
 
 	if (err)
 		return err;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+	for (size_t i = 0; i < n; i++)
 		if (strcmp(unit, units[i].sfx) == 0)
 			return scale(whole, frac, div, units[i].mult, out);
 	return -EINVAL;
 }
 
+int kx_parse_size(const char *s, uint64_t *out)
+{
+	static const struct unit units[] = {
+		{ "", 1 }, { "K", 1ull << 10 }, { "M", 1ull << 20 }, { "G", 1ull << 30 },
+	};
+
+	return parse_with_units(s, units, sizeof(units) / sizeof(units[0]), out);
+}
+
 int kx_parse_duration_ns(const char *s, uint64_t *out)
 {
-	static const struct { const char *sfx; uint64_t mult; } units[] = {
+	static const struct unit units[] = {
 		{ "", 1 }, { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
 	};
-	uint64_t whole, frac, div;
-	const char *unit;
-	int err = parse_scaled(s ? s : "", &unit, &whole, &frac, &div);
 
-	if (err)
-		return err;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(unit, units[i].sfx) == 0)
-			return scale(whole, frac, div, units[i].mult, out);
-	return -EINVAL;
+	return parse_with_units(s, units, sizeof(units) / sizeof(units[0]), out);
 }
