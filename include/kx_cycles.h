@@ -152,8 +152,9 @@ struct kx_cycles *kx_cycles_new(const struct kx_cycles_opts *opts);
 void kx_cycles_free(struct kx_cycles *c);
 
 /**
- * kx_cycles_feed() - consume one interval.
- * Return: 0, -ENOMEM, or the first non-zero value of the on_cycle callback.
+ * kx_cycles_feed() - consume one interval (before kx_cycles_finish()).
+ * Return: 0, -ENOMEM, -EINVAL after finish, or the first non-zero value of
+ * the on_cycle callback.
  */
 int kx_cycles_feed(struct kx_cycles *c, const struct kx_interval *iv);
 

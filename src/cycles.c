@@ -87,6 +87,18 @@ static int keytab_add(struct kx_keytab *kt, uint64_t key, uint64_t host, uint64_
 	return 0;
 }
 
+static const struct kx_cycle_keytime *keytab_find(const struct kx_keytab *kt, uint64_t key)
+{
+	uint32_t h;
+
+	if (!kt->n)
+		return NULL;
+	for (h = key_hash(key, kt->cap - 1); kt->slot[h]; h = (h + 1) & (kt->cap - 1))
+		if (kt->ent[kt->slot[h] - 1].key == key)
+			return &kt->ent[kt->slot[h] - 1];
+	return NULL;
+}
+
 static void keytab_clear(struct kx_keytab *kt)
 {
 	if (kt->n)
@@ -128,6 +140,7 @@ struct thread {
 struct kx_cycles {
 	struct kx_cycles_opts opts;
 	struct thread **threads;	/* in first-seen order, sorted by finish */
+	struct kx_keytab *thread_index;	/* thread id -> position in @threads (in .host) */
 	size_t nthreads;
 	size_t cap;
 	uint64_t seq;
@@ -178,12 +191,11 @@ static void thread_free(struct thread *t)
 static struct thread *thread_get(struct kx_cycles *c, const struct kx_interval *iv)
 {
 	uint64_t id = thread_id(iv->buffer, iv->tid);
+	const struct kx_cycle_keytime *known = keytab_find(c->thread_index, id);
 	struct thread *t;
 
-	/* threads are few; a linear scan from the most recent is cheap */
-	for (size_t i = c->nthreads; i-- > 0;)
-		if (c->threads[i]->id == id)
-			return c->threads[i];
+	if (known)
+		return c->threads[known->host];
 	if (c->nthreads == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 8;
 		struct thread **n = realloc(c->threads, cap * sizeof(*n));
@@ -198,7 +210,8 @@ static struct thread *thread_get(struct kx_cycles *c, const struct kx_interval *
 		return NULL;
 	t->id = id;
 	t->cur_keys = calloc(1, sizeof(*t->cur_keys));
-	if (!t->cur_keys || stats_init(&t->st, iv->tid, iv->pid, iv->vcpu, iv->buffer)) {
+	if (!t->cur_keys || stats_init(&t->st, iv->tid, iv->pid, iv->vcpu, iv->buffer) ||
+	    keytab_add(c->thread_index, id, c->nthreads, 0)) {
 		thread_free(t);
 		return NULL;
 	}
@@ -213,7 +226,8 @@ struct kx_cycles *kx_cycles_new(const struct kx_cycles_opts *opts)
 	if (!c)
 		return NULL;
 	c->opts = *opts;
-	if (stats_init(&c->total, -1, -1, -1, 0))
+	c->thread_index = calloc(1, sizeof(*c->thread_index));
+	if (!c->thread_index || stats_init(&c->total, -1, -1, -1, 0))
 		goto err;
 	if (opts->worst) {
 		c->worst = calloc(opts->worst, sizeof(*c->worst));
@@ -233,6 +247,7 @@ void kx_cycles_free(struct kx_cycles *c)
 	for (size_t i = 0; i < c->nthreads; i++)
 		thread_free(c->threads[i]);
 	free(c->threads);
+	keytab_free(c->thread_index);
 	free(c->worst);
 	stats_free(&c->total);
 	free(c);
@@ -408,11 +423,14 @@ static void discard(struct thread *t)
 
 int kx_cycles_feed(struct kx_cycles *c, const struct kx_interval *iv)
 {
-	struct thread *t = thread_get(c, iv);
+	struct thread *t;
 	struct kx_cycle *cy;
 	uint64_t dur;
 	int err = 0;
 
+	if (c->finished)
+		return -EINVAL;
+	t = thread_get(c, iv);
 	if (!t)
 		return -ENOMEM;
 	if (iv->vcpu != KX_VCPU_UNKNOWN)

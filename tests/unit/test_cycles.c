@@ -288,6 +288,34 @@ static void interleaved(void)
 	kx_cycles_free(c);
 }
 
+static void many_threads(void)
+{
+	struct seen s;
+	struct kx_cycles *c = make(&s, 0, false, false);
+	static struct vcpu v[300];
+	bool each = true;
+
+	for (int i = 0; i < 300; i++)
+		v[i] = (struct vcpu){ .tid = 1000 + i, .vcpu = i };
+	/* round-robin over 300 threads: every thread needs its own state */
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 300; i++) {
+			if (round)
+				guest(c, &v[i], (uint64_t)(i + 1) * US);
+			exit_(c, &v[i], 1 * US, &SK_TMICT);
+		}
+	kx_cycles_finish(c);
+	is_u64(kx_cycles_nthreads(c), 300, "300 threads");
+	for (size_t i = 0; i < 300; i++) {
+		const struct kx_cycles_stats *st = kx_cycles_thread(c, i);
+
+		each = each && st->vcpu == (int32_t)i && st->cycles == 2 &&
+		       st->guest_total == 2 * (i + 1) * US;
+	}
+	ok(each, "each of 300 interleaved threads has its own 2 cycles");
+	kx_cycles_free(c);
+}
+
 static void worst(bool by_host)
 {
 	struct seen s;
@@ -386,6 +414,7 @@ int main(void)
 	tsc_deadline_and_idle();
 	breaks();
 	interleaved();
+	many_threads();
 	worst(false);
 	worst(true);
 	elision_and_edges();
