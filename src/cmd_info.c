@@ -2,7 +2,8 @@
 /*
  * cmd_info.c - `kvmexit-stat info FILE`: what the reader sees in a
  * recording (format, clock, unit, CPUs, buffers) and, after reading the
- * whole stream, its counters (records, lost events, kvm events by name).
+ * whole stream, its counters (records, lost events, kvm events by name,
+ * kvm_exit by reason).
  * A debugging aid and the hook the reader tests use.
  */
 #include <errno.h>
@@ -35,7 +36,7 @@ static void usage(FILE *out)
 		"\n"
 		"Print what kvmexit-stat reads from FILE (trace.dat, perf.data or text; \"-\" for\n"
 		"stdin): format, clock, time unit, CPUs, buffers, then the record, lost-event\n"
-		"and per-kvm-event counts after reading the whole stream.\n"
+		"and per-kvm-event and per-exit-reason counts after reading the whole stream.\n"
 		"\n"
 		"  --buffer NAME   trace.dat: read only this buffer (\"\" = the top buffer)\n"
 		"  --tsc-khz N     convert x86-tsc/counter timestamps to ns at N kHz\n"
@@ -62,8 +63,31 @@ static int parse_khz(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* kvm_exit count per interned reason id; grows with distinct reasons only. */
+struct reason_counts {
+	uint64_t *count;
+	size_t nr;
+};
+
+static int count_reason(struct reason_counts *rc, uint32_t id)
+{
+	if (id >= rc->nr) {
+		size_t nr = 2 * (size_t)id + 16;
+		uint64_t *p = realloc(rc->count, nr * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		memset(p + rc->nr, 0, (nr - rc->nr) * sizeof(*p));
+		rc->count = p;
+		rc->nr = nr;
+	}
+	rc->count[id]++;
+	return 0;
+}
+
 int kx_cmd_info(int argc, char **argv)
 {
+	struct reason_counts reasons = { NULL, 0 };
 	struct kx_source_opts opts = { 0 };
 	const struct kx_source_info *info;
 	uint64_t first_ts = 0, last_ts = 0, n = 0;
@@ -114,11 +138,17 @@ int kx_cmd_info(int argc, char **argv)
 		if (!n++)
 			first_ts = ev.ts;
 		last_ts = ev.ts;
+		if (ev.kind == KX_EV_EXIT && count_reason(&reasons, ev.u.exit.reason)) {
+			ret = -ENOMEM;
+			snprintf(diag.msg, sizeof(diag.msg), "out of memory");
+			break;
+		}
 	}
 	if (ret < 0) {
 		fprintf(stderr, "kvmexit-stat: %s: %s\n", path, diag.msg);
+		free(reasons.count);
 		kx_source_close(src);
-		return KX_EXIT_INPUT;
+		return ret == -ENOMEM ? KX_EXIT_INTERNAL : KX_EXIT_INPUT;
 	}
 	info = kx_source_info(src);
 	printf("file: %s\n", info->path);
@@ -144,8 +174,13 @@ int kx_cmd_info(int argc, char **argv)
 	for (k = 0; k < info->nr_event_counts; k++)
 		printf("event %s: %" PRIu64 "\n", info->event_counts[k].name,
 		       info->event_counts[k].count);
+	for (k = 0; k < reasons.nr; k++)
+		if (reasons.count[k])
+			printf("exit %s: %" PRIu64 "\n", kx_names_get(kx_source_names(src), (uint32_t)k),
+			       reasons.count[k]);
 	if (info->note)
 		printf("note: %s\n", info->note);
+	free(reasons.count);
 	kx_source_close(src);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "kvmexit-stat: info: cannot write the output\n");

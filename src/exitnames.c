@@ -178,6 +178,7 @@ static const struct exitname svm_names[] = {
 	{ 0x80000012, "vmgexit_ext_guest_request" },
 	{ 0x80000013, "vmgexit_ap_creation" },
 	{ 0x8000fffd, "vmgexit_hypervisor_feature" },
+	{ 0xffffffff, "invalid_guest_state" },	/* SVM_EXIT_ERR, -1 */
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -107,6 +107,24 @@ int kx_tracedata_header_info(struct kx_tracedata *td, struct kx_cursor *c, struc
 	return read_text(c, size, "header_event", &text, diag);
 }
 
+/*
+ * A format file is printable text starting with "name: ". libtraceevent
+ * 1.7.1 can crash on some damaged formats (e.g. a control byte inside a
+ * __data_loc field type), so damaged text is not handed to it: the event
+ * is then unreadable, like any format that does not parse.
+ */
+static bool plausible_format(const unsigned char *text, uint64_t size)
+{
+	uint64_t i;
+
+	if (size < 6 || memcmp(text, "name: ", 6))
+		return false;
+	for (i = 0; i < size; i++)
+		if ((text[i] < 0x20 && text[i] != '\t' && text[i] != '\n') || text[i] >= 0x7f)
+			return false;
+	return true;
+}
+
 /* @count format files of @system: a parse failure only makes that event unreadable. */
 static int read_formats(struct kx_tracedata *td, struct kx_cursor *c, uint32_t count,
 			const char *system, struct kx_diag *diag)
@@ -125,7 +143,8 @@ static int read_formats(struct kx_tracedata *td, struct kx_cursor *c, uint32_t c
 		err = read_text(c, size, "event format", &text, diag);
 		if (err)
 			return err;
-		if (tep_parse_event(td->tep, (const char *)text, (unsigned long)size, system))
+		if (!plausible_format(text, size) ||
+		    tep_parse_event(td->tep, (const char *)text, (unsigned long)size, system))
 			td->format_errors++;
 	}
 	return 0;

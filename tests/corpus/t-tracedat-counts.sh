@@ -74,6 +74,12 @@ is "$(info_val first_ts)" "$(sed -n '2s/.*\] *\([0-9]*\)\.\([0-9]*\):.*/\1\2/p' 
 is "$(info_val last_ts)" "$(sed -n '$s/.*\] *\([0-9]*\)\.\([0-9]*\):.*/\1\2/p' "$TMP/ma.txt")" \
 	"ma-host: last timestamp equals report -t"
 
+# kvm_exit reasons: names and counts equal the report's "reason NAME" words.
+sed -n 's/.* kvm_exit: *reason \([A-Za-z_0-9-]*\) .*/exit \1/p' "$TMP/ma.txt" | sort | uniq -c |
+	awk '{ print $2 " " $3 ": " $1 }' >"$TMP/want-exits"
+grep '^exit ' "$TMP/out" | sort >"$TMP/got-exits"
+same_files "$TMP/got-exits" "$TMP/want-exits" "ma-host: exit reasons and counts equal the report's"
+
 # zlib files without a report text: against the independent counter.
 for f in "$L"/trace-v7-zlib-2inst.dat "$L"/trace-v7-zlib-missed.dat; do
 	name=$(basename "$f")

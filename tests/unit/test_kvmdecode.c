@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests for kvmdecode.c: a tep built from kvm format texts (a 6.x
+ * kvm_exit with the VMX/SVM ternary, an old one without isa/vcpu_id and a
+ * single SVM table), records laid out by hand from those formats.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event-parse.h>
+
+#include "kx_kvmdecode.h"
+#include "tap.h"
+
+#define COMMON \
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n" \
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n" \
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n" \
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+
+/* 6.x layout; the tables are cut down, and VMX 12 deliberately renamed to
+ * show that the recording's own table wins over the built-in one. */
+static const char exit_new[] =
+	"name: kvm_exit\nID: 103\nformat:\n" COMMON
+	"\tfield:unsigned int exit_reason;\toffset:8;\tsize:4;\tsigned:0;\n"
+	"\tfield:unsigned long guest_rip;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:u32 isa;\toffset:24;\tsize:4;\tsigned:0;\n"
+	"\tfield:u64 info1;\toffset:32;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 info2;\toffset:40;\tsize:8;\tsigned:0;\n"
+	"\tfield:u32 intr_info;\toffset:48;\tsize:4;\tsigned:0;\n"
+	"\tfield:u32 error_code;\toffset:52;\tsize:4;\tsigned:0;\n"
+	"\tfield:unsigned int vcpu_id;\toffset:56;\tsize:4;\tsigned:0;\n"
+	"\tfield:u64 requests;\toffset:64;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"vcpu %u reason %s%s%s rip 0x%lx info1 0x%016llx info2 0x%016llx\", "
+	"REC->vcpu_id, (REC->isa == 1) ? __print_symbolic(REC->exit_reason & 0xffff, "
+	"{ 0, \"EXCEPTION_NMI\" }, { 1, \"EXTERNAL_INTERRUPT\" }, { 12, \"HLT_FROM_FORMAT\" }, "
+	"{ 33, \"INVALID_STATE\" }, { 48, \"EPT_VIOLATION\" }) : "
+	"__print_symbolic(REC->exit_reason, { 0x078, \"hlt\" }, { 0x07c, \"msr\" }, "
+	"{ 0x400, \"npf\" }, { -1, \"invalid_guest_state\" }), "
+	"(REC->isa == 1 && REC->exit_reason & ~0xffff) ? \" \" : \"\", (REC->isa == 1) ? "
+	"__print_flags(REC->exit_reason & ~0xffff, \" \", { 0x80000000, \"FAILED_VMENTRY\" }) : \"\", "
+	"REC->guest_rip, REC->info1, REC->info2\n";
+
+static const char entry_new[] =
+	"name: kvm_entry\nID: 115\nformat:\n" COMMON
+	"\tfield:unsigned int vcpu_id;\toffset:8;\tsize:4;\tsigned:0;\n"
+	"\tfield:unsigned long rip;\toffset:16;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"vcpu %u, rip 0x%lx\", REC->vcpu_id, REC->rip\n";
+
+static const char pio[] =
+	"name: kvm_pio\nID: 110\nformat:\n" COMMON
+	"\tfield:unsigned int rw;\toffset:8;\tsize:4;\tsigned:0;\n"
+	"\tfield:unsigned int port;\toffset:12;\tsize:4;\tsigned:0;\n"
+	"\tfield:unsigned int size;\toffset:16;\tsize:4;\tsigned:0;\n"
+	"\tfield:unsigned int count;\toffset:20;\tsize:4;\tsigned:0;\n"
+	"\tfield:unsigned int val;\toffset:24;\tsize:4;\tsigned:0;\n\n"
+	"print fmt: \"pio_%s at 0x%x size %d count %d val 0x%x\", REC->rw ? \"write\" : \"read\", "
+	"REC->port, REC->size, REC->count, REC->val\n";
+
+static const char msr[] =
+	"name: kvm_msr\nID: 99\nformat:\n" COMMON
+	"\tfield:unsigned write;\toffset:8;\tsize:4;\tsigned:0;\n"
+	"\tfield:u32 ecx;\toffset:12;\tsize:4;\tsigned:0;\n"
+	"\tfield:u64 data;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:u8 exception;\toffset:24;\tsize:1;\tsigned:0;\n\n"
+	"print fmt: \"msr_%s %x = 0x%llx\", REC->write ? \"write\" : \"read\", REC->ecx, REC->data\n";
+
+static const char eoi[] =
+	"name: kvm_eoi\nID: 94\nformat:\n" COMMON
+	"\tfield:__u32 apicid;\toffset:8;\tsize:4;\tsigned:0;\n"
+	"\tfield:int vector;\toffset:12;\tsize:4;\tsigned:1;\n\n"
+	"print fmt: \"apicid %x vector %d\", REC->apicid, REC->vector\n";
+
+static const char fpu[] =
+	"name: kvm_fpu\nID: 40\nformat:\n" COMMON
+	"\tfield:u32 load;\toffset:8;\tsize:4;\tsigned:0;\n\n"
+	"print fmt: \"%s\", REC->load ? \"load\" : \"unload\"\n";
+
+static const char sched[] =
+	"name: sched_switch\nID: 300\nformat:\n" COMMON
+	"\tfield:int prev_pid;\toffset:8;\tsize:4;\tsigned:1;\n\n"
+	"print fmt: \"prev_pid=%d\", REC->prev_pid\n";
+
+/* Older kernels: no isa, no vcpu_id, 4-byte fields; one (VMX) table. */
+static const char exit_old[] =
+	"name: kvm_exit\nID: 50\nformat:\n" COMMON
+	"\tfield:unsigned int exit_reason;\toffset:8;\tsize:4;\tsigned:0;\n"
+	"\tfield:unsigned long guest_rip;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 info1;\toffset:24;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 info2;\toffset:32;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"reason %s rip 0x%lx info %llx %llx\", __print_symbolic(REC->exit_reason, "
+	"{ 1, \"EXTERNAL_INTERRUPT\" }, { 12, \"HLT\" }, { 48, \"EPT_VIOLATION\" }), "
+	"REC->guest_rip, REC->info1, REC->info2\n";
+
+/* An SVM-only recording: one table, lowercase names. */
+static const char exit_svm[] =
+	"name: kvm_exit\nID: 51\nformat:\n" COMMON
+	"\tfield:unsigned int exit_code;\toffset:8;\tsize:4;\tsigned:0;\n"
+	"\tfield:unsigned int exit_reason;\toffset:12;\tsize:4;\tsigned:0;\n\n"
+	"print fmt: \"reason %s\", __print_symbolic(REC->exit_reason, { 0x078, \"hlt\" }, "
+	"{ 0x07b, \"io\" }, { 0x07c, \"msr\" }, { 0x400, \"npf\" })\n";
+
+static struct tep_handle *tep_with(const char *const *fmts, const char *const *systems,
+				   bool big_endian)
+{
+	struct tep_handle *tep = tep_alloc();
+
+	tep_set_long_size(tep, 8);
+	tep_set_file_bigendian(tep, big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	for (; *fmts; fmts++, systems++)
+		if (tep_parse_event(tep, *fmts, strlen(*fmts), *systems))
+			printf("# format did not parse\n");
+	return tep;
+}
+
+static void put(unsigned char *r, unsigned off, unsigned size, uint64_t v, bool be)
+{
+	for (unsigned i = 0; i < size; i++)
+		r[be ? off + size - 1 - i : off + i] = (unsigned char)(v >> (8 * i));
+}
+
+static unsigned char *record(unsigned char *r, uint16_t type, int32_t pid, bool be)
+{
+	memset(r, 0, 80);
+	put(r, 0, 2, type, be);
+	put(r, 4, 4, (uint32_t)pid, be);
+	return r;
+}
+
+static const char *reason(struct kx_names *names, const struct kx_event *ev)
+{
+	return kx_names_get(names, ev->u.exit.reason);
+}
+
+static void test_new_format(bool be)
+{
+	static const char *const fmts[] = { exit_new, entry_new, pio, msr, eoi, fpu, sched, NULL };
+	static const char *const sys[] = { "kvm", "kvm", "kvm", "kvm", "kvm", "kvm", "sched" };
+	struct tep_handle *tep = tep_with(fmts, sys, be);
+	struct kx_names *names = kx_names_new();
+	const struct kx_event_count *counts;
+	struct kx_kvmdecode *dec;
+	unsigned char r[80];
+	struct kx_event ev;
+	size_t nr, i;
+	const char *e = be ? "BE" : "LE";
+
+	ok(kx_kvmdecode_new(tep, names, &dec) == 0, "%s: decoder", e);
+	ok(kx_kvmdecode_has_exits(dec), "%s: kvm_exit and kvm_entry present", e);
+
+	record(r, 103, 4242, be);
+	put(r, 8, 4, 0x80000021, be);		/* FAILED_VMENTRY | INVALID_STATE */
+	put(r, 16, 8, 0xffffffff81000000ull, be);
+	put(r, 24, 4, 1, be);
+	put(r, 32, 8, 0x1111, be);
+	put(r, 40, 8, 0x2222, be);
+	put(r, 48, 4, 0x80000b0e, be);
+	put(r, 52, 4, 7, be);
+	put(r, 56, 4, 3, be);
+	ok(kx_kvmdecode_record(dec, r, 72, &ev) == 1, "%s: kvm_exit decoded", e);
+	is_u64(ev.kind, KX_EV_EXIT, "kind exit");
+	is_u64(ev.tid, 4242, "tid from common_pid");
+	is_u64((uint64_t)(int64_t)ev.pid, (uint64_t)-1, "pid unknown");
+	is_u64(ev.vcpu, 3, "vcpu_id");
+	is_u64(ev.u.exit.isa, KX_ISA_VMX, "isa VMX");
+	is_u64(ev.u.exit.code, 33, "VMX code: low 16 bits");
+	is_u64(ev.u.exit.flags, 0x80000000u, "VMX flags: upper bits");
+	is_str(reason(names, &ev), "INVALID_STATE", "name from the format table");
+	is_u64(ev.u.exit.guest_rip, 0xffffffff81000000ull, "guest_rip");
+	ok(ev.u.exit.has_info && ev.u.exit.info1 == 0x1111 && ev.u.exit.info2 == 0x2222, "info1/2");
+	is_u64(ev.u.exit.intr_info, 0x80000b0e, "intr_info");
+	is_u64(ev.u.exit.error_code, 7, "error_code");
+
+	put(r, 8, 4, 12, be);
+	kx_kvmdecode_record(dec, r, 72, &ev);
+	is_str(reason(names, &ev), "HLT_FROM_FORMAT", "the recording's table wins");
+	put(r, 8, 4, 74, be);
+	kx_kvmdecode_record(dec, r, 72, &ev);
+	is_str(reason(names, &ev), "BUS_LOCK", "built-in table for codes the format lacks");
+	put(r, 8, 4, 99, be);
+	kx_kvmdecode_record(dec, r, 72, &ev);
+	is_str(reason(names, &ev), "99", "unknown code named by its number");
+	is_u64(ev.u.exit.code, 99, "unknown code kept");
+
+	put(r, 24, 4, 2, be);			/* SVM */
+	put(r, 8, 4, 0x7c, be);
+	kx_kvmdecode_record(dec, r, 72, &ev);
+	ok(ev.u.exit.isa == KX_ISA_SVM && ev.u.exit.code == 0x7c && ev.u.exit.flags == 0,
+	   "%s: SVM code is the whole value", e);
+	is_str(reason(names, &ev), "msr", "SVM name");
+	put(r, 8, 4, 0xffffffff, be);
+	kx_kvmdecode_record(dec, r, 72, &ev);
+	is_str(reason(names, &ev), "invalid_guest_state", "SVM -1 from the format table");
+	put(r, 8, 4, 0x80000010, be);
+	kx_kvmdecode_record(dec, r, 72, &ev);
+	is_str(reason(names, &ev), "vmgexit_page_state_change", "large SVM code, built-in name");
+	put(r, 8, 4, 0x7c, be);
+	kx_kvmdecode_record(dec, r, 72, &ev);
+	is_str(reason(names, &ev), "msr", "cached name again");
+	is_u64(kx_names_find(names, "msr") >= 0, 1, "names interned once");
+
+	ok(kx_kvmdecode_record(dec, r, 40, &ev) == 0, "%s: short kvm_exit skipped", e);
+	is_u64(kx_kvmdecode_short(dec), 1, "short record counted");
+
+	record(r, 115, 4242, be);
+	put(r, 8, 4, 5, be);
+	ok(kx_kvmdecode_record(dec, r, 24, &ev) == 1 && ev.kind == KX_EV_ENTRY && ev.vcpu == 5 &&
+	   ev.tid == 4242, "%s: kvm_entry", e);
+
+	record(r, 110, 17, be);
+	put(r, 8, 4, 1, be);
+	put(r, 12, 4, 0x3f8, be);
+	put(r, 16, 4, 1, be);
+	put(r, 20, 4, 1, be);
+	put(r, 24, 4, 0x41, be);
+	ok(kx_kvmdecode_record(dec, r, 28, &ev) == 1 && ev.kind == KX_EV_PIO &&
+	   ev.u.pio.write == 1 && ev.u.pio.port == 0x3f8 && ev.u.pio.size == 1 &&
+	   ev.u.pio.count == 1 && ev.u.pio.val == 0x41, "%s: kvm_pio", e);
+
+	record(r, 99, 17, be);
+	put(r, 8, 4, 1, be);
+	put(r, 12, 4, 0x838, be);
+	put(r, 16, 8, 0x12345678abull, be);
+	put(r, 24, 1, 1, be);
+	ok(kx_kvmdecode_record(dec, r, 32, &ev) == 1 && ev.kind == KX_EV_MSR &&
+	   ev.u.msr.write == 1 && ev.u.msr.index == 0x838 && ev.u.msr.data == 0x12345678abull &&
+	   ev.u.msr.exception == 1, "%s: kvm_msr", e);
+
+	record(r, 94, 17, be);
+	put(r, 8, 4, 2, be);
+	put(r, 12, 4, (uint32_t)-5, be);
+	ok(kx_kvmdecode_record(dec, r, 16, &ev) == 1 && ev.kind == KX_EV_EOI &&
+	   ev.u.eoi.apicid == 2 && ev.u.eoi.vector == -5, "%s: kvm_eoi, signed vector", e);
+
+	record(r, 40, 17, be);
+	ok(kx_kvmdecode_record(dec, r, 12, &ev) == 0, "%s: other kvm event: counted only", e);
+	record(r, 300, 17, be);
+	ok(kx_kvmdecode_record(dec, r, 12, &ev) == 0, "%s: non-kvm event ignored", e);
+	record(r, 7, 17, be);
+	ok(kx_kvmdecode_record(dec, r, 12, &ev) == 0, "%s: unknown id ignored", e);
+	ok(kx_kvmdecode_record(dec, r, 1, &ev) == 0, "%s: 1-byte record ignored", e);
+
+	counts = kx_kvmdecode_event_counts(dec, &nr);
+	is_u64(nr, 6, "six kvm events seen");
+	for (i = 0; i < nr; i++)
+		if (strcmp(counts[i].name, "kvm_exit") == 0)
+			is_u64(counts[i].count, 9, "kvm_exit counted, short one included");
+	ok(nr && strcmp(counts[0].name, "kvm_entry") == 0, "sorted by name");
+	kx_kvmdecode_free(dec);
+	kx_names_free(names);
+	tep_free(tep);
+}
+
+static void test_old_format(void)
+{
+	static const char *const fmts[] = { exit_old, NULL };
+	static const char *const sys[] = { "kvm" };
+	struct tep_handle *tep = tep_with(fmts, sys, false);
+	struct kx_names *names = kx_names_new();
+	struct kx_kvmdecode *dec;
+	unsigned char r[80];
+	struct kx_event ev;
+
+	ok(kx_kvmdecode_new(tep, names, &dec) == 0, "old: decoder");
+	ok(!kx_kvmdecode_has_exits(dec), "old: no kvm_entry format");
+	record(r, 50, 9, false);
+	put(r, 8, 4, 48, false);
+	put(r, 24, 8, 0xd82, false);
+	ok(kx_kvmdecode_record(dec, r, 40, &ev) == 1, "old: decoded");
+	is_u64(ev.u.exit.isa, KX_ISA_VMX, "old: ISA from the table that names the code");
+	is_str(reason(names, &ev), "EPT_VIOLATION", "old: VMX name");
+	is_u64((uint64_t)(int64_t)ev.vcpu, (uint64_t)(int64_t)KX_VCPU_UNKNOWN, "old: no vcpu_id");
+	ok(ev.u.exit.has_info && ev.u.exit.info1 == 0xd82, "old: info1");
+	put(r, 8, 4, 0x400, false);
+	kx_kvmdecode_record(dec, r, 40, &ev);
+	ok(ev.u.exit.isa == KX_ISA_SVM && ev.u.exit.code == 0x400, "old: an SVM-only code is SVM");
+	is_str(reason(names, &ev), "npf", "old: SVM built-in name");
+	put(r, 8, 4, 77777, false);
+	kx_kvmdecode_record(dec, r, 40, &ev);
+	is_u64(ev.u.exit.isa, KX_ISA_VMX, "old: unknown code defaults to VMX");
+	kx_kvmdecode_free(dec);
+	kx_names_free(names);
+	tep_free(tep);
+}
+
+static void test_svm_table(void)
+{
+	static const char *const fmts[] = { exit_svm, NULL };
+	static const char *const sys[] = { "kvm" };
+	struct tep_handle *tep = tep_with(fmts, sys, false);
+	struct kx_names *names = kx_names_new();
+	struct kx_kvmdecode *dec;
+	unsigned char r[80];
+	struct kx_event ev;
+
+	ok(kx_kvmdecode_new(tep, names, &dec) == 0, "svm: decoder");
+	record(r, 51, 9, false);
+	put(r, 12, 4, 0x7b, false);
+	ok(kx_kvmdecode_record(dec, r, 16, &ev) == 1, "svm: decoded");
+	ok(ev.u.exit.isa == KX_ISA_SVM && ev.u.exit.code == 0x7b, "svm: single lowercase table is SVM");
+	is_str(reason(names, &ev), "io", "svm: name");
+	ok(!ev.u.exit.has_info, "svm: no info fields");
+	kx_kvmdecode_free(dec);
+	kx_names_free(names);
+	tep_free(tep);
+}
+
+int main(void)
+{
+	test_new_format(false);
+	test_new_format(true);
+	test_old_format();
+	test_svm_table();
+	return done_testing();
+}
