@@ -7,6 +7,7 @@
  * values are found by keyword, not by position.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,7 @@ static const struct {
 };
 
 #define VMX_FAILED_VMENTRY 0x80000000u
+#define RAW_MAX_FIELDS 16	/* kvm_exit has 9 */
 
 void kx_text_kvm_init(struct kx_text_kvm *k, struct kx_names *names)
 {
@@ -163,12 +165,16 @@ static bool rw(struct cur *c, uint32_t *write)
 	return c->p < c->end && *c->p == ' ';
 }
 
-static int reason_lookup(struct kx_text_kvm *k, struct kx_text_span name, struct kx_exit_fields *x)
+/*
+ * Set @x's reason to the name @len bytes at @name: interned, and its code
+ * and ISA looked up on first sight (a decimal name is an unnamed code, as
+ * the binary readers name it).
+ */
+static int reason_set(struct kx_text_kvm *k, const char *name, size_t len,
+		      struct kx_exit_fields *x)
 {
 	struct kx_text_reason *r;
-	int64_t id = kx_names_intern(k->names, name.p, name.len);
-	uint64_t v;
-	unsigned base = name.len > 2 && name.p[1] == 'x' ? 16 : 10;
+	int64_t id = kx_names_intern(k->names, name, len);
 
 	if (id < 0)
 		return (int)id;
@@ -186,17 +192,14 @@ static int reason_lookup(struct kx_text_kvm *k, struct kx_text_span name, struct
 	if (!r->known) {
 		enum kx_isa isa = KX_ISA_UNKNOWN;
 		char buf[64];
+		uint64_t v;
 
 		r->code = KX_CODE_UNKNOWN;
-		if (name.len > 10 && memcmp(name.p, "UNKNOWN (", 9) == 0 &&
-		    name.p[name.len - 1] == ')' &&
-		    kx_text_parse_u64(name.p + 9, name.len - 10, 10, &v) == 0 && v <= UINT32_MAX) {
-			r->code = (uint32_t)v;	/* kvm plugin: code not in its table */
-		} else if (kx_text_parse_u64(name.p, name.len, base, &v) == 0 && v <= UINT32_MAX) {
-			r->code = (uint32_t)v;	/* kernel __print_symbolic fallback */
-		} else if (name.len < sizeof(buf)) {
-			memcpy(buf, name.p, name.len);
-			buf[name.len] = '\0';
+		if (kx_text_parse_u64(name, len, 10, &v) == 0 && v <= UINT32_MAX) {
+			r->code = (uint32_t)v;
+		} else if (len < sizeof(buf)) {
+			memcpy(buf, name, len);
+			buf[len] = '\0';
 			if (!kx_exitcode(buf, &r->code, &isa))
 				r->code = KX_CODE_UNKNOWN;
 		}
@@ -207,6 +210,27 @@ static int reason_lookup(struct kx_text_kvm *k, struct kx_text_span name, struct
 	x->code = r->code;
 	x->isa = r->isa;
 	return 0;
+}
+
+/*
+ * A printed reason: a name, or only a number when the printer had no name
+ * for the code: the kernel's __print_symbolic fallback ("0x4a") or the kvm
+ * plugin's "UNKNOWN (74)". Numbers are named in decimal.
+ */
+static int reason_lookup(struct kx_text_kvm *k, struct kx_text_span name, struct kx_exit_fields *x)
+{
+	unsigned base = name.len > 2 && name.p[1] == 'x' ? 16 : 10;
+	char num[24];
+	uint64_t v;
+
+	if ((name.len > 10 && memcmp(name.p, "UNKNOWN (", 9) == 0 && name.p[name.len - 1] == ')' &&
+	     kx_text_parse_u64(name.p + 9, name.len - 10, 10, &v) == 0) ||
+	    kx_text_parse_u64(name.p, name.len, base, &v) == 0) {
+		if (v > UINT32_MAX)
+			return -1;
+		return reason_set(k, num, (size_t)snprintf(num, sizeof(num), "%u", (uint32_t)v), x);
+	}
+	return reason_set(k, name.p, name.len, x);
 }
 
 /*
@@ -433,6 +457,164 @@ static int parse_eoi(struct cur *c, struct kx_event *ev)
 	return 1;
 }
 
+/* Field values of a "[FAILED TO PARSE] name=value ..." text. */
+struct raw_fields {
+	struct kx_text_span key[RAW_MAX_FIELDS];
+	uint64_t val[RAW_MAX_FIELDS];
+	unsigned n;
+};
+
+/*
+ * When libtraceevent cannot parse an event's print fmt, trace-cmd and perf
+ * print "[FAILED TO PARSE]" and every field as name=value, the value in
+ * decimal (negative if signed) or 0x-hex. Values that are not numbers
+ * (arrays, strings) are left out.
+ */
+static void raw_parse(struct cur *c, struct raw_fields *rf)
+{
+	rf->n = 0;
+	while (!at_end(c) && rf->n < RAW_MAX_FIELDS) {
+		struct kx_text_span w = word(c), v;
+		const char *eq = memchr(w.p, '=', w.len);
+		unsigned base;
+		bool neg;
+
+		if (!eq)
+			continue;
+		v.p = eq + 1;
+		v.len = w.len - (size_t)(v.p - w.p);
+		neg = v.len > 1 && v.p[0] == '-';
+		if (neg) {
+			v.p++;
+			v.len--;
+		}
+		base = v.len > 2 && v.p[1] == 'x' ? 16 : 10;
+		if (kx_text_parse_u64(v.p, v.len, base, &rf->val[rf->n]) < 0)
+			continue;
+		if (neg)
+			rf->val[rf->n] = (uint64_t)-(int64_t)rf->val[rf->n];
+		rf->key[rf->n].p = w.p;
+		rf->key[rf->n].len = (size_t)(eq - w.p);
+		rf->n++;
+	}
+}
+
+static bool raw_get(const struct raw_fields *rf, const char *key, uint64_t *v)
+{
+	unsigned i;
+
+	for (i = 0; i < rf->n; i++)
+		if (span_is(rf->key[i], key)) {
+			*v = rf->val[i];
+			return true;
+		}
+	return false;
+}
+
+/* A field as u32; absent or too large fails. */
+static bool raw_u32(const struct raw_fields *rf, const char *key, uint32_t *v)
+{
+	uint64_t x;
+
+	if (!raw_get(rf, key, &x) || x > UINT32_MAX)
+		return false;
+	*v = (uint32_t)x;
+	return true;
+}
+
+static int raw_exit(struct kx_text_kvm *k, const struct raw_fields *rf, struct kx_event *ev)
+{
+	struct kx_exit_fields *x = &ev->u.exit;
+	uint32_t reason, isa = KX_ISA_UNKNOWN, vcpu, code;
+	const char *name;
+	char num[24];
+	int err;
+
+	if (!raw_u32(rf, "exit_reason", &reason) || !raw_get(rf, "guest_rip", &x->guest_rip))
+		return -1;
+	raw_u32(rf, "isa", &isa);
+	code = isa == KX_ISA_VMX ? reason & KX_VMX_REASON_MASK : reason;
+	name = kx_exitname((enum kx_isa)isa, code);
+	if (!name) {
+		snprintf(num, sizeof(num), "%u", code);
+		name = num;
+	}
+	err = reason_set(k, name, strlen(name), x);
+	if (err < 0)
+		return err;
+	x->code = code;
+	x->isa = (uint8_t)isa;
+	x->flags = reason - code;
+	if (raw_get(rf, "info1", &x->info1) && raw_get(rf, "info2", &x->info2))
+		x->has_info = 1;
+	raw_u32(rf, "intr_info", &x->intr_info);
+	raw_u32(rf, "error_code", &x->error_code);
+	if (raw_u32(rf, "vcpu_id", &vcpu) && vcpu <= INT32_MAX)
+		ev->vcpu = (int32_t)vcpu;
+	ev->kind = KX_EV_EXIT;
+	return 1;
+}
+
+/* The fields of a kvm event whose print fmt did not parse, by name. */
+static int parse_raw(struct kx_text_kvm *k, struct kx_text_span event, struct cur *c,
+		     struct kx_event *ev)
+{
+	struct kx_apic_fields *a = &ev->u.apic;
+	struct kx_msr_fields *m = &ev->u.msr;
+	struct kx_mmio_fields *mm = &ev->u.mmio;
+	struct kx_pio_fields *p = &ev->u.pio;
+	struct raw_fields rf;
+	uint64_t vector;
+	uint32_t vcpu;
+
+	raw_parse(c, &rf);
+	if (span_is(event, "kvm_exit"))
+		return raw_exit(k, &rf, ev);
+	if (span_is(event, "kvm_entry")) {
+		if (!raw_u32(&rf, "vcpu_id", &vcpu) || vcpu > INT32_MAX)
+			return -1;
+		ev->vcpu = (int32_t)vcpu;
+		ev->kind = KX_EV_ENTRY;
+	} else if (span_is(event, "kvm_apic")) {
+		if (!raw_u32(&rf, "rw", &a->write) || !raw_u32(&rf, "reg", &a->reg) ||
+		    !raw_get(&rf, "val", &a->val))
+			return -1;
+		ev->kind = KX_EV_APIC;
+	} else if (span_is(event, "kvm_msr")) {
+		if (!raw_u32(&rf, "write", &m->write) || !raw_u32(&rf, "ecx", &m->index) ||
+		    !raw_get(&rf, "data", &m->data))
+			return -1;
+		raw_u32(&rf, "exception", &m->exception);
+		ev->kind = KX_EV_MSR;
+	} else if (span_is(event, "kvm_mmio")) {
+		if (!raw_u32(&rf, "type", &mm->type) || !raw_u32(&rf, "len", &mm->len) ||
+		    !raw_get(&rf, "gpa", &mm->gpa) || !raw_get(&rf, "val", &mm->val))
+			return -1;
+		ev->kind = KX_EV_MMIO;
+	} else if (span_is(event, "kvm_pio")) {
+		if (!raw_u32(&rf, "rw", &p->write) || !raw_u32(&rf, "port", &p->port) ||
+		    !raw_u32(&rf, "size", &p->size) || !raw_u32(&rf, "count", &p->count))
+			return -1;
+		raw_u32(&rf, "val", &p->val);
+		ev->kind = KX_EV_PIO;
+	} else if (span_is(event, "kvm_userspace_exit")) {
+		uint64_t err;
+
+		if (!raw_u32(&rf, "reason", &ev->u.uexit.reason) || !raw_get(&rf, "errno", &err))
+			return -1;
+		ev->u.uexit.err = (int32_t)err;
+		ev->kind = KX_EV_USERSPACE_EXIT;
+	} else if (span_is(event, "kvm_eoi")) {
+		if (!raw_u32(&rf, "apicid", &ev->u.eoi.apicid) || !raw_get(&rf, "vector", &vector))
+			return -1;
+		ev->u.eoi.vector = (int32_t)vector;
+		ev->kind = KX_EV_EOI;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
 int kx_text_parse_kvm(struct kx_text_kvm *k, struct kx_text_span event,
 		      struct kx_text_span text, struct kx_event *ev)
 {
@@ -440,6 +622,8 @@ int kx_text_parse_kvm(struct kx_text_kvm *k, struct kx_text_span event,
 
 	memset(&ev->u, 0, sizeof(ev->u));
 	ev->vcpu = KX_VCPU_UNKNOWN;
+	if (lit(&c, "[FAILED TO PARSE]"))
+		return parse_raw(k, event, &c, ev);
 	if (span_is(event, "kvm_exit"))
 		return parse_exit(k, &c, ev);
 	if (span_is(event, "kvm_entry"))

@@ -199,9 +199,11 @@ static void test_exit(void)
 
 	ok(kvmline("kvm_exit", "reason UNKNOWN (74) rip 0x1000 info 0 0", &ev) == 1, "plugin unknown code");
 	is_u64(ev.u.exit.code, 74, "plugin unknown: code from the number");
+	is_str(reason(&ev), "74", "plugin unknown: named in decimal like the binary readers");
 	ok(kvmline("kvm_exit", "vcpu 0 reason 0x63 rip 0x1000 info1 0x0000000000000000 info2 0x0000000000000000 intr_info 0x00000000 error_code 0x00000000", &ev) == 1,
 	   "kernel unknown code");
 	is_u64(ev.u.exit.code, 0x63, "kernel unknown: hex code");
+	is_str(reason(&ev), "99", "kernel unknown: named in decimal");
 	ok(kvmline("kvm_exit", "reason NO_SUCH_REASON rip 0x1000 info 0 0", &ev) == 1 &&
 	   ev.u.exit.code == KX_CODE_UNKNOWN, "name not in the tables: code unknown");
 
@@ -295,6 +297,43 @@ static void test_helpers(void)
 	ok(kvmline("kvm_fpu", "load", &ev) == 0, "other kvm event: not decoded");
 }
 
+/* "[FAILED TO PARSE] name=value ...": libtraceevent's output when a print fmt does not parse */
+static void test_raw(void)
+{
+	struct kx_event ev;
+
+	ok(kvmline("kvm_exit", "[FAILED TO PARSE] exit_reason=2147483681 guest_rip=0xffffffff81001000 isa=1 info1=0x380 info2=0x0 intr_info=0 error_code=0 vcpu_id=2 requests=0x0", &ev) == 1,
+	   "raw kvm_exit parses");
+	is_str(reason(&ev), "INVALID_STATE", "raw: VMX name of code 33");
+	is_u64(ev.u.exit.code, 33, "raw: code, flags masked");
+	is_u64(ev.u.exit.flags, 0x80000000u, "raw: flag bits");
+	is_u64(ev.u.exit.isa, KX_ISA_VMX, "raw: isa");
+	is_u64(ev.u.exit.guest_rip, 0xffffffff81001000ull, "raw: rip");
+	ok(ev.u.exit.info1 == 0x380 && ev.u.exit.has_info, "raw: info1");
+	is_u64(ev.vcpu, 2, "raw: vcpu_id");
+	ok(kvmline("kvm_exit", "[FAILED TO PARSE] exit_reason=1024 guest_rip=0x1 isa=2 info1=0x6 info2=0xfee000b0", &ev) == 1 &&
+	   ev.u.exit.code == 0x400 && ev.u.exit.isa == KX_ISA_SVM, "raw SVM exit");
+	is_str(reason(&ev), "npf", "raw SVM: name from the table");
+	ok(kvmline("kvm_exit", "[FAILED TO PARSE] exit_reason=999 guest_rip=0x1 isa=1", &ev) == 1,
+	   "raw exit of an unnamed code");
+	is_str(reason(&ev), "999", "unnamed code: named in decimal");
+	ok(kvmline("kvm_exit", "[FAILED TO PARSE] guest_rip=0x1 isa=1", &ev) < 0, "raw exit without exit_reason refused");
+	ok(kvmline("kvm_entry", "[FAILED TO PARSE] vcpu_id=3 rip=0x10 immediate_exit=0", &ev) == 1 &&
+	   ev.kind == KX_EV_ENTRY && ev.vcpu == 3, "raw kvm_entry");
+	ok(kvmline("kvm_apic", "[FAILED TO PARSE] rw=1 reg=896 val=100000", &ev) == 1 &&
+	   ev.u.apic.reg == 0x380 && ev.u.apic.write == 1 && ev.u.apic.val == 100000, "raw kvm_apic");
+	ok(kvmline("kvm_msr", "[FAILED TO PARSE] write=1 ecx=2104 data=100000 exception=0", &ev) == 1 &&
+	   ev.u.msr.index == 0x838 && ev.u.msr.data == 100000, "raw kvm_msr");
+	ok(kvmline("kvm_mmio", "[FAILED TO PARSE] type=2 len=4 gpa=4276093104 val=0", &ev) == 1 &&
+	   ev.u.mmio.gpa == 0xfee000b0 && ev.u.mmio.type == KX_MMIO_WRITE, "raw kvm_mmio");
+	ok(kvmline("kvm_pio", "[FAILED TO PARSE] rw=1 port=1016 size=1 count=1 val=65 data=ARRAY[41, 00]", &ev) == 1 &&
+	   ev.u.pio.port == 0x3f8 && ev.u.pio.val == 65, "raw kvm_pio, array field skipped");
+	ok(kvmline("kvm_userspace_exit", "[FAILED TO PARSE] reason=2 errno=-4", &ev) == 1 &&
+	   ev.u.uexit.reason == 2 && ev.u.uexit.err == -4, "raw kvm_userspace_exit, negative errno");
+	ok(kvmline("kvm_eoi", "[FAILED TO PARSE] apicid=0 vector=-1", &ev) == 1 && ev.u.eoi.vector == -1,
+	   "raw kvm_eoi");
+}
+
 int main(void)
 {
 	struct kx_names *names = kx_names_new();
@@ -304,6 +343,7 @@ int main(void)
 	test_lines();
 	test_exit();
 	test_helpers();
+	test_raw();
 	kx_text_kvm_free(&kvm);
 	kx_names_free(names);
 	return done_testing();
