@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_perf_reader.c - the perf.data reader end to end on the corpus: the
- * sequence of delivered events (timestamp in ns, kind, lost count) must be
- * exactly the sequence `perf script --ns --show-lost-events` prints for the
- * same kvm events and PERF_RECORD_LOST lines, in the same order, and never
- * decreasing. Skipped when perf or the corpus is missing.
+ * test_perf_reader.c - the perf.data reader end to end. On the corpus the
+ * delivered (ns, kind, lost) sequence must be exactly what `perf script --ns
+ * --show-lost-events` prints for the same kvm events and PERF_RECORD_LOST
+ * lines; rewritten copies check files without FINISHED_ROUND (sort cap) and
+ * single-attr streams without ids; kx-synth files (an independent writer)
+ * check kvm_exit/kvm_entry, reasons, vCPUs, thread names and lost totals.
+ * Skipped when perf or the corpus is missing.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -339,6 +341,125 @@ static void test_single_attr(void)
 	}
 }
 
+/* One line of kx-synth's expected event list: "ts cpu tid name fields..." */
+struct expect {
+	uint64_t ts;
+	int32_t cpu, tid;
+	uint32_t kind;
+	char reason[32];	/* kvm_exit only */
+	int32_t vcpu;		/* kvm_exit/kvm_entry only */
+};
+
+static int cmp_expect(const void *a, const void *b)
+{
+	const struct expect *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	if (x->cpu != y->cpu)
+		return x->cpu < y->cpu ? -1 : 1;
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return strcmp(x->reason, y->reason);
+}
+
+/*
+ * kx-synth (an independent writer, tests/synth) makes perf.data files with
+ * kvm_exit/kvm_entry and its expected event list: the reader must deliver
+ * the same events (time, cpu, thread, kind, exit reason, vcpu), in time
+ * order, with the thread names and lost totals of the scenario.
+ */
+static void check_synth(const char *scenario, const char *kind, const char *comm_tid_name)
+{
+	static struct expect want[MAX_EVENTS], got[MAX_EVENTS];
+	const char *build = getenv("KX_BUILD") ? getenv("KX_BUILD") : "build";
+	char data[256], expect[256], cmd[1024], line[512], tid_name[64];
+	uint64_t want_lost = 0, want_markers = 0, prev = 0;
+	size_t nwant = 0, ngot = 0, i, bad = SIZE_MAX;
+	const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	struct kx_diag diag = { "" };
+	struct kx_source *src;
+	struct kx_event ev;
+	bool ordered = true;
+	int32_t comm_tid;
+	FILE *fp;
+	int ret;
+
+	snprintf(data, sizeof(data), "%s/kx-synth-%d.%s", tmpdir, (int)getpid(), kind);
+	snprintf(expect, sizeof(expect), "%s/kx-synth-%d.expect", tmpdir, (int)getpid());
+	snprintf(cmd, sizeof(cmd), "'%s/kx-synth' -o %s='%s' -e '%s' 'tests/fixtures/%s.scn'",
+		 build, kind, data, expect, scenario);
+	if (!ok(system(cmd) == 0, "%s: kx-synth writes %s", scenario, kind))
+		return;
+	fp = fopen(expect, "r");
+	while (fp && fgets(line, sizeof(line), fp) && nwant < MAX_EVENTS) {
+		struct expect e = { .vcpu = KX_VCPU_UNKNOWN };
+		char name[64], tid[16];
+		const char *f;
+		uint64_t count;
+
+		if (sscanf(line, "%" SCNu64 " %d %15s %63s", &e.ts, &e.cpu, tid, name) != 4)
+			continue;
+		if (!strcmp(name, "LOST") && (f = strstr(line, "count=")) &&
+		    sscanf(f, "count=%" SCNu64, &count) == 1) {
+			want_lost += count;
+			want_markers++;
+			continue;
+		}
+		e.kind = kind_of(name);
+		if (!e.kind)
+			continue;
+		e.tid = atoi(tid);
+		if (e.kind == KX_EV_EXIT && (f = strstr(line, " reason=")))
+			sscanf(f, " reason=%31s", e.reason);
+		if ((f = strstr(line, " vcpu=")))
+			sscanf(f, " vcpu=%d", &e.vcpu);
+		want[nwant++] = e;
+	}
+	if (fp)
+		fclose(fp);
+	ret = kx_source_open(data, NULL, &src, &diag);
+	if (!ok(ret == 0, "%s.%s: opens %s", scenario, kind, diag.msg))
+		goto out;
+	while ((ret = kx_source_next(src, &ev, &diag)) == 1 && ngot < MAX_EVENTS) {
+		struct expect e = { ev.ts, ev.cpu, ev.tid, ev.kind, "", KX_VCPU_UNKNOWN };
+		const char *r;
+
+		if (ev.ts < prev)
+			ordered = false;
+		prev = ev.ts;
+		if (ev.kind == KX_EV_LOST)
+			continue;
+		if (ev.kind == KX_EV_EXIT && (r = kx_names_get(kx_source_names(src), ev.u.exit.reason)))
+			snprintf(e.reason, sizeof(e.reason), "%s", r);
+		if (ev.kind == KX_EV_EXIT || ev.kind == KX_EV_ENTRY)
+			e.vcpu = ev.vcpu;
+		got[ngot++] = e;
+	}
+	ok(ret == 0, "%s.%s: reads to the end %s", scenario, kind, ret ? diag.msg : "");
+	ok(ordered, "%s.%s: timestamps never decrease", scenario, kind);
+	is_u64(ngot, nwant, "events delivered = events expected");
+	qsort(want, nwant, sizeof(*want), cmp_expect);
+	qsort(got, ngot, sizeof(*got), cmp_expect);
+	for (i = 0; i < nwant && i < ngot && bad == SIZE_MAX; i++)
+		if (cmp_expect(&want[i], &got[i]) || want[i].vcpu != got[i].vcpu)
+			bad = i;
+	if (!ok(bad == SIZE_MAX, "%s.%s: same (ts, cpu, tid, kind, reason, vcpu) events", scenario, kind))
+		printf("#   first difference: want %" PRIu64 " %d %d %u %s, got %" PRIu64 " %d %d %u %s\n",
+		       want[bad].ts, want[bad].cpu, want[bad].tid, want[bad].kind, want[bad].reason,
+		       got[bad].ts, got[bad].cpu, got[bad].tid, got[bad].kind, got[bad].reason);
+	is_u64(kx_source_info(src)->lost_events, want_lost, "lost events = the scenario's");
+	is_u64(kx_source_info(src)->lost_markers, want_markers, "lost markers = the scenario's");
+	if (comm_tid_name && sscanf(comm_tid_name, "%d=%63[^\n]", &comm_tid, tid_name) == 2)
+		is_str(kx_source_comm(src, comm_tid), tid_name, "thread name from the recording");
+	kx_source_close(src);
+out:
+	unlink(data);
+	unlink(expect);
+}
+
 int main(void)
 {
 	static const char *const files[] = {
@@ -348,6 +469,7 @@ int main(void)
 		CORPUS "/emulated/perf-kvm-stat.data", CORPUS "/emulated/perf-xapic.data",
 		CORPUS "/emulated/perf-x2apic.data",
 	};
+	char synth[256];
 	size_t i;
 
 	if (system("perf --version >/dev/null 2>&1") != 0 || access(files[0], R_OK) != 0) {
@@ -360,5 +482,17 @@ int main(void)
 	check_file(CORPUS "/local/perf-kvm-pipe.data", true);
 	test_sort_cap();
 	test_single_attr();
+	snprintf(synth, sizeof(synth), "%s/kx-synth",
+		 getenv("KX_BUILD") ? getenv("KX_BUILD") : "build");
+	if (access("tests/fixtures/multi-vm.scn", R_OK) || access(synth, X_OK)) {
+		printf("ok %d - kx-synth files # SKIP kx-synth or its fixtures missing\n", ++tap_run);
+	} else {
+		check_synth("multi-vm", "perf", "5101=CPU 0/KVM");
+		check_synth("multi-vm", "perf-pipe", "5102=CPU 1/KVM");
+		check_synth("lost", "perf", NULL);
+		check_synth("lost", "perf-pipe", NULL);
+		check_synth("svm", "perf", NULL);
+		check_synth("seed-xapic", "perf-pipe", NULL);
+	}
 	return done_testing();
 }
