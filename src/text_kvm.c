@@ -466,7 +466,8 @@ struct raw_fields {
 
 /*
  * When libtraceevent cannot parse an event's print fmt, trace-cmd and perf
- * print "[FAILED TO PARSE]" and every field as name=value, the value in
+ * print "[FAILED TO PARSE]" and every field as name=value (trace-cmd
+ * report -R prints every event so, without the marker), the value in
  * decimal (negative if signed) or 0x-hex. Values that are not numbers
  * (arrays, strings) are left out.
  */
@@ -615,6 +616,17 @@ static int parse_raw(struct kx_text_kvm *k, struct kx_text_span event, struct cu
 	return 1;
 }
 
+/* Whether the text starts with "name=" (trace-cmd report -R prints every event so). */
+static bool raw_first(struct kx_text_span text)
+{
+	size_t i;
+
+	for (i = 0; i < text.len && text.p[i] != ' '; i++)
+		if (text.p[i] == '=')
+			return i > 0;
+	return false;
+}
+
 int kx_text_parse_kvm(struct kx_text_kvm *k, struct kx_text_span event,
 		      struct kx_text_span text, struct kx_event *ev)
 {
@@ -622,7 +634,7 @@ int kx_text_parse_kvm(struct kx_text_kvm *k, struct kx_text_span event,
 
 	memset(&ev->u, 0, sizeof(ev->u));
 	ev->vcpu = KX_VCPU_UNKNOWN;
-	if (lit(&c, "[FAILED TO PARSE]"))
+	if (lit(&c, "[FAILED TO PARSE]") || raw_first(text))
 		return parse_raw(k, event, &c, ev);
 	if (span_is(event, "kvm_exit"))
 		return parse_exit(k, &c, ev);

@@ -235,6 +235,10 @@ static int parse_perf_tail(const char *p, const char *end, struct kx_text_line *
 		return -1;
 	p = skip_spaces(q, end);
 	n = token_len(p, end);
+	if (n && n == strspn(p, "0123456789")) {	/* the sample period (-F period) */
+		p = skip_spaces(p + n, end);
+		n = token_len(p, end);
+	}
 	if (n == 0)
 		return -1;
 	if (n > 12 && memcmp(p, "PERF_RECORD_", 12) == 0) {

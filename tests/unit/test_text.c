@@ -119,6 +119,8 @@ static void test_lines(void)
 	ok(span_eq(tl.comm, ":16099"), "perf unknown comm printed as :tid");
 	l = "            perf 15916/15917 [001]   463.119628: sched:sched_switch: x";
 	ok(parse(KX_TEXT_PERF, l, &tl) == 0 && tl.pid == 15916 && tl.tid == 15917, "perf pid/tid");
+	l = "         kvmmini 16690 [000]   510.494614:          1 kvm:kvm_pio: pio_write at 0x3f8 size 1 count 1 val 0x0";
+	ok(parse(KX_TEXT_PERF, l, &tl) == 0 && span_eq(tl.event, "kvm_pio"), "perf with period column");
 	ok(parse(KX_TEXT_FTRACE, "            bash-16877   [000] d..2.   53x.386036: sched_switch: a", &tl) < 0,
 	   "garbage timestamp refused");
 	ok(parse(KX_TEXT_FTRACE, "            bash-16877   [0x0]   532.386036: sched_switch: a", &tl) < 0,
@@ -332,6 +334,12 @@ static void test_raw(void)
 	   ev.u.uexit.reason == 2 && ev.u.uexit.err == -4, "raw kvm_userspace_exit, negative errno");
 	ok(kvmline("kvm_eoi", "[FAILED TO PARSE] apicid=0 vector=-1", &ev) == 1 && ev.u.eoi.vector == -1,
 	   "raw kvm_eoi");
+	/* trace-cmd report -R */
+	ok(kvmline("kvm_exit", "exit_reason=12 guest_rip=0xffffffff81001000 isa=1 info1=0x0 info2=0x0", &ev) == 1,
+	   "report -R kvm_exit");
+	is_str(reason(&ev), "HLT", "report -R: name of code 12");
+	ok(kvmline("kvm_msr", "write=1 ecx=2059 data=0 exception=0", &ev) == 1 && ev.u.msr.index == 0x80b,
+	   "report -R kvm_msr");
 }
 
 int main(void)
