@@ -163,6 +163,29 @@ lst = json.load(open(sys.argv[2]))["cycles"]["list"]
 assert [x["host"] for x in w] == sorted((x["host"] for x in lst), reverse=True)[:3]
 PY
 	ok $? "tscdeadline --worst 3 --by-host = the three largest host times"
+	# the same run without TSC2NSEC: the unit is TSC cycles, and the output says so
+	if [ -x "$SYNTH" ] && sed '/^tsc2nsec/d' "$FIXTURES/tscdeadline.scn" >"$TMP/tsc.scn" &&
+	   "$SYNTH" -p "$TMP/tsc" "$TMP/tsc.scn" >/dev/null 2>&1; then
+		run "$KX" cycles --list "$TMP/tsc.dat"
+		grep -q 'times in TSC cycles' "$TMP/out"
+		ok $? "cycle clock: the text says the unit is TSC cycles"
+		grep -q '^vcpu 0 tid 31001 #1: guest [0-9]*cyc | HLT [0-9]*cyc (idle) |.* ratio 0\.[0-9][0-9]$' "$TMP/out"
+		ok $? "cycle clock: --list in cyc"
+		run "$KX" cycles --json "$TMP/tsc.dat"
+		python3 - "$TMP/out" "$ANSWER" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+a = json.load(open(sys.argv[2]))["cycles"]
+c = d["cycles"]
+assert d["unit"] == "cycles" and c["count"] == a["count"], (d["unit"], c["count"])
+# 2918400 kHz: 2.9184 cycles per ns, within rounding of each timestamp
+for k in ("guest_total", "host_total", "idle_total"):
+    assert abs(c[k] / 2.9184 - a[k]) <= 2 * a["count"] + 2, (k, c[k], a[k])
+PY
+		ok $? "cycle clock: JSON unit cycles, totals = answer ns x 2.9184"
+	else
+		skip "cycle clock" "no kx-synth"
+	fi
 else
 	skip "tscdeadline" "no fixture and no kx-synth"
 fi
