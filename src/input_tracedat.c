@@ -895,7 +895,7 @@ static int tracedat_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 		}
 		if (s->done)
 			t->heap[0] = t->heap[--t->heap_len];
-		if (t->heap_len)
+		if (t->heap_len > 1)
 			heap_down(t->heap, t->heap_len, 0);
 		if (err)
 			return 1;

@@ -113,7 +113,7 @@ static void find_field(struct tep_event *ev, const char *name, bool common, stru
 	f->is_signed = tf->flags & TEP_FIELD_IS_SIGNED;
 }
 
-static uint64_t get(const unsigned char *data, const struct field *f, bool be)
+static inline uint64_t get(const unsigned char *data, const struct field *f, bool be)
 {
 	const unsigned char *p = data + f->off;
 
