@@ -31,16 +31,25 @@ struct kx_cycles_render {
 	unsigned worst;		/* number of worst cycles asked for (0 = none) */
 };
 
-/** kx_cycle_line() - "guest 2.0us | APIC EOI write 11.0us | ... => guest 11.0us host 22.0us ratio 2.00". */
+/**
+ * kx_cycle_line() - one cycle in the seed's words, without newline:
+ * "guest 2.0us | APIC EOI write 11.0us | ... => guest 11.0us host 22.0us ratio 2.00".
+ */
 void kx_cycle_line(FILE *out, const struct kx_cycles_render *r, const struct kx_cycle *cy);
 
-/** kx_cycles_key_name() - display name of a cycle key (normalised, raw sub-key, or reason). Return: @buf. */
+/**
+ * kx_cycles_key_name() - display name of a cycle key: the normalised name,
+ * else the raw sub-key name, else the exit reason. Return: @buf.
+ */
 char *kx_cycles_key_name(const struct kx_cycles_render *r, uint64_t key, char *buf, size_t len);
 
 /** kx_cycles_text_cycle() - one --list line with its vCPU prefix. */
 void kx_cycles_text_cycle(FILE *out, const struct kx_cycles_render *r, const struct kx_cycle *cy);
 
-/** kx_cycles_text_summary() - the tables after kx_cycles_finish(), or a plain note when there are no cycles. */
+/**
+ * kx_cycles_text_summary() - the tables after kx_cycles_finish(), or a plain
+ * note when there are no timer-programming exits.
+ */
 void kx_cycles_text_summary(FILE *out, const struct kx_cycles_render *r);
 
 /** kx_cycles_json_begin() - open the top-level object and, with @list, the "list" array. */
