@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kx_load.h - the input of compare and check: a trace (any format the
+ * readers take, analysed for exit times and timer cycles in one pass) or a
+ * saved `kvmexit-stat report --json` / `cycles --json` document, told apart
+ * by content (JSON starts with '{'). Command layer only.
+ */
+#ifndef KX_LOAD_H
+#define KX_LOAD_H
+
+#include "kx.h"
+#include "kx_cli.h"
+#include "kx_snapshot.h"
+
+/* Largest saved report read (bytes). */
+#define KX_LOAD_JSON_MAX	(256u << 20)
+
+/**
+ * kx_load_snapshot() - load @path ("-" = a trace on stdin) with the input
+ * options @in (traces only). Return: 0 and *@out (kx_snapshot_free()), or a
+ * negative code with @diag filled.
+ */
+int kx_load_snapshot(const char *path, const struct kx_input_args *in, struct kx_snapshot **out,
+		     struct kx_diag *diag);
+
+#endif /* KX_LOAD_H */
