@@ -19,5 +19,7 @@ enum kx_exit_status {
 int kx_cmd_report(int argc, char **argv);
 int kx_cmd_info(int argc, char **argv);
 int kx_cmd_cycles(int argc, char **argv);
+int kx_cmd_compare(int argc, char **argv);
+int kx_cmd_check(int argc, char **argv);
 
 #endif /* KX_CMD_H */

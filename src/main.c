@@ -18,6 +18,8 @@ struct kx_command {
 static const struct kx_command commands[] = {
 	{ "report", kx_cmd_report, "exit time per reason and sub-key, guest vs host (default)" },
 	{ "info", kx_cmd_info, "what a recording holds: format, clock, buffers, event counts" },
+	{ "compare", kx_cmd_compare, "runs side by side: change per exit reason and sub-key, significance" },
+	{ "check", kx_cmd_check, "CI gate: limits and regressions against a baseline, exit 1 on failure" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
