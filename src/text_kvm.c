@@ -460,16 +460,18 @@ static int parse_eoi(struct cur *c, struct kx_event *ev)
 /* Field values of a "[FAILED TO PARSE] name=value ..." text. */
 struct raw_fields {
 	struct kx_text_span key[RAW_MAX_FIELDS];
-	uint64_t val[RAW_MAX_FIELDS];
+	struct kx_text_span val[RAW_MAX_FIELDS];	/* without a leading '-' */
+	bool neg[RAW_MAX_FIELDS];
 	unsigned n;
+	bool print_radix;	/* -R: values in the print fmt's radix (%x without 0x) */
 };
 
 /*
  * When libtraceevent cannot parse an event's print fmt, trace-cmd and perf
- * print "[FAILED TO PARSE]" and every field as name=value (trace-cmd
- * report -R prints every event so, without the marker), the value in
- * decimal (negative if signed) or 0x-hex. Values that are not numbers
- * (arrays, strings) are left out.
+ * print "[FAILED TO PARSE]" and every field as name=value, in decimal
+ * (negative if signed) or 0x-hex. trace-cmd report -R prints every event
+ * so, without the marker, but each value with the conversion of the print
+ * fmt: there kvm_msr's ecx and kvm_eoi's apicid are hex without 0x.
  */
 static void raw_parse(struct cur *c, struct raw_fields *rf)
 {
@@ -477,47 +479,54 @@ static void raw_parse(struct cur *c, struct raw_fields *rf)
 	while (!at_end(c) && rf->n < RAW_MAX_FIELDS) {
 		struct kx_text_span w = word(c), v;
 		const char *eq = memchr(w.p, '=', w.len);
-		unsigned base;
-		bool neg;
 
 		if (!eq)
 			continue;
 		v.p = eq + 1;
 		v.len = w.len - (size_t)(v.p - w.p);
-		neg = v.len > 1 && v.p[0] == '-';
-		if (neg) {
+		rf->neg[rf->n] = v.len > 1 && v.p[0] == '-';
+		if (rf->neg[rf->n]) {
 			v.p++;
 			v.len--;
 		}
-		base = v.len > 2 && v.p[1] == 'x' ? 16 : 10;
-		if (kx_text_parse_u64(v.p, v.len, base, &rf->val[rf->n]) < 0)
-			continue;
-		if (neg)
-			rf->val[rf->n] = (uint64_t)-(int64_t)rf->val[rf->n];
 		rf->key[rf->n].p = w.p;
 		rf->key[rf->n].len = (size_t)(eq - w.p);
+		rf->val[rf->n] = v;
 		rf->n++;
 	}
 }
 
-static bool raw_get(const struct raw_fields *rf, const char *key, uint64_t *v)
+/* Field @key as a number; @bare_hex: printed by -R with %x (no 0x prefix). */
+static bool raw_num(const struct raw_fields *rf, const char *key, bool bare_hex, uint64_t *v)
 {
-	unsigned i;
+	unsigned i, base;
 
-	for (i = 0; i < rf->n; i++)
-		if (span_is(rf->key[i], key)) {
-			*v = rf->val[i];
-			return true;
-		}
+	for (i = 0; i < rf->n; i++) {
+		struct kx_text_span x = rf->val[i];
+
+		if (!span_is(rf->key[i], key))
+			continue;
+		base = (x.len > 2 && x.p[1] == 'x') || (bare_hex && rf->print_radix) ? 16 : 10;
+		if (kx_text_parse_u64(x.p, x.len, base, v) < 0)
+			return false;
+		if (rf->neg[i])
+			*v = (uint64_t)-(int64_t)*v;
+		return true;
+	}
 	return false;
 }
 
-/* A field as u32; absent or too large fails. */
+static bool raw_get(const struct raw_fields *rf, const char *key, uint64_t *v)
+{
+	return raw_num(rf, key, false, v);
+}
+
+/* A field as u32; absent, not a number or too large fails. */
 static bool raw_u32(const struct raw_fields *rf, const char *key, uint32_t *v)
 {
 	uint64_t x;
 
-	if (!raw_get(rf, key, &x) || x > UINT32_MAX)
+	if (!raw_num(rf, key, false, &x) || x > UINT32_MAX)
 		return false;
 	*v = (uint32_t)x;
 	return true;
@@ -558,17 +567,18 @@ static int raw_exit(struct kx_text_kvm *k, const struct raw_fields *rf, struct k
 
 /* The fields of a kvm event whose print fmt did not parse, by name. */
 static int parse_raw(struct kx_text_kvm *k, struct kx_text_span event, struct cur *c,
-		     struct kx_event *ev)
+		     bool print_radix, struct kx_event *ev)
 {
 	struct kx_apic_fields *a = &ev->u.apic;
 	struct kx_msr_fields *m = &ev->u.msr;
 	struct kx_mmio_fields *mm = &ev->u.mmio;
 	struct kx_pio_fields *p = &ev->u.pio;
 	struct raw_fields rf;
-	uint64_t vector;
+	uint64_t vector, v;
 	uint32_t vcpu;
 
 	raw_parse(c, &rf);
+	rf.print_radix = print_radix;
 	if (span_is(event, "kvm_exit"))
 		return raw_exit(k, &rf, ev);
 	if (span_is(event, "kvm_entry")) {
@@ -582,9 +592,10 @@ static int parse_raw(struct kx_text_kvm *k, struct kx_text_span event, struct cu
 			return -1;
 		ev->kind = KX_EV_APIC;
 	} else if (span_is(event, "kvm_msr")) {
-		if (!raw_u32(&rf, "write", &m->write) || !raw_u32(&rf, "ecx", &m->index) ||
-		    !raw_get(&rf, "data", &m->data))
+		if (!raw_u32(&rf, "write", &m->write) || !raw_num(&rf, "ecx", true, &v) ||
+		    v > UINT32_MAX || !raw_get(&rf, "data", &m->data))
 			return -1;
+		m->index = (uint32_t)v;
 		raw_u32(&rf, "exception", &m->exception);
 		ev->kind = KX_EV_MSR;
 	} else if (span_is(event, "kvm_mmio")) {
@@ -606,8 +617,10 @@ static int parse_raw(struct kx_text_kvm *k, struct kx_text_span event, struct cu
 		ev->u.uexit.err = (int32_t)err;
 		ev->kind = KX_EV_USERSPACE_EXIT;
 	} else if (span_is(event, "kvm_eoi")) {
-		if (!raw_u32(&rf, "apicid", &ev->u.eoi.apicid) || !raw_get(&rf, "vector", &vector))
+		if (!raw_num(&rf, "apicid", true, &v) || v > UINT32_MAX ||
+		    !raw_get(&rf, "vector", &vector))
 			return -1;
+		ev->u.eoi.apicid = (uint32_t)v;
 		ev->u.eoi.vector = (int32_t)vector;
 		ev->kind = KX_EV_EOI;
 	} else {
@@ -634,8 +647,10 @@ int kx_text_parse_kvm(struct kx_text_kvm *k, struct kx_text_span event,
 
 	memset(&ev->u, 0, sizeof(ev->u));
 	ev->vcpu = KX_VCPU_UNKNOWN;
-	if (lit(&c, "[FAILED TO PARSE]") || raw_first(text))
-		return parse_raw(k, event, &c, ev);
+	if (lit(&c, "[FAILED TO PARSE]"))
+		return parse_raw(k, event, &c, false, ev);
+	if (raw_first(text))
+		return parse_raw(k, event, &c, true, ev);
 	if (span_is(event, "kvm_exit"))
 		return parse_exit(k, &c, ev);
 	if (span_is(event, "kvm_entry"))

@@ -338,8 +338,16 @@ static void test_raw(void)
 	ok(kvmline("kvm_exit", "exit_reason=12 guest_rip=0xffffffff81001000 isa=1 info1=0x0 info2=0x0", &ev) == 1,
 	   "report -R kvm_exit");
 	is_str(reason(&ev), "HLT", "report -R: name of code 12");
-	ok(kvmline("kvm_msr", "write=1 ecx=2059 data=0 exception=0", &ev) == 1 && ev.u.msr.index == 0x80b,
-	   "report -R kvm_msr");
+	/* x2apic.v7-zstd.dat through trace-cmd report -R: ecx printed with %x */
+	ok(kvmline("kvm_msr", "write=1 ecx=80f data=0x1ff exception=0", &ev) == 1 && ev.u.msr.index == 0x80f &&
+	   ev.u.msr.data == 0x1ff, "report -R kvm_msr: ecx in hex");
+	ok(kvmline("kvm_eoi", "apicid=1f vector=64", &ev) == 1 && ev.u.eoi.apicid == 0x1f &&
+	   ev.u.eoi.vector == 64, "report -R kvm_eoi: apicid in hex");
+	ok(kvmline("kvm_apic", "rw=1 reg=240 val=0x1ff", &ev) == 1 && ev.u.apic.reg == 0xf0,
+	   "report -R kvm_apic: reg in decimal");
+	ok(kvmline("kvm_mmio", "type=2 len=4 gpa=0xfee000f0 val=0x1ff", &ev) == 1 &&
+	   ev.u.mmio.gpa == 0xfee000f0, "report -R kvm_mmio");
+	ok(kvmline("kvm_msr", "write=1 ecx=8zz data=0x1ff exception=0", &ev) < 0, "report -R garbage ecx refused");
 }
 
 int main(void)
