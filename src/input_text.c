@@ -71,7 +71,7 @@ struct text_reader {
 	/* a timestamp-less lost line waits for the next event line's timestamp */
 	bool lost_pending;
 	struct kx_event lost_ev;
-	int32_t inherit_buffer;		/* buffer of a DROPPED line: its record is unprefixed */
+	int32_t inherit_buffer;		/* DROPPED line's buffer; its record is unprefixed */
 
 	/* timestamps */
 	bool ts_seen;
