@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests for compare.c: the Mann-Whitney U from histograms against a
+ * brute-force pair count over the expanded samples and against a textbook
+ * example, and the alignment of snapshots (match by name, new/gone rows,
+ * ratios, status order).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kx_compare.h"
+#include "tap.h"
+
+#define N 300
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint64_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* Histogram of @v in kx_hist buckets, as sparse bins. Return: bin count. */
+static size_t to_bins(const uint64_t *v, size_t n, struct kx_snap_bin *bins)
+{
+	struct kx_hist h;
+	size_t nb = 0;
+
+	kx_hist_init(&h);
+	for (size_t i = 0; i < n; i++)
+		kx_hist_add(&h, v[i]);
+	for (unsigned b = 0; b < KX_HIST_BUCKETS; b++)
+		if (h.buckets[b]) {
+			bins[nb].low = kx_hist_bucket_low(b);
+			bins[nb++].count = h.buckets[b];
+		}
+	kx_hist_free(&h);
+	return nb;
+}
+
+/* U of @b: pairs with b > a, ties counted one half, comparing bucket bounds. */
+static double brute_u(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+	double u = 0;
+
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++) {
+			uint64_t x = kx_hist_bucket_low(kx_hist_bucket(a[i]));
+			uint64_t y = kx_hist_bucket_low(kx_hist_bucket(b[j]));
+
+			u += y > x ? 1 : y == x ? 0.5 : 0;
+		}
+	return u;
+}
+
+static struct kx_snap_row *row_with(struct kx_snapshot *s, enum kx_snap_kind kind,
+				    const char *name, const uint64_t *v, size_t n)
+{
+	struct kx_snap_row *row = kx_snapshot_add_row(s, kind, name);
+	struct kx_hist h;
+
+	kx_hist_init(&h);
+	for (size_t i = 0; i < n; i++)
+		kx_hist_add(&h, v[i]);
+	kx_snap_row_set_hist(row, &h, 1);
+	kx_hist_free(&h);
+	return row;
+}
+
+static const struct kx_cmp_line *line_of(const struct kx_compare *c, const char *name)
+{
+	for (size_t i = 0; i < c->nlines; i++)
+		if (strcmp(c->lines[i].name, name) == 0)
+			return &c->lines[i];
+	return NULL;
+}
+
+int main(void)
+{
+	static uint64_t a[N], b[N], c[N];
+	static struct kx_snap_bin ba[N], bb[N];
+	struct kx_snap_bin lo[5], hi[5];
+	struct kx_compare_opts opts = { .metric = KX_FIG_MEAN, .alpha = 0.01, .min_samples = 10 };
+	const struct kx_snapshot *in[2];
+	struct kx_snapshot *s0, *s1;
+	struct kx_diag diag = { "" };
+	const struct kx_cmp_line *l;
+	struct kx_compare *cmp;
+	struct kx_mwu m;
+	size_t na, nb;
+
+	/* textbook: 1..5 against 6..10, no ties: U = 25, z = 12 / sqrt(275/12), p = 0.01219 */
+	for (int i = 0; i < 5; i++) {
+		lo[i] = (struct kx_snap_bin){ (uint64_t)i + 1, 1 };
+		hi[i] = (struct kx_snap_bin){ (uint64_t)i + 6, 1 };
+	}
+	ok(kx_mwu(lo, 5, hi, 5, &m) == 0, "mwu of two small samples");
+	ok(m.u == 25 && m.direction == 1, "U = 25, second sample larger");
+	ok(fabs(m.p - 0.012186) < 2e-5, "two-sided p = 0.01219 (got %.6f)", m.p);
+	ok(kx_mwu(hi, 5, lo, 5, &m) == 0 && m.u == 0 && m.direction == -1 &&
+	   fabs(m.p - 0.012186) < 2e-5, "reversed: U = 0, same p");
+	ok(kx_mwu(lo, 5, lo, 5, &m) == 0 && m.p == 1 && m.direction == 0, "identical samples: p = 1");
+	ok(kx_mwu(lo, 0, hi, 5, &m) < 0, "an empty sample is refused");
+
+	/* random samples with many ties: U equals the brute-force pair count */
+	for (int i = 0; i < N; i++) {
+		a[i] = 1000 + next_rand() % 4000;
+		b[i] = 1100 + next_rand() % 4000;
+		c[i] = 50 + next_rand() % 100;	/* exact buckets: ties in single values */
+	}
+	na = to_bins(a, N, ba);
+	nb = to_bins(b, N, bb);
+	kx_mwu(ba, na, bb, nb, &m);
+	ok(fabs(m.u - brute_u(a, N, b, N)) < 1e-6, "U of bucketed samples = brute force (%.1f)", m.u);
+	na = to_bins(c, N, ba);
+	nb = to_bins(a, N / 3, bb);
+	kx_mwu(ba, na, bb, nb, &m);
+	ok(fabs(m.u - brute_u(c, N, a, N / 3)) < 1e-6 && m.p < 1e-10,
+	   "disjoint samples of unequal size: U = n1*n2, p tiny");
+
+	/* alignment */
+	s0 = kx_snapshot_new("a.dat");
+	s1 = kx_snapshot_new("b.dat");
+	s0->unit = s1->unit = KX_UNIT_NS;
+	s0->duration = s1->duration = 1000000000;
+	for (int i = 0; i < N; i++) {
+		a[i] = 10500 + next_rand() % 1000;	/* ~11 us */
+		b[i] = 1050 + next_rand() % 100;	/* ~1.1 us */
+		c[i] = 2000 + next_rand() % 100;
+	}
+	row_with(s0, KX_SNAP_KEY, "APIC EOI write", a, N);
+	row_with(s1, KX_SNAP_KEY, "APIC EOI write", b, N);
+	row_with(s0, KX_SNAP_EXIT, "APIC_ACCESS", a, N);
+	row_with(s1, KX_SNAP_EXIT, "MSR_WRITE", b, N);
+	row_with(s0, KX_SNAP_GUEST, "guest", c, N);
+	row_with(s1, KX_SNAP_GUEST, "guest", c + N / 2, N / 2);
+	row_with(s0, KX_SNAP_KEY, "PIO 0x70 out", c, 5);
+	row_with(s1, KX_SNAP_KEY, "PIO 0x70 out", a, 5);
+	in[0] = s0;
+	in[1] = s1;
+	ok(kx_compare_build(in, 2, &opts, &cmp, &diag) == 0, "compare builds");
+	is_u64(cmp->nlines, 5, "5 aligned lines");
+	l = line_of(cmp, "APIC EOI write");
+	ok(l && l->cells[1].status == KX_CMP_SIGNIFICANT && l->cells[1].ratio > 0.09 &&
+	   l->cells[1].ratio < 0.11, "EOI lines up, ratio ~0.1, significant");
+	ok(l && fabs(l->cells[0].rate - N) < 1e-9, "rate: %d per second of trace", N);
+	l = line_of(cmp, "MSR_WRITE");
+	ok(l && l->cells[0].row == NULL && l->cells[1].status == KX_CMP_NEW, "MSR_WRITE is new");
+	l = line_of(cmp, "APIC_ACCESS");
+	ok(l && l->cells[1].row == NULL && l->cells[1].status == KX_CMP_GONE, "APIC_ACCESS is gone");
+	l = line_of(cmp, "guest");
+	ok(l && l->cells[1].status == KX_CMP_NOT_SIGNIFICANT,
+	   "guest: half of the same sample is not significant (p=%.3f)", l ? l->cells[1].mwu.p : -1);
+	l = line_of(cmp, "PIO 0x70 out");
+	ok(l && l->cells[1].status == KX_CMP_UNTESTED && !l->cells[1].tested,
+	   "5 samples: untested below --min-samples");
+	ok(cmp->lines[0].status == KX_CMP_SIGNIFICANT && cmp->lines[1].status == KX_CMP_NEW &&
+	   cmp->lines[2].status == KX_CMP_GONE && cmp->lines[3].status == KX_CMP_NOT_SIGNIFICANT &&
+	   cmp->lines[4].status == KX_CMP_UNTESTED,
+	   "order: significant, new/gone, not significant, untested");
+	kx_compare_free(cmp);
+	s1->unit = KX_UNIT_CYCLES;
+	ok(kx_compare_build(in, 2, &opts, &cmp, &diag) == -EINVAL && strstr(diag.msg, "cycles"),
+	   "different units refused: %s", diag.msg);
+	kx_snapshot_free(s0);
+	kx_snapshot_free(s1);
+	return done_testing();
+}

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests for rules.c: the rule grammar (specs, units, rules files,
+ * errors with their origin) and evaluation on hand-made snapshots: limits,
+ * globals, missing and optional keys, unit mismatches, and regressions
+ * that must be both over the limit and significant.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kx_rules.h"
+#include "tap.h"
+
+#define N 200
+
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+
+static uint64_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* A key row of @n samples uniform in [base, base + spread). */
+static void add_key(struct kx_snapshot *s, const char *name, uint64_t base, uint64_t spread, int n)
+{
+	struct kx_snap_row *row = kx_snapshot_add_row(s, KX_SNAP_KEY, name);
+	struct kx_hist h;
+
+	kx_hist_init(&h);
+	for (int i = 0; i < n; i++)
+		kx_hist_add(&h, base + next_rand() % spread);
+	kx_snap_row_set_hist(row, &h, 1);
+	kx_hist_free(&h);
+}
+
+static int add(struct kx_rules *rs, enum kx_rule_op op, const char *spec, struct kx_diag *d)
+{
+	return kx_rules_add(rs, op, spec, "--test", d);
+}
+
+static const struct kx_rule_result *result(const struct kx_check *c, const char *name)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->res[i].name, name) == 0)
+			return &c->res[i];
+	return NULL;
+}
+
+int main(void)
+{
+	static const char file[] =
+		"# gate for the EOI path\n"
+		"max APIC EOI write.p99 = 20us   # generous\n"
+		"\n"
+		"   min cycles.count=1\n"
+		"max host_guest_ratio = 50%\n"
+		"max-regress 10%\n";
+	struct kx_check_opts o = { .alpha = 0.01, .min_samples = 30 };
+	struct kx_snapshot *s, *base, *same, *cyc;
+	struct kx_rules rs = { 0 };
+	struct kx_diag d = { "" };
+	const struct kx_rule_result *r;
+	struct kx_check *c;
+
+	/* grammar */
+	ok(add(&rs, KX_RULE_MAX, "APIC TMICT write.p99=2us", &d) == 0, "duration rule");
+	ok(rs.r[0].limit == 2000 && rs.r[0].lunit == KX_LU_NS && strcmp(rs.r[0].key, "APIC TMICT write") == 0 &&
+	   rs.r[0].fig == KX_FIG_P99, "2us = 2000 ns on APIC TMICT write / p99");
+	ok(add(&rs, KX_RULE_MAX, " host_guest_ratio = 0.1 ", &d) == 0 && rs.r[1].global >= 0 &&
+	   rs.r[1].limit == 0.1, "global ratio");
+	ok(add(&rs, KX_RULE_MAX, "cycles.ratio.p90=50%", &d) == 0 && rs.r[2].limit == 0.5 &&
+	   rs.r[2].vtype == KX_RV_RATIO, "cycle ratio in percent is 0.5");
+	ok(add(&rs, KX_RULE_MIN, "PIO 0x70 out.count?=3", &d) == 0 && rs.r[3].optional, "optional rule");
+	ok(add(&rs, KX_RULE_MAX, "MSR_WRITE.mean=1.5ms", &d) == 0 && rs.r[4].limit == 1.5e6, "1.5ms");
+	ok(add(&rs, KX_RULE_MAX, "X.total=1200cycles", &d) == 0 && rs.r[5].lunit == KX_LU_CYCLES, "cycles unit");
+	ok(add(&rs, KX_RULE_REGRESS, "10%", &d) == 0 && strcmp(rs.r[6].key, "*") == 0 &&
+	   rs.r[6].fig == KX_FIG_MEAN && rs.r[6].limit == 0.1, "bare regress = *.mean");
+	is_u64(rs.n, 7, "7 rules");
+	ok(add(&rs, KX_RULE_MAX, "X.p98=1us", &d) == -EINVAL && strstr(d.msg, "unknown field"), "unknown field: %s", d.msg);
+	ok(add(&rs, KX_RULE_MAX, "X.p99=2%", &d) == -EINVAL, "percent on a duration refused");
+	ok(add(&rs, KX_RULE_MAX, "X.count=2us", &d) == -EINVAL, "unit on a count refused");
+	ok(add(&rs, KX_RULE_MAX, "X.p99=-1", &d) == -EINVAL, "negative limit refused");
+	ok(add(&rs, KX_RULE_MAX, "X.p99=2 parsecs", &d) == -EINVAL, "unknown unit refused");
+	ok(add(&rs, KX_RULE_MAX, "X.p99", &d) == -EINVAL, "missing limit refused");
+	ok(add(&rs, KX_RULE_MAX, "nokey=3", &d) == -EINVAL, "key without field refused");
+	ok(add(&rs, KX_RULE_MAX, "*.mean=3", &d) == -EINVAL, "wildcard only for regress");
+	ok(add(&rs, KX_RULE_REGRESS, "X.mean=10", &d) == -EINVAL, "regress wants a percentage");
+	ok(add(&rs, KX_RULE_REGRESS, "X.count=10%", &d) == -EINVAL, "regress on a count refused");
+	ok(add(&rs, KX_RULE_REGRESS, "lost_events=10%", &d) == -EINVAL, "regress on a global refused");
+	is_u64(rs.n, 7, "bad rules were not added");
+	kx_rules_free(&rs);
+
+	ok(kx_rules_parse(&rs, file, strlen(file), "gate.rules", &d) == 0, "rules file parses: %s", d.msg);
+	is_u64(rs.n, 4, "4 rules in the file");
+	ok(rs.n == 4 && rs.r[0].limit == 20000 && strcmp(rs.r[0].origin, "gate.rules:2") == 0,
+	   "trailing comment dropped, origin line 2");
+	ok(rs.n == 4 && rs.r[1].op == KX_RULE_MIN && rs.r[3].op == KX_RULE_REGRESS, "min and max-regress lines");
+	kx_rules_free(&rs);
+	ok(kx_rules_parse(&rs, "max a.p99=1us\nlimit b.p99=1us\n", 31, "r", &d) == -EINVAL &&
+	   strstr(d.msg, "r:2:"), "unknown keyword named with its line: %s", d.msg);
+	kx_rules_free(&rs);
+	ok(kx_rules_parse(&rs, "max a.p99=1us\nmax b.p99=1xs\n", 28, "r", &d) == -EINVAL &&
+	   strstr(d.msg, "r:2:"), "bad unit named with its line: %s", d.msg);
+	kx_rules_free(&rs);
+
+	/* evaluation */
+	s = kx_snapshot_new("run.dat");
+	base = kx_snapshot_new("base.json");
+	same = kx_snapshot_new("same.dat");
+	s->unit = base->unit = same->unit = KX_UNIT_NS;
+	s->host_guest_ratio = 0.25;
+	s->lost_events = 0;
+	add_key(base, "APIC EOI write", 10000, 2000, N);
+	add_key(s, "APIC EOI write", 12000, 2400, N);		/* +20% */
+	add_key(same, "APIC EOI write", 10000, 2000, N);	/* another draw */
+	add_key(base, "APIC TMICT write", 10000, 2000, N);
+	add_key(s, "APIC TMICT write", 10200, 2040, N);		/* +2% */
+	add_key(same, "APIC TMICT write", 10000, 2000, N);
+	add_key(base, "PIO 0x70 out", 1000, 10, 5);
+	add_key(s, "PIO 0x70 out", 5000, 10, 5);		/* +400% but 5 samples */
+	add_key(same, "PIO 0x70 out", 1000, 10, 5);
+	add_key(s, "PIO 0x61 in", 1000, 10, 50);		/* new */
+
+	add(&rs, KX_RULE_MAX, "APIC EOI write.p99=20us", &d);
+	add(&rs, KX_RULE_MAX, "apic eoi write.mean=5us", &d);
+	add(&rs, KX_RULE_MIN, "APIC EOI write.count=300", &d);
+	add(&rs, KX_RULE_MAX, "host_guest_ratio=0.3", &d);
+	add(&rs, KX_RULE_MAX, "lost_events=0", &d);
+	add(&rs, KX_RULE_MAX, "No such key.p99=1us", &d);
+	add(&rs, KX_RULE_MAX, "No such key.p99?=1us", &d);
+	add(&rs, KX_RULE_MAX, "APIC EOI write.p99=1000cycles", &d);
+	add(&rs, KX_RULE_MAX, "cycles.count=5", &d);
+	add(&rs, KX_RULE_MAX, "APIC EOI write.time_pct=5", &d);
+	add(&rs, KX_RULE_REGRESS, "10%", &d);
+	ok(kx_rules_eval(&rs, s, base, &o, &c) == 0, "evaluates");
+	ok(c->n >= 10 && c->res[0].status == KX_CHECK_PASS && c->res[0].measured <= 20000, "p99 under 20us passes");
+	ok(c->res[1].status == KX_CHECK_FAIL && strcmp(c->res[1].name, "APIC EOI write.mean") == 0,
+	   "mean over 5us fails; lower-case key found, canonical name shown");
+	ok(c->res[2].status == KX_CHECK_FAIL && c->res[2].measured == N, "min count 300 fails at %d", N);
+	ok(c->res[3].status == KX_CHECK_PASS && c->res[3].measured == 0.25, "global ratio passes");
+	ok(c->res[4].status == KX_CHECK_PASS, "lost_events 0 passes");
+	ok(c->res[5].status == KX_CHECK_FAIL && strstr(c->res[5].why, "not found"), "missing key fails: %s", c->res[5].why);
+	ok(c->res[6].status == KX_CHECK_SKIP, "missing optional key is skipped");
+	ok(c->res[7].status == KX_CHECK_FAIL && strstr(c->res[7].why, "cycles"), "cycles limit on a ns trace fails: %s",
+	   c->res[7].why);
+	ok(c->res[8].status == KX_CHECK_FAIL && strstr(c->res[8].why, "timer-cycle"),
+	   "cycles.count without cycle figures fails: %s", c->res[8].why);
+	ok(c->res[9].status == KX_CHECK_FAIL && strstr(c->res[9].why, "no value"),
+	   "a NaN figure fails: %s", c->res[9].why);
+	/* the first "APIC EOI write.mean" is the max rule; the regress one comes later */
+	r = NULL;
+	for (size_t i = 10; i < c->n; i++)
+		if (strcmp(c->res[i].name, "APIC EOI write.mean") == 0)
+			r = &c->res[i];
+	ok(r && r->rule->op == KX_RULE_REGRESS && r->status == KX_CHECK_FAIL && r->change > 0.15 && r->p < 0.01,
+	   "+20%% regression is detected (%+.1f%%, p=%.2g)", r ? 100 * r->change : 0, r ? r->p : 0);
+	r = result(c, "APIC TMICT write.mean");
+	ok(r && r->status == KX_CHECK_PASS, "+2%% is within 10%%");
+	r = result(c, "PIO 0x70 out.mean");
+	ok(r && r->status == KX_CHECK_SKIP && strstr(r->why, "too few"), "5 samples are skipped: %s",
+	   r ? r->why : "");
+	r = result(c, "PIO 0x61 in.mean");
+	ok(r && r->status == KX_CHECK_SKIP && strstr(r->why, "baseline"), "a key new in the run is skipped: %s",
+	   r ? r->why : "");
+	ok(c->passed + c->failed + c->skipped == c->n, "counts add up");
+	kx_check_free(c);
+	kx_rules_free(&rs);
+
+	/* the same distribution drawn twice: no regression even at a tiny limit */
+	add(&rs, KX_RULE_REGRESS, "*.p50=1%", &d);
+	add(&rs, KX_RULE_REGRESS, "APIC EOI write.p99=1%", &d);
+	ok(kx_rules_eval(&rs, same, base, &o, &c) == 0 && c->failed == 0,
+	   "two draws of one distribution: nothing fails (%zu results)", c->n);
+	r = result(c, "APIC EOI write.p99");
+	ok(r && r->rule->key[0] != '*', "a named regress rule replaces the wildcard for its key");
+	kx_check_free(c);
+	kx_rules_free(&rs);
+
+	/* cycles rows */
+	cyc = kx_snapshot_new("c.dat");
+	cyc->unit = KX_UNIT_NS;
+	kx_snapshot_add_row(cyc, KX_SNAP_CYCLE_RATIO, "cycles.ratio")->fig[KX_FIG_P90] = 2.0;
+	cyc->has_cycles = true;
+	cyc->cycles = 199;
+	add(&rs, KX_RULE_MAX, "cycles.ratio.p90=0.5", &d);
+	add(&rs, KX_RULE_MIN, "cycles.count=100", &d);
+	ok(kx_rules_eval(&rs, cyc, NULL, &o, &c) == 0 && c->res[0].status == KX_CHECK_FAIL &&
+	   c->res[1].status == KX_CHECK_PASS, "cycles.ratio.p90 2.0 > 0.5 fails, cycles.count passes");
+	kx_check_free(c);
+	kx_rules_free(&rs);
+	kx_snapshot_free(cyc);
+	kx_snapshot_free(s);
+	kx_snapshot_free(base);
+	kx_snapshot_free(same);
+	return done_testing();
+}
