@@ -1,0 +1,171 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# kvmexit-stat compare: xAPIC and x2APIC seed traces line up on the
+# normalised EOI/TMICT keys with the ratios of the scenarios' known answers
+# (kx-synth), two draws of one distribution are not significant, saved JSON
+# reports compare like their traces, and bad inputs give the right status.
+. "$(dirname "$0")/../lib.sh"
+
+X=$FIXTURES/seed-xapic
+X2=$FIXTURES/seed-x2apic
+
+# --- xAPIC against x2APIC ---------------------------------------------------
+run "$KX" compare --json "$X.dat" "$X2.dat"
+is "$RC" 0 "compare xapic x2apic exits 0"
+cp "$TMP/out" "$TMP/cmp.json"
+# expected ratios from the known answers: mean of each normalised key, x2apic / xapic
+python3 - "$TMP/cmp.json" "$X.answer.json" "$X2.answer.json" >"$TMP/check" <<'PY'
+import json, sys
+cmp = json.load(open(sys.argv[1]))
+ans = [json.load(open(p)) for p in sys.argv[2:4]]
+def mean(a, key):
+    n = t = 0
+    for e in a["exits"]:
+        for s in e.get("subkeys", []):
+            if s.get("normalized") == key:
+                n += s["count"]; t += s["total"]
+    return t / n
+rows = {(r["kind"], r["name"]): r for r in cmp["rows"]}
+for key in ("APIC EOI write", "APIC TMICT write"):
+    r = rows.get(("key", key))
+    if r is None:
+        print("missing", key); continue
+    a, b = r["inputs"]
+    want = mean(ans[1], key) / mean(ans[0], key)
+    got = b["ratio"]
+    print(key, "present", a["present"] and b["present"])
+    print(key, "ratio ok", abs(got - want) < 1e-3 * want, "got %.5f want %.5f" % (got, want))
+    print(key, "status", b["status"], "p<0.001", b["p_value"] is not None and b["p_value"] < 0.001)
+    print(key, "counts", a["count"], b["count"], "answer", sum(
+        s["count"] for e in ans[0]["exits"] for s in e["subkeys"] if s.get("normalized") == key))
+print("APIC_ACCESS", rows[("exit", "APIC_ACCESS")]["inputs"][1]["status"])
+print("MSR_WRITE", rows[("exit", "MSR_WRITE")]["inputs"][1]["status"])
+PY
+for key in "APIC EOI write" "APIC TMICT write"; do
+	is "$(grep -c "^$key present True" "$TMP/check")" 1 "$key: one row present in both modes"
+	grep -q "^$key ratio ok True" "$TMP/check"
+	ok $? "$key: mean ratio equals the known answers' ($(grep "^$key ratio" "$TMP/check"))"
+	grep -q "^$key status significant p<0.001 True" "$TMP/check"
+	ok $? "$key: significant, p < 0.001"
+	is "$(grep "^$key counts" "$TMP/check")" "$key counts 200 200 answer 200" "$key: 200 samples each"
+done
+is "$(grep '^APIC_ACCESS' "$TMP/check")" "APIC_ACCESS gone" "xAPIC-only exit reason is gone in B"
+is "$(grep '^MSR_WRITE' "$TMP/check")" "MSR_WRITE new" "x2APIC-only exit reason is new in B"
+
+run "$KX" compare "$X.dat" "$X2.dat"
+is "$RC" 0 "text compare exits 0"
+# the verdict line: 11.0us -> ~1.1us, -90%, significant
+grep -Eq '^  APIC EOI write +11\.0us -> 1\.[0-9]+us +-90% +significant \(p<0\.001\)$' "$TMP/out"
+ok $? "text verdict line for APIC EOI write"
+grep -Eq '^  APIC TMICT write +11\.0us -> 1\.[0-9]+us +-89% +significant \(p<0\.001\)$' "$TMP/out"
+ok $? "text verdict line for APIC TMICT write"
+grep -q '^  APIC_ACCESS (exit) *gone in B' "$TMP/out"
+ok $? "text says the APIC_ACCESS exits are gone in B"
+
+run "$KX" compare --csv "$X.dat" "$X2.dat"
+python3 - "$TMP/out" "$TMP/cmp.json" >"$TMP/csvcheck" <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+js = json.load(open(sys.argv[2]))
+print(len(rows) == 2 * len(js["rows"]))
+eoi = [r for r in rows if r["name"] == "APIC EOI write" and r["input"] == "B"][0]
+want = [r for r in js["rows"] if r["name"] == "APIC EOI write"][0]["inputs"][1]
+print(abs(float(eoi["ratio"]) - want["ratio"]) < 1e-6 and eoi["status"] == "significant")
+PY
+is "$(cat "$TMP/csvcheck" | tr '\n' ' ')" "True True " "CSV: one record per row and input, same figures as JSON"
+
+# --- saved JSON reports compare like their traces ---------------------------
+"$KX" report --json "$X.dat" >"$TMP/x.json"
+run "$KX" compare --json "$TMP/x.json" "$X2.dat"
+is "$RC" 0 "compare a saved report with a trace"
+python3 - "$TMP/out" "$TMP/cmp.json" >"$TMP/jcheck" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+def get(d, k):
+    return [r for r in d["rows"] if r["name"] == k][0]["inputs"][1]
+for k in ("APIC EOI write", "APIC TMICT write"):
+    x, y = get(a, k), get(b, k)
+    print(abs(x["ratio"] - y["ratio"]) < 1e-4 * y["ratio"] and x["status"] == y["status"]
+          and abs(x["p_value"] - y["p_value"]) < 1e-9)
+PY
+is "$(cat "$TMP/jcheck" | tr '\n' ' ')" "True True " "saved JSON baseline gives the trace's ratios and p-values"
+
+# --- one distribution, two seeds: not significant ---------------------------
+cat >"$TMP/noise.scn" <<'SCN'
+kernel 6.18
+isa vmx
+clock local
+cpus 2
+seed 1
+output v6
+vcpu tid=24701 comm="CPU 0/KVM" vcpu=0 vm=24690 cpu=0 {
+	entry
+	repeat 300 {
+		guest lognormal median=2000ns sigma=0.1
+		exit MSR_WRITE msr write 0x80b lognormal median=1100ns sigma=0.2
+		guest 9us
+		exit MSR_WRITE msr write 0x838 val=0x186a0 lognormal median=1200ns sigma=0.2
+	}
+}
+SCN
+sed 's/^seed 1$/seed 2/' "$TMP/noise.scn" >"$TMP/noise2.scn"
+if "$SYNTH" -o v6="$TMP/n1.dat" "$TMP/noise.scn" && "$SYNTH" -o v6="$TMP/n2.dat" "$TMP/noise2.scn"; then
+	cmp -s "$TMP/n1.dat" "$TMP/n2.dat"
+	ok $((!$?)) "the two seeds give different traces"
+	run "$KX" compare --json "$TMP/n1.dat" "$TMP/n2.dat"
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+st = {r["name"]: r["inputs"][1]["status"] for r in d["rows"]}
+print(sorted(set(st.values())), st.get("APIC EOI write"), st.get("APIC TMICT write"))
+' "$TMP/out" >"$TMP/ncheck"
+	is "$(cat "$TMP/ncheck")" "['not_significant'] not_significant not_significant" \
+		"same distribution, different seeds: every row not significant"
+else
+	skip "the two seeds give different traces" "kx-synth failed"
+	skip "same distribution, different seeds: every row not significant" "kx-synth failed"
+fi
+
+# --- a trace against itself --------------------------------------------------
+MA=$CORPUS/vmx-host/ma-host-2vcpu.dat
+if [ -f "$MA" ]; then
+	run "$KX" compare --json "$MA" "$MA"
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(all(r["inputs"][1]["status"] in ("not_significant", "untested") for r in d["rows"]),
+      all(r["inputs"][1]["p_value"] in (None, 1) for r in d["rows"]), len(d["rows"]) > 10)
+' "$TMP/out" >"$TMP/scheck"
+	is "$(cat "$TMP/scheck")" "True True True" "real recording against itself: nothing significant, p = 1"
+else
+	skip "real recording against itself: nothing significant, p = 1" "no corpus"
+fi
+
+# --- errors ------------------------------------------------------------------
+run "$KX" compare "$X.dat"
+is "$RC" 2 "one input: usage error (2)"
+run "$KX" compare --metric p42 "$X.dat" "$X2.dat"
+is "$RC" 2 "bad --metric: usage error (2)"
+run "$KX" compare --alpha 1.5 "$X.dat" "$X2.dat"
+is "$RC" 2 "bad --alpha: usage error (2)"
+run "$KX" compare "$X.dat" "$TMP/nonexistent.dat"
+is "$RC" 3 "missing input: input error (3)"
+head -c 300 "$TMP/x.json" >"$TMP/cut.json"
+run "$KX" compare "$TMP/cut.json" "$X.dat"
+is "$RC" 3 "truncated JSON report: input error (3)"
+grep -q "cut.json: JSON: .* at end of document" "$TMP/err"
+ok $? "the message says where the JSON ends: $(cat "$TMP/err")"
+printf '{"tool": "other", "schema": 1}\n' >"$TMP/other.json"
+run "$KX" compare "$TMP/other.json" "$X.dat"
+is "$RC" 3 "JSON that is no kvmexit-stat report: input error (3)"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["exits"][0]["hist"][0][1] -= 1
+json.dump(d, open(sys.argv[2], "w"))
+' "$TMP/x.json" "$TMP/tampered.json"
+run "$KX" compare "$TMP/tampered.json" "$X.dat"
+is "$RC" 3 "a histogram that does not add up to its count: input error (3)"
+grep -q "does not add up\|holds 399 samples" "$TMP/err"
+ok $? "the message names the histogram: $(cat "$TMP/err")"
+done_testing
