@@ -147,9 +147,11 @@ static int load_event(struct sy_formats *f, int kind, const char *dir, const cha
 	for (int s = 0; s < SY_MAX_VALS; s++) {
 		ev->val_off[s] = -1;
 		for (int i = 0; slot_names[kind][s] && i < ev->nfields; i++) {
-			if (!strcmp(ev->fields[i].name, slot_names[kind][s])) {
+			if (!strcmp(ev->fields[i].name, slot_names[kind][s]) &&
+			    ev->fields[i].size <= 8) {
 				ev->val_off[s] = ev->fields[i].off;
 				ev->val_size[s] = ev->fields[i].size;
+				ev->slot[ev->nslots++] = s;
 			}
 		}
 	}
@@ -202,18 +204,22 @@ void sy_record(const struct sy_formats *f, int kind, uint32_t pid, const uint64_
 {
 	const struct sy_event_fmt *ev = &f->ev[kind];
 
-	memcpy(out, ev->tmpl, ev->rec_size);
-	sy_put32(out + 4, pid);
-	for (int s = 0; s < SY_MAX_VALS; s++) {
-		int off = ev->val_off[s];
+	/* fixed-size copies for the common record sizes: inlined, no libc call */
+	switch (ev->rec_size) {
+	case 16: memcpy(out, ev->tmpl, 16); break;
+	case 24: memcpy(out, ev->tmpl, 24); break;
+	case 28: memcpy(out, ev->tmpl, 28); break;
+	case 32: memcpy(out, ev->tmpl, 32); break;
+	case 40: memcpy(out, ev->tmpl, 40); break;
+	case 64: memcpy(out, ev->tmpl, 64); break;
+	case 72: memcpy(out, ev->tmpl, 72); break;
+	default: memcpy(out, ev->tmpl, ev->rec_size); break;
+	}
+	memcpy(out + 4, &pid, 4);
+	for (int i = 0; i < ev->nslots; i++) {
+		int s = ev->slot[i], off = ev->val_off[s];
 
-		if (off < 0)
-			continue;
-		switch (ev->val_size[s]) {
-		case 1: out[off] = (uint8_t)vals[s]; break;
-		case 2: sy_put16(out + off, vals[s]); break;
-		case 4: sy_put32(out + off, vals[s]); break;
-		default: sy_put64(out + off, vals[s]); break;
-		}
+		/* little-endian host: the low bytes of the value are the field */
+		memcpy(out + off, &vals[s], ev->val_size[s]);
 	}
 }

@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 	struct sy_formats fmts;
 	struct sy_answer *ans = NULL;
 	struct sy_sim *sim;
-	struct sy_ev ev;
+	const struct sy_ev *ev;
 	FILE *exp = NULL;
 	uint64_t nev = 0;
 	bool verbose = false;
@@ -119,8 +119,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	memset(&fmts, 0, sizeof(fmts));
 	if (sy_scenario_parse(&sc, argv[optind], &fmts, fmtdir, err, sizeof(err))) {
 		fprintf(stderr, "kx-synth: %s: %s\n", argv[optind], err);
+		sy_scenario_free(&sc);
+		sy_formats_free(&fmts);
 		return 1;
 	}
 	for (int k = 0; k < SY_NOUTS; k++) {
@@ -143,25 +146,25 @@ int main(int argc, char **argv)
 			sy_die("%s: cannot create", expect);
 	}
 	sim = sy_sim_new(&sc);
-	while (sy_sim_next(sim, &ev)) {
-		nev += ev.kind != SY_LOST;
+	while ((ev = sy_sim_next(sim)) != NULL) {
+		nev += ev->kind != SY_LOST;
 		for (int i = 0; i < ntdat; i++)
-			sy_tdat_event(tdat[i], &ev);
+			sy_tdat_event(tdat[i], ev);
 		for (int i = 0; i < nperf; i++)
-			sy_perf_event(perf[i], &ev);
+			sy_perf_event(perf[i], ev);
 		if (ans)
-			sy_answer_event(ans, &ev);
+			sy_answer_event(ans, ev);
 		if (exp) {
 			/* the marker shows up before the next event on that CPU */
-			if (ev.kind == SY_LOST) {
-				pend[ev.buf][ev.cpu] += ev.v[0];
+			if (ev->kind == SY_LOST) {
+				pend[ev->buf][ev->cpu] += ev->v[0];
 				continue;
 			}
-			if (pend[ev.buf][ev.cpu])
-				fprintf(exp, "%llu %u - LOST count=%llu\n", (unsigned long long)ev.ns,
-					ev.cpu, (unsigned long long)pend[ev.buf][ev.cpu]);
-			pend[ev.buf][ev.cpu] = 0;
-			sy_expect_event(exp, &fmts, &ev);
+			if (pend[ev->buf][ev->cpu])
+				fprintf(exp, "%llu %u - LOST count=%llu\n", (unsigned long long)ev->ns,
+					ev->cpu, (unsigned long long)pend[ev->buf][ev->cpu]);
+			pend[ev->buf][ev->cpu] = 0;
+			sy_expect_event(exp, &fmts, ev);
 		}
 	}
 	sy_sim_free(sim);

@@ -222,6 +222,7 @@ static bool parse_dur(struct parser *ps, struct sy_dur *d)
 		next(ps);
 		d->kind = SY_D_FIXED;
 		d->a = a;
+		d->fixed_ns = llround(a);
 		return true;
 	}
 	return false;

@@ -12,7 +12,7 @@
 #include "synth.h"
 
 #define MAX_DEPTH 32
-#define QLEN 8
+#define QLEN 16	/* > the 8 events one statement can queue: a popped slot stays valid */
 
 struct frame {
 	const struct sy_node *pc;	/* next statement of this block */
@@ -75,6 +75,8 @@ static uint64_t draw(struct tstate *ts, const struct sy_dur *d)
 {
 	double ns = d->a;
 
+	if (d->kind == SY_D_FIXED)
+		return d->fixed_ns;
 	if (d->kind == SY_D_UNIFORM) {
 		ns = d->a + (d->b - d->a) * unit(&ts->rng);
 	} else if (d->kind == SY_D_LOGNORMAL) {
@@ -102,7 +104,6 @@ static struct sy_ev *push(struct sy_sim *sim, struct tstate *ts, int kind, uint6
 	ev->kind = kind;
 	ev->ex = NULL;
 	ev->th = ts->th;
-	memset(ev->v, 0, sizeof(ev->v));
 	return ev;
 }
 
@@ -128,6 +129,7 @@ static void do_exit(struct sy_sim *sim, struct tstate *ts, const struct sy_exit_
 	if (ex->user) {
 		ev = push(sim, ts, SY_USEREXIT, t0 + k);
 		ev->v[0] = ex->user_reason;
+		ev->v[1] = 0;
 	}
 	if (ex->lost) {
 		ev = push(sim, ts, SY_LOST, t0 + k);
@@ -233,23 +235,24 @@ struct sy_sim *sy_sim_new(const struct sy_scenario *sc)
 	return sim;
 }
 
-bool sy_sim_next(struct sy_sim *sim, struct sy_ev *ev)
+const struct sy_ev *sy_sim_next(struct sy_sim *sim)
 {
-	struct tstate *best = NULL;
+	struct tstate *best = &sim->t[0];
+	const struct sy_ev *ev;
 
-	for (uint32_t i = 0; i < sim->n; i++) {
+	for (uint32_t i = 1; i < sim->n; i++) {
 		struct tstate *ts = &sim->t[i];
 
-		if (ts->qn && (!best || ts->q[ts->qh].ts < best->q[best->qh].ts))
+		if (ts->qn && (!best->qn || ts->q[ts->qh].ts < best->q[best->qh].ts))
 			best = ts;
 	}
-	if (!best)
-		return false;
-	*ev = best->q[best->qh];
+	if (!best->qn)
+		return NULL;
+	ev = &best->q[best->qh];
 	best->qh = (best->qh + 1) % QLEN;
 	best->qn--;
 	step(sim, best);
-	return true;
+	return ev;
 }
 
 void sy_sim_free(struct sy_sim *sim)

@@ -47,6 +47,7 @@ struct sy_event_fmt {
 	struct sy_field fields[SY_MAX_FIELDS];
 	int val_off[SY_MAX_VALS];		/* offset of each value slot, -1 if absent */
 	int val_size[SY_MAX_VALS];
+	int slot[SY_MAX_VALS], nslots;		/* the slots present in this format */
 	uint8_t tmpl[128];			/* record with common_type filled in */
 };
 
@@ -72,6 +73,7 @@ enum sy_dur_kind { SY_D_FIXED, SY_D_UNIFORM, SY_D_LOGNORMAL };
 struct sy_dur {
 	int kind;
 	double a, b;			/* fixed: a ns; uniform: [a,b] ns; lognormal: median a ns, sigma b */
+	uint64_t fixed_ns;		/* a, rounded (fixed durations) */
 };
 
 /* What one exit statement emits; computed once at parse time. */
@@ -155,8 +157,8 @@ struct sy_ev {
 
 struct sy_sim;
 struct sy_sim *sy_sim_new(const struct sy_scenario *sc);
-/* Next event in global time order; false at the end. */
-bool sy_sim_next(struct sy_sim *sim, struct sy_ev *ev);
+/* Next event in global time order (valid until the next call); NULL at the end. */
+const struct sy_ev *sy_sim_next(struct sy_sim *sim);
 void sy_sim_free(struct sy_sim *sim);
 uint64_t sy_tsc_to_ns(const struct sy_scenario *sc, uint64_t cycles);
 
@@ -192,6 +194,6 @@ void sy_put64(uint8_t *p, uint64_t v);
 void sy_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void *sy_xmalloc(size_t n);
 /* A scratch file next to @near (unlinked at once) so copies stay on one file system. */
-FILE *sy_scratch(const char *near);
+int sy_scratch_fd(const char *near);
 
 #endif /* KX_SYNTH_H */

@@ -5,8 +5,11 @@
  * instance and CPU as they arrive and streamed to scratch files; the file is
  * assembled at the end (metadata, options, flyrecord/BUFFER sections, data).
  */
+#define _GNU_SOURCE	/* copy_file_range */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 #if KX_HAVE_ZSTD
 #include <zstd.h>
@@ -16,18 +19,27 @@
 
 #define DATA_MAX	(SY_PAGE_SIZE - 16)
 #define CHUNK_PAGES	10
+#define STREAM_PAGES	64
 #define TS_BITS		27
 #define COMMIT_FLAGS	0xffffffffc0000000ull	/* MISSED_EVENTS|MISSED_STORED, sign-extended */
 
+/*
+ * One buffer instance's CPU: pages are built in place in @buf and written
+ * out @cap at a time (compressed files: one chunk of CHUNK_PAGES pages).
+ * The first CPU of the top buffer in a v6 file goes straight to its final
+ * place in the output; every other stream goes to a scratch file that is
+ * copied behind it at the end.
+ */
 struct cstream {
-	FILE *tmp;
-	uint8_t page[SY_PAGE_SIZE];
+	int fd;				/* scratch file, or the output when @direct */
+	bool direct;
+	uint64_t base;			/* file offset of the data when @direct */
+	uint8_t *buf, *page;
+	uint32_t npages, cap;
 	size_t used;
 	bool open, missed;
 	uint64_t page_ts, last_ts, missed_count, pending_lost;
-	uint64_t ondisk;		/* bytes in tmp */
-	uint8_t *chunk;
-	size_t chunk_used;
+	uint64_t ondisk;		/* bytes written so far */
 	uint32_t nchunks;
 };
 
@@ -36,8 +48,8 @@ struct sy_tdat {
 	int kind;
 	const struct sy_scenario *sc;
 	const struct sy_formats *f;
+	FILE *out;
 	struct cstream cs[SY_MAX_BUFS][SY_MAX_CPUS];
-	uint8_t rec[128];
 	uint8_t *zbuf;
 	size_t zcap;
 #if KX_HAVE_ZSTD
@@ -80,22 +92,42 @@ static size_t compress_block(struct sy_tdat *w, const uint8_t *src, size_t len)
 #endif
 }
 
-static void put_chunk(struct sy_tdat *w, struct cstream *c)
+static void write_all(const struct sy_tdat *w, struct cstream *c, const void *p, size_t n)
 {
-	uint32_t hdr[2];
+	ssize_t r;
 
-	if (!c->chunk_used)
-		return;
-	hdr[1] = c->chunk_used;
-	hdr[0] = compress_block(w, c->chunk, c->chunk_used);
-	fwrite(hdr, 4, 2, c->tmp);
-	fwrite(w->zbuf, 1, hdr[0], c->tmp);
-	c->ondisk += 8 + hdr[0];
-	c->nchunks++;
-	c->chunk_used = 0;
+	if (c->fd < 0)
+		c->fd = sy_scratch_fd(w->path);
+	while (n) {
+		r = c->direct ? pwrite(c->fd, p, n, c->base + c->ondisk) : write(c->fd, p, n);
+		if (r <= 0)
+			sy_die("write error: %s", strerror(errno));
+		p = (const uint8_t *)p + r;
+		n -= r;
+		c->ondisk += r;
+	}
 }
 
-static void flush_page(struct sy_tdat *w, struct cstream *c, const char *near)
+/* Write the complete pages held in the stream's buffer. */
+static void spill(struct sy_tdat *w, struct cstream *c)
+{
+	size_t n = (size_t)c->npages * SY_PAGE_SIZE;
+
+	if (!n)
+		return;
+	if (compressed(w)) {
+		uint32_t hdr[2] = { compress_block(w, c->buf, n), n };
+
+		write_all(w, c, hdr, 8);
+		write_all(w, c, w->zbuf, hdr[0]);
+		c->nchunks++;
+	} else {
+		write_all(w, c, c->buf, n);
+	}
+	c->npages = 0;
+}
+
+static void flush_page(struct sy_tdat *w, struct cstream *c)
 {
 	uint64_t commit = c->used | (c->missed ? COMMIT_FLAGS : 0);
 
@@ -105,31 +137,25 @@ static void flush_page(struct sy_tdat *w, struct cstream *c, const char *near)
 	sy_put64(c->page + 8, commit);
 	if (c->missed)
 		sy_put64(c->page + 16 + c->used, c->missed_count);
-	if (!c->tmp)
-		c->tmp = sy_scratch(near);
-	if (compressed(w)) {
-		if (!c->chunk)
-			c->chunk = sy_xmalloc(CHUNK_PAGES * SY_PAGE_SIZE);
-		memcpy(c->chunk + c->chunk_used, c->page, SY_PAGE_SIZE);
-		c->chunk_used += SY_PAGE_SIZE;
-		if (c->chunk_used == CHUNK_PAGES * SY_PAGE_SIZE)
-			put_chunk(w, c);
-	} else {
-		fwrite(c->page, 1, SY_PAGE_SIZE, c->tmp);
-		c->ondisk += SY_PAGE_SIZE;
-	}
 	c->open = false;
+	if (++c->npages == c->cap)
+		spill(w, c);
 }
 
-static void append(struct sy_tdat *w, struct cstream *c, uint64_t ts, const uint8_t *rec,
-		   size_t len)
+/* Room for a @len-byte record at @ts in the stream's current page; returns where it goes. */
+static uint8_t *append(struct sy_tdat *w, struct cstream *c, uint64_t ts, size_t len)
 {
 	uint64_t delta = ts - c->last_ts;
 	size_t need = 4 + len + (delta >> TS_BITS ? 8 : 0);
 	uint8_t *p;
 
 	if (c->pending_lost || !c->open || c->used + need + (c->missed ? 8 : 0) > DATA_MAX) {
-		flush_page(w, c, w->path);
+		flush_page(w, c);
+		if (!c->buf) {
+			c->cap = compressed(w) ? CHUNK_PAGES : STREAM_PAGES;
+			c->buf = sy_xmalloc((size_t)c->cap * SY_PAGE_SIZE);
+		}
+		c->page = c->buf + (size_t)c->npages * SY_PAGE_SIZE;
 		memset(c->page, 0, SY_PAGE_SIZE);
 		c->open = true;
 		c->used = 0;
@@ -148,10 +174,13 @@ static void append(struct sy_tdat *w, struct cstream *c, uint64_t ts, const uint
 		delta = 0;
 	}
 	sy_put32(p, (uint32_t)(len / 4) | (uint32_t)delta << 5);
-	memcpy(p + 4, rec, len);
 	c->used += 4 + len;
 	c->last_ts = ts;
+	return p + 4;
 }
+
+static void v6_layout(const struct sy_tdat *w, const uint64_t size[SY_MAX_BUFS][SY_MAX_CPUS],
+		      uint64_t at[SY_MAX_BUFS][SY_MAX_CPUS]);
 
 struct sy_tdat *sy_tdat_open(const char *path, int kind, const struct sy_scenario *sc,
 			     const struct sy_formats *f)
@@ -162,6 +191,21 @@ struct sy_tdat *sy_tdat_open(const char *path, int kind, const struct sy_scenari
 	w->kind = kind;
 	w->sc = sc;
 	w->f = f;
+	for (uint32_t b = 0; b < SY_MAX_BUFS; b++)
+		for (uint32_t c = 0; c < SY_MAX_CPUS; c++)
+			w->cs[b][c].fd = -1;
+	w->out = fopen(path, "w+b");
+	if (!w->out)
+		sy_die("%s: cannot create", path);
+	setvbuf(w->out, NULL, _IOFBF, 1 << 18);
+	if (kind == SY_OUT_V6) {
+		uint64_t zero[SY_MAX_BUFS][SY_MAX_CPUS] = { { 0 } }, at[SY_MAX_BUFS][SY_MAX_CPUS];
+
+		v6_layout(w, zero, at);
+		w->cs[0][0].direct = true;
+		w->cs[0][0].fd = fileno(w->out);
+		w->cs[0][0].base = at[0][0];
+	}
 #if KX_HAVE_ZSTD
 	if (kind == SY_OUT_V7_ZSTD) {
 		w->zc = ZSTD_createCCtx();
@@ -183,8 +227,7 @@ void sy_tdat_event(struct sy_tdat *w, const struct sy_ev *ev)
 		c->pending_lost += ev->v[0];
 		return;
 	}
-	sy_record(w->f, ev->kind, ev->tid, ev->v, w->rec);
-	append(w, c, ev->ts, w->rec, w->f->ev[ev->kind].rec_size);
+	sy_record(w->f, ev->kind, ev->tid, ev->v, append(w, c, ev->ts, w->f->ev[ev->kind].rec_size));
 }
 
 /* ---- assembling the file ---- */
@@ -219,17 +262,32 @@ static void pad_to(FILE *out, uint64_t align)
 		wr(out, zero, align - pos % align);
 }
 
+/* Append a scratch stream to the output (in the kernel when it can). */
 static void copy_data(FILE *out, struct cstream *c)
 {
-	uint8_t buf[1 << 16];
-	size_t n;
+	loff_t in = 0, at;
+	uint64_t left = c->ondisk;
 
-	if (!c->tmp)
+	if (c->direct || !left)
 		return;
-	fflush(c->tmp);
-	rewind(c->tmp);
-	while ((n = fread(buf, 1, sizeof(buf), c->tmp)) > 0)
-		wr(out, buf, n);
+	if (fflush(out))
+		sy_die("write error");
+	at = ftell(out);
+	while (left) {
+		ssize_t n = copy_file_range(c->fd, &in, fileno(out), &at, left, 0);
+
+		if (n <= 0) {
+			uint8_t buf[1 << 16];
+
+			n = pread(c->fd, buf, left < sizeof(buf) ? left : sizeof(buf), in);
+			if (n <= 0 || pwrite(fileno(out), buf, n, at) != n)
+				sy_die("copy error: %s", strerror(errno));
+			in += n;
+			at += n;
+		}
+		left -= n;
+	}
+	fseek(out, at, SEEK_SET);
 }
 
 static const char *clock_text(const struct sy_scenario *sc)
@@ -270,68 +328,105 @@ static uint64_t data_size(const struct sy_tdat *w, const struct cstream *c)
 	return compressed(w) ? 4 + c->ondisk : c->ondisk;
 }
 
+/* Where each v6 block goes, for the given per-stream data sizes. */
+struct v6_pos {
+	uint64_t opts_len, inst_at, table, data_at[SY_MAX_BUFS][SY_MAX_CPUS];
+};
+
+static uint64_t v6_header_len(const struct sy_tdat *w, size_t mlen, size_t *opts_common)
+{
+	char *mb = NULL;
+	size_t ms = 0;
+	FILE *m = open_memstream(&mb, &ms);
+
+	common_options(m, w);
+	fclose(m);
+	free(mb);
+	*opts_common = ms;
+	return 14 + 4 + mlen + 4;		/* prelude, metadata, cpus */
+}
+
+static void v6_place(const struct sy_tdat *w, size_t mlen, struct v6_pos *p,
+		     const uint64_t size[SY_MAX_BUFS][SY_MAX_CPUS])
+{
+	const struct sy_scenario *sc = w->sc;
+	size_t common;
+	uint64_t pos = v6_header_len(w, mlen, &common);
+
+	p->table = 10 + 16 * sc->ncpus + 8 + strlen(clock_text(sc));
+	p->opts_len = 10 + common + 2;
+	for (uint32_t b = 1; b < sc->nbufs; b++)
+		p->opts_len += 6 + 8 + strlen(sc->bufname[b]) + 1;
+	p->inst_at = pos + p->opts_len + p->table;	/* instance tables follow the top one */
+	pos = p->inst_at + (sc->nbufs - 1) * p->table;
+	for (uint32_t b = 0; b < sc->nbufs; b++) {
+		for (uint32_t c = 0; c < sc->ncpus; c++) {
+			pos = (pos + SY_PAGE_SIZE - 1) / SY_PAGE_SIZE * SY_PAGE_SIZE;
+			p->data_at[b][c] = pos;
+			pos += size[b][c];
+		}
+	}
+}
+
+static void v6_layout(const struct sy_tdat *w, const uint64_t size[SY_MAX_BUFS][SY_MAX_CPUS],
+		      uint64_t at[SY_MAX_BUFS][SY_MAX_CPUS])
+{
+	uint8_t *meta;
+	size_t parts[6], mlen = sy_tracing_meta(w->sc, w->f, &meta, false, parts);
+	struct v6_pos p;
+
+	free(meta);
+	v6_place(w, mlen, &p, size);
+	memcpy(at, p.data_at, sizeof(p.data_at));
+}
+
 static int close_v6(struct sy_tdat *w, FILE *out, const uint8_t *meta, size_t mlen)
 {
 	const struct sy_scenario *sc = w->sc;
 	const char *clk = clock_text(sc);
-	uint64_t clen = strlen(clk);
-	uint64_t table = 10 + 16 * sc->ncpus + 8 + clen;	/* one flyrecord block */
-	uint64_t pos, opts = 0, inst_at, data_at[SY_MAX_BUFS][SY_MAX_CPUS];
+	uint64_t size[SY_MAX_BUFS][SY_MAX_CPUS];
+	struct v6_pos p;
 
+	for (uint32_t b = 0; b < SY_MAX_BUFS; b++)
+		for (uint32_t c = 0; c < SY_MAX_CPUS; c++)
+			size[b][c] = data_size(w, &w->cs[b][c]);
+	v6_place(w, mlen, &p, size);
+	if (p.data_at[0][0] != w->cs[0][0].base)
+		sy_die("internal: v6 layout moved");
+	fseek(out, 0, SEEK_SET);
 	wr(out, "\x17\x08\x44tracing6", 11);
 	wr(out, "\0\0\x08", 3);
 	wr32(out, SY_PAGE_SIZE);
 	wr(out, meta, mlen);
 	wr32(out, sc->ncpus);
-	pos = ftell(out);
-	/* options: common ones plus one BUFFER per instance */
-	{
-		char *mb = NULL;
-		size_t ms = 0;
-		FILE *m = open_memstream(&mb, &ms);
+	wr(out, "options  ", 10);
+	common_options(out, w);
+	for (uint32_t b = 1; b < sc->nbufs; b++) {
+		uint8_t o[8 + 32];
+		size_t nl = strlen(sc->bufname[b]) + 1;
 
-		common_options(m, w);
-		fclose(m);
-		opts = 10 + ms + (sc->nbufs - 1) * (6 + 8) + 2;
-		for (uint32_t b = 1; b < sc->nbufs; b++)
-			opts += strlen(sc->bufname[b]) + 1;
-		inst_at = pos + opts + table;		/* instance tables follow the top one */
-		pos = inst_at + (sc->nbufs - 1) * table;
-		for (uint32_t b = 0; b < sc->nbufs; b++) {
-			for (uint32_t c = 0; c < sc->ncpus; c++) {
-				uint64_t sz = data_size(w, &w->cs[b][c]);
-
-				pos = (pos + SY_PAGE_SIZE - 1) / SY_PAGE_SIZE * SY_PAGE_SIZE;
-				data_at[b][c] = pos;
-				pos += sz;
-			}
-		}
-		wr(out, "options  ", 10);
-		wr(out, mb, ms);
-		free(mb);
-		for (uint32_t b = 1; b < sc->nbufs; b++) {
-			uint8_t o[8 + 32];
-			size_t nl = strlen(sc->bufname[b]) + 1;
-
-			sy_put64(o, inst_at + (b - 1) * table);
-			memcpy(o + 8, sc->bufname[b], nl);
-			opt(out, 3, o, 8 + nl);
-		}
-		wr16(out, 0);
+		sy_put64(o, p.inst_at + (b - 1) * p.table);
+		memcpy(o + 8, sc->bufname[b], nl);
+		opt(out, 3, o, 8 + nl);
 	}
+	wr16(out, 0);
 	for (uint32_t b = 0; b < sc->nbufs; b++) {
 		wr(out, "flyrecord", 10);
 		for (uint32_t c = 0; c < sc->ncpus; c++) {
-			wr64(out, data_at[b][c]);
-			wr64(out, data_size(w, &w->cs[b][c]));
+			wr64(out, p.data_at[b][c]);
+			wr64(out, size[b][c]);
 		}
-		wr64(out, clen);
-		wr(out, clk, clen);
+		wr64(out, strlen(clk));
+		wr(out, clk, strlen(clk));
 	}
 	for (uint32_t b = 0; b < sc->nbufs; b++) {
 		for (uint32_t c = 0; c < sc->ncpus; c++) {
+			if (w->cs[b][c].direct) {
+				fseek(out, p.data_at[b][c] + size[b][c], SEEK_SET);
+				continue;
+			}
 			pad_to(out, SY_PAGE_SIZE);
-			if ((uint64_t)ftell(out) != data_at[b][c])
+			if ((uint64_t)ftell(out) != p.data_at[b][c])
 				sy_die("internal: v6 layout mismatch");
 			copy_data(out, &w->cs[b][c]);
 		}
@@ -509,31 +604,26 @@ int sy_tdat_close(struct sy_tdat *w)
 {
 	uint8_t *meta;
 	size_t parts[6], mlen = sy_tracing_meta(w->sc, w->f, &meta, false, parts);
-	FILE *out = fopen(w->path, "wb");
 	int ret;
 
-	if (!out)
-		sy_die("%s: cannot create", w->path);
-	setvbuf(out, NULL, _IOFBF, 1 << 18);
 	for (uint32_t b = 0; b < w->sc->nbufs; b++) {
 		for (uint32_t c = 0; c < w->sc->ncpus; c++) {
-			flush_page(w, &w->cs[b][c], w->path);
-			if (compressed(w))
-				put_chunk(w, &w->cs[b][c]);
+			flush_page(w, &w->cs[b][c]);
+			spill(w, &w->cs[b][c]);
 		}
 	}
 	if (w->kind == SY_OUT_V6)
-		ret = close_v6(w, out, meta, mlen);
+		ret = close_v6(w, w->out, meta, mlen);
 	else
-		ret = close_v7(w, out, meta, mlen, parts);
-	if (fclose(out))
+		ret = close_v7(w, w->out, meta, mlen, parts);
+	if (fclose(w->out))
 		sy_die("%s: write error", w->path);
 	free(meta);
 	for (uint32_t b = 0; b < SY_MAX_BUFS; b++) {
 		for (uint32_t c = 0; c < SY_MAX_CPUS; c++) {
-			if (w->cs[b][c].tmp)
-				fclose(w->cs[b][c].tmp);
-			free(w->cs[b][c].chunk);
+			if (w->cs[b][c].fd >= 0 && !w->cs[b][c].direct)
+				close(w->cs[b][c].fd);
+			free(w->cs[b][c].buf);
 		}
 	}
 #if KX_HAVE_ZSTD

@@ -48,12 +48,11 @@ void *sy_xmalloc(size_t n)
 	return p;
 }
 
-FILE *sy_scratch(const char *near)
+int sy_scratch_fd(const char *near)
 {
 	char tmpl[4096];
 	const char *slash = strrchr(near, '/');
 	int fd;
-	FILE *fp;
 
 	if (slash)
 		snprintf(tmpl, sizeof(tmpl), "%.*s/.kx-synth.XXXXXX", (int)(slash - near), near);
@@ -63,11 +62,7 @@ FILE *sy_scratch(const char *near)
 	if (fd < 0)
 		sy_die("cannot create a scratch file %s", tmpl);
 	unlink(tmpl);
-	fp = fdopen(fd, "w+b");
-	if (!fp)
-		sy_die("fdopen");
-	setvbuf(fp, NULL, _IOFBF, 1 << 18);
-	return fp;
+	return fd;
 }
 
 const char *const sy_apic_regs[64] = {
