@@ -120,6 +120,21 @@ static const char *after_instance(const char *p, const char *end, struct kx_text
 	return p + n + 1;
 }
 
+/* "comm-pid" ending at @tend (token starting at @t): the pid, and the comm from @start. */
+static bool comm_pid(const char *start, const char *end, const char *t, const char *tend,
+		     struct kx_text_line *out)
+{
+	const char *sep;
+
+	for (sep = tend; sep > t && is_digit(sep[-1]); sep--)
+		;
+	if (sep == tend || sep - 1 <= t || sep[-1] != '-' || parse_i32(sep, tend - sep, &out->tid) < 0)
+		return false;
+	out->comm.p = skip_spaces(start, end);
+	out->comm.len = (sep - 1) - out->comm.p;
+	return true;
+}
+
 /*
  * Find the " [NNN]" CPU field whose preceding token satisfies the layout:
  * ftrace "comm-pid", perf "tid" or "pid/tid" after a blank. Comm may
@@ -148,14 +163,8 @@ static const char *find_cpu_field(enum kx_text_layout layout, const char *start,
 		while (t > start && !is_space(t[-1]))
 			t--;
 		if (layout == KX_TEXT_FTRACE) {
-			for (sep = tend; sep > t && is_digit(sep[-1]); sep--)
-				;
-			if (sep == tend || sep - 1 <= t || sep[-1] != '-')
+			if (!comm_pid(start, end, t, tend, out))
 				continue;
-			if (parse_i32(sep, tend - sep, &out->tid) < 0)
-				continue;
-			out->comm.p = skip_spaces(start, end);
-			out->comm.len = (sep - 1) - out->comm.p;
 		} else {
 			sep = memchr(t, '/', tend - t);
 			if (sep) {
@@ -266,10 +275,49 @@ static int parse_perf_tail(const char *p, const char *end, struct kx_text_line *
 	return 0;
 }
 
+/*
+ * trace-cmd report -l: "comm-pid  1d..1.  490.414418: event: ..." - the
+ * CPU number without brackets, followed by the latency flags (whose first
+ * character is never a digit). Returns the position after the cpu+flags
+ * token, where the timestamp follows.
+ */
+static const char *find_latency_cpu(const char *start, const char *end, struct kx_text_line *out)
+{
+	struct kx_text_span tok[3] = { { NULL, 0 } };
+	const char *p = start;
+	uint64_t ts;
+	unsigned digits;
+
+	while ((p = skip_spaces(p, end)) < end) {
+		const char *d;
+
+		tok[0] = tok[1];
+		tok[1] = tok[2];
+		tok[2].p = p;
+		tok[2].len = token_len(p, end);
+		p += tok[2].len;
+		if (!tok[0].p || tok[2].len < 2 || tok[2].p[tok[2].len - 1] != ':' ||
+		    kx_text_parse_ts(tok[2].p, tok[2].len - 1, &ts, &digits) < 0)
+			continue;
+		for (d = tok[1].p; d < tok[1].p + tok[1].len && is_digit(*d); d++)
+			;
+		if (d == tok[1].p || d == tok[1].p + tok[1].len || memchr(tok[1].p, ':', tok[1].len) ||
+		    parse_i32(tok[1].p, d - tok[1].p, &out->cpu) < 0)
+			return NULL;
+		if (!comm_pid(start, end, tok[0].p, tok[0].p + tok[0].len, out))
+			return NULL;
+		return tok[1].p + tok[1].len;
+	}
+	return NULL;
+}
+
 static int parse_body(enum kx_text_layout layout, const char *p, const char *end,
 		      struct kx_text_line *out)
 {
 	const char *q = find_cpu_field(layout, p, end, out);
+
+	if (!q && layout == KX_TEXT_FTRACE)
+		q = find_latency_cpu(p, end, out);
 
 	if (!q || out->comm.len == 0)
 		return -1;

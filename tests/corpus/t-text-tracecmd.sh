@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Text printed here by trace-cmd itself in each of its forms (default us,
-# -t ns, --raw-ts integer, -R field lists) from the corpus trace.dat files
-# it can read: the text reader must give the same records, kvm event
-# counts, lost counts and delivered events as the trace.dat reader, and
+# -t ns, --raw-ts integer, -R field lists, -l latency columns) from the
+# corpus trace.dat files it can read: the text reader must give the same
+# records, kvm event counts, lost counts and delivered events as the
+# trace.dat reader, and
 # timestamps equal to the binary's (exact for -t and --raw-ts, rounded to
 # the us as trace-cmd prints them otherwise).
 . "$(dirname "$0")/../lib.sh"
@@ -34,7 +35,7 @@ for f in "$CORPUS/local/trace-v6-kvm.dat" "$CORPUS/local/trace-v7-zstd-kvm.dat" 
 	summary "$TMP/bin" >"$TMP/bin.s"
 	bfirst=$(val "$TMP/bin" first_ts)
 	blast=$(val "$TMP/bin" last_ts)
-	for opt in "" -t --raw-ts -R; do
+	for opt in "" -t --raw-ts -R -l; do
 		label="$name report${opt:+ $opt}"
 		trace-cmd report $opt "$f" >"$TMP/report.txt" 2>/dev/null
 		run "$KX" info "$TMP/report.txt"

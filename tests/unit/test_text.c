@@ -94,6 +94,16 @@ static void test_lines(void)
 	ok(parse(KX_TEXT_FTRACE, l, &tl) == 0 && span_eq(tl.comm, "qemu-system-x86") && tl.tid == 52679,
 	   "comm with '-' split at the last -pid");
 
+	/* trace-cmd report -l of trace-v6-kvm.dat: cpu without brackets, glued to the flags */
+	l = "fmtnotes_a:  kvmmini-16454   1d..1.   490.414418: kvm_update_master_clock: masterclock 0 hostclock 0x1 offsetmatched 0";
+	ok(parse(KX_TEXT_FTRACE, l, &tl) == 0, "report -l line parses");
+	ok(span_eq(tl.comm, "kvmmini") && tl.tid == 16454 && tl.cpu == 1, "report -l: comm, pid, cpu");
+	ok(tl.ts == 490414418000ull && span_eq(tl.event, "kvm_update_master_clock"), "report -l: ts, event");
+	ok(parse(KX_TEXT_FTRACE, "  kvmmini-16454   12.....   490.414420: kvm_fpu: load", &tl) == 0 && tl.cpu == 12,
+	   "report -l: two-digit cpu");
+	ok(parse(KX_TEXT_FTRACE, "  kvmmini-16454   d..1.   490.414420: kvm_fpu: load", &tl) < 0,
+	   "report -l: flags without cpu refused");
+
 	/* ftrace-trace_pipe-lost.txt.gz: latency flags column */
 	l = "            sort-16284   [001] d.h1.   534.525958: sched_stat_runtime: comm=sort pid=16284 runtime=3995147 [ns]";
 	ok(parse(KX_TEXT_FTRACE, l, &tl) == 0, "trace_pipe line with flags parses");
