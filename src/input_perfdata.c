@@ -29,7 +29,7 @@
 #define HEADER_FLAGS_OFF	0x48		/* 256-bit feature bitmap */
 #define NR_FEATURE_BITS		256
 #define REC_HEADER_SIZE		8
-#define MAX_RECORD		65536		/* perf_event_header.size is a u16 */
+#define PIPE_BUF_SIZE		(256u << 10)	/* read-ahead; records are at most 64 KiB */
 #define MAX_ATTR_SIZE		4096		/* far above any perf_event_attr */
 #define MAX_TRACING_DATA	(512u << 20)	/* sanity bound on HEADER_TRACING_DATA */
 #define DEFAULT_SORT_MEM	(256ULL << 20)
@@ -62,7 +62,10 @@ struct perf_reader {
 	uint64_t data_end;
 	/* both: offset of the next record (file offset; stream offset in pipe mode) */
 	uint64_t pos;
-	unsigned char *rec;	/* pipe mode: one record */
+	/* pipe mode: read-ahead buffer, unread bytes at [buf_start, buf_end) */
+	unsigned char *buf;
+	size_t buf_start, buf_end;
+	bool buf_eof;
 
 	struct kx_perf_attr *attrs;
 	size_t nr_attrs;
@@ -624,69 +627,110 @@ static int step_file(struct perf_reader *p, struct kx_diag *diag)
 	return err;
 }
 
-static int read_exact(struct perf_reader *p, void *buf, size_t len, const char *what,
-		      struct kx_diag *diag)
+static int read_error(struct perf_reader *p, int64_t err, struct kx_diag *diag)
 {
-	int64_t n = kx_file_read(p->f, buf, len);
+	return kx_diag_set(diag, (int)err, "read error at offset 0x%llx: %s",
+			   (unsigned long long)p->pos, strerror((int)-err));
+}
 
-	if (n < 0)
-		return kx_diag_set(diag, (int)n, "read error at offset 0x%llx: %s",
-				   (unsigned long long)p->pos, strerror((int)-n));
-	if ((size_t)n < len)
-		return kx_diag_set(diag, -KX_ETRUNC, "truncated %s at offset 0x%llx", what,
-				   (unsigned long long)p->pos);
-	return 0;
+/*
+ * Make @n (<= PIPE_BUF_SIZE) bytes of the stream available at p->buf +
+ * p->buf_start, refilling the buffer with large reads.
+ * Return: the bytes available (< @n only at end of input), or -errno.
+ */
+static int64_t pipe_want(struct perf_reader *p, size_t n)
+{
+	size_t have = p->buf_end - p->buf_start;
+	int64_t got;
+
+	if (have < n && !p->buf_eof) {
+		memmove(p->buf, p->buf + p->buf_start, have);
+		p->buf_start = 0;
+		p->buf_end = have;
+		got = kx_file_read(p->f, p->buf + have, PIPE_BUF_SIZE - have);
+		if (got < 0)
+			return got;
+		if ((size_t)got < PIPE_BUF_SIZE - have)
+			p->buf_eof = true;	/* kx_file_read is short only at the end */
+		p->buf_end += (size_t)got;
+		have = p->buf_end;
+	}
+	return have < n ? (int64_t)have : (int64_t)n;
+}
+
+/* HEADER_TRACING_DATA in a stream: @tsize bytes follow the record, beyond header.size. */
+static int pipe_tracing_data(struct perf_reader *p, uint32_t tsize, struct kx_diag *diag)
+{
+	size_t from_buf = p->buf_end - p->buf_start;
+	unsigned char *tdata;
+	int64_t got = 0;
+	int err;
+
+	if (tsize > MAX_TRACING_DATA)
+		return kx_diag_set(diag, -KX_ECORRUPT, "tracing data of %u bytes at offset 0x%llx",
+				   tsize, (unsigned long long)p->pos);
+	tdata = malloc(tsize ? tsize : 1);
+	if (!tdata)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	if (from_buf > tsize)
+		from_buf = tsize;
+	memcpy(tdata, p->buf + p->buf_start, from_buf);
+	p->buf_start += from_buf;
+	if (from_buf < tsize && !p->buf_eof)
+		got = kx_file_read(p->f, tdata + from_buf, tsize - from_buf);
+	if (got < 0)
+		err = read_error(p, got, diag);
+	else if (from_buf + (size_t)got < tsize)
+		err = kx_diag_set(diag, -KX_ETRUNC, "truncated tracing data at offset 0x%llx",
+				  (unsigned long long)p->pos);
+	else
+		err = parse_tracing_data(p, tdata, tsize, p->pos, diag);
+	free(tdata);
+	p->pos += tsize;
+	return err;
 }
 
 /* Read and handle one record of the stream. */
 static int step_pipe(struct perf_reader *p, struct kx_diag *diag)
 {
-	unsigned char *tdata;
-	uint32_t type, tsize;
+	const unsigned char *rec;
+	uint32_t type;
 	uint16_t size;
 	int64_t n;
 	int err;
 
-	n = kx_file_read(p->f, p->rec, REC_HEADER_SIZE);
+	n = pipe_want(p, REC_HEADER_SIZE);
 	if (n == 0)
 		return finish_input(p, diag);
 	if (n < 0)
-		return kx_diag_set(diag, (int)n, "read error at offset 0x%llx: %s",
-				   (unsigned long long)p->pos, strerror((int)-n));
+		return read_error(p, n, diag);
 	if (n < REC_HEADER_SIZE)
 		return kx_diag_set(diag, -KX_ETRUNC, "truncated record header at offset 0x%llx",
 				   (unsigned long long)p->pos);
-	type = kx_load32(p->rec, false);
-	size = kx_load16(p->rec + 6, false);
+	rec = p->buf + p->buf_start;
+	type = kx_load32(rec, false);
+	size = kx_load16(rec + 6, false);
 	if (size < REC_HEADER_SIZE)
 		return kx_diag_set(diag, -KX_ECORRUPT, "record of size %u at offset 0x%llx",
 				   size, (unsigned long long)p->pos);
-	err = read_exact(p, p->rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, "record", diag);
-	if (err)
-		return err;
-	if (type != KX_PERF_HEADER_TRACING_DATA) {
-		err = handle_record(p, type, p->rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE,
-				    diag);
-		p->pos += size;
-		return err;
-	}
-	/* HEADER_TRACING_DATA: { u32 size; } then size bytes not counted in header.size */
-	if (size < 12)
-		return kx_diag_set(diag, -KX_ECORRUPT, "short HEADER_TRACING_DATA at offset 0x%llx",
+	n = pipe_want(p, size);
+	if (n < 0)
+		return read_error(p, n, diag);
+	if (n < size)
+		return kx_diag_set(diag, -KX_ETRUNC, "truncated record at offset 0x%llx",
 				   (unsigned long long)p->pos);
-	tsize = kx_load32(p->rec + REC_HEADER_SIZE, false);
-	if (tsize > MAX_TRACING_DATA)
-		return kx_diag_set(diag, -KX_ECORRUPT, "tracing data of %u bytes at offset 0x%llx",
-				   tsize, (unsigned long long)p->pos);
+	rec = p->buf + p->buf_start;
+	p->buf_start += size;
+	if (type == KX_PERF_HEADER_TRACING_DATA) {
+		if (size < 12)
+			return kx_diag_set(diag, -KX_ECORRUPT,
+					   "short HEADER_TRACING_DATA at offset 0x%llx",
+					   (unsigned long long)p->pos);
+		p->pos += size;
+		return pipe_tracing_data(p, kx_load32(rec + REC_HEADER_SIZE, false), diag);
+	}
+	err = handle_record(p, type, rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, diag);
 	p->pos += size;
-	tdata = malloc(tsize ? tsize : 1);
-	if (!tdata)
-		return kx_diag_set(diag, -ENOMEM, "out of memory");
-	err = read_exact(p, tdata, tsize, "tracing data", diag);
-	if (!err)
-		err = parse_tracing_data(p, tdata, tsize, p->pos, diag);
-	free(tdata);
-	p->pos += tsize;
 	return err;
 }
 
@@ -904,7 +948,7 @@ static void perf_close(void *priv)
 	free(p->ids);
 	free(p->attrs);
 	free(p->comms);
-	free(p->rec);
+	free(p->buf);
 	free(p);
 }
 
@@ -936,15 +980,15 @@ static int perf_open(struct kx_file *f, const struct kx_source_opts *opts, struc
 	}
 	hsize = kx_load64(f->head + 8, false);
 	if (hsize == PIPE_HEADER_SIZE) {
-		unsigned char header[PIPE_HEADER_SIZE];
-
 		p->pipe = true;
-		p->rec = malloc(MAX_RECORD);
-		if (!p->rec) {
+		p->buf = malloc(PIPE_BUF_SIZE);
+		if (!p->buf) {
 			err = kx_diag_set(diag, -ENOMEM, "out of memory");
 			goto fail;
 		}
-		err = read_exact(p, header, sizeof(header), "header", diag);
+		if (pipe_want(p, PIPE_HEADER_SIZE) != PIPE_HEADER_SIZE)
+			err = kx_diag_set(diag, -KX_ETRUNC, "truncated perf.data header");
+		p->buf_start = PIPE_HEADER_SIZE;
 		p->pos = PIPE_HEADER_SIZE;
 		/* metadata records come first: read up to the tracing data */
 		while (!err && !p->dec && !p->done)
