@@ -8,6 +8,9 @@
 #ifndef KX_LOAD_H
 #define KX_LOAD_H
 
+#include <stddef.h>
+#include <stdio.h>
+
 #include "kx.h"
 #include "kx_cli.h"
 #include "kx_snapshot.h"
@@ -22,5 +25,11 @@
  */
 int kx_load_snapshot(const char *path, const struct kx_input_args *in, struct kx_snapshot **out,
 		     struct kx_diag *diag);
+
+/**
+ * kx_load_read_all() - read @f to its end (pipes too), at most @cap bytes.
+ * Return: 0 with *@buf (free()) and *@len, -E2BIG over @cap, -ENOMEM or -EIO.
+ */
+int kx_load_read_all(FILE *f, size_t cap, char **buf, size_t *len);
 
 #endif /* KX_LOAD_H */

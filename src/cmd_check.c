@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "kx_cli.h"
 #include "kx_cmd.h"
@@ -107,34 +106,28 @@ static int rule_error(const struct kx_diag *diag)
 static int read_rules_file(struct kx_rules *rs, const char *path)
 {
 	struct kx_diag diag = { "" };
-	struct stat st;
-	size_t got = 0;
+	FILE *f = fopen(path, "rb");
+	size_t len;
 	char *buf;
-	FILE *f;
 	int err;
 
-	f = fopen(path, "rb");
-	if (!f || fstat(fileno(f), &st) < 0) {
+	if (!f) {
 		fprintf(stderr, "kvmexit-stat check: cannot read rules file '%s': %s\n", path,
 			strerror(errno));
-		if (f)
-			fclose(f);
 		return KX_EXIT_USAGE;
 	}
-	if (st.st_size > (off_t)RULES_FILE_MAX) {
-		fclose(f);
-		fprintf(stderr, "kvmexit-stat check: rules file '%s' is over 1 MiB\n", path);
-		return KX_EXIT_USAGE;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf)
-		got = fread(buf, 1, (size_t)st.st_size, f);
+	err = kx_load_read_all(f, RULES_FILE_MAX, &buf, &len);
 	fclose(f);
-	if (!buf) {
+	if (err == -ENOMEM) {
 		fprintf(stderr, "kvmexit-stat: out of memory\n");
 		return KX_EXIT_INTERNAL;
 	}
-	err = kx_rules_parse(rs, buf, got, path, &diag);
+	if (err) {
+		fprintf(stderr, "kvmexit-stat check: cannot read rules file '%s': %s\n", path,
+			err == -E2BIG ? "over 1 MiB" : strerror(-err));
+		return KX_EXIT_USAGE;
+	}
+	err = kx_rules_parse(rs, buf, len, path, &diag);
 	free(buf);
 	if (err == -ENOMEM) {
 		fprintf(stderr, "kvmexit-stat: out of memory\n");

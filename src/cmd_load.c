@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "kx_attrib.h"
 #include "kx_cycles.h"
@@ -90,29 +89,62 @@ static int looks_like_json(FILE *f)
 	return c == '{';
 }
 
+int kx_load_read_all(FILE *f, size_t cap, char **buf, size_t *len)
+{
+	size_t size = 4096, used = 0;
+	char *b = malloc(size), *nb;
+
+	if (!b)
+		return -ENOMEM;
+	for (;;) {
+		size_t got = fread(b + used, 1, size - used, f);
+
+		used += got;
+		if (used < size)
+			break;
+		if (size >= cap) {
+			free(b);
+			return -E2BIG;
+		}
+		size = size * 2 < cap ? size * 2 : cap;
+		nb = realloc(b, size);
+		if (!nb) {
+			free(b);
+			return -ENOMEM;
+		}
+		b = nb;
+	}
+	if (ferror(f)) {
+		free(b);
+		return -EIO;
+	}
+	*buf = b;
+	*len = used;
+	return 0;
+}
+
+/* The rest of a document whose first non-blank byte, '{', was just read (pipes too). */
 static int load_json(const char *path, FILE *f, struct kx_snapshot **out, struct kx_diag *diag)
 {
-	struct stat st;
-	size_t got;
-	char *buf;
+	size_t len;
+	char *rest, *doc;
 	int err;
 
-	if (fstat(fileno(f), &st) < 0)
-		return kx_diag_set(diag, -errno, "cannot stat: %s", strerror(errno));
-	if (st.st_size > (off_t)KX_LOAD_JSON_MAX)
-		return kx_diag_set(diag, -E2BIG, "saved report larger than %u MiB",
-				   KX_LOAD_JSON_MAX >> 20);
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
+	err = kx_load_read_all(f, KX_LOAD_JSON_MAX, &rest, &len);
+	if (err == -E2BIG)
+		return kx_diag_set(diag, err, "saved report larger than %u MiB", KX_LOAD_JSON_MAX >> 20);
+	if (err)
+		return kx_diag_set(diag, err, "cannot read the saved report: %s", strerror(-err));
+	doc = malloc(len + 1);
+	if (!doc) {
+		free(rest);
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
-	rewind(f);
-	got = fread(buf, 1, (size_t)st.st_size, f);
-	if (ferror(f) || got != (size_t)st.st_size) {
-		free(buf);
-		return kx_diag_set(diag, -KX_ETRUNC, "cannot read the whole saved report");
 	}
-	err = kx_snapshot_from_json(path, buf, got, out, diag);
-	free(buf);
+	doc[0] = '{';
+	memcpy(doc + 1, rest, len);
+	free(rest);
+	err = kx_snapshot_from_json(path, doc, len + 1, out, diag);
+	free(doc);
 	return err;
 }
 

@@ -443,8 +443,8 @@ static void judge_regress(const struct kx_rule *r, const struct kx_snap_row *b,
 		snprintf(res->why, sizeof(res->why), "%+.1f%% over the limit but not a significant "
 			 "increase (p=%.2g, alpha %.2g)", 100 * res->change, m.p, o->alpha);
 	else
-		snprintf(res->why, sizeof(res->why), "%+.1f%% (limit %+.1f%%)",
-			 100 * res->change, 100 * r->limit);
+		snprintf(res->why, sizeof(res->why), "%+.1f%% (limit %+.1f%%, p=%.2g)",
+			 100 * res->change, 100 * r->limit, m.p);
 }
 
 static int eval_regress_row(struct kx_check *c, const struct kx_rule *r,

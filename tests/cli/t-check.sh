@@ -1,0 +1,171 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# kvmexit-stat check: a rules file that passes and one that fails on the
+# seed-xapic trace (limits taken from the scenario: every EOI/TMICT exit
+# 11 us, host/guest 2.00, 199 cycles), exact exit statuses (0, 1, 2, 3),
+# JUnit XML parsed by python's xml.etree with the counts checked, and
+# baseline mode on kx-synth traces: +20% fails, +2% noise passes.
+. "$(dirname "$0")/../lib.sh"
+
+X=$FIXTURES/seed-xapic
+
+# the limits below come from the scenario; make sure its answer agrees
+python3 -c '
+import json, sys
+a = json.load(open(sys.argv[1]))
+s = a["exits"][0]["subkeys"]
+print(a["exits"][0]["reason"], [(k["normalized"], k["min"], k["max"]) for k in s],
+      a["host"]["total"] / a["guest"]["total"], a["cycles"]["count"])
+' "$X.answer.json" >"$TMP/answer"
+is "$(cat "$TMP/answer")" \
+	"APIC_ACCESS [('APIC EOI write', 11000, 11000), ('APIC TMICT write', 11000, 11000)] 2.0 199" \
+	"known answer: 11 us exits, host/guest 2.0, 199 cycles"
+
+cat >"$TMP/pass.rules" <<'R'
+# seed-xapic: every EOI and TMICT exit takes 11 us
+max APIC EOI write.p99 = 11us
+min APIC EOI write.p50 = 11us     # exactly 11 us, so min holds too
+max APIC TMICT write.max = 11.5us
+max APIC 0x380 TMICT write.mean = 12000ns   # raw sub-key name
+max host_guest_ratio = 2.0
+min cycles.count = 199
+max cycles.ratio.p90 = 2.01
+max cycles.host.p99 = 22us
+max lost_events = 0
+max APIC_ACCESS.count = 400
+max APIC_ACCESS.time_pct = 100%
+max PIO 0x70 out.p99? = 1us       # optional: this trace has no such key
+R
+run "$KX" check --rules "$TMP/pass.rules" --junit "$TMP/pass.xml" "$X.dat"
+is "$RC" 0 "passing rules file: exit 0"
+grep -q '^12 rules: 11 passed, 0 failed, 1 skipped$' "$TMP/out"
+ok $? "12 rules: 11 passed, 1 skipped (the optional one)"
+grep -Eq '^PASS +max APIC EOI write\.p99 +11\.0us +<= 11\.0us$' "$TMP/out"
+ok $? "each rule printed with measured value and limit"
+
+cat >"$TMP/fail.rules" <<'R'
+max APIC EOI write.p99 = 10999ns
+max host_guest_ratio = 1.99
+min cycles.count = 200
+max PIO 0x70 out.p99 = 1us        # not in the trace: a failure, not a silent pass
+max lost_events = 0
+R
+run "$KX" check --json --junit "$TMP/fail.xml" "$X.dat" "$TMP/fail.rules"
+is "$RC" 1 "failing rules file (given after the trace): exit 1"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["status"], d["tests"], d["passed"], d["failed"], d["skipped"],
+      [r["status"] for r in d["results"]], d["results"][0]["measured"], d["results"][1]["measured"],
+      d["results"][3]["message"])
+' "$TMP/out" >"$TMP/fcheck"
+is "$(cat "$TMP/fcheck")" \
+	"fail 5 1 4 0 ['FAIL', 'FAIL', 'FAIL', 'FAIL', 'PASS'] 11000.0 2.0 key not found in the trace" \
+	"JSON: each rule's status and measured value"
+
+# JUnit XML: well-formed, one testcase per rule, counts right
+python3 - "$TMP/pass.xml" "$TMP/fail.xml" >"$TMP/xcheck" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+for path in sys.argv[1:]:
+    root = ET.parse(path).getroot()
+    suite = root.find("testsuite")
+    cases = suite.findall("testcase")
+    fails = [c for c in cases if c.find("failure") is not None]
+    skips = [c for c in cases if c.find("skipped") is not None]
+    print(root.tag, len(cases), len(fails), len(skips),
+          suite.get("tests"), suite.get("failures"), suite.get("skipped"),
+          root.get("tests"), root.get("failures"),
+          all(f.find("failure").get("message") for f in fails))
+PY
+is "$(sed -n 1p "$TMP/xcheck")" "testsuites 12 0 1 12 0 1 12 0 True" "JUnit of the passing run: 12 testcases, 1 skipped"
+is "$(sed -n 2p "$TMP/xcheck")" "testsuites 5 4 0 5 4 0 5 4 True" "JUnit of the failing run: 5 testcases, 4 failures with messages"
+
+run "$KX" check --csv --max 'APIC EOI write.p99=2us' "$X.dat"
+is "$RC" 1 "command-line --max that fails: exit 1"
+is "$(sed -n 2p "$TMP/out" | cut -d, -f1-5)" "FAIL,max,APIC EOI write.p99,11000,2000" "CSV record of the rule"
+
+# --- usage and input errors --------------------------------------------------
+printf 'max APIC EOI write.p99 = 11us\n# fine so far\nmax APIC EOI write.p98 = 11us\n' >"$TMP/bad.rules"
+run "$KX" check --rules "$TMP/bad.rules" "$X.dat"
+is "$RC" 2 "bad rule in a file: exit 2"
+grep -q "bad.rules:3: .*unknown field 'p98'" "$TMP/err"
+ok $? "the message names file and line: $(cat "$TMP/err")"
+run "$KX" check --max 'APIC EOI write.p99=11 parsecs' "$X.dat"
+is "$RC" 2 "bad unit: exit 2"
+run "$KX" check --max 'APIC EOI write.p99=2%' "$X.dat"
+is "$RC" 2 "percent on a duration: exit 2"
+run "$KX" check "$X.dat"
+is "$RC" 2 "no rules: exit 2"
+run "$KX" check --max-regress 10% "$X.dat"
+is "$RC" 2 "--max-regress without --baseline: exit 2"
+run "$KX" check --rules "$TMP/nonexistent.rules" "$X.dat"
+is "$RC" 2 "missing rules file: exit 2"
+run "$KX" check --max lost_events=0 "$TMP/nonexistent.dat"
+is "$RC" 3 "missing input: exit 3"
+head -c 1000 "$X.dat" >"$TMP/cut.dat"
+run "$KX" check --max lost_events=0 "$TMP/cut.dat"
+is "$RC" 3 "truncated trace: exit 3"
+printf '{"tool": "kvmexit-stat", "schema": 1, "unit": "ns", "exits": [' >"$TMP/cut.json"
+run "$KX" check --max lost_events=0 "$TMP/cut.json"
+is "$RC" 3 "truncated JSON report: exit 3"
+
+# --- baseline mode -------------------------------------------------------------
+# one scenario, exit medians scaled by 1.20 and 1.02, each with its own seed
+mk() {	# mk NAME SEED SCALE
+	cat >"$TMP/$1.scn" <<SCN
+kernel 6.18
+isa vmx
+clock local
+cpus 2
+seed $2
+output v6
+vcpu tid=24701 comm="CPU 0/KVM" vcpu=0 vm=24690 cpu=0 {
+	entry
+	repeat 300 {
+		guest 2us
+		exit MSR_WRITE msr write 0x80b lognormal median=$(awk "BEGIN { print int(1100 * $3) }")ns sigma=0.2
+		guest 9us
+		exit MSR_WRITE msr write 0x838 val=0x186a0 lognormal median=$(awk "BEGIN { print int(1200 * $3) }")ns sigma=0.2
+	}
+}
+SCN
+	"$SYNTH" -o v6="$TMP/$1.dat" "$TMP/$1.scn"
+}
+if mk base 1 1 && mk up20 2 1.20 && mk up2 3 1.02; then
+	"$KX" report --json "$TMP/base.dat" >"$TMP/base.json"
+	run "$KX" check --baseline "$TMP/base.json" --max-regress 10% --junit "$TMP/up20.xml" "$TMP/up20.dat"
+	is "$RC" 1 "+20%: regression detected (exit 1)"
+	grep -Eq '^FAIL +max-regress APIC EOI write\.mean .*regressed \+(19|2[01])\.[0-9]% \(limit \+10\.0%\), significant' "$TMP/out"
+	ok $? "+20%: APIC EOI write.mean fails as a significant regression"
+	grep -Eq '^FAIL +max-regress APIC TMICT write\.mean ' "$TMP/out"
+	ok $? "+20%: APIC TMICT write.mean fails"
+	python3 -c '
+import sys, xml.etree.ElementTree as ET
+s = ET.parse(sys.argv[1]).getroot().find("testsuite")
+print(int(s.get("failures")) == len(s.findall("testcase/failure")) >= 2)
+' "$TMP/up20.xml" >"$TMP/x20"
+	is "$(cat "$TMP/x20")" "True" "+20%: JUnit lists the failures"
+
+	run "$KX" check --baseline "$TMP/base.json" --max-regress 10% "$TMP/up2.dat"
+	is "$RC" 0 "+2% noise: passes (exit 0)"
+	grep -q ' 0 failed' "$TMP/out"
+	ok $? "+2% noise: no rule fails"
+
+	run "$KX" check --baseline "$TMP/base.dat" --max-regress 'APIC EOI write.p99=5%' "$TMP/up20.dat"
+	is "$RC" 1 "per-key p99 limit, trace as baseline: +20% fails"
+	run "$KX" check --baseline "$TMP/base.dat" --max-regress 1% --alpha 1e-300 "$TMP/up20.dat"
+	is "$RC" 0 "a difference that is not significant at alpha does not fail"
+	run "$KX" check --baseline "$TMP/base.json" --max-regress 10% --min-samples 1000 "$TMP/up20.dat"
+	is "$RC" 0 "too few samples: every key skipped, exit 0"
+	grep -q '^SKIP .*too few samples to judge (300 in the baseline, 300 here; need 1000)' "$TMP/out"
+	ok $? "the skip says why"
+	run "$KX" check --baseline "$TMP/base.json" --max-regress 'APIC EOI write.mean=10%' \
+		--max-regress 'No such key.mean?=10%' --max-regress 'Gone key.mean=10%' "$TMP/up2.dat"
+	is "$RC" 1 "a named key missing from both runs fails, the optional one is skipped"
+else
+	for t in 1 2 3 4 5 6 7 8 9 10 11; do
+		skip "baseline mode $t" "kx-synth failed"
+	done
+fi
+done_testing
