@@ -337,7 +337,7 @@ static int parse_options(struct tracedat *t, struct kx_cursor *c, uint64_t base,
 				break;
 			t->tsc_mult = kx_load32(data, c->big_endian);
 			t->tsc_shift = kx_load32(data + 4, c->big_endian);
-			if (t->tsc_mult && t->tsc_shift >= 1 && t->tsc_shift <= 32)
+			if (t->tsc_mult && t->tsc_shift <= 32)
 				t->have_tsc2nsec = true;
 			break;
 		case OPT_BUFFER:

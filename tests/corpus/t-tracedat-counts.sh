@@ -80,6 +80,39 @@ sed -n 's/.* kvm_exit: *reason \([A-Za-z_0-9-]*\) .*/exit \1/p' "$TMP/ma.txt" | 
 grep '^exit ' "$TMP/out" | sort >"$TMP/got-exits"
 same_files "$TMP/got-exits" "$TMP/want-exits" "ma-host: exit reasons and counts equal the report's"
 
+# Without TSC2NSEC the x86-tsc cycles are delivered as they are, or converted
+# at --tsc-khz. The option is hidden by renaming its id in a copy.
+python3 - "$CORPUS/vmx-host/ma-host-2vcpu.dat" "$TMP/notsc.dat" >"$TMP/tsc" <<'EOF'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+p = b.index(b'\0', 10) + 7
+p = b.index(b'\0', b.index(b'\0', p) + 1) + 1
+off = struct.unpack_from('<Q', b, p)[0]
+body = off + 16
+end = body + struct.unpack_from('<Q', b, off + 8)[0]
+while body < end:
+    oid, size = struct.unpack_from('<HI', b, body)
+    if oid == 14:
+        mult, shift = struct.unpack_from('<II', b, body + 6)
+        struct.pack_into('<H', b, body, 0x7fff)
+        print(mult, shift)
+    body += 6 + size
+open(sys.argv[2], 'wb').write(b)
+EOF
+read -r mult shift <"$TMP/tsc"
+run "$KX" info "$TMP/notsc.dat"
+is "$(info_val unit)" "cycles" "x86-tsc without TSC2NSEC: cycles"
+raw=$(info_val first_ts)
+is "$(python3 -c "r, m, s = $raw, $mult, $shift
+print(((r & 0xffffffff) * m >> s) + ((r >> 32) * m << (32 - s)))")" \
+   "$(sed -n '2s/.*\] *\([0-9]*\)\.\([0-9]*\):.*/\1\2/p' "$TMP/ma.txt")" \
+   "the raw cycles times TSC2NSEC give report -t's first timestamp"
+run "$KX" info --tsc-khz 2000000 "$TMP/notsc.dat"
+is "$(info_val unit)" "ns" "--tsc-khz converts cycles to ns"
+is "$(info_val tsc_khz)" "2000000" "--tsc-khz is reported"
+is "$(info_val first_ts)" "$(python3 -c "print($raw * 1000000 // 2000000)")" \
+   "--tsc-khz: ns = cycles * 10^6 / kHz"
+
 # zlib files without a report text: against the independent counter.
 for f in "$L"/trace-v7-zlib-2inst.dat "$L"/trace-v7-zlib-missed.dat; do
 	name=$(basename "$f")
