@@ -5,6 +5,10 @@
 # sorted, so the real tools' view of a synthesized file can be compared with
 # what the scenario says. Independent of kvmexit-stat: parses the text only.
 # Usage: report2expect.py trace-cmd|perf < TEXT
+#        report2expect.py --check trace-cmd|perf EXPECT=TEXT...
+#          compares each TEXT with kx-synth's --expect file (perf: without the
+#          LOST lines, perf script does not print them) and prints one
+#          "PASS TEXT" or "FAIL TEXT" line per pair, differences as "# " lines.
 import re, sys
 
 TC = re.compile(r'^\s*(?:\S+:\s+)?(.*?)-(\d+)\s+\[(\d+)\]\s+(\d+)\.(\d{9}): (\w+):\s+(.*)$')
@@ -33,10 +37,9 @@ FIELDS = {
 }
 
 
-def main():
-    mode = sys.argv[1]
+def convert(mode, lines):
     out, lost = [], {}
-    for line in sys.stdin:
+    for line in lines:
         line = line.rstrip('\n')
         m = LOST.match(line)
         if m:
@@ -54,8 +57,31 @@ def main():
         fields = f[1](fm) if fm else 'UNPARSED ' + text
         out.append((ns, '%d %d %d %s %s' % (ns, cpu, tid, ev, fields)))
     out.sort()
-    for _, l in out:
-        print(l)
+    return [l for _, l in out]
+
+
+def expected(path, mode):
+    lines = [l.rstrip('\n') for l in open(path)]
+    if mode == 'perf':
+        lines = [l for l in lines if ' - LOST ' not in l]
+    return [l for _, l in sorted((int(l.split(' ', 1)[0]), l) for l in lines)]
+
+
+def main():
+    if sys.argv[1] != '--check':
+        for l in convert(sys.argv[1], sys.stdin):
+            print(l)
+        return
+    mode = sys.argv[2]
+    for pair in sys.argv[3:]:
+        exp, text = pair.split('=', 1)
+        want, got = expected(exp, mode), convert(mode, open(text, errors='replace'))
+        print('%s %s' % ('PASS' if want == got and want else 'FAIL', text))
+        if want != got:
+            print('# %d expected lines, %d from the tool' % (len(want), len(got)))
+            for w, g in [(w, g) for w, g in zip(want, got) if w != g][:3]:
+                print('#   want: ' + w)
+                print('#   got:  ' + g)
 
 
 main()

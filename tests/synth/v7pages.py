@@ -4,7 +4,7 @@
 # zlib) hold the same metadata sections and the same ring-buffer pages per
 # buffer and CPU, decompressing zlib with Python's zlib module. Written from
 # the format description (docs formats.md §3), independent of kvmexit-stat.
-# Usage: v7pages.py A.dat B.dat   (prints a summary; exit 1 on a difference)
+# Usage: v7pages.py A.dat=B.dat...   (prints "PASS B" or "FAIL B" per pair)
 import struct, sys, zlib
 
 
@@ -64,10 +64,15 @@ def load(fn):
     return meta, bufs
 
 
-ma, ba = load(sys.argv[1])
-mb, bb = load(sys.argv[2])
-ok = ma == mb and ba == bb
-print('metadata sections %s: %s; buffers/cpus %s: %s; pages: %d' % (
-    sorted(ma), 'same' if ma == mb else 'DIFFERENT', sorted(ba),
-    'same' if ba == bb else 'DIFFERENT', sum(len(v) for v in ba.values()) // 4096))
-sys.exit(0 if ok and ba else 1)
+for pair in sys.argv[1:]:
+    fa, fb = pair.split('=', 1)
+    try:
+        (ma, ba), (mb, bb) = load(fa), load(fb)
+        ok = ma == mb and ba == bb and ba
+        msg = 'metadata sections %s: %s; buffers/cpus %s: %s; %d pages' % (
+            sorted(ma), 'same' if ma == mb else 'DIFFERENT', sorted(ba),
+            'same' if ba == bb else 'DIFFERENT', sum(len(v) for v in ba.values()) // 4096)
+    except (AssertionError, ValueError, OSError, struct.error, zlib.error, SystemExit) as e:
+        ok, msg = False, 'error: %s' % e
+    print('%s %s' % ('PASS' if ok else 'FAIL', fb))
+    print('# ' + msg)
