@@ -56,7 +56,7 @@ static char *fmt_limit(char *buf, size_t len, const struct kx_rule_result *res,
 
 static void summary(const struct kx_check *c, FILE *out)
 {
-	fprintf(out, "%zu rule%s: %zu passed, %zu failed, %zu skipped\n", c->n, c->n == 1 ? "" : "s",
+	fprintf(out, "%zu check%s: %zu passed, %zu failed, %zu skipped\n", c->n, c->n == 1 ? "" : "s",
 		c->passed, c->failed, c->skipped);
 }
 

@@ -38,8 +38,8 @@ max PIO 0x70 out.p99? = 1us       # optional: this trace has no such key
 R
 run "$KX" check --rules "$TMP/pass.rules" --junit "$TMP/pass.xml" "$X.dat"
 is "$RC" 0 "passing rules file: exit 0"
-grep -q '^12 rules: 11 passed, 0 failed, 1 skipped$' "$TMP/out"
-ok $? "12 rules: 11 passed, 1 skipped (the optional one)"
+grep -q '^12 checks: 11 passed, 0 failed, 1 skipped$' "$TMP/out"
+ok $? "12 checks: 11 passed, 1 skipped (the optional one)"
 grep -Eq '^PASS +max APIC EOI write\.p99 +11\.0us +<= 11\.0us$' "$TMP/out"
 ok $? "each rule printed with measured value and limit"
 
