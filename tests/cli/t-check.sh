@@ -168,4 +168,21 @@ else
 		skip "baseline mode $t" "kx-synth failed"
 	done
 fi
+# --- the README's CI example: its rules file and its GitLab command line ----
+mkdir -p "$TMP/ci/perf" "$TMP/ci/kvmexit-stat"
+sed -n '/<!-- gate.rules -->/,/<!-- \/gate.rules -->/p' "$ROOT/README.md" | sed '1,2d;$d' | sed '$d' \
+	>"$TMP/ci/perf/gate.rules"
+cp "$FIXTURES/seed-x2apic.dat" "$TMP/ci/perf/run.dat"
+"$KX" report --json "$FIXTURES/seed-x2apic.dat" >"$TMP/ci/perf/baseline.json"
+ln -s "$KX" "$TMP/ci/kvmexit-stat/kvmexit-stat"
+cmd=$(grep -- '- kvmexit-stat/kvmexit-stat check ' "$ROOT/README.md" | sed 's/^ *- //')
+[ -n "$cmd" ] && grep -q '^max-regress 10%$' "$TMP/ci/perf/gate.rules"
+ok $? "README: GitLab command and gate.rules found"
+(cd "$TMP/ci" && sh -c "$cmd") >"$TMP/out" 2>"$TMP/err"
+is "$?" 1 "README gate on seed-x2apic: exit 1 (its host/guest ratio 0.21 is over 0.1)"
+is "$(grep -c '^FAIL' "$TMP/out") $(grep -c '^FAIL .*host_guest_ratio' "$TMP/out") $(grep -c '^SKIP .*TSC_DEADLINE' "$TMP/out")" \
+	"1 1 1" "README gate: only host_guest_ratio fails, the optional TSC_DEADLINE rule is skipped"
+python3 -c 'import sys, xml.etree.ElementTree as ET; r = ET.parse(sys.argv[1]).getroot(); print(r.get("failures"))' \
+	"$TMP/ci/kvmexit-gate.xml" >"$TMP/cix"
+is "$(cat "$TMP/cix")" "1" "README gate: the JUnit file it names is written"
 done_testing
