@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <traceevent/event-parse.h>
 
@@ -33,6 +35,7 @@
 #define MAX_ATTR_SIZE		4096		/* far above any perf_event_attr */
 #define MAX_TRACING_DATA	(512u << 20)	/* sanity bound on HEADER_TRACING_DATA */
 #define DEFAULT_SORT_MEM	(256ULL << 20)
+#define RELEASE_STEP		(8u << 20)	/* give back mapped data pages every 8 MiB */
 #define COMM_LEN		16		/* TASK_COMM_LEN */
 
 /* feature bits (perf header.h) */
@@ -60,6 +63,7 @@ struct perf_reader {
 
 	/* file mode: records come from the mapping */
 	uint64_t data_end;
+	uint64_t released;	/* mapping pages below this offset were given back */
 	/* both: offset of the next record (file offset; stream offset in pipe mode) */
 	uint64_t pos;
 	/* pipe mode: read-ahead buffer, unread bytes at [buf_start, buf_end) */
@@ -588,6 +592,23 @@ static int finish_input(struct perf_reader *p, struct kx_diag *diag)
 	return err;
 }
 
+/*
+ * The data section is read once, front to back, and nothing keeps pointers
+ * into it: give the pages behind the reading position back, so the resident
+ * size stays flat on large files. The mapping is read-only and private, so
+ * a dropped page would simply be read again from the file.
+ */
+static void release_behind(struct perf_reader *p)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t from = (p->released + page - 1) & ~(page - 1);
+	uint64_t to = p->pos & ~(page - 1);
+
+	if (to > from)
+		madvise((void *)(p->f->map + from), (size_t)(to - from), MADV_DONTNEED);
+	p->released = to;
+}
+
 /* Read and handle one record from the mapping. */
 static int step_file(struct perf_reader *p, struct kx_diag *diag)
 {
@@ -597,6 +618,8 @@ static int step_file(struct perf_reader *p, struct kx_diag *diag)
 	uint16_t size;
 	int err;
 
+	if (p->pos - p->released >= RELEASE_STEP)
+		release_behind(p);
 	if (!left)
 		return finish_input(p, diag);
 	if (left < REC_HEADER_SIZE)

@@ -13,7 +13,28 @@ info_val() {
 
 if ! command -v perf >/dev/null 2>&1 || ! perf script --help >/dev/null 2>&1; then
 	skip "perf script comparisons" "perf not installed"
-	done_testing
+	# A 35 MB kx-synth recording (multi-vm with 100x the repeats): the file
+# reader gives its mapped pages back as it goes; file mode, pipe mode and
+# pipe from stdin must agree with each other and with kx-synth's event list.
+if [ -x "$SYNTH" ] && [ -r "$FIXTURES/multi-vm.scn" ]; then
+	sed 's/repeat \([0-9]*\)/repeat \100/' "$FIXTURES/multi-vm.scn" >"$TMP/big.scn"
+	"$SYNTH" -o perf="$TMP/big.perf.data" -o perf-pipe="$TMP/big.pipe.data" \
+		-e "$TMP/big.expect" "$TMP/big.scn"
+	ok $? "kx-synth writes a 35 MB recording"
+	run "$KX" info "$TMP/big.perf.data"
+	grep -v '^file:\|^format:' "$TMP/out" >"$TMP/big-file"
+	is "$(info_val events)" "$(grep -cE ' kvm_(exit|entry|apic|msr|mmio|pio|userspace_exit|eoi) ' "$TMP/big.expect")" \
+		"35 MB file: every expected event delivered"
+	is "$(info_val 'event kvm_exit')" "$(grep -c ' kvm_exit ' "$TMP/big.expect")" \
+		"35 MB file: kvm_exit count"
+	run "$KX" info - <"$TMP/big.pipe.data"
+	grep -v '^file:\|^format:' "$TMP/out" >"$TMP/big-pipe"
+	same_files "$TMP/big-pipe" "$TMP/big-file" "35 MB: pipe from stdin reads like the file"
+else
+	skip "35 MB kx-synth recording" "kx-synth not built"
+fi
+
+done_testing
 	exit
 fi
 
@@ -75,5 +96,26 @@ is "$(info_val unit)" "ns" "unit ns"
 run "$KX" info "$CORPUS/local/perf-lost.data"
 grep -q '^note: .*LOST_SAMPLES' "$TMP/out"
 ok $? "perf-lost.data: the note mentions the LOST_SAMPLES counters"
+
+# A 35 MB kx-synth recording (multi-vm with 100x the repeats): the file
+# reader gives its mapped pages back as it goes; file mode, pipe mode and
+# pipe from stdin must agree with each other and with kx-synth's event list.
+if [ -x "$SYNTH" ] && [ -r "$FIXTURES/multi-vm.scn" ]; then
+	sed 's/repeat \([0-9]*\)/repeat \100/' "$FIXTURES/multi-vm.scn" >"$TMP/big.scn"
+	"$SYNTH" -o perf="$TMP/big.perf.data" -o perf-pipe="$TMP/big.pipe.data" \
+		-e "$TMP/big.expect" "$TMP/big.scn"
+	ok $? "kx-synth writes a 35 MB recording"
+	run "$KX" info "$TMP/big.perf.data"
+	grep -v '^file:\|^format:' "$TMP/out" >"$TMP/big-file"
+	is "$(info_val events)" "$(grep -cE ' kvm_(exit|entry|apic|msr|mmio|pio|userspace_exit|eoi) ' "$TMP/big.expect")" \
+		"35 MB file: every expected event delivered"
+	is "$(info_val 'event kvm_exit')" "$(grep -c ' kvm_exit ' "$TMP/big.expect")" \
+		"35 MB file: kvm_exit count"
+	run "$KX" info - <"$TMP/big.pipe.data"
+	grep -v '^file:\|^format:' "$TMP/out" >"$TMP/big-pipe"
+	same_files "$TMP/big-pipe" "$TMP/big-file" "35 MB: pipe from stdin reads like the file"
+else
+	skip "35 MB kx-synth recording" "kx-synth not built"
+fi
 
 done_testing
