@@ -17,6 +17,7 @@ struct kx_command {
 
 static const struct kx_command commands[] = {
 	{ "report", kx_cmd_report, "exit time per reason and sub-key, guest vs host (default)" },
+	{ "cycles", kx_cmd_cycles, "guest vs host time per timer-programming cycle (TMICT, TSC_DEADLINE)" },
 	{ "info", kx_cmd_info, "what a recording holds: format, clock, buffers, event counts" },
 	{ "compare", kx_cmd_compare, "runs side by side: change per exit reason and sub-key, significance" },
 	{ "check", kx_cmd_check, "CI gate: limits and regressions against a baseline, exit 1 on failure" },
