@@ -108,8 +108,8 @@ int kx_cmd_info(int argc, char **argv)
 			break;
 		case OPT_TSC_KHZ:
 			if (parse_khz(optarg, &opts.tsc_khz)) {
-				fprintf(stderr, "kvmexit-stat: info: invalid --tsc-khz '%s' (want a positive integer)\n",
-					optarg);
+				fprintf(stderr, "kvmexit-stat: info: invalid --tsc-khz '%s' "
+					"(want a positive integer)\n", optarg);
 				return KX_EXIT_USAGE;
 			}
 			break;
@@ -117,8 +117,8 @@ int kx_cmd_info(int argc, char **argv)
 			usage(stdout);
 			return KX_EXIT_OK;
 		default:
-			fprintf(stderr, "kvmexit-stat: info: unknown or incomplete option '%s' (see --help)\n",
-				argv[optind - 1]);
+			fprintf(stderr, "kvmexit-stat: info: unknown or incomplete option '%s' "
+				"(see --help)\n", argv[optind - 1]);
 			return KX_EXIT_USAGE;
 		}
 	}
@@ -176,8 +176,8 @@ int kx_cmd_info(int argc, char **argv)
 		       info->event_counts[k].count);
 	for (k = 0; k < reasons.nr; k++)
 		if (reasons.count[k])
-			printf("exit %s: %" PRIu64 "\n", kx_names_get(kx_source_names(src), (uint32_t)k),
-			       reasons.count[k]);
+			printf("exit %s: %" PRIu64 "\n",
+			       kx_names_get(kx_source_names(src), (uint32_t)k), reasons.count[k]);
 	if (info->note)
 		printf("note: %s\n", info->note);
 	free(reasons.count);

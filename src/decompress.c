@@ -100,14 +100,16 @@ static int zlib_block(const struct kx_zblock *blk, void *dst, struct kx_diag *di
 	int ret;
 
 	ret = uncompress(dst, &out_len, blk->data, blk->csize);
-	if (ret != Z_OK)
-		return kx_diag_set(diag, -KX_ECORRUPT, "zlib data is corrupt (%s)",
-				   ret == Z_BUF_ERROR ? "larger than its declared size or cut short" :
-				   ret == Z_MEM_ERROR ? "out of memory" : "invalid stream");
-	if (out_len != blk->usize)
+	if (ret == Z_MEM_ERROR)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	if (ret == Z_BUF_ERROR)
 		return kx_diag_set(diag, -KX_ECORRUPT,
-				   "zlib block gives %lu bytes, declared %u", (unsigned long)out_len,
-				   blk->usize);
+				   "zlib data larger than its declared size or cut short");
+	if (ret != Z_OK)
+		return kx_diag_set(diag, -KX_ECORRUPT, "zlib data is corrupt");
+	if (out_len != blk->usize)
+		return kx_diag_set(diag, -KX_ECORRUPT, "zlib block gives %lu bytes, declared %u",
+				   (unsigned long)out_len, blk->usize);
 	return 0;
 }
 

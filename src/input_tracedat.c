@@ -226,7 +226,10 @@ static bool ascii_s64(const unsigned char *data, uint32_t size, int64_t *out)
 	return errno == 0 && end != buf;
 }
 
-/* v7 BUFFER: u64 offset, name\0, clock\0, u32 page_size, u32 n, n x {u32 cpu, u64 off, u64 size}. */
+/*
+ * v7 BUFFER: u64 offset, name\0, clock\0, u32 page_size, u32 n,
+ * n x {u32 cpu, u64 offset, u64 size}.
+ */
 static int buffer_option_v7(struct tracedat *t, struct kx_cursor *c, struct kx_diag *diag)
 {
 	const char *name, *clock;
@@ -388,8 +391,8 @@ static int section_payload(struct tracedat *t, uint64_t off, uint16_t want,
 				   "section at offset 0x%llx has id %u, expected %u",
 				   (unsigned long long)off, id, want);
 	if (size > kx_cursor_left(&c))
-		return kx_diag_set(diag, -KX_ETRUNC,
-				   "truncated section at offset 0x%llx: %llu bytes declared, %zu left in the file",
+		return kx_diag_set(diag, -KX_ETRUNC, "truncated section at offset 0x%llx: "
+				   "%llu bytes declared, %zu left in the file",
 				   (unsigned long long)off, (unsigned long long)size,
 				   kx_cursor_left(&c));
 	kx_cursor_init(out, c.buf + c.pos, (size_t)size, t->td.big_endian);
@@ -856,7 +859,7 @@ static int tracedat_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 {
 	struct tracedat *t = priv;
 	struct kx_source_info *info = &t->r->info;
-	int err;
+	int err, decoded;
 
 	while (t->heap_len) {
 		struct stream *s = t->heap[0];
@@ -880,24 +883,21 @@ static int tracedat_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 			return 1;
 		}
 		info->records++;
-		err = kx_kvmdecode_record(t->dec, s->rec, s->rec_size, ev);
-		if (err == 1) {
+		decoded = kx_kvmdecode_record(t->dec, s->rec, s->rec_size, ev);
+		if (decoded) {
 			ev->ts = s->ts;
 			ev->cpu = s->cpu;
 			ev->buffer = s->buffer;
 		}
-		err = err == 1 ? 1 : 0;
-		{
-			int adv = stream_advance(t, s, diag);
-
-			if (adv < 0)
-				return adv;
-		}
+		/* The record stays valid in the page until the stream moves on. */
+		err = stream_advance(t, s, diag);
+		if (err)
+			return err;
 		if (s->done)
 			t->heap[0] = t->heap[--t->heap_len];
 		if (t->heap_len > 1)
 			heap_down(t->heap, t->heap_len, 0);
-		if (err)
+		if (decoded)
 			return 1;
 	}
 	finish_counts(t);
@@ -1029,14 +1029,17 @@ static int select_buffers(struct tracedat *t, const char *want, bool *selected,
 	}
 	if (n || !want)
 		return n;
-	for (i = 0; i < t->nr_bufs && used < sizeof(list); i++)
+	for (i = 0; i < t->nr_bufs && used < sizeof(list); i++) {
+		const char *name = *t->bufs[i].name ? t->bufs[i].name : "(top)";
+
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
-					 i ? ", " : "", *t->bufs[i].name ? t->bufs[i].name : "(top)");
+					 i ? ", " : "", name);
+	}
 	return kx_diag_set(diag, -KX_EUSAGE, "no buffer named '%s' (buffers: %s)", want, list);
 }
 
-static int tracedat_setup_info(struct tracedat *t, const struct kx_source_opts *opts,
-			       const bool *selected)
+static void tracedat_setup_info(struct tracedat *t, const struct kx_source_opts *opts,
+				const bool *selected)
 {
 	struct kx_source_info *info = &t->r->info;
 	const char *clock = NULL;
@@ -1074,7 +1077,6 @@ static int tracedat_setup_info(struct tracedat *t, const struct kx_source_opts *
 	info->nr_cpus = t->cpucount > max_cpu ? t->cpucount : max_cpu;
 	info->nr_buffers = (unsigned)n;
 	info->buffer_names = t->names;
-	return 0;
 }
 
 static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,
@@ -1107,8 +1109,8 @@ static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,
 	if (err)
 		goto fail;
 	if (t->latency) {
-		err = kx_diag_set(diag, -KX_EVERSION,
-				  "latency-format trace.dat (recorded without flyrecord buffers) is not supported");
+		err = kx_diag_set(diag, -KX_EVERSION, "latency-format trace.dat (recorded "
+				  "without flyrecord buffers) is not supported");
 		goto fail;
 	}
 	err = kx_kvmdecode_new(t->td.tep, r->names, &t->dec);

@@ -92,8 +92,8 @@ struct kx_kvmdecode {
 	size_t nr_slots;
 	bool has_exit, has_entry;
 	struct symtab tab[3];		/* by enum kx_isa (VMX, SVM): the format's tables */
-	uint32_t *direct[3];		/* [DIRECT_CODES] name ids by isa (VMX, SVM); NO_ID unknown */
-	uint8_t guess[DIRECT_CODES];	/* isa of a code when the format has no isa field; 0 unknown */
+	uint32_t *direct[3];		/* [DIRECT_CODES] name ids by isa (VMX, SVM), or NO_ID */
+	uint8_t guess[DIRECT_CODES];	/* isa of a code when there is no isa field, or 0 */
 	struct far_code *far;
 	size_t nr_far, cap_far;
 	uint64_t short_records;
@@ -282,8 +282,8 @@ int kx_kvmdecode_new(struct tep_handle *tep, struct kx_names *names,
 		if (dec->direct[k])
 			memset(dec->direct[k], 0xff, DIRECT_CODES * sizeof(uint32_t));
 	}
-	if (!dec->slot_of_id || !dec->slots || !dec->counts || !dec->seen || !dec->direct[KX_ISA_VMX] ||
-	    !dec->direct[KX_ISA_SVM]) {
+	if (!dec->slot_of_id || !dec->slots || !dec->counts || !dec->seen ||
+	    !dec->direct[KX_ISA_VMX] || !dec->direct[KX_ISA_SVM]) {
 		kx_kvmdecode_free(dec);
 		return -ENOMEM;
 	}

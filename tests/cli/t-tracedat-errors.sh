@@ -144,7 +144,8 @@ bad_input "$TMP/hpsize.dat" "v6 header_page size corrupted" "header_page"
 cp "$v6" "$TMP/commit.dat"
 chmod u+w "$TMP/commit.dat"
 poke "$TMP/commit.dat" $((0x2c000 + 8)) ff0f0000
-bad_input "$TMP/commit.dat" "page commit beyond the page size" "page data size exceeds the page size"
+bad_input "$TMP/commit.dat" "page commit beyond the page size" \
+	"page data size exceeds the page size"
 
 # a corrupted chunk: its zstd frame damaged
 f=$L/trace-v7-zstd-kvm.dat

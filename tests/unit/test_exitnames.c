@@ -34,7 +34,8 @@ int main(void)
 	is_str(kx_exitname(KX_ISA_SVM, 0x08c), "mwait_cond", "SVM 0x08c");
 	is_str(kx_exitname(KX_ISA_SVM, KX_SVM_IDLE_HALT), "idle-halt", "SVM 0x0a6");
 	is_str(kx_exitname(KX_ISA_SVM, KX_SVM_NPF), "npf", "SVM 0x400");
-	is_str(kx_exitname(KX_ISA_SVM, KX_SVM_AVIC_INCOMPLETE_IPI), "avic_incomplete_ipi", "SVM 0x401");
+	is_str(kx_exitname(KX_ISA_SVM, KX_SVM_AVIC_INCOMPLETE_IPI), "avic_incomplete_ipi",
+	       "SVM 0x401");
 	is_str(kx_exitname(KX_ISA_SVM, KX_SVM_AVIC_UNACCELERATED_ACCESS),
 	       "avic_unaccelerated_access", "SVM 0x402");
 	is_str(kx_exitname(KX_ISA_SVM, 0x80000001u), "vmgexit_mmio_read", "SVM vmgexit code");

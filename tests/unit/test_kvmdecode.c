@@ -38,7 +38,8 @@ static const char exit_new[] =
 	"__print_symbolic(REC->exit_reason, { 0x078, \"hlt\" }, { 0x07c, \"msr\" }, "
 	"{ 0x400, \"npf\" }, { -1, \"invalid_guest_state\" }), "
 	"(REC->isa == 1 && REC->exit_reason & ~0xffff) ? \" \" : \"\", (REC->isa == 1) ? "
-	"__print_flags(REC->exit_reason & ~0xffff, \" \", { 0x80000000, \"FAILED_VMENTRY\" }) : \"\", "
+	"__print_flags(REC->exit_reason & ~0xffff, \" \", { 0x80000000, \"FAILED_VMENTRY\" }) "
+	": \"\", "
 	"REC->guest_rip, REC->info1, REC->info2\n";
 
 static const char entry_new[] =
@@ -63,7 +64,8 @@ static const char msr[] =
 	"\tfield:u32 ecx;\toffset:12;\tsize:4;\tsigned:0;\n"
 	"\tfield:u64 data;\toffset:16;\tsize:8;\tsigned:0;\n"
 	"\tfield:u8 exception;\toffset:24;\tsize:1;\tsigned:0;\n\n"
-	"print fmt: \"msr_%s %x = 0x%llx\", REC->write ? \"write\" : \"read\", REC->ecx, REC->data\n";
+	"print fmt: \"msr_%s %x = 0x%llx\", REC->write ? \"write\" : \"read\", REC->ecx, "
+	"REC->data\n";
 
 static const char eoi[] =
 	"name: kvm_eoi\nID: 94\nformat:\n" COMMON
@@ -297,7 +299,8 @@ static void test_svm_table(void)
 	record(r, 51, 9, false);
 	put(r, 12, 4, 0x7b, false);
 	ok(kx_kvmdecode_record(dec, r, 16, &ev) == 1, "svm: decoded");
-	ok(ev.u.exit.isa == KX_ISA_SVM && ev.u.exit.code == 0x7b, "svm: single lowercase table is SVM");
+	ok(ev.u.exit.isa == KX_ISA_SVM && ev.u.exit.code == 0x7b,
+	   "svm: single lowercase table is SVM");
 	is_str(reason(names, &ev), "io", "svm: name");
 	ok(!ev.u.exit.has_info, "svm: no info fields");
 	kx_kvmdecode_free(dec);
