@@ -478,7 +478,7 @@ static int push_lost(struct text_reader *t, struct kx_event *ev, struct kx_diag 
 static int handle_lost_line(struct text_reader *t, const struct kx_text_lost *lost,
 			    struct kx_diag *diag)
 {
-	int err, buffer = 0;
+	int err, buffer;
 
 	if (t->lost_pending) {	/* two in a row: the first takes the last timestamp seen */
 		t->lost_ev.ts = t->max_ts;
@@ -487,12 +487,10 @@ static int handle_lost_line(struct text_reader *t, const struct kx_text_lost *lo
 		if (err < 0)
 			return err;
 	}
-	if (t->form == FORM_TRACECMD) {
-		buffer = buffer_index(t, lost->instance, diag);
-		if (buffer < 0)
-			return buffer;
-		t->inherit_buffer = buffer;
-	}
+	buffer = buffer_index(t, lost->instance, diag);
+	if (buffer < 0)
+		return buffer;
+	t->inherit_buffer = buffer;
 	memset(&t->lost_ev, 0, sizeof(t->lost_ev));
 	t->lost_ev.kind = KX_EV_LOST;
 	t->lost_ev.cpu = lost->cpu;
@@ -511,7 +509,7 @@ static int handle_event_line(struct text_reader *t, const struct kx_text_line *t
 {
 	struct kx_event ev;
 	bool is_kvm;
-	int buffer = 0, err;
+	int buffer, err;
 
 	if (t->layout == KX_TEXT_PERF && tl->system.len == 0) {
 		if (!tl->is_lost)
@@ -520,9 +518,14 @@ static int handle_event_line(struct text_reader *t, const struct kx_text_line *t
 			t->bad_lines++;
 			return 0;
 		}
+		buffer = buffer_index(t, tl->instance, diag);
+		if (buffer < 0)
+			return buffer;
 		memset(&ev, 0, sizeof(ev));
 		ev.kind = KX_EV_LOST;
 		ev.ts = convert_ts(t, tl->ts);
+		if (ev.ts > t->max_ts)
+			t->max_ts = ev.ts;
 		ev.cpu = tl->cpu;
 		ev.tid = -1;
 		ev.pid = -1;
@@ -535,14 +538,13 @@ static int handle_event_line(struct text_reader *t, const struct kx_text_line *t
 		t->bad_lines++;
 		return 0;
 	}
-	if (t->form == FORM_TRACECMD) {
-		if (tl->instance.len == 0 && t->inherit_buffer >= 0)
-			buffer = t->inherit_buffer;
-		else
-			buffer = buffer_index(t, tl->instance, diag);
-		if (buffer < 0)
-			return buffer;
-	}
+	/* instance prefixes come from trace-cmd, also when its header was cut off */
+	if (tl->instance.len == 0 && t->inherit_buffer >= 0)
+		buffer = t->inherit_buffer;
+	else
+		buffer = buffer_index(t, tl->instance, diag);
+	if (buffer < 0)
+		return buffer;
 	t->inherit_buffer = -1;
 
 	memset(&ev, 0, sizeof(ev));
@@ -752,15 +754,6 @@ static int text_open(struct kx_file *f, const struct kx_source_opts *opts, struc
 	if (t->form == FORM_NONE) {
 		text_close(t);
 		return kx_diag_set(diag, -KX_EFORMAT, "not a recognised text trace");
-	}
-	if (t->form != FORM_TRACECMD) {	/* one buffer; trace-cmd names its instances */
-		static const struct kx_text_span top = { "", 0 };
-
-		err = buffer_index(t, top, diag);
-		if (err < 0) {
-			text_close(t);
-			return err;
-		}
 	}
 
 	r->priv = t;
