@@ -35,8 +35,6 @@ enum {
 	OPT_HEADER_INFO = 16,
 	OPT_FTRACE_EVENTS = 17,
 	OPT_EVENT_FORMATS = 18,
-	OPT_KALLSYMS = 19,
-	OPT_PRINTK = 20,
 	OPT_CMDLINES = 21,
 	OPT_BUFFER_TEXT = 22,
 	NR_SECTIONS = 22,
@@ -433,6 +431,10 @@ static int read_options_v7(struct tracedat *t, uint64_t off, struct kx_diag *dia
 	return 0;
 }
 
+/*
+ * The metadata sections, in trace-cmd's order. kallsyms and printk formats
+ * only serve pretty printing: their (large) sections are not even read.
+ */
 typedef int (*block_parser)(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag);
 
 static int read_sections_v7(struct tracedat *t, struct kx_diag *diag)
@@ -446,8 +448,6 @@ static int read_sections_v7(struct tracedat *t, struct kx_diag *diag)
 		{ OPT_HEADER_INFO, true, kx_tracedata_header_info, "header info" },
 		{ OPT_FTRACE_EVENTS, false, kx_tracedata_ftrace_formats, "ftrace formats" },
 		{ OPT_EVENT_FORMATS, true, kx_tracedata_event_formats, "event formats" },
-		{ OPT_KALLSYMS, false, kx_tracedata_kallsyms, "kallsyms" },
-		{ OPT_PRINTK, false, kx_tracedata_printk, "printk formats" },
 		{ OPT_CMDLINES, false, kx_tracedata_cmdlines, "saved cmdlines" },
 	};
 	size_t i;
