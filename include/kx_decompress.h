@@ -45,6 +45,7 @@ int kx_compress_parse(const char *name, enum kx_compress *alg, struct kx_diag *d
  */
 int kx_decompressor_new(enum kx_compress alg, struct kx_decompressor **out,
 			struct kx_diag *diag);
+/** kx_decompressor_free() - free @dec (NULL is fine). */
 void kx_decompressor_free(struct kx_decompressor *dec);
 
 /**
