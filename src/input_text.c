@@ -25,7 +25,7 @@
 #define TEXT_MAX_LINE		(16u << 20)	/* a longer "line" is no text trace */
 #define TEXT_PROBE_LINES	16		/* non-empty lines the probe looks at */
 #define TEXT_MAX_BUFFERS	1024
-#define TEXT_COMM_LEN		32
+#define TEXT_COMM_LEN		64		/* longer comms are cut */
 
 enum text_form {
 	FORM_NONE,
@@ -40,9 +40,15 @@ struct text_pending {
 	uint64_t seq;		/* file order, breaks timestamp ties */
 };
 
+/* A comm string; a thread's earlier comms stay alive for borrowed pointers. */
+struct text_comm_str {
+	struct text_comm_str *older;
+	char name[];
+};
+
 struct text_comm {
 	int32_t tid;		/* -1: free slot */
-	char comm[TEXT_COMM_LEN];
+	struct text_comm_str *str;
 };
 
 struct text_reader {
@@ -348,7 +354,8 @@ static int comm_note(struct text_reader *t, int32_t tid, struct kx_text_span com
 		     struct kx_diag *diag)
 {
 	struct text_comm *c;
-	size_t len = comm.len < TEXT_COMM_LEN - 1 ? comm.len : TEXT_COMM_LEN - 1;
+	struct text_comm_str *str;
+	size_t len = comm.len < TEXT_COMM_LEN ? comm.len : TEXT_COMM_LEN;
 	int err;
 
 	if ((comm.len == 5 && memcmp(comm.p, "<...>", 5) == 0) || (comm.len && comm.p[0] == ':'))
@@ -359,14 +366,20 @@ static int comm_note(struct text_reader *t, int32_t tid, struct kx_text_span com
 			return err;
 	}
 	c = &t->comms[comm_slot(t, tid)];
+	if (c->tid == tid && strlen(c->str->name) == len && memcmp(c->str->name, comm.p, len) == 0)
+		return 0;
+	str = malloc(sizeof(*str) + len + 1);
+	if (!str)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	memcpy(str->name, comm.p, len);
+	str->name[len] = '\0';
 	if (c->tid == -1) {
 		c->tid = tid;
+		c->str = NULL;
 		t->comm_used++;
-	} else if (strlen(c->comm) == len && memcmp(c->comm, comm.p, len) == 0) {
-		return 0;
 	}
-	memcpy(c->comm, comm.p, len);
-	c->comm[len] = '\0';
+	str->older = c->str;
+	c->str = str;
 	return 0;
 }
 
@@ -378,7 +391,7 @@ static const char *text_comm(void *priv, int32_t tid)
 	if (!t->comm_slots || tid < 0)
 		return NULL;
 	c = &t->comms[comm_slot(t, tid)];
-	return c->tid == tid ? c->comm : NULL;
+	return c->tid == tid ? c->str->name : NULL;
 }
 
 static uint64_t pow10u(unsigned e)
@@ -715,6 +728,16 @@ static void text_close(void *priv)
 		return;
 	for (i = 0; i < t->nr_buffers; i++)
 		free(t->buffer_names[i]);
+	for (i = 0; i < t->comm_slots; i++) {
+		struct text_comm_str *str = t->comms[i].tid != -1 ? t->comms[i].str : NULL;
+
+		while (str) {
+			struct text_comm_str *older = str->older;
+
+			free(str);
+			str = older;
+		}
+	}
 	free(t->buffer_names);
 	kx_text_kvm_free(&t->kvm);
 	kx_names_free(t->evnames);
