@@ -223,6 +223,9 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 					  "rules file)");
 	if (kx_rules_has_regress(&a->rules) && !a->baseline)
 		return kx_cli_usage_error("check", "regression rules need --baseline");
+	if (a->baseline && strcmp(a->baseline, "-") == 0 && strcmp(a->file, "-") == 0)
+		return kx_cli_usage_error("check", "stdin ('-') can be the run or the baseline, "
+					  "not both");
 	if (a->baseline && !kx_rules_has_regress(&a->rules))
 		return kx_cli_usage_error("check", "--baseline without a regression rule "
 					  "(e.g. --max-regress 10%%)");

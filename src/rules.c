@@ -387,6 +387,9 @@ static int eval_limit(struct kx_check *c, const struct kx_rule *r, const struct 
 		res->measured = *(const double *)((const char *)s + globals[r->global].off);
 	else if (row)
 		res->measured = row_value(s, row, r->fig);
+	else if (strncmp(r->key, "cycles.", 7) == 0)
+		return missing(res, r, s->has_cycles ? "no complete timer cycles in this input" :
+			       "no timer-cycle figures in this input"), 0;
 	else
 		return missing(res, r, "key not found in the trace"), 0;
 	if (isnan(res->measured))
