@@ -5,6 +5,7 @@
  * bounded cursor into a libtraceevent handle. Shared by the trace.dat v6/v7
  * and perf.data readers; every length is checked before it is used.
  */
+#define _GNU_SOURCE	/* memmem() */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,13 +109,42 @@ int kx_tracedata_header_info(struct kx_tracedata *td, struct kx_cursor *c, struc
 }
 
 /*
- * A format file is printable text starting with "name: ". libtraceevent
- * 1.7.1 can crash on some damaged formats (e.g. a control byte inside a
- * __data_loc field type), so damaged text is not handed to it: the event
- * is then unreadable, like any format that does not parse.
+ * The print fmt expression has balanced (), {} and quotes: libtraceevent
+ * 1.7.1 dereferences NULL on some unterminated expressions.
+ */
+static bool balanced_print_fmt(const char *p, const char *end)
+{
+	int depth = 0;
+	char quote = 0;
+
+	for (; p < end; p++) {
+		if (quote) {
+			if (*p == '\\' && p + 1 < end)
+				p++;
+			else if (*p == quote)
+				quote = 0;
+		} else if (*p == '"' || *p == '\'') {
+			quote = *p;
+		} else if (*p == '(' || *p == '{' || *p == '[') {
+			depth++;
+		} else if (*p == ')' || *p == '}' || *p == ']') {
+			if (--depth < 0)
+				return false;
+		}
+	}
+	return !quote && !depth;
+}
+
+/*
+ * A format file is printable text with a name, a format and a balanced
+ * print fmt. libtraceevent 1.7.1 can crash on some damaged formats (a
+ * control byte in a field type, an unterminated print fmt), so damaged text
+ * is not handed to it: the event is then unreadable, like any format that
+ * does not parse.
  */
 static bool plausible_format(const unsigned char *text, uint64_t size)
 {
+	const char *s = (const char *)text, *end = s + size, *fmt;
 	uint64_t i;
 
 	if (size < 6 || memcmp(text, "name: ", 6))
@@ -122,7 +152,8 @@ static bool plausible_format(const unsigned char *text, uint64_t size)
 	for (i = 0; i < size; i++)
 		if ((text[i] < 0x20 && text[i] != '\t' && text[i] != '\n') || text[i] >= 0x7f)
 			return false;
-	return true;
+	fmt = memmem(s, size, "\nprint fmt: ", 12);
+	return memmem(s, size, "\nformat:\n", 9) && fmt && balanced_print_fmt(fmt + 12, end);
 }
 
 /* @count format files of @system: a parse failure only makes that event unreadable. */
