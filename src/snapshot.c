@@ -521,6 +521,11 @@ static int jcycles(const struct jload *L, uint32_t cy)
 		if (err)
 			return err;
 		row->fig[KX_FIG_COUNT] = L->s->cycles;
+		if (parts[i].kind != KX_SNAP_CYCLE_RATIO && L->s->cycles > 0) {
+			row->fig[KX_FIG_TOTAL] = parts[i].kind == KX_SNAP_CYCLE_GUEST ?
+						 L->s->cycles_guest_total : L->s->cycles_host_total;
+			row->fig[KX_FIG_MEAN] = row->fig[KX_FIG_TOTAL] / L->s->cycles;
+		}
 	}
 	return 0;
 }

@@ -168,4 +168,32 @@ run "$KX" compare "$TMP/tampered.json" "$X.dat"
 is "$RC" 3 "a histogram that does not add up to its count: input error (3)"
 grep -q "does not add up\|holds 399 samples" "$TMP/err"
 ok $? "the message names the histogram: $(cat "$TMP/err")"
+# --- corrupted saved reports: a clean answer or one error line, never a crash --
+python3 - "$TMP/x.json" "$TMP" <<'PY'
+import random, sys
+data = open(sys.argv[1], "rb").read()
+rng = random.Random(6)
+for i in range(40):
+    b = bytearray(data)
+    kind = i % 4
+    if kind == 0:
+        for _ in range(rng.randint(1, 8)):
+            b[rng.randrange(len(b))] = rng.randrange(256)
+    elif kind == 1:
+        b = b[:rng.randrange(len(b))]
+    elif kind == 2:
+        p = rng.randrange(len(b)); del b[p:p + rng.randint(1, 40)]
+    else:
+        p = rng.randrange(len(b)); b[p:p] = rng.choice([b"[", b"{", b"]]]", b"\\u", b"1e999", b"-", b'"'])
+    open("%s/fuzz%02d.json" % (sys.argv[2], i), "wb").write(bytes(b))
+PY
+bad=""
+for f in "$TMP"/fuzz*.json; do
+	"$KX" compare "$f" "$TMP/x.json" >/dev/null 2>"$TMP/ferr"
+	rc=$?
+	if [ "$rc" -ne 0 ] && { [ "$rc" -ne 3 ] || [ "$(wc -l <"$TMP/ferr")" -ne 1 ]; }; then
+		bad="$bad $(basename "$f")(rc=$rc)"
+	fi
+done
+is "$bad" "" "40 corrupted saved reports: exit 0, or 3 with one error line"
 done_testing
