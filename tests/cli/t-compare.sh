@@ -90,6 +90,22 @@ for k in ("APIC EOI write", "APIC TMICT write"):
 PY
 is "$(cat "$TMP/jcheck" | tr '\n' ' ')" "True True " "saved JSON baseline gives the trace's ratios and p-values"
 
+# --- three inputs, raw keys, another headline figure ------------------------
+run "$KX" compare --json --raw-keys --metric p99 "$X.dat" "$X2.dat" "$TMP/x.json"
+is "$RC" 0 "three inputs compare"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+rows = {(r["kind"], r["name"]): r for r in d["rows"]}
+eoi = rows[("key", "APIC EOI write")]["inputs"]
+raw = rows.get(("rawkey", "APIC 0xb0 EOI write"))
+print(d["metric"], [i["label"] for i in eoi], eoi[2]["status"], eoi[2]["ratio"],
+      abs(eoi[1]["ratio"] - eoi[1]["p99"] / eoi[0]["p99"]) < 1e-6,
+      raw is not None and raw["inputs"][1]["status"])
+' "$TMP/out" >"$TMP/tcheck"
+is "$(cat "$TMP/tcheck")" "p99 ['A', 'B', 'C'] not_significant 1.0 True gone" \
+	"C (A saved) equals A; B's ratio is on p99; the xAPIC raw key is gone in B"
+
 # --- one distribution, two seeds: not significant ---------------------------
 cat >"$TMP/noise.scn" <<'SCN'
 kernel 6.18
