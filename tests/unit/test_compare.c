@@ -80,6 +80,77 @@ static const struct kx_cmp_line *line_of(const struct kx_compare *c, const char 
 	return NULL;
 }
 
+/* A saved report with one raw key under two reasons, for kx_snapshot_from_json(). */
+static const char saved[] =
+	"{\"schema\": 1, \"tool\": \"kvmexit-stat\", \"unit\": \"ns\", \"span\": {\"duration\": 2000000000},\n"
+	" \"exits\": [\n"
+	"  {\"reason\": \"APIC_WRITE\", \"idle\": false, \"count\": 3, \"total\": 3000, \"min\": 1000, \"max\": 1000,\n"
+	"   \"hist\": [[1000, 3]], \"subkeys\": [{\"key\": \"APIC 0x380 TMICT write\", \"normalized\": \"APIC TMICT write\",\n"
+	"   \"count\": 3, \"total\": 3000, \"min\": 1000, \"max\": 1000, \"hist\": [[1000, 3]]}]},\n"
+	"  {\"reason\": \"APIC_ACCESS\", \"idle\": false, \"count\": 2, \"total\": 4000, \"min\": 2000, \"max\": 2000,\n"
+	"   \"hist\": [[2000, 2]], \"subkeys\": [{\"key\": \"APIC 0x380 TMICT write\", \"normalized\": \"APIC TMICT write\",\n"
+	"   \"count\": 2, \"total\": 4000, \"min\": 2000, \"max\": 2000, \"hist\": [[2000, 2]]},\n"
+	"   {\"key\": \"PIO 0x70 out\", \"normalized\": null, \"count\": 0, \"total\": 0}]}],\n"
+	" \"keys\": [{\"key\": \"APIC TMICT write\", \"normalized\": true, \"count\": 5, \"total\": 7000,\n"
+	"   \"mean\": 1400, \"hist\": [[1000, 3], [2000, 2]]}],\n"
+	" \"guest\": {\"count\": 4, \"total\": 8000, \"p50\": 2000, \"hist\": [[2000, 4]]},\n"
+	" \"host\": {\"exits\": 5, \"total\": 7000, \"idle_total\": 0}, \"host_guest_ratio\": 0.875,\n"
+	" \"lost_events\": 0, \"discarded\": 2, \"orphan_entries\": 1}";
+
+static int load(const char *text, struct kx_snapshot **s, struct kx_diag *diag)
+{
+	return kx_snapshot_from_json("saved.json", text, strlen(text), s, diag);
+}
+
+static void test_saved_report(void)
+{
+	struct kx_diag diag = { "" };
+	const struct kx_snap_row *raw, *key, *row;
+	struct kx_snapshot *s = NULL;
+	char *bad;
+
+	ok(load(saved, &s, &diag) == 0, "saved report loads: %s", diag.msg);
+	if (!s)
+		return;
+	raw = kx_snapshot_find(s, "APIC 0x380 TMICT write");
+	ok(raw && raw->kind == KX_SNAP_RAWKEY && raw->fig[KX_FIG_COUNT] == 5 &&
+	   raw->fig[KX_FIG_TOTAL] == 7000 && raw->fig[KX_FIG_MIN] == 1000 && raw->fig[KX_FIG_MAX] == 2000,
+	   "raw key under two reasons merged: 5 samples, total 7000, 1000..2000");
+	ok(raw && raw->fig[KX_FIG_P50] >= 1000 && raw->fig[KX_FIG_P50] <= 1003 &&
+	   raw->fig[KX_FIG_P90] == 2000 && raw->nbins == 2,
+	   "merged percentiles: p50 in the bucket of 1000 (1000..1003), p90 = max");
+	ok(raw && fabs(raw->fig[KX_FIG_TIME_PCT] - 100) < 1e-9 && fabs(raw->fig[KX_FIG_COUNT_PCT] - 100) < 1e-9,
+	   "merged shares against host.total and host.exits");
+	key = kx_snapshot_find(s, "apic tmict write");
+	ok(key && key->kind == KX_SNAP_KEY && key->fig[KX_FIG_MEAN] == 1400, "normalised key found ignoring case");
+	ok(kx_snapshot_find(s, "PIO 0x70 out") == NULL, "a sub-key without normalised name is no raw row");
+	row = kx_snapshot_find(s, "guest");
+	ok(row && row->fig[KX_FIG_MEAN] == 2000 && row->has_hist, "guest row with mean and histogram");
+	ok(s->duration == 2000000000 && s->host_guest_ratio == 0.875 && s->discarded == 2 &&
+	   s->orphan_entries == 1 && isnan(s->unmatched_exits) && !s->has_cycles,
+	   "globals read, absent ones NaN");
+	row = kx_snapshot_find(s, "APIC_WRITE");
+	ok(row && fabs(kx_snap_row_rate(s, row) - 1.5) < 1e-12, "rate: 3 exits in 2 s = 1.5/s");
+	kx_snapshot_free(s);
+
+	bad = strdup(saved);
+	*strstr(bad, "[[1000, 3]]") = ' ';	/* "[1000, 3]]": a bucket pair that is no pair */
+	ok(load(bad, &s, &diag) == -KX_ECORRUPT, "malformed histogram refused: %s", diag.msg);
+	free(bad);
+	bad = strdup(saved);
+	memcpy(strstr(bad, "[[2000, 4]]"), "[[2001, 4]]", 11);
+	ok(load(bad, &s, &diag) == -KX_ECORRUPT && strstr(diag.msg, "bucket"),
+	   "a value that is no bucket bound refused: %s", diag.msg);
+	free(bad);
+	bad = strdup(saved);
+	memcpy(strstr(bad, "\"schema\": 1"), "\"schema\": 2", 11);
+	ok(load(bad, &s, &diag) == -KX_EFORMAT, "schema 2 refused: %s", diag.msg);
+	free(bad);
+	ok(load("[1, 2]", &s, &diag) == -KX_EFORMAT, "JSON that is no report refused: %s", diag.msg);
+	ok(load("{\"tool\": \"kvmexit-stat\", \"unit\": \"ns\"}", &s, &diag) == -KX_EFORMAT,
+	   "a report without exits or cycles refused: %s", diag.msg);
+}
+
 int main(void)
 {
 	static uint64_t a[N], b[N], c[N];
@@ -169,5 +240,6 @@ int main(void)
 	   "different units refused: %s", diag.msg);
 	kx_snapshot_free(s0);
 	kx_snapshot_free(s1);
+	test_saved_report();
 	return done_testing();
 }
