@@ -1,11 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# bench-synth.sh [MILLIONS-OF-REPEATS] - kx-synth speed: events per second
-# written to a trace.dat v6 on one core, and its peak memory (which must not
-# grow with the length). Not part of make check. Output goes to $TMPDIR.
+# bench-synth.sh [MILLIONS-OF-REPEATS] [CPUS] - kx-synth speed: events per
+# second written to a trace.dat v6 by one thread (per elapsed second, per
+# user-CPU second, per user+system CPU second: on a shared machine elapsed
+# time includes waiting for a core), and its peak memory (which must not grow
+# with the length). With CPUS 1 all events go to CPU 0, which is written
+# straight into place; with 2 half of them go through a scratch file.
+# Not part of make check. Output goes to $TMPDIR (e.g. TMPDIR=/dev/shm).
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SYNTH=${SYNTH:-$ROOT/build/kx-synth}
 M=${1:-5}
+NCPU=${2:-1}
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/kx-bench.XXXXXX")
 trap 'rm -rf "$DIR"' EXIT
 
@@ -14,7 +19,7 @@ for reps in $((M * 100000)) $((M * 1000000)); do
 kernel 6.18
 isa vmx
 clock local
-cpus 2
+cpus $NCPU
 seed 1
 vcpu tid=100 comm="CPU 0/KVM" vcpu=0 vm=99 cpu=0 {
 	entry
@@ -23,7 +28,7 @@ vcpu tid=100 comm="CPU 0/KVM" vcpu=0 vm=99 cpu=0 {
 		exit APIC_ACCESS apic write EOI 11us
 		guest 9us
 		exit MSR_WRITE msr write 0x838 val=0x186a0 uniform 1us 2us
-		migrate cpu 1
+		migrate cpu $((NCPU - 1))
 		guest 3us
 		exit HLT 50us
 		migrate cpu 0
@@ -31,11 +36,15 @@ vcpu tid=100 comm="CPU 0/KVM" vcpu=0 vm=99 cpu=0 {
 }
 EOS
 	events=$((reps * 9 + 1))
-	/usr/bin/time -f '%e %M' -o "$DIR/time" "$SYNTH" -o v6="$DIR/bench.dat" "$DIR/bench.scn" || exit 1
-	read -r secs kb <"$DIR/time"
+	/usr/bin/time -f '%e %U %S %M' -o "$DIR/time" "$SYNTH" -o v6="$DIR/bench.dat" \
+		"$DIR/bench.scn" || exit 1
+	read -r secs user sys kb <"$DIR/time"
 	size=$(stat -c %s "$DIR/bench.dat")
-	awk -v e="$events" -v s="$secs" -v kb="$kb" -v sz="$size" 'BEGIN {
-		printf "%d events in %.2f s = %.1f M events/s, file %.0f MB, peak RSS %d KB\n",
-		       e, s, (s > 0 ? e / s / 1e6 : 0), sz / 1e6, kb }'
+	awk -v e="$events" -v s="$secs" -v u="$user" -v k="$sys" -v kb="$kb" -v sz="$size" '
+	function rate(t) { return t > 0 ? e / t / 1e6 : 0 }
+	BEGIN {
+		printf "%d events, %.0f MB: %.2f s elapsed = %.1f M/s; %.2f s user = %.1f M/s; " \
+		       "%.2f s user+sys = %.1f M/s; peak RSS %d KB\n",
+		       e, sz / 1e6, s, rate(s), u, rate(u), u + k, rate(u + k), kb }'
 	rm -f "$DIR/bench.dat"
 done

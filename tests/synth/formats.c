@@ -220,6 +220,10 @@ void sy_record(const struct sy_formats *f, int kind, uint32_t pid, const uint64_
 		int s = ev->slot[i], off = ev->val_off[s];
 
 		/* little-endian host: the low bytes of the value are the field */
-		memcpy(out + off, &vals[s], ev->val_size[s]);
+		switch (ev->val_size[s]) {
+		case 8: memcpy(out + off, &vals[s], 8); break;
+		case 4: memcpy(out + off, &vals[s], 4); break;
+		default: memcpy(out + off, &vals[s], ev->val_size[s]); break;
+		}
 	}
 }

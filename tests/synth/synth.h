@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define SY_PAGE_SIZE	4096
 #define SY_MAX_CPUS	64
@@ -188,9 +189,22 @@ void sy_expect_event(FILE *fp, const struct sy_formats *f, const struct sy_ev *e
 extern const char *const sy_apic_regs[64];	/* by offset >> 4; kernel names, NULL if none */
 size_t sy_tracing_meta(const struct sy_scenario *sc, const struct sy_formats *f, uint8_t **out,
 		       bool perf, size_t parts[6]);
-void sy_put16(uint8_t *p, uint16_t v);
-void sy_put32(uint8_t *p, uint32_t v);
-void sy_put64(uint8_t *p, uint64_t v);
+/* Little-endian stores (kx-synth runs on x86 and writes little-endian files). */
+static inline void sy_put16(uint8_t *p, uint16_t v)
+{
+	memcpy(p, &v, 2);
+}
+
+static inline void sy_put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static inline void sy_put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
 void sy_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void *sy_xmalloc(size_t n);
 /* A scratch file next to @near (unlinked at once) so copies stay on one file system. */

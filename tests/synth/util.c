@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * util.c - kx-synth: little-endian stores, fatal errors, scratch files, the
+ * util.c - kx-synth: fatal errors, scratch files, the
  * APIC register name table and the tracing-metadata blocks (header info,
  * event formats, cmdlines) shared by the trace.dat and perf.data writers.
  */
@@ -10,22 +10,6 @@
 #include <unistd.h>
 
 #include "synth.h"
-
-void sy_put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-void sy_put32(uint8_t *p, uint32_t v)
-{
-	memcpy(p, &v, 4);	/* x86 hosts only: files are little endian */
-}
-
-void sy_put64(uint8_t *p, uint64_t v)
-{
-	memcpy(p, &v, 8);
-}
 
 void sy_die(const char *fmt, ...)
 {
