@@ -44,5 +44,6 @@ python3 "$D/v7pages.py" $zpairs >"$TMP/res"
 tap_results "$TMP/res" "decompresses to the v7-none metadata sections and pages"
 # each marker must really be in the file: trace-cmd prints one dropped-events line for it
 n=$(trace-cmd report -N "$FIXTURES/lost.dat" 2>/dev/null | grep -c 'EVENTS DROPPED')
-is "$n" "$(grep -c ' LOST ' "$TMP/lost.expect")" "lost: trace-cmd shows one dropped-events line per marker"
+is "$n" "$(grep -c ' LOST ' "$TMP/lost.expect")" \
+	"lost: trace-cmd shows one dropped-events line per marker"
 done_testing
