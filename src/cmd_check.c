@@ -198,8 +198,8 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 			break;
 		case OPT_ALPHA:
 			if (kx_parse_alpha(optarg, &a->opts.alpha) < 0)
-				return kx_cli_usage_error("check", "--alpha wants a level between 0 and "
-							  "1 like 0.01, not '%s'", optarg);
+				return kx_cli_usage_error("check", "--alpha wants a level between 0 and 1 like 0.01, not '%s'",
+					optarg);
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -219,16 +219,13 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 			return status;
 	}
 	if (!a->rules.n)
-		return kx_cli_usage_error("check", "no rules (give --max, --min, --max-regress or a "
-					  "rules file)");
+		return kx_cli_usage_error("check", "no rules (give --max, --min, --max-regress or a rules file)");
 	if (kx_rules_has_regress(&a->rules) && !a->baseline)
 		return kx_cli_usage_error("check", "regression rules need --baseline");
 	if (a->baseline && strcmp(a->baseline, "-") == 0 && strcmp(a->file, "-") == 0)
-		return kx_cli_usage_error("check", "stdin ('-') can be the run or the baseline, "
-					  "not both");
+		return kx_cli_usage_error("check", "stdin ('-') can be the run or the baseline, not both");
 	if (a->baseline && !kx_rules_has_regress(&a->rules))
-		return kx_cli_usage_error("check", "--baseline without a regression rule "
-					  "(e.g. --max-regress 10%%)");
+		return kx_cli_usage_error("check", "--baseline without a regression rule (e.g. --max-regress 10%%)");
 	return -1;
 }
 
@@ -239,7 +236,8 @@ static int write_junit(const struct kx_check *c, const struct kx_check_info *inf
 	int bad;
 
 	if (!f) {
-		fprintf(stderr, "kvmexit-stat check: cannot write '%s': %s\n", path, strerror(errno));
+		fprintf(stderr, "kvmexit-stat check: cannot write '%s': %s\n",
+			path, strerror(errno));
 		return -1;
 	}
 	kx_render_check_junit(c, info, f);

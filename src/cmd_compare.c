@@ -105,19 +105,19 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 			fig = kx_snap_fig_parse(optarg);
 			if (fig != KX_FIG_MEAN && fig != KX_FIG_P50 && fig != KX_FIG_P90 &&
 			    fig != KX_FIG_P99 && fig != KX_FIG_P999)
-				return kx_cli_usage_error("compare", "--metric takes mean, p50, p90, "
-							  "p99 or p99_9, not '%s'", optarg);
+				return kx_cli_usage_error("compare", "--metric takes mean, p50, p90, p99 or p99_9, not '%s'",
+					optarg);
 			a->opts.metric = (enum kx_snap_fig)fig;
 			break;
 		case OPT_ALPHA:
 			if (kx_parse_alpha(optarg, &a->opts.alpha) < 0)
-				return kx_cli_usage_error("compare", "--alpha wants a level between 0 "
-							  "and 1 like 0.01, not '%s'", optarg);
+				return kx_cli_usage_error("compare", "--alpha wants a level between 0 and 1 like 0.01, not '%s'",
+					optarg);
 			break;
 		case OPT_MIN_SAMPLES:
 			if (kx_parse_u64(optarg, &v) < 0 || !v)
-				return kx_cli_usage_error("compare", "--min-samples wants a positive "
-							  "number, not '%s'", optarg);
+				return kx_cli_usage_error("compare", "--min-samples wants a positive number, not '%s'",
+					optarg);
 			a->opts.min_samples = v;
 			break;
 		case OPT_RAW_KEYS:

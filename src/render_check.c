@@ -56,7 +56,8 @@ static char *fmt_limit(char *buf, size_t len, const struct kx_rule_result *res,
 
 static void summary(const struct kx_check *c, FILE *out)
 {
-	fprintf(out, "%zu check%s: %zu passed, %zu failed, %zu skipped\n", c->n, c->n == 1 ? "" : "s",
+	fprintf(out, "%zu check%s: %zu passed, %zu failed, %zu skipped\n",
+		c->n, c->n == 1 ? "" : "s",
 		c->passed, c->failed, c->skipped);
 }
 
@@ -74,8 +75,8 @@ void kx_render_check_text(const struct kx_check *c, const struct kx_check_info *
 	}
 	fprintf(out, "check: %s", strcmp(info->file, "-") ? info->file : "(stdin)");
 	if (info->baseline)
-		fprintf(out, " against baseline %s (a regression fails when significant at alpha "
-			"%g, judged from %llu samples up)", info->baseline, info->opts->alpha,
+		fprintf(out, " against baseline %s (a regression fails when significant at alpha %g, judged from %llu samples up)",
+			info->baseline, info->opts->alpha,
 			(unsigned long long)info->opts->min_samples);
 	fprintf(out, "\n\n%-6s  %-*s  %10s  %-20s  %s\n", "Result", width, "Rule", "Measured",
 		"Limit", "Note");
@@ -86,7 +87,8 @@ void kx_render_check_text(const struct kx_check *c, const struct kx_check_info *
 		fprintf(out, "%-6s  %-*s  %10s  ", kx_check_status_name(res->status), width, name,
 			fmt_value(m, sizeof(m), res->measured, res->rule, c->unit));
 		if (res->why[0])
-			fprintf(out, "%-20s  %s\n", fmt_limit(l, sizeof(l), res, c->unit), res->why);
+			fprintf(out, "%-20s  %s\n",
+				fmt_limit(l, sizeof(l), res, c->unit), res->why);
 		else
 			fprintf(out, "%s\n", fmt_limit(l, sizeof(l), res, c->unit));
 	}
@@ -163,7 +165,8 @@ void kx_render_check_csv(const struct kx_check *c, FILE *out)
 	for (size_t i = 0; i < c->n; i++) {
 		const struct kx_rule_result *res = &c->res[i];
 
-		fprintf(out, "%s,%s,", kx_check_status_name(res->status), kx_rule_op_name(res->rule->op));
+		fprintf(out, "%s,%s,",
+			kx_check_status_name(res->status), kx_rule_op_name(res->rule->op));
 		kx_csv_field(out, res->name);
 		csv_num(out, res->measured);
 		csv_num(out, res->limit);
@@ -171,7 +174,8 @@ void kx_render_check_csv(const struct kx_check *c, FILE *out)
 		csv_num(out, 100 * res->change);
 		csv_num(out, res->p);
 		fputc(',', out);
-		snprintf(text, sizeof(text), "%s %s", kx_rule_op_name(res->rule->op), res->rule->text);
+		snprintf(text, sizeof(text), "%s %s",
+			kx_rule_op_name(res->rule->op), res->rule->text);
 		kx_csv_field(out, text);
 		fputc(',', out);
 		kx_csv_field(out, res->rule->origin);
@@ -234,8 +238,8 @@ void kx_render_check_junit(const struct kx_check *c, const struct kx_check_info 
 	char name[KX_KEY_NAME_MAX + 32], m[32], l[48];
 
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(out, "<testsuites name=\"kvmexit-stat check\" tests=\"%zu\" failures=\"%zu\" "
-		"errors=\"0\" skipped=\"%zu\">\n", c->n, c->failed, c->skipped);
+	fprintf(out, "<testsuites name=\"kvmexit-stat check\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n",
+		c->n, c->failed, c->skipped);
 	fprintf(out, "  <testsuite name=\"");
 	xml_text(out, info->file);
 	fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\">\n",
@@ -253,13 +257,15 @@ void kx_render_check_junit(const struct kx_check *c, const struct kx_check_info 
 			fprintf(out, "/>\n");
 			continue;
 		}
-		fprintf(out, ">\n      <%s message=\"", res->status == KX_CHECK_FAIL ? "failure" : "skipped");
+		fprintf(out, ">\n      <%s message=\"",
+			res->status == KX_CHECK_FAIL ? "failure" : "skipped");
 		xml_text(out, res->why);
 		if (res->status == KX_CHECK_SKIP) {
 			fprintf(out, "\"/>\n    </testcase>\n");
 			continue;
 		}
-		fprintf(out, "\" type=\"%s\">", res->rule->op == KX_RULE_REGRESS ? "regression" : "limit");
+		fprintf(out, "\" type=\"%s\">",
+			res->rule->op == KX_RULE_REGRESS ? "regression" : "limit");
 		fprintf(out, "measured ");
 		xml_text(out, m);
 		fprintf(out, ", limit ");

@@ -143,8 +143,8 @@ static void text_header(const struct kx_compare *c, FILE *out)
 {
 	char buf[32];
 
-	fprintf(out, "compare: %s per row, change against A; significance: Mann-Whitney U on the "
-		"histograms, two-sided, alpha %g\n", kx_snap_fig_name(c->opts.metric), c->opts.alpha);
+	fprintf(out, "compare: %s per row, change against A; significance: Mann-Whitney U on the histograms, two-sided, alpha %g\n",
+		kx_snap_fig_name(c->opts.metric), c->opts.alpha);
 	for (size_t i = 0; i < c->nin; i++) {
 		const struct kx_snapshot *s = c->in[i];
 
@@ -196,13 +196,15 @@ static void text_table(const struct kx_compare *c, int width, FILE *out)
 			const struct kx_cmp_cell *cell = &line->cells[i];
 
 			fprintf(out, " |");
-			fprintf(out, " %9s", fmt_fig(buf, sizeof(buf), cell->row, KX_FIG_COUNT, unit));
+			fprintf(out, " %9s",
+				fmt_fig(buf, sizeof(buf), cell->row, KX_FIG_COUNT, unit));
 			if (isnan(cell->rate))
 				fprintf(out, " %10s", "-");
 			else
 				fprintf(out, " %10.1f", cell->rate);
 			for (size_t f = 1; f < sizeof(figs) / sizeof(figs[0]); f++)
-				fprintf(out, " %9s", fmt_fig(buf, sizeof(buf), cell->row, figs[f], unit));
+				fprintf(out, " %9s",
+					fmt_fig(buf, sizeof(buf), cell->row, figs[f], unit));
 			if (!i)
 				continue;
 			if (cell->status == KX_CMP_NEW || cell->status == KX_CMP_GONE)
@@ -256,8 +258,10 @@ static double fig_of(const struct kx_cmp_cell *cell, enum kx_snap_fig f)
 
 static void json_change(struct kx_json *j, const struct kx_cmp_line *l, size_t i)
 {
-	static const enum kx_snap_fig figs[] = { KX_FIG_COUNT, KX_FIG_MEAN, KX_FIG_P50,
-						 KX_FIG_P90, KX_FIG_P99, KX_FIG_TOTAL, KX_FIG_TIME_PCT };
+	static const enum kx_snap_fig figs[] = {
+		KX_FIG_COUNT, KX_FIG_MEAN, KX_FIG_P50, KX_FIG_P90, KX_FIG_P99, KX_FIG_TOTAL,
+		KX_FIG_TIME_PCT,
+	};
 	const struct kx_cmp_cell *cell = &l->cells[i], *base = &l->cells[0];
 	char key[32];
 
@@ -354,8 +358,7 @@ void kx_render_compare_csv(const struct kx_compare *c, FILE *out)
 {
 	char lab[2] = "A";
 
-	fprintf(out, "name,kind,input,file,present,count,rate,total,time_pct,count_pct,min,max,"
-		"mean,p50,p90,p99,p99_9,metric,delta,ratio,change_pct,p_value,status\n");
+	fprintf(out, "name,kind,input,file,present,count,rate,total,time_pct,count_pct,min,max,mean,p50,p90,p99,p99_9,metric,delta,ratio,change_pct,p_value,status\n");
 	for (size_t l = 0; l < c->nlines; l++) {
 		const struct kx_cmp_line *line = &c->lines[l];
 

@@ -178,22 +178,20 @@ static int parse_key(struct kx_rule *r, char *k, struct kx_diag *diag)
 	for (size_t g = 0; g < NR_GLOBALS; g++)
 		if (strcmp(k, globals[g].name) == 0) {
 			if (r->op == KX_RULE_REGRESS)
-				return kx_diag_set(diag, -EINVAL, "%s: '%s': %s has no samples to "
-						   "test a regression on", r->origin, r->text, k);
+				return kx_diag_set(diag, -EINVAL, "%s: '%s': %s has no samples to test a regression on",
+					r->origin, r->text, k);
 			r->global = (int)g;
 			r->vtype = globals[g].vtype;
 			return 0;
 		}
 	dot = strrchr(k, '.');
 	if (!dot || dot == k)
-		return kx_diag_set(diag, -EINVAL, "%s: '%s': '%s' is no global figure and has no "
-				   ".FIELD (count, total, mean, p50, p90, p99, p99_9, min, max, "
-				   "count_pct, time_pct, rate)", r->origin, r->text, k);
+		return kx_diag_set(diag, -EINVAL, "%s: '%s': '%s' is no global figure and has no .FIELD (count, total, mean, p50, p90, p99, p99_9, min, max, count_pct, time_pct, rate)",
+			r->origin, r->text, k);
 	*dot = '\0';
 	fig = strcmp(dot + 1, "rate") == 0 ? KX_RULE_FIG_RATE : kx_snap_fig_parse(dot + 1);
 	if (fig < 0)
-		return kx_diag_set(diag, -EINVAL, "%s: '%s': unknown field '%s' (count, total, mean, "
-				   "p50, p90, p99, p99_9, min, max, count_pct, time_pct, rate)",
+		return kx_diag_set(diag, -EINVAL, "%s: '%s': unknown field '%s' (count, total, mean, p50, p90, p99, p99_9, min, max, count_pct, time_pct, rate)",
 				   r->origin, r->text, dot + 1);
 	if (trimmed(r->key, sizeof(r->key), k, strlen(k)) < 0 || !r->key[0])
 		return kx_diag_set(diag, -EINVAL, "%s: '%s': bad key", r->origin, r->text);
@@ -211,8 +209,8 @@ static int parse_key(struct kx_rule *r, char *k, struct kx_diag *diag)
 				   r->origin, r->text);
 	if (r->op == KX_RULE_REGRESS && fig != KX_FIG_MEAN && fig != KX_FIG_P50 &&
 	    fig != KX_FIG_P90 && fig != KX_FIG_P99 && fig != KX_FIG_P999)
-		return kx_diag_set(diag, -EINVAL, "%s: '%s': regressions are judged on mean, p50, "
-				   "p90, p99 or p99_9, not %s", r->origin, r->text, dot + 1);
+		return kx_diag_set(diag, -EINVAL, "%s: '%s': regressions are judged on mean, p50, p90, p99 or p99_9, not %s",
+			r->origin, r->text, dot + 1);
 	return 0;
 }
 
@@ -233,7 +231,8 @@ int kx_rules_add(struct kx_rules *rs, enum kx_rule_op op, const char *spec, cons
 		/* a bare percentage: every row's mean */
 		strcpy(key, "*.mean");
 		if (trimmed(val, sizeof(val), spec, strlen(spec)) < 0)
-			return kx_diag_set(diag, -EINVAL, "%s: '%s': limit too long", origin, r.text);
+			return kx_diag_set(diag, -EINVAL, "%s: '%s': limit too long",
+				origin, r.text);
 	} else if (!eq) {
 		return kx_diag_set(diag, -EINVAL, "%s: '%s': want KEY.FIELD=LIMIT", origin, r.text);
 	} else if (trimmed(key, sizeof(key), spec, (size_t)(eq - spec)) < 0) {
@@ -294,7 +293,8 @@ int kx_rules_parse(struct kx_rules *rs, const char *text, size_t len, const char
 		for (w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
 			size_t wl = strlen(words[w].word);
 
-			if (strncmp(line, words[w].word, wl) == 0 && isspace((unsigned char)line[wl])) {
+			if (strncmp(line, words[w].word, wl) == 0 &&
+			    isspace((unsigned char)line[wl])) {
 				rest = line + wl;
 				break;
 			}
@@ -401,7 +401,8 @@ static int eval_limit(struct kx_check *c, const struct kx_rule *r, const struct 
 	} else {
 		res->status = KX_CHECK_FAIL;
 		snprintf(res->why, sizeof(res->why), "%s the %s limit",
-			 r->op == KX_RULE_MAX ? "above" : "below", r->op == KX_RULE_MAX ? "max" : "min");
+			 r->op == KX_RULE_MAX ? "above" : "below",
+				r->op == KX_RULE_MAX ? "max" : "min");
 	}
 	return 0;
 }
@@ -437,14 +438,14 @@ static void judge_regress(const struct kx_rule *r, const struct kx_snap_row *b,
 	res->p = m.p;
 	if (res->measured > res->limit && m.p < o->alpha && m.direction > 0) {
 		res->status = KX_CHECK_FAIL;
-		snprintf(res->why, sizeof(res->why), "regressed %+.1f%% (limit %+.1f%%), significant "
-			 "(p=%.2g < %.2g)", 100 * res->change, 100 * r->limit, m.p, o->alpha);
+		snprintf(res->why, sizeof(res->why), "regressed %+.1f%% (limit %+.1f%%), significant (p=%.2g < %.2g)",
+			100 * res->change, 100 * r->limit, m.p, o->alpha);
 		return;
 	}
 	res->status = KX_CHECK_PASS;
 	if (res->measured > res->limit)
-		snprintf(res->why, sizeof(res->why), "%+.1f%% over the limit but not a significant "
-			 "increase (p=%.2g, alpha %.2g)", 100 * res->change, m.p, o->alpha);
+		snprintf(res->why, sizeof(res->why), "%+.1f%% over the limit but not a significant increase (p=%.2g, alpha %.2g)",
+			100 * res->change, m.p, o->alpha);
 	else
 		snprintf(res->why, sizeof(res->why), "%+.1f%% (limit %+.1f%%, p=%.2g)",
 			 100 * res->change, 100 * r->limit, m.p);
@@ -517,9 +518,9 @@ static int eval_wildcard(struct kx_check *c, const struct kx_rules *rs, const st
 				continue;
 			/* rows of the trace that are also in the baseline were done in pass 0 */
 			if (k == 1) {
-				const struct kx_snap_row *in_base = kx_snapshot_find(base, row->name);
+				const struct kx_snap_row *b = kx_snapshot_find(base, row->name);
 
-				if (in_base && wildcard_row(in_base))
+				if (b && wildcard_row(b))
 					continue;
 			}
 			err = eval_regress_row(c, r, s, base, row->name, o);

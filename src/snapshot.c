@@ -196,7 +196,8 @@ static int add_raw_keys(struct kx_snapshot *s, const struct kx_report_group *g)
 			for (size_t r2 = r; r2 < g->nrows && !err; r2++)
 				for (size_t i2 = 0; i2 < g->rows[r2].nsubs && !err; i2++)
 					if (strcmp(g->rows[r2].subs[i2].key, sub->key) == 0) {
-						err = kx_hist_merge(&merged, g->rows[r2].subs[i2].hist);
+						err = kx_hist_merge(&merged,
+								    g->rows[r2].subs[i2].hist);
 						idle |= g->rows[r2].idle;
 					}
 			row = err ? NULL : kx_snapshot_add_row(s, KX_SNAP_RAWKEY, sub->key);
@@ -394,7 +395,8 @@ static int merge_raw_keys(const struct jload *L)
 				if (!h.buckets)
 					return kx_diag_set(L->diag, -ENOMEM, "out of memory");
 				for (size_t k = 0; k < a->nbins; k++)
-					h.buckets[kx_hist_bucket(a->bins[k].low)] += a->bins[k].count;
+					h.buckets[kx_hist_bucket(a->bins[k].low)] +=
+						a->bins[k].count;
 				merged = true;
 			}
 			for (size_t k = 0; k < b->nbins; k++)
@@ -493,7 +495,7 @@ static int jkeys(const struct jload *L, uint32_t keys)
 	return 0;
 }
 
-/* "cycles": {"count", "guest_total", "host_total", "guest": {...}, "host": {...}, "ratio": {...}} */
+/* "cycles": {"count", "guest_total", "host_total", "guest": {..}, "host": {..}, "ratio": {..}} */
 static int jcycles(const struct jload *L, uint32_t cy)
 {
 	static const struct {
@@ -582,7 +584,8 @@ int kx_snapshot_from_json(const char *path, const char *text, size_t len,
 		goto out;
 	}
 	t = kx_jdoc_get(&doc, 0, "has_exits");
-	L.s->has_exits = t != KX_JNONE ? kx_jdoc_type(&doc, t) == KX_JTRUE : kx_jdoc_type(&doc, exits) == KX_JARR;
+	L.s->has_exits = t != KX_JNONE ? kx_jdoc_type(&doc, t) == KX_JTRUE :
+					 kx_jdoc_type(&doc, exits) == KX_JARR;
 	guest = kx_jdoc_get(&doc, 0, "guest");
 	host = kx_jdoc_get(&doc, 0, "host");
 	L.s->host_guest_ratio = jnum(&L, 0, "host_guest_ratio");

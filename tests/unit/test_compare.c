@@ -135,7 +135,7 @@ static void test_saved_report(void)
 
 	bad = strdup(saved);
 	*strstr(bad, "[[1000, 3]]") = ' ';	/* "[1000, 3]]": a bucket pair that is no pair */
-	ok(load(bad, &s, &diag) == -KX_ECORRUPT, "malformed histogram refused: %s", diag.msg);
+	ok(load(bad, &s, &diag) == -KX_ECORRUPT, "a histogram entry that breaks the JSON refused: %s", diag.msg);
 	free(bad);
 	bad = strdup(saved);
 	memcpy(strstr(bad, "[[2000, 4]]"), "[[2001, 4]]", 11);
