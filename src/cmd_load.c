@@ -59,15 +59,16 @@ static int load_trace(const char *path, const struct kx_input_args *in,
 	t.attrib = NULL;	/* the report owns it now, also on failure */
 	if (!err)
 		err = kx_snapshot_from_report(report, out);
-	if (!err) {
+	if (!err)
 		err = kx_snapshot_add_cycles(*out, kx_cycles_total(t.cycles));
-		if (err) {
-			kx_snapshot_free(*out);
-			*out = NULL;
-		}
-	}
 	if (err)
 		kx_diag_set(diag, err, "out of memory");
+	else if (!(*out)->has_exits)
+		err = kx_diag_set(diag, -KX_ENOEVENTS, "no kvm_exit/kvm_entry events to judge");
+	if (err && *out) {
+		kx_snapshot_free(*out);
+		*out = NULL;
+	}
 out:
 	kx_report_free(report);
 	kx_cycles_free(t.cycles);

@@ -110,6 +110,10 @@ printf '{"tool": "kvmexit-stat", "schema": 1, "unit": "ns", "exits": [' >"$TMP/c
 run "$KX" check --max lost_events=0 "$TMP/cut.json"
 is "$RC" 3 "truncated JSON report: exit 3"
 
+printf 'cpus=1\n          <idle>-0     [000]   100.000001: sched_switch:         prev_comm=a prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=b next_pid=2 next_prio=120\n' >"$TMP/nokvm.txt"
+run "$KX" check --max lost_events=0 "$TMP/nokvm.txt"
+is "$RC" 3 "a trace without kvm_exit/kvm_entry: exit 3"
+
 # --- baseline mode -------------------------------------------------------------
 # one scenario, exit medians scaled by 1.20 and 1.02, each with its own seed
 mk() {	# mk NAME SEED SCALE
