@@ -142,6 +142,15 @@ else
 	skip "same distribution, different seeds: every row not significant" "kx-synth failed"
 fi
 
+# --- one run as trace.dat and as perf.data: identical -------------------------
+run "$KX" compare --json "$X2.dat" "$X2.perf.data"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(len(d["rows"]), all(r["inputs"][1]["p_value"] == 1 and r["inputs"][1]["ratio"] == 1 for r in d["rows"]))
+' "$TMP/out" >"$TMP/pcheck"
+is "$(cat "$TMP/pcheck")" "7 True" "seed-x2apic as trace.dat and perf.data: 7 rows, all identical (p = 1)"
+
 # --- a trace against itself --------------------------------------------------
 MA=$CORPUS/vmx-host/ma-host-2vcpu.dat
 if [ -f "$MA" ]; then
