@@ -3,7 +3,8 @@
 # answer_cmp.py - compare `kvmexit-stat report --json` with kx-synth's known
 # answer: per reason count/total/min/max, per normalised sub-key (summed over
 # the report's raw keys with that normalised name) count/total/min/max, guest
-# count/total, host total/idle_total, lost_events; with --cycles the
+# count/total, host total/idle_total, lost_events, discarded, orphan_entries,
+# unfinished_exits; with --cycles the
 # `kvmexit-stat cycles --json` totals (count, guest/host/idle totals).
 # Usage: answer_cmp.py [--cycles] ANSWER.json=REPORT.json...
 #   prints "PASS REPORT" or "FAIL REPORT" per pair, differences as "# " lines
@@ -45,7 +46,8 @@ def compare(ans, rep, cycles):
     for part, keys in (('guest', ('count', 'total')), ('host', ('total', 'idle_total'))):
         for k in keys:
             cmp('%s.%s' % (part, k), rep.get(part, {}).get(k), ans[part][k])
-    cmp('lost_events', rep.get('lost_events'), ans['lost_events'])
+    for k in ('lost_events', 'discarded', 'orphan_entries', 'unfinished_exits'):
+        cmp(k, rep.get(k), ans[k])
     return bad
 
 

@@ -448,6 +448,9 @@ static struct sy_exit_spec *parse_exit(struct parser *ps)
 				break;
 			}
 			have_dur = true;
+		} else if (is_word(t, "unfinished")) {
+			next(ps);
+			ex->unfinished = true;
 		} else if (is_word(t, "lost")) {
 			next(ps);
 			if (!parse_u64(ws(next(ps)), &ex->lost) || !ex->lost)

@@ -137,6 +137,8 @@ static void do_exit(struct sy_sim *sim, struct tstate *ts, const struct sy_exit_
 	}
 	ts->now = t0 + k + u;
 	ts->rip = ex->rip + 2;
+	if (ex->unfinished)
+		return;
 	ev = push(sim, ts, SY_ENTRY, ts->now);
 	ev->v[0] = ts->th->vcpu;
 	ev->v[1] = ts->rip;

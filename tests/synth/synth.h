@@ -92,6 +92,7 @@ struct sy_exit_spec {
 	struct sy_dur kdur, udur;	/* kernel part, userspace part (udur only if user) */
 	uint64_t info1, info2, rip;
 	uint64_t lost;			/* missed-events marker inside the exit (0: none) */
+	bool unfinished;		/* no kvm_entry: the recording ends inside this exit */
 };
 
 enum sy_op { SY_OP_GUEST, SY_OP_EXIT, SY_OP_ENTRY, SY_OP_MIGRATE, SY_OP_LOST, SY_OP_REPEAT,
