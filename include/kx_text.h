@@ -114,9 +114,11 @@ void kx_text_kvm_init(struct kx_text_kvm *k, struct kx_names *names);
 void kx_text_kvm_free(struct kx_text_kvm *k);
 
 /**
- * kx_text_parse_kvm() - decode the print-format @text of kvm event @event
+ * kx_text_parse_kvm() - decode the printed @text of kvm event @event
  * (without system) into @ev's kind, vcpu and fields; leaves ts, cpu, tid,
- * pid and buffer alone.
+ * pid and buffer alone. Accepts the kernel print fmt output of any kernel
+ * version, libtraceevent's kvm plugin output, and field lists
+ * ("[FAILED TO PARSE] name=value ...", trace-cmd report -R).
  * Return: 1 decoded, 0 an event kvmexit-stat does not use, -1 the text
  * does not parse, -ENOMEM.
  */
