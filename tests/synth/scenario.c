@@ -448,6 +448,14 @@ static struct sy_exit_spec *parse_exit(struct parser *ps)
 				break;
 			}
 			have_dur = true;
+		} else if (is_word(t, "fasteoi")) {
+			/* VMX fasteoi: the EOI write is handled without a lapic register write */
+			next(ps);
+			reg = 0xb0;
+			write = have_reg = true;
+			add_helper(ex, SY_EOI, (uint64_t[SY_MAX_VALS]){ ps->th->vcpu,
+								       opt_kv(ps, "vector", 236) });
+			apic_normalized(ex, reg, true);
 		} else if (is_word(t, "unfinished")) {
 			next(ps);
 			ex->unfinished = true;
