@@ -20,6 +20,7 @@
 #include "kx_kvmdecode.h"
 #include "kx_perf.h"
 #include "kx_perf_idmap.h"
+#include "kx_perf_inflate.h"
 #include "kx_perf_order.h"
 #include "kx_reader.h"
 #include "kx_tracedata.h"
@@ -35,6 +36,7 @@
 #define MAX_ATTR_SIZE		4096		/* far above any perf_event_attr */
 #define MAX_TRACING_DATA	(512u << 20)	/* sanity bound on HEADER_TRACING_DATA */
 #define DEFAULT_SORT_MEM	(256ULL << 20)
+#define MAX_INFLATE		(64u << 20)	/* decompressed bytes pending at once */
 #define RELEASE_STEP		(8u << 20)	/* give back mapped data pages every 8 MiB */
 #define COMM_LEN		16		/* TASK_COMM_LEN */
 
@@ -43,7 +45,6 @@ enum {
 	FEAT_TRACING_DATA = 1,
 	FEAT_NRCPUS = 7,
 	FEAT_DIR_FORMAT = 24,
-	FEAT_COMPRESSED = 27,
 	FEAT_CLOCK_DATA = 29,
 };
 
@@ -83,6 +84,7 @@ struct perf_reader {
 	struct kx_tracedata td;
 	bool have_td;
 	struct kx_kvmdecode *dec;
+	struct kx_perf_inflate *zin;	/* perf record -z streams, created on first use */
 	struct kx_perf_order *order;
 	uint64_t sort_mem_cap;
 	uint64_t max_ts;	/* largest sample time seen, for records without a time */
@@ -279,10 +281,6 @@ static int handle_feature(struct perf_reader *p, unsigned bit, const unsigned ch
 					   (unsigned long long)off);
 		snprintf(p->clock, sizeof(p->clock), "%s", clock_name(b, name, sizeof(name)));
 		return 0;
-	case FEAT_COMPRESSED:
-		return kx_diag_set(diag, -KX_EVERSION,
-				   "recorded with 'perf record -z' (compressed records), which is not supported; "
-				   "convert it with 'perf inject -i FILE -o OUT'");
 	case FEAT_DIR_FORMAT:
 		return kx_diag_set(diag, -KX_EVERSION,
 				   "directory-format perf.data ('perf record --threads') is not supported");
@@ -539,6 +537,56 @@ static int handle_id_index(struct perf_reader *p, const unsigned char *body, uin
 }
 
 static int handle_record(struct perf_reader *p, uint32_t type, const unsigned char *body,
+			 uint32_t len, struct kx_diag *diag);
+
+/*
+ * PERF_RECORD_COMPRESSED: { zstd data }, COMPRESSED2: { u64 data_size; zstd
+ * data; padding }. The decompressed bytes are ordinary records, possibly cut
+ * at the payload's end and continued in the next one.
+ */
+static int handle_compressed(struct perf_reader *p, uint32_t type, const unsigned char *body,
+			     uint32_t len, struct kx_diag *diag)
+{
+	struct kx_diag zdiag = { "" };
+	const unsigned char *rec;
+	uint64_t data_len = len;
+	uint16_t size;
+	int ret, err;
+
+	if (type == KX_PERF_COMPRESSED2) {
+		if (len < 8 || (data_len = kx_load64(body, false)) > len - 8)
+			return kx_diag_set(diag, -KX_ECORRUPT, "bad COMPRESSED2 record at offset 0x%llx",
+					   (unsigned long long)p->pos);
+		body += 8;
+	}
+	if (!p->zin) {
+		err = kx_perf_inflate_new(MAX_INFLATE, &p->zin, diag);
+		if (err)
+			return err;
+	}
+	err = kx_perf_inflate_feed(p->zin, body, (size_t)data_len, &zdiag);
+	if (err)
+		return kx_diag_set(diag, err, "%s (record at offset 0x%llx)", zdiag.msg,
+				   (unsigned long long)p->pos);
+	while ((ret = kx_perf_inflate_next(p->zin, &rec, &size)) == 1) {
+		type = kx_load32(rec, false);
+		if (type == KX_PERF_COMPRESSED || type == KX_PERF_COMPRESSED2 ||
+		    type == KX_PERF_HEADER_TRACING_DATA)
+			return kx_diag_set(diag, -KX_ECORRUPT,
+					   "record type %u inside the compressed record at offset 0x%llx",
+					   type, (unsigned long long)p->pos);
+		err = handle_record(p, type, rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, diag);
+		if (err)
+			return err;
+	}
+	if (ret < 0)
+		return kx_diag_set(diag, -KX_ECORRUPT,
+				   "record of size < 8 inside the compressed record at offset 0x%llx",
+				   (unsigned long long)p->pos);
+	return 0;
+}
+
+static int handle_record(struct perf_reader *p, uint32_t type, const unsigned char *body,
 			 uint32_t len, struct kx_diag *diag)
 {
 	switch (type) {
@@ -567,7 +615,7 @@ static int handle_record(struct perf_reader *p, uint32_t type, const unsigned ch
 				      p->pos + REC_HEADER_SIZE + 8, diag);
 	case KX_PERF_COMPRESSED:
 	case KX_PERF_COMPRESSED2:
-		return handle_feature(p, FEAT_COMPRESSED, NULL, 0, p->pos, diag);
+		return handle_compressed(p, type, body, len, diag);
 	default:
 		return 0;	/* MMAP, FORK, EXIT, EVENT_UPDATE, ...: not needed */
 	}
@@ -577,6 +625,11 @@ static int handle_record(struct perf_reader *p, uint32_t type, const unsigned ch
 static int finish_input(struct perf_reader *p, struct kx_diag *diag)
 {
 	int err = 0;
+
+	if (p->zin && kx_perf_inflate_pending(p->zin))
+		return kx_diag_set(diag, -KX_ETRUNC,
+				   "the compressed records end inside a record (%zu bytes left over)",
+				   kx_perf_inflate_pending(p->zin));
 
 	if (p->lost_samples_sum && !p->lost_records) {
 		struct kx_event ev = { .kind = KX_EV_LOST, .ts = p->max_ts, .cpu = -1, .tid = -1,
@@ -963,6 +1016,7 @@ static void perf_close(void *priv)
 	if (!p)
 		return;
 	kx_kvmdecode_free(p->dec);
+	kx_perf_inflate_free(p->zin);
 	if (p->have_td)
 		kx_tracedata_fini(&p->td);
 	kx_perf_order_free(p->order);

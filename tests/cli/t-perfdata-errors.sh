@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Broken perf.data files, built in $TMP from the corpus at test time: cut in
 # the header, the attrs, the tracing data and mid-record; a record of size 0;
-# garbage after the magic; compressed records; another byte order. Each must
+# garbage after the magic; a compressed record of garbage; another byte order. Each must
 # give exit status 3, one error line naming the file, nothing on stdout, and
 # no crash (the suite also runs under ASan).
 . "$(dirname "$0")/../lib.sh"
@@ -105,7 +105,7 @@ patch "$TMP/pzero.data" $((0x172dc + 6)) '\0\0'
 fails "$TMP/pzero.data" "record of size 0 at offset 0x172dc" "pipe record of size 0"
 cp "$PIPE" "$TMP/pz.data"
 patch "$TMP/pz.data" $((0x172dc)) '\121'	# type 81
-fails "$TMP/pz.data" "perf record -z" "pipe COMPRESSED record"
+fails "$TMP/pz.data" "zstd" "pipe COMPRESSED record holding no zstd data"
 
 # pipe: only the 16-byte header is a valid, empty stream
 cut_copy "$PIPE" 16 "$TMP/pempty.data"

@@ -4,7 +4,8 @@
 # pipe mode, also fed through stdin) is read without error, with the sample
 # count, per-kvm-event counts and lost totals that `perf script` shows, and
 # the first/last delivered timestamps equal perf's (the full ordered list is
-# compared in tests/unit/test_perf_reader.c).
+# compared in tests/unit/test_perf_reader.c); zstd-compressed copies
+# (perf record -z) read like their originals.
 . "$(dirname "$0")/../lib.sh"
 
 info_val() {
@@ -13,7 +14,34 @@ info_val() {
 
 if ! command -v perf >/dev/null 2>&1 || ! perf script --help >/dev/null 2>&1; then
 	skip "perf script comparisons" "perf not installed"
-	# A 35 MB kx-synth recording (multi-vm with 100x the repeats): the file
+	# perf record -z: compressed copies made by perfz.py with the zstd command.
+# perf script must read each copy exactly like the original (the copy is
+# right), then kvmexit-stat info must print the same as for the original.
+if command -v zstd >/dev/null 2>&1 && grep -q '^HAVE_ZSTD *= *1' "$ROOT/config.mk"; then
+	for f in perf-kvm.data perf-kvm-pipe.data perf-lost.data; do
+		python3 "$ROOT/tests/corpus/perfz.py" "$CORPUS/local/$f" "$TMP/z-$f" 10000
+		perf script --show-lost-events -i "$CORPUS/local/$f" >"$TMP/want" 2>/dev/null
+		perf script --show-lost-events -i "$TMP/z-$f" >"$TMP/got" 2>/dev/null
+		same_files "$TMP/got" "$TMP/want" "zstd copy of $f: perf script reads it like the original"
+		"$KX" info "$CORPUS/local/$f" | grep -v '^file:' >"$TMP/want"
+		run "$KX" info "$TMP/z-$f"
+		grep -v '^file:' "$TMP/out" >"$TMP/got"
+		same_files "$TMP/got" "$TMP/want" "zstd copy of $f: info equals the original's"
+	done
+	run "$KX" info - <"$TMP/z-perf-kvm-pipe.data"
+	grep -v '^file:' "$TMP/out" >"$TMP/got"
+	"$KX" info "$CORPUS/local/perf-kvm-pipe.data" | grep -v '^file:' >"$TMP/want"
+	same_files "$TMP/got" "$TMP/want" "zstd pipe stream from stdin"
+	python3 "$ROOT/tests/corpus/perfz.py" "$CORPUS/local/perf-kvm.data" "$TMP/zcut.data" 10000 5
+	run "$KX" info "$TMP/zcut.data"
+	is "$RC" 3 "zstd stream ending inside a record: exit status 3"
+	grep -q 'compressed records end inside a record' "$TMP/err"
+	ok $? "zstd stream ending inside a record: says so"
+else
+	skip "perf record -z copies" "zstd command or libzstd missing"
+fi
+
+# A 35 MB kx-synth recording (multi-vm with 100x the repeats): the file
 # reader gives its mapped pages back as it goes; file mode, pipe mode and
 # pipe from stdin must agree with each other and with kx-synth's event list.
 if [ -x "$SYNTH" ] && [ -r "$FIXTURES/multi-vm.scn" ]; then
@@ -96,6 +124,33 @@ is "$(info_val unit)" "ns" "unit ns"
 run "$KX" info "$CORPUS/local/perf-lost.data"
 grep -q '^note: .*LOST_SAMPLES' "$TMP/out"
 ok $? "perf-lost.data: the note mentions the LOST_SAMPLES counters"
+
+# perf record -z: compressed copies made by perfz.py with the zstd command.
+# perf script must read each copy exactly like the original (the copy is
+# right), then kvmexit-stat info must print the same as for the original.
+if command -v zstd >/dev/null 2>&1 && grep -q '^HAVE_ZSTD *= *1' "$ROOT/config.mk"; then
+	for f in perf-kvm.data perf-kvm-pipe.data perf-lost.data; do
+		python3 "$ROOT/tests/corpus/perfz.py" "$CORPUS/local/$f" "$TMP/z-$f" 10000
+		perf script --show-lost-events -i "$CORPUS/local/$f" >"$TMP/want" 2>/dev/null
+		perf script --show-lost-events -i "$TMP/z-$f" >"$TMP/got" 2>/dev/null
+		same_files "$TMP/got" "$TMP/want" "zstd copy of $f: perf script reads it like the original"
+		"$KX" info "$CORPUS/local/$f" | grep -v '^file:' >"$TMP/want"
+		run "$KX" info "$TMP/z-$f"
+		grep -v '^file:' "$TMP/out" >"$TMP/got"
+		same_files "$TMP/got" "$TMP/want" "zstd copy of $f: info equals the original's"
+	done
+	run "$KX" info - <"$TMP/z-perf-kvm-pipe.data"
+	grep -v '^file:' "$TMP/out" >"$TMP/got"
+	"$KX" info "$CORPUS/local/perf-kvm-pipe.data" | grep -v '^file:' >"$TMP/want"
+	same_files "$TMP/got" "$TMP/want" "zstd pipe stream from stdin"
+	python3 "$ROOT/tests/corpus/perfz.py" "$CORPUS/local/perf-kvm.data" "$TMP/zcut.data" 10000 5
+	run "$KX" info "$TMP/zcut.data"
+	is "$RC" 3 "zstd stream ending inside a record: exit status 3"
+	grep -q 'compressed records end inside a record' "$TMP/err"
+	ok $? "zstd stream ending inside a record: says so"
+else
+	skip "perf record -z copies" "zstd command or libzstd missing"
+fi
 
 # A 35 MB kx-synth recording (multi-vm with 100x the repeats): the file
 # reader gives its mapped pages back as it goes; file mode, pipe mode and
