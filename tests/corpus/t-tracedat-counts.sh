@@ -114,6 +114,35 @@ is "$(info_val tsc_khz)" "2000000" "--tsc-khz is reported"
 is "$(info_val first_ts)" "$(python3 -c "print($raw * 1000000 // 2000000)")" \
    "--tsc-khz: ns = cycles * 10^6 / kHz"
 
+# A compressed options section (trace-cmd reads them; writers so far do not
+# make them): the last one of a zlib file, appended again compressed and
+# linked from the previous one, reads the same.
+python3 - "$L/trace-v7-zlib-kvm.dat" "$TMP/zopts.dat" <<'EOF'
+import struct, sys, zlib
+b = bytearray(open(sys.argv[1], 'rb').read())
+p = b.index(b'\0', 10) + 7
+p = b.index(b'\0', b.index(b'\0', p) + 1) + 1
+link, off = p, struct.unpack_from('<Q', b, p)[0]
+while True:
+    size = struct.unpack_from('<Q', b, off + 8)[0]
+    done = off + 16 + size - 8      # DONE {u64 next} is the last option
+    nxt = struct.unpack_from('<Q', b, done)[0]
+    if not nxt:
+        break
+    link, off = done, nxt
+sid, flags, desc, size = struct.unpack_from('<HHIQ', b, off)
+body = bytes(b[off + 16:off + 16 + size])
+z = zlib.compress(body, 9)
+payload = struct.pack('<II', len(z), len(body)) + z
+struct.pack_into('<Q', b, link, len(b))
+b[off:off + 16 + size] = bytes(16 + size)   # the plain copy is gone
+b += struct.pack('<HHIQ', sid, 1, desc, len(payload)) + payload
+open(sys.argv[2], 'wb').write(b)
+EOF
+"$KX" info "$L/trace-v7-zlib-kvm.dat" | grep -v '^file:' >"$TMP/a"
+"$KX" info "$TMP/zopts.dat" | grep -v '^file:' >"$TMP/b"
+same_files "$TMP/b" "$TMP/a" "a compressed options section reads like the plain one"
+
 # zlib files without a report text: against the independent counter.
 for f in "$L"/trace-v7-zlib-2inst.dat "$L"/trace-v7-zlib-missed.dat; do
 	name=$(basename "$f")
