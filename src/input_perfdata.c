@@ -32,7 +32,7 @@
 #define HEADER_FLAGS_OFF	0x48		/* 256-bit feature bitmap */
 #define NR_FEATURE_BITS		256
 #define REC_HEADER_SIZE		8
-#define PIPE_BUF_SIZE		(256u << 10)	/* read-ahead; records are at most 64 KiB */
+#define PIPE_BUF_SIZE		(256u << 10)	/* read-ahead; a record is <= 64 KiB */
 #define MAX_ATTR_SIZE		4096		/* far above any perf_event_attr */
 #define MAX_TRACING_DATA	(512u << 20)	/* sanity bound on HEADER_TRACING_DATA */
 #define DEFAULT_SORT_MEM	(256ULL << 20)

@@ -27,7 +27,7 @@ int kx_perf_attr_parse(struct kx_cursor *c, uint32_t len, struct kx_perf_attr *a
 	    kx_cursor_u64(&a, &flags))
 		return -KX_ETRUNC;
 	if (!attr->size)
-		attr->size = KX_PERF_ATTR_SIZE_VER0;	/* old perf wrote 0 for the first layout */
+		attr->size = KX_PERF_ATTR_SIZE_VER0;	/* old perf wrote 0 for v0 */
 	if (attr->size < KX_PERF_ATTR_SIZE_VER0 || attr->size > len)
 		return -KX_ECORRUPT;
 	attr->sample_id_all = flags & (1ULL << ATTR_SAMPLE_ID_ALL_BIT);
