@@ -2,9 +2,10 @@
 /*
  * input_perfdata.c - the perf.data reader, file mode (mapped: header, attrs,
  * feature sections, data section) and pipe mode (sequential records from a
- * file or stdin). It turns the RAW data of tracepoint samples into kvm events
- * through kx_kvmdecode, turns PERF_RECORD_LOST into lost markers, and hands
- * them out in timestamp order through kx_perf_order.
+ * file or stdin), `perf record -z` streams through kx_perf_inflate. It turns
+ * the RAW data of tracepoint samples into kvm events through kx_kvmdecode and
+ * PERF_RECORD_LOST into lost markers, and hands them out in timestamp order
+ * through kx_perf_order.
  */
 #include <errno.h>
 #include <stdio.h>
