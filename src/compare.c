@@ -211,7 +211,8 @@ int kx_compare_build(const struct kx_snapshot *const *in, size_t nin,
 				line->change = fmax(line->change, fabs(log(line->cells[i].ratio)));
 		}
 	}
-	qsort(c->lines, c->nlines, sizeof(*c->lines), cmp_lines);
+	if (c->nlines)
+		qsort(c->lines, c->nlines, sizeof(*c->lines), cmp_lines);
 	*out = c;
 	return 0;
 }
