@@ -148,10 +148,12 @@ static void text_header(const struct kx_compare *c, FILE *out)
 	for (size_t i = 0; i < c->nin; i++) {
 		const struct kx_snapshot *s = c->in[i];
 
-		fprintf(out, "  %c  %s: span %s, %.0f exits, host/guest ", label(i),
-			strcmp(s->path, "-") ? s->path : "(stdin)",
+		fprintf(out, "  %c  %s: span %s", label(i), strcmp(s->path, "-") ? s->path : "(stdin)",
 			kx_format_short(buf, sizeof(buf), s->duration ? (double)s->duration : NAN,
-					s->unit), s->exits);
+					s->unit));
+		if (!isnan(s->exits))
+			fprintf(out, ", %.0f exits", s->exits);
+		fprintf(out, ", host/guest ");
 		if (isnan(s->host_guest_ratio))
 			fprintf(out, "-");
 		else
