@@ -111,6 +111,13 @@ for f in "$L/trace-v7-zstd-kvm.dat" "$L/trace-v7-zlib-kvm.dat"; do
 	bad_input "$TMP/$name-events.dat" "$name cut inside the event formats"
 done
 
+# -- latency-format (non-flyrecord) file -------------------------------------------------
+cp "$v6" "$TMP/latency.dat"
+chmod u+w "$TMP/latency.dat"
+at=$(python3 -c "import sys; print(open(sys.argv[1], 'rb').read().index(b'flyrecord\0'))" "$v6")
+printf 'latency  ' | dd of="$TMP/latency.dat" bs=1 seek="$at" conv=notrunc 2>/dev/null
+bad_input "$TMP/latency.dat" "latency trace.dat" "latency-format trace.dat"
+
 # -- truncations at evenly spaced points -------------------------------------------
 for f in "$v6" "$L/trace-v6-missed.dat" "$nc" "$L/trace-v7-zstd-kvm.dat" \
 	 "$L/trace-v7-zlib-missed.dat"; do
