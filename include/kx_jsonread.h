@@ -83,6 +83,13 @@ uint32_t kx_jdoc_get(const struct kx_jdoc *doc, uint32_t obj, const char *name);
  */
 uint32_t kx_jdoc_child(const struct kx_jdoc *doc, uint32_t arr, uint32_t i);
 
+/**
+ * kx_jdoc_next() - the element after array element @t (walks an array in
+ * linear time: start at kx_jdoc_child(doc, arr, 0), stop after count).
+ * Return: its token index, or KX_JNONE past the end of the document.
+ */
+uint32_t kx_jdoc_next(const struct kx_jdoc *doc, uint32_t t);
+
 /** kx_jdoc_type() - type of token @t; KX_JABSENT for KX_JNONE. */
 enum kx_jtype kx_jdoc_type(const struct kx_jdoc *doc, uint32_t t);
 

@@ -361,6 +361,13 @@ uint32_t kx_jdoc_child(const struct kx_jdoc *doc, uint32_t arr, uint32_t idx)
 	return i + object;
 }
 
+uint32_t kx_jdoc_next(const struct kx_jdoc *doc, uint32_t t)
+{
+	if (t >= doc->ntok || doc->tok[t].end >= doc->ntok)
+		return KX_JNONE;
+	return doc->tok[t].end;
+}
+
 int kx_jdoc_u64(const struct kx_jdoc *doc, uint32_t t, uint64_t *out)
 {
 	const char *s;

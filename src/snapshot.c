@@ -327,8 +327,8 @@ static int jhist(const struct jload *L, uint32_t obj, struct kx_snap_row *row)
 	row->bins = n ? calloc(n, sizeof(*row->bins)) : NULL;
 	if (n && !row->bins)
 		return kx_diag_set(L->diag, -ENOMEM, "out of memory");
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t pair = kx_jdoc_child(L->doc, arr, i);
+	for (uint32_t i = 0, pair = kx_jdoc_child(L->doc, arr, 0); i < n;
+	     i++, pair = kx_jdoc_next(L->doc, pair)) {
 		struct kx_snap_bin *b = &row->bins[i];
 
 		if (kx_jdoc_type(L->doc, pair) != KX_JARR || L->doc->tok[pair].count != 2 ||
@@ -434,9 +434,9 @@ static int jexits(const struct jload *L, uint32_t exits)
 	struct kx_snap_row *row;
 	int err;
 
-	for (uint32_t i = 0; i < L->doc->tok[exits].count; i++) {
-		uint32_t e = kx_jdoc_child(L->doc, exits, i), subs, t;
-		uint32_t idle_tok;
+	for (uint32_t i = 0, e = kx_jdoc_child(L->doc, exits, 0); i < L->doc->tok[exits].count;
+	     i++, e = kx_jdoc_next(L->doc, e)) {
+		uint32_t subs, t, idle_tok;
 		bool idle;
 
 		if (kx_jdoc_type(L->doc, e) != KX_JOBJ)
@@ -455,9 +455,8 @@ static int jexits(const struct jload *L, uint32_t exits)
 			continue;
 		if (kx_jdoc_type(L->doc, subs) != KX_JARR)
 			return kx_diag_set(L->diag, -KX_ECORRUPT, "\"subkeys\" of '%s' is no array", name);
-		for (uint32_t k = 0; k < L->doc->tok[subs].count; k++) {
-			uint32_t sub = kx_jdoc_child(L->doc, subs, k);
-
+		for (uint32_t k = 0, sub = kx_jdoc_child(L->doc, subs, 0);
+		     k < L->doc->tok[subs].count; k++, sub = kx_jdoc_next(L->doc, sub)) {
 			if (kx_jdoc_type(L->doc, sub) != KX_JOBJ)
 				return kx_diag_set(L->diag, -KX_ECORRUPT, "a sub-key of '%s' is no object", name);
 			err = jname(L, sub, "key", name, sizeof(name));
@@ -481,9 +480,8 @@ static int jkeys(const struct jload *L, uint32_t keys)
 	char name[KX_KEY_NAME_MAX];
 	int err;
 
-	for (uint32_t i = 0; i < L->doc->tok[keys].count; i++) {
-		uint32_t k = kx_jdoc_child(L->doc, keys, i);
-
+	for (uint32_t i = 0, k = kx_jdoc_child(L->doc, keys, 0); i < L->doc->tok[keys].count;
+	     i++, k = kx_jdoc_next(L->doc, k)) {
 		if (kx_jdoc_type(L->doc, k) != KX_JOBJ)
 			return kx_diag_set(L->diag, -KX_ECORRUPT, "\"keys\" entry %u is no object", i);
 		err = jname(L, k, "key", name, sizeof(name));

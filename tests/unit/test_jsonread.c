@@ -63,6 +63,11 @@ int main(void)
 	ok(kx_jdoc_type(&doc, kx_jdoc_child(&doc, e, 3)) == KX_JTRUE, "element 3 is true");
 	ok(kx_jdoc_type(&doc, kx_jdoc_child(&doc, e, 4)) == KX_JFALSE, "element 4 is false");
 	ok(kx_jdoc_child(&doc, e, 5) == KX_JNONE, "element 5 does not exist");
+	t = kx_jdoc_child(&doc, e, 0);
+	for (int i = 1; i < 5; i++)
+		t = kx_jdoc_next(&doc, t);
+	ok(t == kx_jdoc_child(&doc, e, 4), "kx_jdoc_next walks to the same element as kx_jdoc_child");
+	ok(kx_jdoc_next(&doc, 0) == KX_JNONE, "nothing after the top-level value");
 	h = kx_jdoc_get(&doc, kx_jdoc_child(&doc, e, 0), "hist");
 	ok(kx_jdoc_u64(&doc, kx_jdoc_child(&doc, kx_jdoc_child(&doc, h, 1), 0), &u) == 0 && u == 1008,
 	   "nested [[1000,3],[1008,1]][1][0] is 1008");
