@@ -2,8 +2,8 @@
 /*
  * cmd_info.c - `kvmexit-stat info FILE`: what the reader sees in a
  * recording (format, clock, unit, CPUs, buffers) and, after reading the
- * whole stream, its counters (records, lost events, kvm events by name,
- * kvm_exit by reason).
+ * whole stream, its counters (records, lost events and where the first ones
+ * were, kvm events by name, kvm_exit by reason).
  * A debugging aid and the hook the reader tests use.
  */
 #include <errno.h>
@@ -85,9 +85,20 @@ static int count_reason(struct reason_counts *rc, uint32_t id)
 	return 0;
 }
 
+/* The first lost-event markers, listed with their position in the stream. */
+#define LOST_SHOWN 64
+
+struct lost_marker {
+	uint64_t ts;
+	uint64_t count;
+	int32_t cpu;
+};
+
 int kx_cmd_info(int argc, char **argv)
 {
 	struct reason_counts reasons = { NULL, 0 };
+	struct lost_marker lost[LOST_SHOWN];
+	size_t nr_lost = 0;
 	struct kx_source_opts opts = { 0 };
 	const struct kx_source_info *info;
 	uint64_t first_ts = 0, last_ts = 0, n = 0;
@@ -138,6 +149,11 @@ int kx_cmd_info(int argc, char **argv)
 		if (!n++)
 			first_ts = ev.ts;
 		last_ts = ev.ts;
+		if (ev.kind == KX_EV_LOST && nr_lost < LOST_SHOWN) {
+			lost[nr_lost].ts = ev.ts;
+			lost[nr_lost].count = ev.u.lost;
+			lost[nr_lost++].cpu = ev.cpu;
+		}
 		if (ev.kind == KX_EV_EXIT && count_reason(&reasons, ev.u.exit.reason)) {
 			ret = -ENOMEM;
 			snprintf(diag.msg, sizeof(diag.msg), "out of memory");
@@ -170,6 +186,13 @@ int kx_cmd_info(int argc, char **argv)
 	if (n) {
 		printf("first_ts: %" PRIu64 "\n", first_ts);
 		printf("last_ts: %" PRIu64 "\n", last_ts);
+	}
+	for (k = 0; k < nr_lost; k++) {
+		if (lost[k].count == KX_LOST_UNKNOWN)
+			printf("lost cpu%d@%" PRIu64 ": unknown\n", lost[k].cpu, lost[k].ts);
+		else
+			printf("lost cpu%d@%" PRIu64 ": %" PRIu64 "\n", lost[k].cpu, lost[k].ts,
+			       lost[k].count);
 	}
 	for (k = 0; k < info->nr_event_counts; k++)
 		printf("event %s: %" PRIu64 "\n", info->event_counts[k].name,

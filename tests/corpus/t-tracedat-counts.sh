@@ -49,6 +49,15 @@ if command -v trace-cmd >/dev/null 2>&1; then
 		   "$(trace-cmd report "$f" 2>/dev/null | grep -vc '^cpus=\|EVENTS DROPPED\]$')" \
 		   "rb_count.py agrees with trace-cmd on $(basename "$f")"
 	done
+	# Lost markers come just before the first event after the gap, with its ts.
+	trace-cmd report -t "$L/trace-v6-missed.dat" 2>/dev/null |
+		awk '/EVENTS DROPPED\]$/ { split($0, a, "CPU:"); split(a[2], b, " ");
+					  cpu = b[1]; n = substr(b[2], 2); next }
+		     cpu != "" { match($0, /\] +[0-9]+\.[0-9]+:/); t = substr($0, RSTART, RLENGTH);
+				 gsub(/[\] .:]/, "", t); print "lost cpu" cpu + 0 "@" t ": " n; cpu = "" }' \
+		>"$TMP/want-lost"
+	"$KX" info "$L/trace-v6-missed.dat" | grep '^lost cpu' >"$TMP/got-lost"
+	same_files "$TMP/got-lost" "$TMP/want-lost" "lost markers: cpu, position and count as report -t"
 	# One buffer selected by name: only its lines.
 	trace-cmd report "$L/trace-v6-2inst.dat" 2>/dev/null >"$TMP/r2"
 	run "$KX" info --buffer fmtnotes_a "$L/trace-v6-2inst.dat"
