@@ -64,7 +64,7 @@ static const char usage[] =
 "                                 host.idle_total, host.exits, lost_events,\n"
 "                                 discarded, orphan_entries, unmatched_exits,\n"
 "                                 cycles.count, cycles.guest_total, cycles.host_total\n"
-"      --rules FILE               rules file: 'max|min|max-regress RULE' per line, # comments\n"
+"      --rules FILE               a file of 'max|min|max-regress RULE' lines, # comments\n"
 "      --baseline FILE            the run to judge regressions against\n"
 "      --max-regress PCT          every exit reason and sub-key: mean may grow by PCT\n"
 "      --max-regress 'KEY.FIELD=PCT'  one figure (mean, p50, p90, p99, p99_9)\n"
