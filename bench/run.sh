@@ -1,0 +1,276 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# bench/run.sh [--quick] - the kvmexit-stat benchmark (make bench; not part
+# of make check). Synthesizes one busy-host scenario (bench/busy-host.scn.in)
+# with kx-synth, then times, side by side and RUNS times each (min/median/
+# max): kvmexit-stat report (text, --json, --threads 1) on trace.dat v6,
+# v7-zlib, v7-zstd and perf.data; trace-cmd report (to /dev/null and into an
+# awk exit->entry pairing script); perf kvm stat report; and the limits:
+# cat FILE >/dev/null (page cache) and decompression alone (kx-inflate over
+# the file's own chunks). Prints events/s, MB/s, peak RSS and the ratios,
+# and writes docs/benchmarks.md (with --quick: $KX_BENCH_DIR/benchmarks.md).
+#
+# Sizes: headline LARGE = 50.4M events (--quick: 1M); the peers, which
+# take microseconds per event, run on PEER = 5M events (--quick: 1M) and are
+# compared with kvmexit-stat on that same file (events/s); RSS is shown at
+# 1M, 5M and 50M. Environment: KX_BENCH_DIR (default $TMPDIR/kx-bench; the
+# full run needs ~10 GB there), KX_BENCH_RUNS (default 3).
+set -e
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+KX=$ROOT/build/kvmexit-stat
+SYNTH=$ROOT/build/kx-synth
+DIR=${KX_BENCH_DIR:-${TMPDIR:-/tmp}/kx-bench}
+RUNS=${KX_BENCH_RUNS:-3}
+QUICK=0
+[ "$1" = "--quick" ] && QUICK=1
+mkdir -p "$DIR"
+RES=$DIR/results.tsv
+: >"$RES"
+
+for tool in trace-cmd perf awk python3 cc /usr/bin/time; do
+	command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 1; }
+done
+[ -x "$KX" ] && [ -x "$SYNTH" ] || { echo "bench: run make first" >&2; exit 1; }
+# a private copy: others may relink build/ while the benchmark runs
+cp "$KX" "$DIR/kvmexit-stat"
+KX=$DIR/kvmexit-stat
+cc -O2 -o "$DIR/kx-inflate" "$ROOT/bench/kx-inflate.c" -lz -lzstd
+
+# Events per scenario: 4 vCPUs x (1 entry + 21 events per pass).
+events_of() { echo $((4 * (1 + 21 * $1))); }
+
+# gen NAME PASSES KINDS...: synthesize NAME.* unless already there for the
+# same scenario and kx-synth.
+gen() {
+	name=$1 passes=$2
+	shift 2
+	sed "s/@REPS@/$passes/" "$ROOT/bench/busy-host.scn.in" >"$DIR/$name.scn"
+	stamp=$(cat "$DIR/$name.scn" "$SYNTH" | cksum)
+	[ -f "$DIR/$name.stamp" ] && [ "$(cat "$DIR/$name.stamp")" = "$stamp $*" ] && return 0
+	args=
+	for k in "$@"; do
+		case $k in
+		v6) args="$args -o v6=$DIR/$name.dat" ;;
+		v7-zlib) args="$args -o v7-zlib=$DIR/$name.v7-zlib.dat" ;;
+		v7-zstd) args="$args -o v7-zstd=$DIR/$name.v7-zstd.dat" ;;
+		perf) args="$args -o perf=$DIR/$name.perf.data" ;;
+		esac
+	done
+	echo "# kx-synth: $name ($(events_of "$passes") events: $*)" >&2
+	# shellcheck disable=SC2086
+	"$SYNTH" $args "$DIR/$name.scn"
+	for k in "$@"; do
+		case $k in v7-zlib | v7-zstd)
+			python3 "$ROOT/bench/v7chunks.py" "$DIR/$name.$k.dat" "$DIR/$name.$k.chunks" \
+				>/dev/null ;;
+		esac
+	done
+	echo "$stamp $*" >"$DIR/$name.stamp"
+}
+
+# measure ID SIZE EVENTS BYTES COMMAND: RUNS timed runs of COMMAND (sh -c,
+# output discarded by the command itself); one TSV row per ID with
+# min/median/max elapsed (ms clock around /usr/bin/time), median user+sys,
+# max peak RSS (KB; for a pipeline, the largest process).
+measure() {
+	id=$1 size=$2 events=$3 bytes=$4 cmd=$5
+	: >"$DIR/times"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		t0=$(date +%s%N)
+		/usr/bin/time -f '%U %S %M' -o "$DIR/time.1" sh -c "$cmd" ||
+			{ echo "bench: failed: $cmd" >&2; exit 1; }
+		t1=$(date +%s%N)
+		echo "$(((t1 - t0) / 1000000)) $(tail -n 1 "$DIR/time.1")" |
+			awk '{ printf "%.3f %s %s %s\n", $1 / 1000, $2, $3, $4 }' >>"$DIR/times"
+		i=$((i + 1))
+	done
+	sort -n "$DIR/times" | awk -v id="$id" -v size="$size" -v ev="$events" -v by="$bytes" \
+		-v cmd="$cmd" '
+	{ e[NR] = $1; cpu[NR] = $2 + $3; if ($4 > rss) rss = $4 }
+	END {
+		n = NR; med = e[int((n + 1) / 2)]
+		m = 0; for (i = 1; i <= n; i++) c[i] = cpu[i]
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (c[j] < c[i]) { t = c[i]; c[i] = c[j]; c[j] = t }
+		printf "%s\t%s\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%s\n", id, size, ev, by, e[1], med, e[n], c[int((n + 1) / 2)], rss, cmd
+	}' >>"$RES"
+	tail -n 1 "$RES" | awk -F'\t' '{
+		r = $6 > 0 ? $3 / $6 : 0
+		printf "%-22s %-5s %6.2f M events/s %8.1f MB/s  elapsed %.3f/%.3f/%.3f s  cpu %.3f s  RSS %6.1f MiB\n",
+			$1, $2, r / 1e6, ($6 > 0 ? $4 / $6 / 1e6 : 0), $5, $6, $7, $8, $9 / 1024 }'
+}
+
+if [ $QUICK = 1 ]; then
+	LARGE=q1m PEER=q1m
+	gen q1m 12000 v6 v7-zlib v7-zstd perf
+	SIZES=q1m
+else
+	LARGE=l50m PEER=p5m
+	gen s1m 12000 v6
+	gen p5m 60000 v6 v7-zstd perf
+	gen l50m 600000 v6 v7-zlib v7-zstd perf
+	SIZES="s1m p5m l50m"
+fi
+passes_of() { sed -n 's/.*repeat \([0-9]*\).*/\1/p' "$DIR/$1.scn" | head -n 1; }
+bytes_of() { stat -c %s "$1"; }
+
+KXV="$KX"
+for size in $SIZES; do
+	ev=$(events_of "$(passes_of "$size")")
+	f=$DIR/$size.dat
+	# page cache warm: every run reads cached pages
+	cat "$f" >/dev/null
+	measure kx-v6 "$size" "$ev" "$(bytes_of "$f")" "exec $KXV report $f >/dev/null"
+done
+
+ev=$(events_of "$(passes_of $LARGE)")
+for kind in v6 v7-zlib v7-zstd perf; do
+	case $kind in
+	v6) f=$DIR/$LARGE.dat ;;
+	perf) f=$DIR/$LARGE.perf.data ;;
+	*) f=$DIR/$LARGE.$kind.dat ;;
+	esac
+	by=$(bytes_of "$f")
+	cat "$f" >/dev/null
+	[ $kind = v6 ] || measure "kx-$kind" $LARGE "$ev" "$by" "exec $KXV report $f >/dev/null"
+	measure "kx-$kind-json" $LARGE "$ev" "$by" "exec $KXV report --json $f >/dev/null"
+	measure "kx-$kind-t1" $LARGE "$ev" "$by" "exec $KXV report --threads 1 $f >/dev/null"
+	case $kind in
+	v6 | perf) measure "cat-$kind" $LARGE "$ev" "$by" "exec cat $f >/dev/null" ;;
+	*) measure "inflate-$kind" $LARGE "$ev" "$by" \
+		"exec $DIR/kx-inflate ${kind#v7-} $DIR/$LARGE.$kind.chunks >/dev/null" ;;
+	esac
+done
+
+# The peers, on the PEER file (the large one would take them many minutes).
+ev=$(events_of "$(passes_of $PEER)")
+v6=$DIR/$PEER.dat zst=$DIR/$PEER.v7-zstd.dat pd=$DIR/$PEER.perf.data
+cat "$v6" "$zst" "$pd" >/dev/null
+[ $PEER = $LARGE ] || {
+	measure kx-v7-zstd $PEER "$ev" "$(bytes_of "$zst")" "exec $KXV report $zst >/dev/null"
+	measure kx-perf $PEER "$ev" "$(bytes_of "$pd")" "exec $KXV report $pd >/dev/null"
+}
+cat >"$DIR/pair.awk" <<'EOF'
+# exit -> entry per thread from trace-cmd report lines; total per reason
+{
+	for (i = 2; i <= NF; i++)
+		if ($i ~ /^\[[0-9]+\]$/)
+			break
+	if (i > NF)
+		next
+	key = $(i - 1); ts = $(i + 1) + 0; ev = $(i + 2)
+	if (ev == "kvm_exit:") {
+		open[key] = ts; why[key] = $(i + 4)
+	} else if (ev == "kvm_entry:" && key in open) {
+		n[why[key]]++; t[why[key]] += ts - open[key]; delete open[key]
+	}
+}
+END { for (r in n) printf "%-24s %10d %14.3f us\n", r, n[r], t[r] * 1e6 }
+EOF
+measure trace-cmd-v6 $PEER "$ev" "$(bytes_of "$v6")" "exec trace-cmd report -i $v6 >/dev/null 2>&1"
+measure trace-cmd-v7-zstd $PEER "$ev" "$(bytes_of "$zst")" \
+	"exec trace-cmd report -i $zst >/dev/null 2>&1"
+measure trace-cmd-awk-v6 $PEER "$ev" "$(bytes_of "$v6")" \
+	"trace-cmd report -i $v6 2>/dev/null | awk -f $DIR/pair.awk >/dev/null"
+measure perf-kvm-stat $PEER "$ev" "$(bytes_of "$pd")" \
+	"exec perf kvm -i $pd stat report --event=vmexit >/dev/null 2>&1"
+
+# ---- docs/benchmarks.md --------------------------------------------------
+if [ $QUICK = 1 ]; then DOC=$DIR/benchmarks.md; else DOC=$ROOT/docs/benchmarks.md; fi
+mkdir -p "$(dirname "$DOC")"
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+ram=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+ltev=$(dpkg-query -W -f '${Version}' libtraceevent1 2>/dev/null || echo unknown)
+{
+	echo "# kvmexit-stat benchmarks"
+	echo
+	echo "Generated by \`bench/run.sh$([ $QUICK = 1 ] && echo ' --quick')\` (\`make bench\`) on $(date -u '+%Y-%m-%d %H:%M UTC')."
+	echo "Do not edit the tables by hand: rerun the script. The notes at the end"
+	echo "(profile, design, misses) come from \`bench/notes.md\`."
+	echo
+	echo "## Machine and versions"
+	echo
+	echo "* CPU: $cpu, $(nproc) online CPUs; RAM $ram; kernel $(uname -r)"
+	echo "* kvmexit-stat $("$KX" --version 2>/dev/null | head -n 1) (git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)), $(cc --version | head -n 1)"
+	echo "* $(trace-cmd --version 2>&1 | grep -m 1 version | sed 's/^ *//'), libtraceevent $ltev, perf $(perf version 2>&1 | head -n 1 | sed 's/^perf version //')"
+	echo "* runs per command: $RUNS (min/median/max elapsed); page cache warm (each file is read once before)"
+	echo
+	echo "## Input"
+	echo
+	echo "\`bench/busy-host.scn.in\` through \`build/kx-synth\`: one VM, 4 vCPUs on 8 host CPUs"
+	echo "(each vCPU alternates between two CPUs), per pass of a vCPU 7 exits and 21 events:"
+	echo "EXTERNAL_INTERRUPT; APIC_WRITE TMICT (kvm_apic); APIC_ACCESS EOI (kvm_apic, kvm_eoi);"
+	echo "MSR_WRITE TSC_DEADLINE 0x6e0 (kvm_msr); MSR_WRITE x2APIC ICR 0x830 (kvm_apic, kvm_msr);"
+	echo "EPT_MISCONFIG MMIO 0xfebd1000 write (kvm_mmio); HLT. Durations lognormal."
+	echo
+	for size in $(cut -f2 "$RES" | sort -u); do
+		f=$DIR/$size.dat
+		echo "* \`$size\`: $(events_of "$(passes_of "$size")") events; v6 $(bytes_of "$f") bytes$(
+			for k in v7-zlib v7-zstd; do [ -f "$DIR/$size.$k.dat" ] && printf ', %s %s' $k "$(bytes_of "$DIR/$size.$k.dat")"; done
+			[ -f "$DIR/$size.perf.data" ] && printf ', perf.data %s' "$(bytes_of "$DIR/$size.perf.data")")"
+	done
+	echo
+	echo "## Results"
+	echo
+	echo "events/s and MB/s from the median elapsed time; cpu = median user+sys seconds;"
+	echo "RSS = peak resident set (for a pipeline: its largest process)."
+	echo
+	echo "| id | input | events | M events/s | MB/s | elapsed min / median / max s | cpu s | ns/event (elapsed) | peak RSS MiB |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	awk -F'\t' '{ printf "| %s | %s | %d | %.2f | %.1f | %.3f / %.3f / %.3f | %.3f | %.1f | %.1f |\n",
+		$1, $2, $3, ($6 > 0 ? $3 / $6 / 1e6 : 0), ($6 > 0 ? $4 / $6 / 1e6 : 0), $5, $6, $7, $8,
+		$6 * 1e9 / $3, $9 / 1024 }' "$RES"
+	echo
+	echo "Command lines (\$DIR = the benchmark directory):"
+	echo
+	echo '```'
+	awk -F'\t' '{ printf "%-20s %s\n", $1, $10 }' "$RES" | sed "s|$DIR|\$DIR|g"
+	echo '```'
+	echo
+	echo "## Ratios and targets"
+	echo
+	awk -F'\t' -v large=$LARGE -v peer=$PEER '
+	{ key = $1 "@" $2; med[key] = $6; ev[key] = $3; rss[key] = $9 }
+	function rate(k) { return med[k] > 0 ? ev[k] / med[k] : 0 }
+	function ratio(what, a, b, target, higher) {
+		if (!(a in med) || !(b in med)) return
+		r = rate(a) / rate(b)
+		ok = higher ? r >= target : r <= target
+		printf "| %s | %.2f | %s %s | %s |\n", what, r, (higher ? ">=" : "<="), target, (ok ? "met" : "**missed**")
+	}
+	END {
+		print "| comparison (events/s ratio, same input) | ratio | target | |"
+		print "|---|---|---|---|"
+		ratio("kvmexit-stat v6 vs trace-cmd report v6 (" peer ")", "kx-v6@" peer, "trace-cmd-v6@" peer, 50, 1)
+		ratio("kvmexit-stat v7-zstd vs trace-cmd report v7-zstd (" peer ")", "kx-v7-zstd@" peer, "trace-cmd-v7-zstd@" peer, 50, 1)
+		ratio("kvmexit-stat v6 vs trace-cmd report | awk (" peer ")", "kx-v6@" peer, "trace-cmd-awk-v6@" peer, 50, 1)
+		ratio("kvmexit-stat perf.data vs perf kvm stat report (" peer ")", "kx-perf@" peer, "perf-kvm-stat@" peer, 10, 1)
+		ratio("cat v6 (limit) vs kvmexit-stat v6: time(kx)/time(cat) (" large ")", "cat-v6@" large, "kx-v6@" large, 1e9, 0)
+		ratio("cat perf.data (limit) vs kvmexit-stat perf.data: time(kx)/time(cat) (" large ")", "cat-perf@" large, "kx-perf@" large, 1e9, 0)
+		ratio("decompression alone vs kvmexit-stat v7-zstd: time(kx)/time(inflate) (" large ")", "inflate-v7-zstd@" large, "kx-v7-zstd@" large, 1.3, 0)
+		ratio("decompression alone vs kvmexit-stat v7-zlib: time(kx)/time(inflate) (" large ")", "inflate-v7-zlib@" large, "kx-v7-zlib@" large, 1.3, 0)
+		k = "kx-v6-t1@" large
+		if (k in med) {
+			ns = med[k] * 1e9 / ev[k]
+			printf "| kvmexit-stat v6 --threads 1, ns per event, elapsed (%s) | %.1f | <= 25 | %s |\n", large, ns, (ns <= 25 ? "met" : "**missed**")
+		}
+		k = "kx-v6@" large
+		if (k in med) {
+			m = rss[k] / 1024
+			printf "| kvmexit-stat v6 peak RSS MiB (%s) | %.1f | < 64 | %s |\n", large, m, (m < 64 ? "met" : "**missed**")
+		}
+	}' "$RES"
+	echo
+	echo "The cat and decompression rows are limits: the ratio printed is"
+	echo "time(kvmexit-stat) / time(limit) (1.0 = as fast as only reading or only"
+	echo "decompressing; the cat target \"<= 1e9\" means no target, for information)."
+	echo
+	echo "## Peak RSS against trace length (kvmexit-stat report, v6)"
+	echo
+	echo "| input | events | peak RSS MiB |"
+	echo "|---|---|---|"
+	awk -F'\t' '$1 == "kx-v6" { printf "| %s | %d | %.1f |\n", $2, $3, $9 / 1024 }' "$RES"
+	echo
+	[ -f "$ROOT/bench/notes.md" ] && cat "$ROOT/bench/notes.md"
+} >"$DOC"
+echo "# wrote $DOC"
