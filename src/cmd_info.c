@@ -63,29 +63,7 @@ static int parse_khz(const char *s, uint64_t *out)
 	return 0;
 }
 
-/* kvm_exit count per interned reason id; grows with distinct reasons only. */
-struct reason_counts {
-	uint64_t *count;
-	size_t nr;
-};
-
-static int count_reason(struct reason_counts *rc, uint32_t id)
-{
-	if (id >= rc->nr) {
-		size_t nr = 2 * (size_t)id + 16;
-		uint64_t *p = realloc(rc->count, nr * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		memset(p + rc->nr, 0, (nr - rc->nr) * sizeof(*p));
-		rc->count = p;
-		rc->nr = nr;
-	}
-	rc->count[id]++;
-	return 0;
-}
-
-/* The first lost-event markers, listed with their position in the stream. */
+/* The first lost-event markers are listed with their position in the stream. */
 #define LOST_SHOWN 64
 
 struct lost_marker {
@@ -94,20 +72,105 @@ struct lost_marker {
 	int32_t cpu;
 };
 
-int kx_cmd_info(int argc, char **argv)
-{
-	struct reason_counts reasons = { NULL, 0 };
+/* What info gathers while reading; grows with distinct exit reasons only. */
+struct info_totals {
+	uint64_t events, first_ts, last_ts;
+	uint64_t *reason_count;		/* [nr_reasons] kvm_exit count per name id */
+	size_t nr_reasons;
 	struct lost_marker lost[LOST_SHOWN];
-	size_t nr_lost = 0;
-	struct kx_source_opts opts = { 0 };
-	const struct kx_source_info *info;
-	uint64_t first_ts = 0, last_ts = 0, n = 0;
-	struct kx_source *src;
-	struct kx_diag diag = { "" };
+	size_t nr_lost;
+};
+
+static int count_reason(struct info_totals *tot, uint32_t id)
+{
+	if (id >= tot->nr_reasons) {
+		size_t nr = 2 * (size_t)id + 16;
+		uint64_t *p = realloc(tot->reason_count, nr * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		memset(p + tot->nr_reasons, 0, (nr - tot->nr_reasons) * sizeof(*p));
+		tot->reason_count = p;
+		tot->nr_reasons = nr;
+	}
+	tot->reason_count[id]++;
+	return 0;
+}
+
+/* Read the whole stream. Return: 0 or a negative code with @diag filled. */
+static int read_all(struct kx_source *src, struct info_totals *tot, struct kx_diag *diag)
+{
 	struct kx_event ev;
-	const char *path;
+	int ret;
+
+	while ((ret = kx_source_next(src, &ev, diag)) > 0) {
+		if (!tot->events++)
+			tot->first_ts = ev.ts;
+		tot->last_ts = ev.ts;
+		if (ev.kind == KX_EV_LOST && tot->nr_lost < LOST_SHOWN) {
+			tot->lost[tot->nr_lost].ts = ev.ts;
+			tot->lost[tot->nr_lost].count = ev.u.lost;
+			tot->lost[tot->nr_lost++].cpu = ev.cpu;
+		}
+		if (ev.kind == KX_EV_EXIT && count_reason(tot, ev.u.exit.reason))
+			return kx_diag_set(diag, -ENOMEM, "out of memory");
+	}
+	return ret;
+}
+
+static void print_info(const struct kx_source *src, const struct info_totals *tot)
+{
+	const struct kx_source_info *info = kx_source_info(src);
+	const struct lost_marker *lm;
 	unsigned i;
 	size_t k;
+
+	printf("file: %s\n", info->path);
+	printf("format: %s\n", info->format_name);
+	printf("clock: %s\n", info->clock);
+	printf("unit: %s\n", kx_unit_name(info->unit));
+	if (info->tsc_khz)
+		printf("tsc_khz: %" PRIu64 "\n", info->tsc_khz);
+	printf("cpus: %u\n", info->nr_cpus);
+	printf("buffers:");
+	for (i = 0; i < info->nr_buffers; i++)
+		printf(" %s", *info->buffer_names[i] ? info->buffer_names[i] : "(top)");
+	printf("\n");
+	printf("records: %" PRIu64 "\n", info->records);
+	printf("lost_events: %" PRIu64 "\n", info->lost_events);
+	printf("lost_markers: %" PRIu64 "\n", info->lost_markers);
+	printf("lost_unknown: %" PRIu64 "\n", info->lost_unknown);
+	printf("events: %" PRIu64 "\n", tot->events);
+	if (tot->events) {
+		printf("first_ts: %" PRIu64 "\n", tot->first_ts);
+		printf("last_ts: %" PRIu64 "\n", tot->last_ts);
+	}
+	for (lm = tot->lost; lm < tot->lost + tot->nr_lost; lm++) {
+		if (lm->count == KX_LOST_UNKNOWN)
+			printf("lost cpu%d@%" PRIu64 ": unknown\n", lm->cpu, lm->ts);
+		else
+			printf("lost cpu%d@%" PRIu64 ": %" PRIu64 "\n", lm->cpu, lm->ts,
+			       lm->count);
+	}
+	for (k = 0; k < info->nr_event_counts; k++)
+		printf("event %s: %" PRIu64 "\n", info->event_counts[k].name,
+		       info->event_counts[k].count);
+	for (k = 0; k < tot->nr_reasons; k++)
+		if (tot->reason_count[k])
+			printf("exit %s: %" PRIu64 "\n", kx_names_get(kx_source_names(src),
+								      (uint32_t)k),
+			       tot->reason_count[k]);
+	if (info->note)
+		printf("note: %s\n", info->note);
+}
+
+int kx_cmd_info(int argc, char **argv)
+{
+	struct kx_source_opts opts = { 0 };
+	struct info_totals tot = { 0 };
+	struct kx_diag diag = { "" };
+	struct kx_source *src;
+	const char *path;
 	int opt, ret;
 
 	optind = 1;
@@ -145,66 +208,15 @@ int kx_cmd_info(int argc, char **argv)
 		return ret == -KX_EUSAGE ? KX_EXIT_USAGE : KX_EXIT_INPUT;
 	}
 	/* Read everything before printing: an error leaves stdout empty. */
-	while ((ret = kx_source_next(src, &ev, &diag)) > 0) {
-		if (!n++)
-			first_ts = ev.ts;
-		last_ts = ev.ts;
-		if (ev.kind == KX_EV_LOST && nr_lost < LOST_SHOWN) {
-			lost[nr_lost].ts = ev.ts;
-			lost[nr_lost].count = ev.u.lost;
-			lost[nr_lost++].cpu = ev.cpu;
-		}
-		if (ev.kind == KX_EV_EXIT && count_reason(&reasons, ev.u.exit.reason)) {
-			ret = -ENOMEM;
-			snprintf(diag.msg, sizeof(diag.msg), "out of memory");
-			break;
-		}
-	}
-	if (ret < 0) {
+	ret = read_all(src, &tot, &diag);
+	if (ret < 0)
 		fprintf(stderr, "kvmexit-stat: %s: %s\n", path, diag.msg);
-		free(reasons.count);
-		kx_source_close(src);
-		return ret == -ENOMEM ? KX_EXIT_INTERNAL : KX_EXIT_INPUT;
-	}
-	info = kx_source_info(src);
-	printf("file: %s\n", info->path);
-	printf("format: %s\n", info->format_name);
-	printf("clock: %s\n", info->clock);
-	printf("unit: %s\n", kx_unit_name(info->unit));
-	if (info->tsc_khz)
-		printf("tsc_khz: %" PRIu64 "\n", info->tsc_khz);
-	printf("cpus: %u\n", info->nr_cpus);
-	printf("buffers:");
-	for (i = 0; i < info->nr_buffers; i++)
-		printf(" %s", *info->buffer_names[i] ? info->buffer_names[i] : "(top)");
-	printf("\n");
-	printf("records: %" PRIu64 "\n", info->records);
-	printf("lost_events: %" PRIu64 "\n", info->lost_events);
-	printf("lost_markers: %" PRIu64 "\n", info->lost_markers);
-	printf("lost_unknown: %" PRIu64 "\n", info->lost_unknown);
-	printf("events: %" PRIu64 "\n", n);
-	if (n) {
-		printf("first_ts: %" PRIu64 "\n", first_ts);
-		printf("last_ts: %" PRIu64 "\n", last_ts);
-	}
-	for (k = 0; k < nr_lost; k++) {
-		if (lost[k].count == KX_LOST_UNKNOWN)
-			printf("lost cpu%d@%" PRIu64 ": unknown\n", lost[k].cpu, lost[k].ts);
-		else
-			printf("lost cpu%d@%" PRIu64 ": %" PRIu64 "\n", lost[k].cpu, lost[k].ts,
-			       lost[k].count);
-	}
-	for (k = 0; k < info->nr_event_counts; k++)
-		printf("event %s: %" PRIu64 "\n", info->event_counts[k].name,
-		       info->event_counts[k].count);
-	for (k = 0; k < reasons.nr; k++)
-		if (reasons.count[k])
-			printf("exit %s: %" PRIu64 "\n",
-			       kx_names_get(kx_source_names(src), (uint32_t)k), reasons.count[k]);
-	if (info->note)
-		printf("note: %s\n", info->note);
-	free(reasons.count);
+	else
+		print_info(src, &tot);
+	free(tot.reason_count);
 	kx_source_close(src);
+	if (ret < 0)
+		return ret == -ENOMEM ? KX_EXIT_INTERNAL : KX_EXIT_INPUT;
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "kvmexit-stat: info: cannot write the output\n");
 		return KX_EXIT_INTERNAL;
