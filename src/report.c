@@ -189,7 +189,8 @@ static int build_group(struct kx_report_group *g, struct kx_attrib_group *ag,
 		set_shares(&g->keys[k].st, g, false);
 	}
 	qsort(g->rows, g->nrows, sizeof(*g->rows), cmp_rows);
-	qsort(g->keys, g->nkeys, sizeof(*g->keys), cmp_keys);
+	if (g->nkeys)	/* keys is NULL while empty; qsort must not see it */
+		qsort(g->keys, g->nkeys, sizeof(*g->keys), cmp_keys);
 	return 0;
 }
 
