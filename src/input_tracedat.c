@@ -4,20 +4,24 @@
  * compression none/zlib/zstd). Reads the metadata and options of the mapped
  * file, then merges the per-CPU ring-buffer streams of every selected
  * buffer into one time-ordered stream of kvm events: one page per stream
- * (a pointer into the map, or into one lazily decompressed chunk), kbuffer
- * for the page format, a small heap ordered by (ts, buffer, cpu).
+ * (a pointer into the map, or into one lazily decompressed chunk), the
+ * inline page walker of kx_rbpage.h (checked against kbuffer by the
+ * tests), a small heap ordered by (ts, buffer, cpu). Mapped pages behind
+ * each stream's position are given back, so memory stays flat.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <event-parse.h>
-#include <kbuffer.h>
 
 #include "kx_cursor.h"
 #include "kx_decompress.h"
 #include "kx_kvmdecode.h"
+#include "kx_rbpage.h"
 #include "kx_reader.h"
 #include "kx_tracedata.h"
 
@@ -44,7 +48,8 @@ enum {
 #define COMMIT_MASK		((1u << 27) - 1)
 #define MISSED_EVENTS		(1u << 31)
 #define MISSED_STORED		(1u << 30)
-#define PAGE_SLACK		16		/* kbuffer may peek a few bytes past an event */
+#define PAGE_SLACK		KX_RBPAGE_SLACK	/* the walker may peek past an event */
+#define RELEASE_STEP		(4u << 20)	/* give mapped data back every 4 MiB read */
 #define MAX_PAGE_SIZE		(1u << 24)
 #define MAX_CHUNK		(256u << 20)	/* largest decompressed chunk or section */
 #define MAX_CPUS		65536
@@ -76,15 +81,15 @@ struct stream {
 	int32_t cpu;
 	const char *buffer_name;	/* for messages; "" = top */
 	bool done;
-	bool started;		/* a page is loaded and read_event was called */
+	bool started;		/* a page is loaded */
 	bool lost_pending;	/* emit a KX_EV_LOST before the current event */
 	uint64_t lost;		/* its count or KX_LOST_UNKNOWN */
 	/* pages */
-	struct kbuffer *kb;
+	struct kx_rbpage pg;
 	uint32_t page_size;
 	const unsigned char *page;	/* loaded page */
-	const unsigned char *page_end;	/* end of its committed data */
 	uint64_t page_off;		/* file or chunk offset of the page, for messages */
+	uint64_t released;		/* map offset below which this stream gave pages back */
 	/* uncompressed: the region in the map */
 	const unsigned char *data;
 	uint64_t data_len;
@@ -631,6 +636,21 @@ static int next_chunk(struct tracedat *t, struct stream *s, struct kx_diag *diag
 	return 1;
 }
 
+/*
+ * Give the mapped pages between s->released and @upto back to the kernel:
+ * RSS stays flat however long the trace (the file stays in page cache).
+ */
+static void release_behind(const struct tracedat *t, struct stream *s, uint64_t upto)
+{
+	uint64_t pagesz = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t from = (s->released + pagesz - 1) & ~(pagesz - 1);
+	uint64_t to = upto & ~(pagesz - 1);
+
+	if (to > from)
+		madvise((void *)(t->map + from), (size_t)(to - from), MADV_DONTNEED);
+	s->released = upto;
+}
+
 /* Point s->page at the next page. Return: 1, 0 at the end, <0 error. */
 static int next_page_ptr(struct tracedat *t, struct stream *s, struct kx_diag *diag)
 {
@@ -642,6 +662,8 @@ static int next_page_ptr(struct tracedat *t, struct stream *s, struct kx_diag *d
 			ret = next_chunk(t, s, diag);
 			if (ret <= 0)
 				return ret;
+			if (s->chunks_base + s->chunks.pos - s->released >= RELEASE_STEP)
+				release_behind(t, s, s->chunks_base + s->chunks.pos);
 		}
 		s->page = s->chunk + s->pos;
 		s->pos += s->page_size;
@@ -652,6 +674,8 @@ static int next_page_ptr(struct tracedat *t, struct stream *s, struct kx_diag *d
 	avail = s->data_len - s->pos;
 	s->page = s->data + s->pos;
 	s->page_off = (uint64_t)(s->data - t->map) + s->pos;
+	if (s->page_off - s->released >= RELEASE_STEP)
+		release_behind(t, s, s->page_off);
 	/* A page cut short by its region or the file end is read from a zero-padded copy. */
 	if (avail < s->page_size ||
 	    (uint64_t)(s->page - t->map) + s->page_size + PAGE_SLACK > t->size) {
@@ -669,10 +693,8 @@ static int next_page_ptr(struct tracedat *t, struct stream *s, struct kx_diag *d
 static int load_page(struct tracedat *t, struct stream *s, struct kx_diag *diag)
 {
 	unsigned lsize = t->td.kernel_long_size;
-	unsigned long long ts;
 	uint64_t commit, need;
-	void *ev;
-	int ret, missed;
+	int ret;
 
 	for (;;) {
 		ret = next_page_ptr(t, s, diag);
@@ -686,12 +708,11 @@ static int load_page(struct tracedat *t, struct stream *s, struct kx_diag *diag)
 		if (need > s->page_size)
 			return stream_error(s, diag, -KX_ECORRUPT,
 					    "page data size exceeds the page size");
-		if (kbuffer_load_subbuffer(s->kb, (void *)s->page) < 0)
-			return stream_error(s, diag, -KX_ECORRUPT, "unreadable page");
-		s->page_end = s->page + 8 + lsize + (commit & COMMIT_MASK);
-		missed = kbuffer_missed_events(s->kb);
-		if (missed) {
-			uint64_t n = missed > 0 ? (uint64_t)missed : KX_LOST_UNKNOWN;
+		ret = kx_rbpage_load(&s->pg, s->page, s->page_size, lsize, t->td.big_endian);
+		if (ret < 0)
+			return stream_error(s, diag, -KX_ECORRUPT, "event overruns its page");
+		if (s->pg.missed) {
+			uint64_t n = s->pg.missed > 0 ? (uint64_t)s->pg.missed : KX_LOST_UNKNOWN;
 
 			/* Lost before an empty page: merge into one marker. */
 			if (s->lost_pending && (s->lost == KX_LOST_UNKNOWN || n == KX_LOST_UNKNOWN))
@@ -700,41 +721,29 @@ static int load_page(struct tracedat *t, struct stream *s, struct kx_diag *diag)
 				s->lost = s->lost_pending ? s->lost + n : n;
 			s->lost_pending = true;
 		}
-		ev = kbuffer_read_event(s->kb, &ts);
-		if (ev) {
-			s->rec = ev;
-			s->ts = convert_ts(t, ts);
+		if (ret)
 			return 1;
-		}
 	}
 }
 
 /* Advance @s to its next event (or done). Return: 0 or <0 error. */
-static int stream_advance(struct tracedat *t, struct stream *s, struct kx_diag *diag)
+static inline int stream_advance(struct tracedat *t, struct stream *s, struct kx_diag *diag)
 {
-	unsigned long long ts;
-	void *ev = NULL;
-	int ret, size;
+	int ret = s->started ? kx_rbpage_next(&s->pg) : 0;
 
-	if (s->started)
-		ev = kbuffer_next_event(s->kb, &ts);
-	if (ev) {
-		s->rec = ev;
-		s->ts = convert_ts(t, ts);
-	} else {
+	if (ret == 0) {
 		ret = load_page(t, s, diag);
-		if (ret < 0)
+		if (ret <= 0) {
+			s->done = ret == 0;
 			return ret;
-		if (ret == 0) {
-			s->done = true;
-			return 0;
 		}
 		s->started = true;
-	}
-	size = kbuffer_event_size(s->kb);
-	if (size < 0 || s->rec < s->page || s->rec + size > s->page_end)
+	} else if (ret < 0) {
 		return stream_error(s, diag, -KX_ECORRUPT, "event overruns its page");
-	s->rec_size = (uint32_t)size;
+	}
+	s->rec = s->pg.rec;
+	s->rec_size = s->pg.rec_size;
+	s->ts = convert_ts(t, s->pg.ts);
 	return 0;
 }
 
@@ -747,7 +756,7 @@ static inline bool stream_before(const struct stream *a, const struct stream *b)
 	return a->cpu < b->cpu;
 }
 
-static void heap_down(struct stream **h, size_t n, size_t i)
+static inline void heap_down(struct stream **h, size_t n, size_t i)
 {
 	struct stream *s = h[i];
 
@@ -769,11 +778,12 @@ static void heap_down(struct stream **h, size_t n, size_t i)
 /* Build the streams of the selected buffers. */
 static int setup_streams(struct tracedat *t, const bool *selected, struct kx_diag *diag)
 {
-	enum kbuffer_long_size ls = t->td.kernel_long_size == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4;
-	enum kbuffer_endian en = t->td.big_endian ? KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE;
 	size_t i, n = 0, nsel = 0;
 	uint32_t j;
 
+	if (tep_is_old_format(t->td.tep))
+		return kx_diag_set(diag, -KX_EVERSION, "ring-buffer pages of kernels before "
+				   "2.6.31 (no header_page format) are not supported");
 	for (i = 0; i < t->nr_bufs; i++)
 		if (selected[i])
 			n += t->bufs[i].nr_cpus;
@@ -802,12 +812,10 @@ static int setup_streams(struct tracedat *t, const bool *selected, struct kx_dia
 			if (cd->offset > t->size || cd->size > t->size - cd->offset)
 				return stream_error(s, diag, -KX_ETRUNC,
 						    "data extends past the end of the file");
-			s->kb = kbuffer_alloc(ls, en);
+			s->released = cd->offset;
 			s->scratch = malloc(b->page_size + PAGE_SLACK);
-			if (!s->kb || !s->scratch)
+			if (!s->scratch)
 				return kx_diag_set(diag, -ENOMEM, "out of memory");
-			if (tep_is_old_format(t->td.tep))
-				kbuffer_set_old_format(s->kb);
 			if (t->compress == KX_COMPRESS_NONE) {
 				s->data = t->map + cd->offset;
 				s->data_len = cd->size;
@@ -921,7 +929,6 @@ static void tracedat_close(void *priv)
 	if (!t)
 		return;
 	for (i = 0; i < t->nr_streams; i++) {
-		kbuffer_free(t->streams[i].kb);
 		free(t->streams[i].chunk);
 		free(t->streams[i].scratch);
 	}
