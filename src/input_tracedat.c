@@ -7,9 +7,13 @@
  * (a pointer into the map, or into one lazily decompressed chunk), the
  * inline page walker of kx_rbpage.h (checked against kbuffer by the
  * tests), a small heap ordered by (ts, buffer, cpu). Mapped pages behind
- * each stream's position are given back, so memory stays flat.
+ * each stream's position are given back, so memory stays flat. Streams
+ * are walked in batches of event references; with --threads N > 1 worker
+ * threads fill (decompress, walk) the batches ahead while this thread
+ * decodes and merges them, in the same order whatever N.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +54,9 @@ enum {
 #define MISSED_STORED		(1u << 30)
 #define PAGE_SLACK		KX_RBPAGE_SLACK	/* the walker may peek past an event */
 #define RELEASE_STEP		(4u << 20)	/* give mapped data back every 4 MiB read */
+#define BATCH_EVENTS		512		/* event references per batch */
+#define NSLOT_THREADED		4		/* batches a worker may fill ahead per stream */
+#define MAX_WORKERS		64
 #define MAX_PAGE_SIZE		(1u << 24)
 #define MAX_CHUNK		(256u << 20)	/* largest decompressed chunk or section */
 #define MAX_CPUS		65536
@@ -71,17 +78,53 @@ struct tbuffer {
 	uint64_t v6_offset;	/* v6 instance: offset of its flyrecord block */
 };
 
+/* One event of a stream, as the merge needs it. */
+struct evref {
+	uint64_t ts;			/* converted */
+	const unsigned char *rec;	/* in the map or in a decompressed chunk */
+	uint64_t lost;			/* lost-events marker before it: 0 none, count, or unknown */
+	uint32_t size;
+};
+
+/*
+ * Consecutive events of one stream. Its records stay valid until the batch
+ * is handed back: in the map, or in a chunk buffer of the stream's ring
+ * (a batch never spans two chunks).
+ */
+struct batch {
+	struct evref ev[BATCH_EVENTS];
+	uint32_t n;
+	int status;			/* after the n events: 0 more, 1 end, <0 error */
+	char msg[KX_DIAG_MAX];		/* the error's message */
+};
+
+/* A decompressed chunk buffer. */
+struct chunkbuf {
+	unsigned char *buf;
+	size_t cap;
+};
+
 /* One per-CPU ring-buffer stream of one buffer. */
 struct stream {
-	/* the current event (valid while !done) */
-	uint64_t ts;
-	const unsigned char *rec;
-	uint32_t rec_size;
+	/* merge side (the thread calling next) */
+	uint64_t key;			/* ts of the current event: the heap key */
 	uint16_t buffer;
 	int32_t cpu;
+	bool lost_emitted;		/* the current event's lost marker went out */
+	struct batch *cur;		/* batch being merged, ev[idx] current */
+	uint32_t idx;
+	/* batches: a ring of nslot, the merge consumes at head (shared, under t->lock) */
+	struct batch *slots;
+	uint32_t nslot, head, filled;
+	bool fill_done;			/* the producer wrote a batch with status != 0 */
+	/* producer side: the walk (main thread, or the stream's worker) */
+	uint64_t ts;			/* the walk's current event */
+	const unsigned char *rec;
+	uint32_t rec_size;
 	const char *buffer_name;	/* for messages; "" = top */
 	bool done;
 	bool started;		/* a page is loaded */
+	bool held;		/* the current event belongs to the next batch */
 	bool lost_pending;	/* emit a KX_EV_LOST before the current event */
 	uint64_t lost;		/* its count or KX_LOST_UNKNOWN */
 	/* pages */
@@ -94,14 +137,29 @@ struct stream {
 	const unsigned char *data;
 	uint64_t data_len;
 	uint64_t pos;			/* next page offset in data / in chunk */
-	/* compressed: the chunk stream and one decompressed chunk */
+	/* compressed: the chunk stream and a ring of decompressed chunks */
+	struct kx_decompressor *dz;	/* of the thread that walks this stream */
 	struct kx_cursor chunks;
 	uint64_t chunks_base;		/* file offset of chunks.buf */
 	uint32_t chunks_left;
-	unsigned char *chunk;
+	struct chunkbuf *ring;		/* nslot + 1 buffers */
+	uint32_t ring_at;
+	bool chunk_used;		/* an event of the current chunk went into a batch */
+	uint32_t chunk_seq;		/* chunks loaded */
+	unsigned char *chunk;		/* current chunk (ring[ring_at].buf) */
 	size_t chunk_len;
-	size_t chunk_cap;
 	unsigned char *scratch;		/* page_size + PAGE_SLACK: copy of a partial page */
+};
+
+struct tracedat;
+
+/* A thread that fills the batches of streams w, w + nw, w + 2 nw, ... */
+struct worker {
+	struct tracedat *t;
+	pthread_t thread;
+	bool started;
+	unsigned index;
+	struct kx_decompressor *dz;
 };
 
 struct tracedat {
@@ -133,6 +191,14 @@ struct tracedat {
 	size_t nr_streams;
 	struct stream **heap;
 	size_t heap_len;
+	/* worker threads (none: batches are filled on demand by next) */
+	struct worker *workers;
+	unsigned nw;
+	pthread_mutex_t lock;
+	pthread_cond_t filled;		/* a batch was filled */
+	pthread_cond_t freed;		/* a batch was handed back, or stop */
+	bool have_sync;
+	bool stop;
 };
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -603,6 +669,7 @@ static int next_chunk(struct tracedat *t, struct stream *s, struct kx_diag *diag
 {
 	struct kx_zblock blk;
 	size_t at = s->chunks.pos;
+	struct chunkbuf *cb;
 	int err;
 
 	if (!s->chunks_left)
@@ -612,16 +679,24 @@ static int next_chunk(struct tracedat *t, struct stream *s, struct kx_diag *diag
 		return stream_error(s, diag, -KX_ETRUNC, "truncated compressed chunk");
 	if (blk.usize > MAX_CHUNK)
 		return stream_error(s, diag, -KX_ECORRUPT, "oversized compressed chunk");
-	if (blk.usize + (size_t)s->page_size + PAGE_SLACK > s->chunk_cap) {
+	/* Batches may still point into the current chunk: the next buffer of the ring. */
+	if (s->chunk_used) {
+		s->ring_at = (s->ring_at + 1) % (s->nslot + 1);
+		s->chunk_used = false;
+	}
+	cb = &s->ring[s->ring_at];
+	if (blk.usize + (size_t)s->page_size + PAGE_SLACK > cb->cap) {
 		size_t cap = blk.usize + (size_t)s->page_size + PAGE_SLACK;
-		unsigned char *p = realloc(s->chunk, cap);
+		unsigned char *p = realloc(cb->buf, cap);
 
 		if (!p)
 			return kx_diag_set(diag, -ENOMEM, "out of memory");
-		s->chunk = p;
-		s->chunk_cap = cap;
+		cb->buf = p;
+		cb->cap = cap;
 	}
-	err = kx_decompress(t->dz, &blk, s->chunk, diag);
+	s->chunk = cb->buf;
+	s->chunk_seq++;
+	err = kx_decompress(s->dz, &blk, s->chunk, diag);
 	if (err) {
 		char msg[KX_DIAG_MAX];
 
@@ -749,8 +824,8 @@ static inline int stream_advance(struct tracedat *t, struct stream *s, struct kx
 
 static inline bool stream_before(const struct stream *a, const struct stream *b)
 {
-	if (a->ts != b->ts)
-		return a->ts < b->ts;
+	if (a->key != b->key)
+		return a->key < b->key;
 	if (a->buffer != b->buffer)
 		return a->buffer < b->buffer;
 	return a->cpu < b->cpu;
@@ -773,6 +848,213 @@ static inline void heap_down(struct stream **h, size_t n, size_t i)
 		i = c;
 	}
 	h[i] = s;
+}
+
+/* ---- batches ---------------------------------------------------------------- */
+
+/*
+ * Walk @s into @b: up to BATCH_EVENTS events, ending early at a chunk edge
+ * (the chunk's buffer stays in use while the batch does). Runs on the
+ * stream's producer thread; an error or the end is recorded in b->status.
+ */
+static void fill_batch(struct tracedat *t, struct stream *s, struct batch *b)
+{
+	struct kx_diag d = { "" };
+	uint32_t seq = s->chunk_seq;
+	int err;
+
+	b->n = 0;
+	b->status = 0;
+	while (b->n < BATCH_EVENTS) {
+		struct evref *e;
+
+		if (!s->held) {
+			err = stream_advance(t, s, &d);
+			if (err || s->done) {
+				b->status = err ? err : 1;
+				snprintf(b->msg, sizeof(b->msg), "%s", d.msg);
+				return;
+			}
+			if (s->chunk_seq != seq && b->n) {
+				s->held = true;
+				return;
+			}
+		}
+		s->held = false;
+		s->chunk_used = true;
+		e = &b->ev[b->n++];
+		e->ts = s->ts;
+		e->rec = s->rec;
+		e->size = s->rec_size;
+		e->lost = s->lost_pending ? s->lost : 0;
+		s->lost_pending = false;
+	}
+}
+
+/* The stream of @w with the fewest filled batches that can take one, or NULL. */
+static struct stream *hungriest(struct tracedat *t, const struct worker *w, bool *all_done)
+{
+	struct stream *best = NULL;
+
+	*all_done = true;
+	for (size_t i = w->index; i < t->nr_streams; i += t->nw) {
+		struct stream *s = &t->streams[i];
+
+		if (s->fill_done)
+			continue;
+		*all_done = false;
+		if (s->filled < s->nslot && (!best || s->filled < best->filled))
+			best = s;
+	}
+	return best;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct tracedat *t = w->t;
+
+	pthread_mutex_lock(&t->lock);
+	while (!t->stop) {
+		bool all_done;
+		struct stream *s = hungriest(t, w, &all_done);
+		struct batch *b;
+
+		if (all_done)
+			break;
+		if (!s) {
+			pthread_cond_wait(&t->freed, &t->lock);
+			continue;
+		}
+		/* slot head + filled is free and only this thread writes it */
+		b = &s->slots[(s->head + s->filled) % s->nslot];
+		pthread_mutex_unlock(&t->lock);
+		fill_batch(t, s, b);
+		pthread_mutex_lock(&t->lock);
+		s->filled++;
+		if (b->status)
+			s->fill_done = true;
+		pthread_cond_broadcast(&t->filled);
+	}
+	pthread_mutex_unlock(&t->lock);
+	return NULL;
+}
+
+/*
+ * Move @s to its next batch: 1 at an event, 0 at the end of the stream,
+ * <0 the error the walk met after the last event.
+ */
+static int next_batch(struct tracedat *t, struct stream *s, struct kx_diag *diag)
+{
+	for (;;) {
+		struct batch *b = s->cur;
+
+		if (b && b->status < 0)
+			return kx_diag_set(diag, b->status, "%s", b->msg);
+		if (b && b->status > 0)
+			return 0;
+		if (!t->nw) {
+			b = &s->slots[0];
+			fill_batch(t, s, b);
+		} else {
+			pthread_mutex_lock(&t->lock);
+			if (b) {
+				s->head = (s->head + 1) % s->nslot;
+				s->filled--;
+				pthread_cond_broadcast(&t->freed);
+			}
+			while (!s->filled)
+				pthread_cond_wait(&t->filled, &t->lock);
+			b = &s->slots[s->head];
+			pthread_mutex_unlock(&t->lock);
+		}
+		s->cur = b;
+		s->idx = 0;
+		if (b->n) {
+			s->key = b->ev[0].ts;
+			return 1;
+		}
+	}
+}
+
+static void stop_workers(struct tracedat *t)
+{
+	if (!t->have_sync)
+		return;
+	pthread_mutex_lock(&t->lock);
+	t->stop = true;
+	pthread_cond_broadcast(&t->freed);
+	pthread_mutex_unlock(&t->lock);
+	for (unsigned i = 0; i < t->nw; i++)
+		if (t->workers[i].started)
+			pthread_join(t->workers[i].thread, NULL);
+	for (unsigned i = 0; i < t->nw; i++)
+		kx_decompressor_free(t->workers[i].dz);
+	free(t->workers);
+	t->workers = NULL;
+	pthread_cond_destroy(&t->filled);
+	pthread_cond_destroy(&t->freed);
+	pthread_mutex_destroy(&t->lock);
+	t->have_sync = false;
+}
+
+/*
+ * Batches for every stream and, with @threads > 1, the workers that fill
+ * them: threads - 1 of them (at most one per stream), this thread merges.
+ */
+static int start_batches(struct tracedat *t, unsigned threads, struct kx_diag *diag)
+{
+	unsigned nw = threads > 1 ? threads - 1 : 0;
+	size_t i;
+	int err;
+
+	if (nw > t->nr_streams)
+		nw = (unsigned)t->nr_streams;
+	if (nw > MAX_WORKERS)
+		nw = MAX_WORKERS;
+	for (i = 0; i < t->nr_streams; i++) {
+		struct stream *s = &t->streams[i];
+
+		s->nslot = nw ? NSLOT_THREADED : 1;
+		s->slots = malloc(s->nslot * sizeof(*s->slots));
+		s->ring = calloc(s->nslot + 1, sizeof(*s->ring));
+		if (!s->slots || !s->ring)
+			return kx_diag_set(diag, -ENOMEM, "out of memory");
+		s->dz = t->dz;
+	}
+	if (!nw)
+		return 0;
+	t->workers = calloc(nw, sizeof(*t->workers));
+	if (!t->workers)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	if (pthread_mutex_init(&t->lock, NULL))
+		return kx_diag_set(diag, -ENOMEM, "cannot create a lock");
+	pthread_cond_init(&t->filled, NULL);
+	pthread_cond_init(&t->freed, NULL);
+	t->have_sync = true;
+	t->nw = nw;
+	for (unsigned k = 0; k < nw; k++) {
+		struct worker *w = &t->workers[k];
+
+		w->t = t;
+		w->index = k;
+		if (t->compress != KX_COMPRESS_NONE) {
+			err = kx_decompressor_new(t->compress, &w->dz, diag);
+			if (err)
+				return err;
+		}
+		for (i = k; i < t->nr_streams; i += nw)
+			t->streams[i].dz = w->dz;
+	}
+	for (unsigned k = 0; k < nw; k++) {
+		struct worker *w = &t->workers[k];
+
+		err = pthread_create(&w->thread, NULL, worker_main, w);
+		if (err)
+			return kx_diag_set(diag, -err, "cannot start a decode thread");
+		w->started = true;
+	}
+	return 0;
 }
 
 /* Build the streams of the selected buffers. */
@@ -840,15 +1122,15 @@ static int setup_streams(struct tracedat *t, const bool *selected, struct kx_dia
 static int prime_heap(struct tracedat *t, struct kx_diag *diag)
 {
 	size_t i;
-	int err;
+	int ret;
 
 	for (i = 0; i < t->nr_streams; i++) {
 		struct stream *s = &t->streams[i];
 
-		err = stream_advance(t, s, diag);
-		if (err)
-			return err;
-		if (!s->done)
+		ret = next_batch(t, s, diag);
+		if (ret < 0)
+			return ret;
+		if (ret)
 			t->heap[t->heap_len++] = s;
 	}
 	for (i = t->heap_len / 2; i-- > 0;)
@@ -857,6 +1139,13 @@ static int prime_heap(struct tracedat *t, struct kx_diag *diag)
 }
 
 /* ---- reader callbacks ------------------------------------------------------ */
+
+static unsigned online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (unsigned)n : 1;
+}
 
 static void finish_counts(struct tracedat *t)
 {
@@ -871,38 +1160,44 @@ static int tracedat_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 
 	while (t->heap_len) {
 		struct stream *s = t->heap[0];
+		const struct evref *e = &s->cur->ev[s->idx];
 
-		if (s->lost_pending) {
+		if (e->lost && !s->lost_emitted) {
 			memset(ev, 0, sizeof(*ev));
 			ev->kind = KX_EV_LOST;
-			ev->ts = s->ts;
+			ev->ts = e->ts;
 			ev->cpu = s->cpu;
 			ev->tid = -1;
 			ev->pid = -1;
 			ev->vcpu = KX_VCPU_UNKNOWN;
 			ev->buffer = s->buffer;
-			ev->u.lost = s->lost;
-			s->lost_pending = false;
+			ev->u.lost = e->lost;
+			s->lost_emitted = true;
 			info->lost_markers++;
-			if (s->lost == KX_LOST_UNKNOWN)
+			if (e->lost == KX_LOST_UNKNOWN)
 				info->lost_unknown++;
 			else
-				info->lost_events += s->lost;
+				info->lost_events += e->lost;
 			return 1;
 		}
+		s->lost_emitted = false;
 		info->records++;
-		decoded = kx_kvmdecode_record(t->dec, s->rec, s->rec_size, ev);
+		decoded = kx_kvmdecode_record(t->dec, e->rec, e->size, ev);
 		if (decoded) {
-			ev->ts = s->ts;
+			ev->ts = e->ts;
 			ev->cpu = s->cpu;
 			ev->buffer = s->buffer;
 		}
-		/* The record stays valid in the page until the stream moves on. */
-		err = stream_advance(t, s, diag);
-		if (err)
-			return err;
-		if (s->done)
-			t->heap[0] = t->heap[--t->heap_len];
+		/* The record stays valid until its batch is handed back. */
+		if (++s->idx < s->cur->n) {
+			s->key = s->cur->ev[s->idx].ts;
+		} else {
+			err = next_batch(t, s, diag);
+			if (err < 0)
+				return err;
+			if (!err)
+				t->heap[0] = t->heap[--t->heap_len];
+		}
 		if (t->heap_len > 1)
 			heap_down(t->heap, t->heap_len, 0);
 		if (decoded)
@@ -928,9 +1223,15 @@ static void tracedat_close(void *priv)
 
 	if (!t)
 		return;
+	stop_workers(t);
 	for (i = 0; i < t->nr_streams; i++) {
-		free(t->streams[i].chunk);
-		free(t->streams[i].scratch);
+		struct stream *s = &t->streams[i];
+
+		for (uint32_t k = 0; s->ring && k <= s->nslot; k++)
+			free(s->ring[k].buf);
+		free(s->ring);
+		free(s->slots);
+		free(s->scratch);
 	}
 	free(t->streams);
 	free(t->heap);
@@ -1136,6 +1437,8 @@ static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,
 		goto fail;
 	tracedat_setup_info(t, opts, selected);
 	err = setup_streams(t, selected, diag);
+	if (!err)
+		err = start_batches(t, opts->threads ? opts->threads : online_cpus(), diag);
 	if (!err)
 		err = prime_heap(t, diag);
 	if (err)

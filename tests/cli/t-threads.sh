@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# --threads N: worker threads walk and decompress the trace.dat CPU
+# streams ahead while the main thread merges them; the output must not
+# depend on N. report --json, report --by vcpu and cycles --json for
+# --threads 1, 2, 4 and 9 (more threads than CPU streams) byte for byte, on
+# synthesized multi-CPU traces (v6, v7-zstd, v7-zlib: several batches per
+# stream, migrating vCPUs, lost events, instances), and the same error
+# message and status on a trace with a corrupt page in the middle.
+. "$(dirname "$0")/../lib.sh"
+
+sed 's/@REPS@/1000/' "$ROOT/bench/busy-host.scn.in" >"$TMP/busy.scn"
+"$SYNTH" -o v6="$TMP/busy.dat" -o v7-zstd="$TMP/busy.zst.dat" -o v7-zlib="$TMP/busy.zlib.dat" \
+	"$TMP/busy.scn" >/dev/null 2>&1
+ok $? "kx-synth writes the busy-host trace (84004 events on 8 CPUs)"
+"$SYNTH" -o v6="$TMP/lost.dat" -o v7-zstd="$TMP/lost.zst.dat" "$FIXTURES/lost.scn" >/dev/null 2>&1
+"$SYNTH" -o v6="$TMP/inst.dat" "$FIXTURES/instances.scn" >/dev/null 2>&1
+"$SYNTH" -o v7-zstd="$TMP/mvm.zst.dat" "$FIXTURES/multi-vm.scn" >/dev/null 2>&1
+
+for f in busy.dat busy.zst.dat busy.zlib.dat lost.dat lost.zst.dat inst.dat mvm.zst.dat; do
+	for cmd in "report --json" "report --by vcpu" "cycles --json"; do
+		out=$(echo "$cmd" | tr -c 'a-z\n' _)
+		for n in 1 2 4 9; do
+			# shellcheck disable=SC2086
+			"$KX" $cmd --threads $n "$TMP/$f" >"$TMP/$f.$out.$n" 2>&1
+			echo "status $?" >>"$TMP/$f.$out.$n"
+		done
+		same=0
+		for n in 2 4 9; do
+			cmp -s "$TMP/$f.$out.1" "$TMP/$f.$out.$n" || same=1
+		done
+		ok $same "$f: $cmd identical for --threads 1, 2, 4, 9"
+	done
+done
+grep -q '"exits"' "$TMP/busy.zst.dat.report___json.1"
+ok $? "the compared output is a report"
+
+# A page in the middle of the ring-buffer data (v6 data is page aligned)
+# whose commit size exceeds the page: the error comes after the events
+# before it, at the same point, with the same message and status.
+cp "$TMP/busy.dat" "$TMP/bad.dat"
+size=$(stat -c %s "$TMP/bad.dat")
+printf '\377\377\377\007' | dd of="$TMP/bad.dat" bs=1 seek=$((size * 2 / 3 / 4096 * 4096 + 8)) \
+	conv=notrunc 2>/dev/null
+for n in 1 2 4; do
+	"$KX" report --threads $n "$TMP/bad.dat" >/dev/null 2>"$TMP/bad.err.$n"
+	echo "status $?" >>"$TMP/bad.err.$n"
+done
+grep -q 'exceeds the page size' "$TMP/bad.err.1" && grep -q 'status [1-9]' "$TMP/bad.err.1" &&
+	cmp -s "$TMP/bad.err.1" "$TMP/bad.err.2" && cmp -s "$TMP/bad.err.1" "$TMP/bad.err.4"
+ok $? "corrupt page: same error and status for --threads 1, 2, 4 ($(head -n 1 "$TMP/bad.err.1"))"
+done_testing
