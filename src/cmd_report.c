@@ -183,7 +183,7 @@ int kx_cmd_report(int argc, char **argv)
 	}
 	status = KX_EXIT_OK;
 	if (!r->has_exits && !a.allow_empty) {
-		fprintf(stderr, "kvmexit-stat: %s: no kvm_exit/kvm_entry events (--allow-empty accepts that)\n",
+		fprintf(stderr, "kvmexit-stat: %s: no kvm_exit/kvm_entry events to pair (--allow-empty accepts that)\n",
 			strcmp(a.file, "-") ? a.file : "(stdin)");
 		status = KX_EXIT_INPUT;
 	}

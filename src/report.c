@@ -231,7 +231,8 @@ static int copy_meta(struct kx_report *r, const struct kx_run *run)
 	r->lost_markers = info->lost_markers;
 	r->lost_unknown = info->lost_unknown;
 	r->counts = *kx_pair_counts(run->pair);
-	r->has_exits = r->counts.exits || r->counts.entries;
+	/* timing needs both ends: an unreadable kvm_exit format leaves only entries */
+	r->has_exits = r->counts.exits && r->counts.entries;
 	r->buffers = calloc(info->nr_buffers + 1, sizeof(*r->buffers));
 	if (!r->buffers)
 		return -ENOMEM;

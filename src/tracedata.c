@@ -135,9 +135,54 @@ static bool balanced_print_fmt(const char *p, const char *end)
 	return !quote && !depth;
 }
 
+static bool is_ident(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_';
+}
+
+/* Does the format part [@p, @end) declare a field named @name (@len bytes)? */
+static bool field_declared(const char *p, const char *end, const char *name, size_t len)
+{
+	while ((p = memmem(p, (size_t)(end - p), "field:", 6))) {
+		const char *semi = memchr(p, ';', (size_t)(end - p)), *q;
+
+		if (!semi)
+			return false;
+		q = semi;
+		if (q > p && q[-1] == ']')	/* array: name[N] */
+			while (q > p && *q != '[')
+				q--;
+		if ((size_t)(q - p) > len && memcmp(q - len, name, len) == 0 && !is_ident(q[-len - 1]))
+			return true;
+		p = semi;
+	}
+	return false;
+}
+
+/*
+ * Every REC->field the print fmt uses is declared: libtraceevent 1.7.1
+ * dereferences NULL when a print fmt names a field the format lacks.
+ */
+static bool print_fmt_fields_declared(const char *s, const char *fmt, const char *end)
+{
+	const char *p = fmt;
+
+	while ((p = memmem(p, (size_t)(end - p), "REC->", 5))) {
+		const char *name = p + 5, *q = name;
+
+		while (q < end && is_ident(*q))
+			q++;
+		if (q == name || !field_declared(s, fmt, name, (size_t)(q - name)))
+			return false;
+		p = q;
+	}
+	return true;
+}
+
 /*
  * A format file is printable text with a name, a format and a balanced
- * print fmt. libtraceevent 1.7.1 can crash on some damaged formats (a
+ * print fmt that uses only declared fields. libtraceevent 1.7.1 can crash on some damaged formats (a
  * control byte in a field type, an unterminated print fmt), so damaged text
  * is not handed to it: the event is then unreadable, like any format that
  * does not parse.
@@ -153,7 +198,8 @@ static bool plausible_format(const unsigned char *text, uint64_t size)
 		if ((text[i] < 0x20 && text[i] != '\t' && text[i] != '\n') || text[i] >= 0x7f)
 			return false;
 	fmt = memmem(s, size, "\nprint fmt: ", 12);
-	return memmem(s, size, "\nformat:\n", 9) && fmt && balanced_print_fmt(fmt + 12, end);
+	return memmem(s, size, "\nformat:\n", 9) && fmt && balanced_print_fmt(fmt + 12, end) &&
+	       print_fmt_fields_declared(s, fmt + 12, end);
 }
 
 /* @count format files of @system: a parse failure only makes that event unreadable. */
