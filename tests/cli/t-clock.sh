@@ -1,0 +1,63 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Trace clocks: an x86-tsc trace without TSC2NSEC is reported in cycles and
+# says so; --tsc-khz converts it to ns; with TSC2NSEC the report is in ns.
+# Expected values are worked out by hand from the scenario below.
+. "$(dirname "$0")/../lib.sh"
+
+scenario() {	# scenario EXTRA-HEADER-LINE
+	cat <<SCN
+kernel 6.18
+isa vmx
+clock x86-tsc
+tsc-khz 2000000
+$1
+cpus 1
+vcpu tid=500 comm="CPU 0/KVM" vcpu=0 vm=499 cpu=0 {
+	entry
+	repeat 10 {
+		guest 2us
+		exit MSR_WRITE msr write 0x6e0 val=0x1 11us
+	}
+}
+SCN
+}
+
+scenario "" >"$TMP/tsc.scn"
+scenario "tsc2nsec" >"$TMP/tsc2nsec.scn"
+"$SYNTH" -o v6="$TMP/tsc.dat" -o v7-zstd="$TMP/tsc.v7.dat" "$TMP/tsc.scn"
+ok $? "synthesize an x86-tsc trace (2 GHz) without TSC2NSEC"
+"$SYNTH" -o v6="$TMP/tsc2nsec.dat" "$TMP/tsc2nsec.scn"
+ok $? "and one with TSC2NSEC"
+
+field() {	# field JSON-FILE EXPR
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+for f in tsc.dat tsc.v7.dat; do
+	run "$KX" report --json "$TMP/$f"
+	is "$RC" 0 "$f: report"
+	cp "$TMP/out" "$TMP/r.json"
+	is "$(field "$TMP/r.json" 'd["unit"]')" cycles "$f: unit is cycles"
+	# 11 us at 2 GHz = 22000 cycles per exit, 10 exits
+	is "$(field "$TMP/r.json" 'd["exits"][0]["total"]')" 220000 "$f: exit total 220000 cycles"
+	is "$(field "$TMP/r.json" 'd["guest"]["total"]')" 40000 "$f: guest 10 x 2 us = 40000 cycles"
+	run "$KX" report "$TMP/$f"
+	grep -q 'unit: TSC cycles' "$TMP/out"
+	ok $? "$f: the text says the unit is cycles"
+	run "$KX" report --json --tsc-khz 2000000 "$TMP/$f"
+	cp "$TMP/out" "$TMP/r.json"
+	is "$(field "$TMP/r.json" 'd["unit"]')" ns "$f --tsc-khz: unit ns"
+	is "$(field "$TMP/r.json" 'd["exits"][0]["total"]')" 110000 "$f --tsc-khz: exit total 110 us"
+	is "$(field "$TMP/r.json" 'd["input"]["tsc_khz"]')" 2000000 "$f --tsc-khz: the rate is in the report"
+done
+
+run "$KX" report --json "$TMP/tsc2nsec.dat"
+cp "$TMP/out" "$TMP/r.json"
+is "$(field "$TMP/r.json" 'd["unit"]')" ns "TSC2NSEC trace: unit ns"
+# TSC2NSEC rounds each timestamp down; 22000 cycles is exactly 11000 ns at 2 GHz
+is "$(field "$TMP/r.json" 'd["exits"][0]["max"]')" 11000 "TSC2NSEC trace: an exit lasts 11000 ns"
+is "$(field "$TMP/r.json" 'd["exits"][0]["count"]')" 10 "TSC2NSEC trace: 10 exits"
+run "$KX" report --tsc-khz 0 "$TMP/tsc.dat"
+is "$RC" 2 "--tsc-khz 0 is a usage error"
+done_testing
