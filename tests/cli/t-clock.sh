@@ -58,6 +58,32 @@ is "$(field "$TMP/r.json" 'd["unit"]')" ns "TSC2NSEC trace: unit ns"
 # TSC2NSEC rounds each timestamp down; 22000 cycles is exactly 11000 ns at 2 GHz
 is "$(field "$TMP/r.json" 'd["exits"][0]["max"]')" 11000 "TSC2NSEC trace: an exit lasts 11000 ns"
 is "$(field "$TMP/r.json" 'd["exits"][0]["count"]')" 10 "TSC2NSEC trace: 10 exits"
+# DATE (us, hex) and OFFSET (ns, negative) options: timestamps as trace-cmd report -t shows them
+cat >"$TMP/date.scn" <<'SCN'
+kernel 6.18
+isa vmx
+clock local
+date-option 0x3e8
+offset-option -5000
+cpus 1
+vcpu tid=5 comm="CPU 0/KVM" vcpu=0 vm=4 cpu=0 {
+	entry
+	guest 2us
+	exit HLT 3us
+}
+SCN
+"$SYNTH" -o v6="$TMP/date.dat" -o v7-none="$TMP/date7.dat" "$TMP/date.scn"
+for f in date.dat date7.dat; do
+	if command -v trace-cmd >/dev/null 2>&1; then
+		want=$(trace-cmd report -t "$TMP/$f" 2>/dev/null |
+			sed -n 's/.*] *\([0-9]*\)\.\([0-9]*\): kvm_entry:.*/\1\2/p' | head -1)
+	else
+		want=1000000995000	# 1000 s start + 1000 us DATE - 5000 ns OFFSET
+	fi
+	got=$("$KX" info "$TMP/$f" | sed -n 's/^first_ts: //p')
+	is "$got" "$want" "$f: DATE and OFFSET applied as trace-cmd report -t does"
+done
+
 run "$KX" report --tsc-khz 0 "$TMP/tsc.dat"
 is "$RC" 2 "--tsc-khz 0 is a usage error"
 done_testing

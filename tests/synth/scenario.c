@@ -716,6 +716,14 @@ static void parse_header(struct parser *ps, struct tok *t)
 		sc->tsc_khz = v;
 	} else if (is_word(t, "tsc2nsec")) {
 		sc->tsc2nsec = true;
+	} else if (is_word(t, "date-option") || is_word(t, "offset-option")) {
+		char *dst = is_word(t, "date-option") ? sc->date_opt : sc->offset_opt;
+
+		t = next(ps);
+		if (t->type != T_WORD || strlen(t->s) >= sizeof(sc->date_opt))
+			fail(ps, "date-option|offset-option VALUE (e.g. 0x3e8, -5000)");
+		else
+			snprintf(dst, sizeof(sc->date_opt), "%s", t->s);
 	} else if (is_word(t, "cpus")) {
 		if (!parse_u64(ws(next(ps)), &v) || !v || v > SY_MAX_CPUS)
 			fail(ps, "cpus 1..%d", SY_MAX_CPUS);

@@ -127,6 +127,8 @@ struct sy_scenario {
 	bool tsc;
 	uint32_t tsc_khz, mult, shift;
 	bool tsc2nsec;
+	char date_opt[32];		/* DATE option text ("" = none) */
+	char offset_opt[32];		/* OFFSET option text ("" = none) */
 	uint32_t ncpus;
 	uint32_t nbufs;			/* buffer 0 is the top buffer "" */
 	char bufname[SY_MAX_BUFS][32];

@@ -312,6 +312,11 @@ static void common_options(FILE *out, const struct sy_tdat *w)
 	snprintf(uname, sizeof(uname), "Linux kx-synth %s x86_64", w->f->release);
 	opt(out, 5, uname, strlen(uname) + 1);
 	opt(out, 9, ver, strlen(ver) + 1);
+	/* DATE (1) and OFFSET (7) are ASCII integers that readers add to every timestamp */
+	if (w->sc->date_opt[0])
+		opt(out, 1, w->sc->date_opt, strlen(w->sc->date_opt) + 1);
+	if (w->sc->offset_opt[0])
+		opt(out, 7, w->sc->offset_opt, strlen(w->sc->offset_opt) + 1);
 	if (w->sc->tsc && w->sc->tsc2nsec) {
 		uint8_t t[16] = { 0 };
 
