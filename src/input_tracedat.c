@@ -54,8 +54,8 @@ enum {
 #define MISSED_STORED		(1u << 30)
 #define PAGE_SLACK		KX_RBPAGE_SLACK	/* the walker may peek past an event */
 #define RELEASE_STEP		(4u << 20)	/* give mapped data back every 4 MiB read */
-#define BATCH_EVENTS		512		/* event references per batch */
-#define NSLOT_THREADED		4		/* batches a worker may fill ahead per stream */
+#define BATCH_EVENTS		1024		/* event references per batch */
+#define NSLOT_THREADED		8		/* batches a worker may fill ahead per stream */
 #define MAX_WORKERS		64
 #define MAX_PAGE_SIZE		(1u << 24)
 #define MAX_CHUNK		(256u << 20)	/* largest decompressed chunk or section */
@@ -113,12 +113,15 @@ struct stream {
 	bool lost_emitted;		/* the current event's lost marker went out */
 	struct batch *cur;		/* batch being merged, ev[idx] current */
 	uint32_t idx;
-	/* batches: a ring of nslot, the merge consumes at head (shared, under t->lock) */
-	struct batch *slots;
+	/*
+	 * batches: a ring of nslot, the merge consumes at head (shared, under
+	 * t->lock); each side on its own cache lines (no false sharing)
+	 */
+	_Alignas(64) struct batch *slots;
 	uint32_t nslot, head, filled;
 	bool fill_done;			/* the producer wrote a batch with status != 0 */
 	/* producer side: the walk (main thread, or the stream's worker) */
-	uint64_t ts;			/* the walk's current event */
+	_Alignas(64) uint64_t ts;	/* the walk's current event */
 	const unsigned char *rec;
 	uint32_t rec_size;
 	const char *buffer_name;	/* for messages; "" = top */
@@ -960,8 +963,9 @@ static int next_batch(struct tracedat *t, struct stream *s, struct kx_diag *diag
 			pthread_mutex_lock(&t->lock);
 			if (b) {
 				s->head = (s->head + 1) % s->nslot;
-				s->filled--;
-				pthread_cond_broadcast(&t->freed);
+				/* wake a sleeping worker only when half the ring is free */
+				if (s->filled-- == s->nslot / 2 + 1)
+					pthread_cond_broadcast(&t->freed);
 			}
 			while (!s->filled)
 				pthread_cond_wait(&t->filled, &t->lock);
@@ -1069,7 +1073,10 @@ static int setup_streams(struct tracedat *t, const bool *selected, struct kx_dia
 	for (i = 0; i < t->nr_bufs; i++)
 		if (selected[i])
 			n += t->bufs[i].nr_cpus;
-	t->streams = calloc(n ? n : 1, sizeof(*t->streams));
+	/* cache-line aligned: struct stream keeps merge and walk fields apart */
+	t->streams = aligned_alloc(64, (n ? n : 1) * sizeof(*t->streams));
+	if (t->streams)
+		memset(t->streams, 0, (n ? n : 1) * sizeof(*t->streams));
 	t->heap = calloc(n ? n : 1, sizeof(*t->heap));
 	if (!t->streams || !t->heap)
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
