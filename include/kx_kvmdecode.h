@@ -21,10 +21,15 @@
 struct tep_handle;
 struct kx_kvmdecode;
 
+/* kx_exit_fields.reason from a decoder without names (see kx_kvmdecode_reason()). */
+#define KX_REASON_DEFERRED	UINT32_MAX
+
 /**
  * kx_kvmdecode_new() - prepare decoding for the events in @tep, interning
  * reason names into @names (borrowed; must outlive the decoder).
- * An event whose format did not parse is simply absent.
+ * An event whose format did not parse is simply absent. With @names NULL
+ * (a decoder for another thread) exits carry reason KX_REASON_DEFERRED: a
+ * decoder with names names them with kx_kvmdecode_reason().
  * Return: 0 and *@out, or -ENOMEM.
  */
 int kx_kvmdecode_new(struct tep_handle *tep, struct kx_names *names,
@@ -40,6 +45,18 @@ void kx_kvmdecode_free(struct kx_kvmdecode *dec);
  */
 int kx_kvmdecode_record(struct kx_kvmdecode *dec, const void *data, uint32_t size,
 			struct kx_event *ev);
+
+/**
+ * kx_kvmdecode_reason() - the interned name id of exit reason @code of @isa
+ * (an exit's isa and code fields), as kx_kvmdecode_record() sets it.
+ */
+uint32_t kx_kvmdecode_reason(struct kx_kvmdecode *dec, enum kx_isa isa, uint32_t code);
+
+/**
+ * kx_kvmdecode_add_counts() - add the event counts and short records of
+ * @src to @dst (both made from the same tep handle).
+ */
+void kx_kvmdecode_add_counts(struct kx_kvmdecode *dst, const struct kx_kvmdecode *src);
 
 /** kx_kvmdecode_has_exits() - kvm_exit and kvm_entry formats are both present. */
 int kx_kvmdecode_has_exits(const struct kx_kvmdecode *dec);

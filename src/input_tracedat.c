@@ -8,9 +8,9 @@
  * inline page walker of kx_rbpage.h (checked against kbuffer by the
  * tests), a small heap ordered by (ts, buffer, cpu). Mapped pages behind
  * each stream's position are given back, so memory stays flat. Streams
- * are walked in batches of event references; with --threads N > 1 worker
- * threads fill (decompress, walk) the batches ahead while this thread
- * decodes and merges them, in the same order whatever N.
+ * are walked and decoded in batches of events; with --threads N > 1 worker
+ * threads fill (decompress, walk, decode) the batches ahead while this
+ * thread merges them and names exit reasons, in the same order whatever N.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -78,30 +78,16 @@ struct tbuffer {
 	uint64_t v6_offset;	/* v6 instance: offset of its flyrecord block */
 };
 
-/* One event of a stream, as the merge needs it. */
-struct evref {
-	uint64_t ts;			/* converted */
-	const unsigned char *rec;	/* in the map or in a decompressed chunk */
-	uint64_t lost;			/* lost-events marker before it: 0 none, count, or unknown */
-	uint32_t size;
-};
-
 /*
- * Consecutive events of one stream. Its records stay valid until the batch
- * is handed back: in the map, or in a chunk buffer of the stream's ring
- * (a batch never spans two chunks).
+ * Consecutive decoded events of one stream (lost markers included), exit
+ * reasons not yet named (KX_REASON_DEFERRED), and how the walk went on.
  */
 struct batch {
-	struct evref ev[BATCH_EVENTS];
+	struct kx_event ev[BATCH_EVENTS];
 	uint32_t n;
+	uint64_t records;		/* records walked for these events, of any event */
 	int status;			/* after the n events: 0 more, 1 end, <0 error */
 	char msg[KX_DIAG_MAX];		/* the error's message */
-};
-
-/* A decompressed chunk buffer. */
-struct chunkbuf {
-	unsigned char *buf;
-	size_t cap;
 };
 
 /* One per-CPU ring-buffer stream of one buffer. */
@@ -110,7 +96,6 @@ struct stream {
 	uint64_t key;			/* ts of the current event: the heap key */
 	uint16_t buffer;
 	int32_t cpu;
-	bool lost_emitted;		/* the current event's lost marker went out */
 	struct batch *cur;		/* batch being merged, ev[idx] current */
 	uint32_t idx;
 	/*
@@ -127,7 +112,6 @@ struct stream {
 	const char *buffer_name;	/* for messages; "" = top */
 	bool done;
 	bool started;		/* a page is loaded */
-	bool held;		/* the current event belongs to the next batch */
 	bool lost_pending;	/* emit a KX_EV_LOST before the current event */
 	uint64_t lost;		/* its count or KX_LOST_UNKNOWN */
 	/* pages */
@@ -140,17 +124,15 @@ struct stream {
 	const unsigned char *data;
 	uint64_t data_len;
 	uint64_t pos;			/* next page offset in data / in chunk */
-	/* compressed: the chunk stream and a ring of decompressed chunks */
-	struct kx_decompressor *dz;	/* of the thread that walks this stream */
+	struct kx_kvmdecode *dec;	/* of the walking thread; reasons deferred */
+	/* compressed: the chunk stream and one decompressed chunk */
+	struct kx_decompressor *dz;	/* of the walking thread */
 	struct kx_cursor chunks;
 	uint64_t chunks_base;		/* file offset of chunks.buf */
 	uint32_t chunks_left;
-	struct chunkbuf *ring;		/* nslot + 1 buffers */
-	uint32_t ring_at;
-	bool chunk_used;		/* an event of the current chunk went into a batch */
-	uint32_t chunk_seq;		/* chunks loaded */
-	unsigned char *chunk;		/* current chunk (ring[ring_at].buf) */
+	unsigned char *chunk;
 	size_t chunk_len;
+	size_t chunk_cap;
 	unsigned char *scratch;		/* page_size + PAGE_SLACK: copy of a partial page */
 };
 
@@ -163,6 +145,7 @@ struct worker {
 	bool started;
 	unsigned index;
 	struct kx_decompressor *dz;
+	struct kx_kvmdecode *dec;
 };
 
 struct tracedat {
@@ -173,7 +156,9 @@ struct tracedat {
 	struct kx_decompressor *dz;
 	struct kx_tracedata td;
 	bool have_td;
-	struct kx_kvmdecode *dec;
+	struct kx_kvmdecode *dec;	/* names exit reasons; holds the final counts */
+	struct kx_kvmdecode *fill_dec;	/* decodes when there are no workers */
+	bool counted;			/* the walkers' counts were added to dec */
 	struct kx_reader *r;
 	char format_name[48];
 	/* options */
@@ -672,7 +657,6 @@ static int next_chunk(struct tracedat *t, struct stream *s, struct kx_diag *diag
 {
 	struct kx_zblock blk;
 	size_t at = s->chunks.pos;
-	struct chunkbuf *cb;
 	int err;
 
 	if (!s->chunks_left)
@@ -682,23 +666,15 @@ static int next_chunk(struct tracedat *t, struct stream *s, struct kx_diag *diag
 		return stream_error(s, diag, -KX_ETRUNC, "truncated compressed chunk");
 	if (blk.usize > MAX_CHUNK)
 		return stream_error(s, diag, -KX_ECORRUPT, "oversized compressed chunk");
-	/* Batches may still point into the current chunk: the next buffer of the ring. */
-	if (s->chunk_used) {
-		s->ring_at = (s->ring_at + 1) % (s->nslot + 1);
-		s->chunk_used = false;
-	}
-	cb = &s->ring[s->ring_at];
-	if (blk.usize + (size_t)s->page_size + PAGE_SLACK > cb->cap) {
+	if (blk.usize + (size_t)s->page_size + PAGE_SLACK > s->chunk_cap) {
 		size_t cap = blk.usize + (size_t)s->page_size + PAGE_SLACK;
-		unsigned char *p = realloc(cb->buf, cap);
+		unsigned char *p = realloc(s->chunk, cap);
 
 		if (!p)
 			return kx_diag_set(diag, -ENOMEM, "out of memory");
-		cb->buf = p;
-		cb->cap = cap;
+		s->chunk = p;
+		s->chunk_cap = cap;
 	}
-	s->chunk = cb->buf;
-	s->chunk_seq++;
 	err = kx_decompress(s->dz, &blk, s->chunk, diag);
 	if (err) {
 		char msg[KX_DIAG_MAX];
@@ -856,41 +832,48 @@ static inline void heap_down(struct stream **h, size_t n, size_t i)
 /* ---- batches ---------------------------------------------------------------- */
 
 /*
- * Walk @s into @b: up to BATCH_EVENTS events, ending early at a chunk edge
- * (the chunk's buffer stays in use while the batch does). Runs on the
- * stream's producer thread; an error or the end is recorded in b->status.
+ * Walk and decode @s into @b: up to BATCH_EVENTS events, a lost-events
+ * marker before the event it precedes. Runs on the stream's walking
+ * thread; an error or the end is recorded in b->status.
  */
 static void fill_batch(struct tracedat *t, struct stream *s, struct batch *b)
 {
 	struct kx_diag d = { "" };
-	uint32_t seq = s->chunk_seq;
 	int err;
 
 	b->n = 0;
+	b->records = 0;
 	b->status = 0;
-	while (b->n < BATCH_EVENTS) {
-		struct evref *e;
+	while (b->n + 2 <= BATCH_EVENTS) {
+		struct kx_event *ev;
 
-		if (!s->held) {
-			err = stream_advance(t, s, &d);
-			if (err || s->done) {
-				b->status = err ? err : 1;
-				snprintf(b->msg, sizeof(b->msg), "%s", d.msg);
-				return;
-			}
-			if (s->chunk_seq != seq && b->n) {
-				s->held = true;
-				return;
-			}
+		err = stream_advance(t, s, &d);
+		if (err || s->done) {
+			b->status = err ? err : 1;
+			snprintf(b->msg, sizeof(b->msg), "%s", d.msg);
+			return;
 		}
-		s->held = false;
-		s->chunk_used = true;
-		e = &b->ev[b->n++];
-		e->ts = s->ts;
-		e->rec = s->rec;
-		e->size = s->rec_size;
-		e->lost = s->lost_pending ? s->lost : 0;
-		s->lost_pending = false;
+		if (s->lost_pending) {
+			ev = &b->ev[b->n++];
+			memset(ev, 0, sizeof(*ev));
+			ev->kind = KX_EV_LOST;
+			ev->ts = s->ts;
+			ev->cpu = s->cpu;
+			ev->tid = -1;
+			ev->pid = -1;
+			ev->vcpu = KX_VCPU_UNKNOWN;
+			ev->buffer = s->buffer;
+			ev->u.lost = s->lost;
+			s->lost_pending = false;
+		}
+		b->records++;
+		ev = &b->ev[b->n];
+		if (kx_kvmdecode_record(s->dec, s->rec, s->rec_size, ev)) {
+			ev->ts = s->ts;
+			ev->cpu = s->cpu;
+			ev->buffer = s->buffer;
+			b->n++;
+		}
 	}
 }
 
@@ -974,6 +957,7 @@ static int next_batch(struct tracedat *t, struct stream *s, struct kx_diag *diag
 		}
 		s->cur = b;
 		s->idx = 0;
+		t->r->info.records += b->records;
 		if (b->n) {
 			s->key = b->ev[0].ts;
 			return 1;
@@ -992,8 +976,10 @@ static void stop_workers(struct tracedat *t)
 	for (unsigned i = 0; i < t->nw; i++)
 		if (t->workers[i].started)
 			pthread_join(t->workers[i].thread, NULL);
-	for (unsigned i = 0; i < t->nw; i++)
+	for (unsigned i = 0; i < t->nw; i++) {
 		kx_decompressor_free(t->workers[i].dz);
+		kx_kvmdecode_free(t->workers[i].dec);
+	}
 	free(t->workers);
 	t->workers = NULL;
 	pthread_cond_destroy(&t->filled);
@@ -1016,15 +1002,17 @@ static int start_batches(struct tracedat *t, unsigned threads, struct kx_diag *d
 		nw = (unsigned)t->nr_streams;
 	if (nw > MAX_WORKERS)
 		nw = MAX_WORKERS;
+	if (!nw && kx_kvmdecode_new(t->td.tep, NULL, &t->fill_dec))
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
 	for (i = 0; i < t->nr_streams; i++) {
 		struct stream *s = &t->streams[i];
 
 		s->nslot = nw ? NSLOT_THREADED : 1;
 		s->slots = malloc(s->nslot * sizeof(*s->slots));
-		s->ring = calloc(s->nslot + 1, sizeof(*s->ring));
-		if (!s->slots || !s->ring)
+		if (!s->slots)
 			return kx_diag_set(diag, -ENOMEM, "out of memory");
 		s->dz = t->dz;
+		s->dec = t->fill_dec;
 	}
 	if (!nw)
 		return 0;
@@ -1047,8 +1035,12 @@ static int start_batches(struct tracedat *t, unsigned threads, struct kx_diag *d
 			if (err)
 				return err;
 		}
-		for (i = k; i < t->nr_streams; i += nw)
+		if (kx_kvmdecode_new(t->td.tep, NULL, &w->dec))
+			return kx_diag_set(diag, -ENOMEM, "out of memory");
+		for (i = k; i < t->nr_streams; i += nw) {
 			t->streams[i].dz = w->dz;
+			t->streams[i].dec = w->dec;
+		}
 	}
 	for (unsigned k = 0; k < nw; k++) {
 		struct worker *w = &t->workers[k];
@@ -1154,8 +1146,16 @@ static unsigned online_cpus(void)
 	return n > 0 ? (unsigned)n : 1;
 }
 
-static void finish_counts(struct tracedat *t)
+/* Event counts: the walking threads' decoders' once every stream ended. */
+static void finish_counts(struct tracedat *t, bool at_end)
 {
+	if (at_end && !t->counted) {
+		if (t->fill_dec)
+			kx_kvmdecode_add_counts(t->dec, t->fill_dec);
+		for (unsigned i = 0; i < t->nw; i++)
+			kx_kvmdecode_add_counts(t->dec, t->workers[i].dec);
+		t->counted = true;
+	}
 	t->r->info.event_counts = kx_kvmdecode_event_counts(t->dec, &t->r->info.nr_event_counts);
 }
 
@@ -1163,55 +1163,39 @@ static int tracedat_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 {
 	struct tracedat *t = priv;
 	struct kx_source_info *info = &t->r->info;
-	int err, decoded;
+	struct stream *s;
+	int ret;
 
-	while (t->heap_len) {
-		struct stream *s = t->heap[0];
-		const struct evref *e = &s->cur->ev[s->idx];
-
-		if (e->lost && !s->lost_emitted) {
-			memset(ev, 0, sizeof(*ev));
-			ev->kind = KX_EV_LOST;
-			ev->ts = e->ts;
-			ev->cpu = s->cpu;
-			ev->tid = -1;
-			ev->pid = -1;
-			ev->vcpu = KX_VCPU_UNKNOWN;
-			ev->buffer = s->buffer;
-			ev->u.lost = e->lost;
-			s->lost_emitted = true;
-			info->lost_markers++;
-			if (e->lost == KX_LOST_UNKNOWN)
-				info->lost_unknown++;
-			else
-				info->lost_events += e->lost;
-			return 1;
-		}
-		s->lost_emitted = false;
-		info->records++;
-		decoded = kx_kvmdecode_record(t->dec, e->rec, e->size, ev);
-		if (decoded) {
-			ev->ts = e->ts;
-			ev->cpu = s->cpu;
-			ev->buffer = s->buffer;
-		}
-		/* The record stays valid until its batch is handed back. */
-		if (++s->idx < s->cur->n) {
-			s->key = s->cur->ev[s->idx].ts;
-		} else {
-			err = next_batch(t, s, diag);
-			if (err < 0)
-				return err;
-			if (!err)
-				t->heap[0] = t->heap[--t->heap_len];
-		}
-		if (t->heap_len > 1)
-			heap_down(t->heap, t->heap_len, 0);
-		if (decoded)
-			return 1;
+	if (!t->heap_len) {
+		finish_counts(t, true);
+		return 0;
 	}
-	finish_counts(t);
-	return 0;
+	s = t->heap[0];
+	*ev = s->cur->ev[s->idx];
+	if (ev->kind == KX_EV_EXIT) {
+		/* named here, in delivery order: ids do not depend on the threads */
+		ev->u.exit.reason = kx_kvmdecode_reason(t->dec, ev->u.exit.isa, ev->u.exit.code);
+	} else if (ev->kind == KX_EV_LOST) {
+		info->lost_markers++;
+		if (ev->u.lost == KX_LOST_UNKNOWN)
+			info->lost_unknown++;
+		else
+			info->lost_events += ev->u.lost;
+	}
+	if (++s->idx < s->cur->n) {
+		s->key = s->cur->ev[s->idx].ts;
+		/* batches were written by another core: ask for the next lines early */
+		__builtin_prefetch(&s->cur->ev[s->idx + 3]);
+	} else {
+		ret = next_batch(t, s, diag);
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			t->heap[0] = t->heap[--t->heap_len];
+	}
+	if (t->heap_len > 1)
+		heap_down(t->heap, t->heap_len, 0);
+	return 1;
 }
 
 static const char *tracedat_comm(void *priv, int32_t tid)
@@ -1234,9 +1218,7 @@ static void tracedat_close(void *priv)
 	for (i = 0; i < t->nr_streams; i++) {
 		struct stream *s = &t->streams[i];
 
-		for (uint32_t k = 0; s->ring && k <= s->nslot; k++)
-			free(s->ring[k].buf);
-		free(s->ring);
+		free(s->chunk);
 		free(s->slots);
 		free(s->scratch);
 	}
@@ -1251,6 +1233,7 @@ static void tracedat_close(void *priv)
 	free(t->names);
 	free(t->traceclock);
 	kx_kvmdecode_free(t->dec);
+	kx_kvmdecode_free(t->fill_dec);
 	if (t->have_td)
 		kx_tracedata_fini(&t->td);
 	kx_decompressor_free(t->dz);
@@ -1451,7 +1434,7 @@ static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,
 	if (err)
 		goto fail;
 	free(selected);
-	finish_counts(t);
+	finish_counts(t, false);
 	r->priv = t;
 	r->next = tracedat_next;
 	r->close = tracedat_close;

@@ -433,7 +433,7 @@ static void decode_exit(struct kx_kvmdecode *dec, const struct slot *s,
 		x->flags = 0;
 	}
 	x->isa = (uint8_t)isa;
-	x->reason = reason_id(dec, isa, x->code);
+	x->reason = dec->names ? reason_id(dec, isa, x->code) : KX_REASON_DEFERRED;
 	x->guest_rip = s->f[F_B].size ? get(d, &s->f[F_B], be) : 0;
 	x->info1 = s->f[F_D].size ? get(d, &s->f[F_D], be) : 0;
 	x->info2 = s->f[F_E].size ? get(d, &s->f[F_E], be) : 0;
@@ -519,6 +519,20 @@ int kx_kvmdecode_record(struct kx_kvmdecode *dec, const void *data, uint32_t siz
 		return 0;
 	}
 	return 1;
+}
+
+uint32_t kx_kvmdecode_reason(struct kx_kvmdecode *dec, enum kx_isa isa, uint32_t code)
+{
+	if (isa != KX_ISA_VMX && isa != KX_ISA_SVM)
+		isa = KX_ISA_VMX;
+	return reason_id(dec, isa, code);
+}
+
+void kx_kvmdecode_add_counts(struct kx_kvmdecode *dst, const struct kx_kvmdecode *src)
+{
+	for (size_t i = 0; i < dst->nr_slots && i < src->nr_slots; i++)
+		dst->counts[i].count += src->counts[i].count;
+	dst->short_records += src->short_records;
 }
 
 int kx_kvmdecode_has_exits(const struct kx_kvmdecode *dec)
