@@ -134,7 +134,9 @@ for kind in v6 v7-zlib v7-zstd perf; do
 	cat "$f" >/dev/null
 	[ $kind = v6 ] || measure "kx-$kind" $LARGE "$ev" "$by" "exec $KXV report $f >/dev/null"
 	measure "kx-$kind-json" $LARGE "$ev" "$by" "exec $KXV report --json $f >/dev/null"
-	measure "kx-$kind-t1" $LARGE "$ev" "$by" "exec $KXV report --threads 1 $f >/dev/null"
+	# --threads only changes the trace.dat reader
+	[ $kind = perf ] ||
+		measure "kx-$kind-t1" $LARGE "$ev" "$by" "exec $KXV report --threads 1 $f >/dev/null"
 	case $kind in
 	v6 | perf) measure "cat-$kind" $LARGE "$ev" "$by" "exec cat $f >/dev/null" ;;
 	*) measure "inflate-$kind" $LARGE "$ev" "$by" \
@@ -191,7 +193,7 @@ ltev=$(dpkg-query -W -f '${Version}' libtraceevent1 2>/dev/null || echo unknown)
 	echo "## Machine and versions"
 	echo
 	echo "* CPU: $cpu, $(nproc) online CPUs; RAM $ram; kernel $(uname -r)"
-	echo "* kvmexit-stat $("$KX" --version 2>/dev/null | head -n 1) (git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)), $(cc --version | head -n 1)"
+	echo "* $("$KX" --version 2>/dev/null | head -n 1) (git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)), $(cc --version | head -n 1)"
 	echo "* $(trace-cmd --version 2>&1 | grep -m 1 version | sed 's/^ *//'), libtraceevent $ltev, perf $(perf version 2>&1 | head -n 1 | sed 's/^perf version //')"
 	echo "* runs per command: $RUNS (min/median/max elapsed); page cache warm (each file is read once before)"
 	echo
@@ -232,38 +234,53 @@ ltev=$(dpkg-query -W -f '${Version}' libtraceevent1 2>/dev/null || echo unknown)
 	awk -F'\t' -v large=$LARGE -v peer=$PEER '
 	{ key = $1 "@" $2; med[key] = $6; ev[key] = $3; rss[key] = $9 }
 	function rate(k) { return med[k] > 0 ? ev[k] / med[k] : 0 }
+	# target 0: a limit shown for information
 	function ratio(what, a, b, target, higher) {
 		if (!(a in med) || !(b in med)) return
 		r = rate(a) / rate(b)
 		ok = higher ? r >= target : r <= target
-		printf "| %s | %.2f | %s %s | %s |\n", what, r, (higher ? ">=" : "<="), target, (ok ? "met" : "**missed**")
+		if (!target)
+			printf "| %s | %.2f | (limit, no target) | |\n", what, r
+		else
+			printf "| %s | %.2f | %s %s | %s |\n", what, r, (higher ? ">=" : "<="), target, (ok ? "met" : "**missed**")
+		if (target && !ok)
+			miss[++nmiss] = sprintf("%s: %.2f where the target is %s %s, %.1fx short", what, r,
+				(higher ? ">=" : "<="), target, higher ? target / r : r / target)
 	}
 	END {
 		print "| comparison (events/s ratio, same input) | ratio | target | |"
 		print "|---|---|---|---|"
 		ratio("kvmexit-stat v6 vs trace-cmd report v6 (" peer ")", "kx-v6@" peer, "trace-cmd-v6@" peer, 50, 1)
 		ratio("kvmexit-stat v7-zstd vs trace-cmd report v7-zstd (" peer ")", "kx-v7-zstd@" peer, "trace-cmd-v7-zstd@" peer, 50, 1)
-		ratio("kvmexit-stat v6 vs trace-cmd report | awk (" peer ")", "kx-v6@" peer, "trace-cmd-awk-v6@" peer, 50, 1)
+		ratio("kvmexit-stat v6 vs trace-cmd report \\| awk (" peer ")", "kx-v6@" peer, "trace-cmd-awk-v6@" peer, 50, 1)
 		ratio("kvmexit-stat perf.data vs perf kvm stat report (" peer ")", "kx-perf@" peer, "perf-kvm-stat@" peer, 10, 1)
-		ratio("cat v6 (limit) vs kvmexit-stat v6: time(kx)/time(cat) (" large ")", "cat-v6@" large, "kx-v6@" large, 1e9, 0)
-		ratio("cat perf.data (limit) vs kvmexit-stat perf.data: time(kx)/time(cat) (" large ")", "cat-perf@" large, "kx-perf@" large, 1e9, 0)
+		ratio("cat v6 (limit) vs kvmexit-stat v6: time(kx)/time(cat) (" large ")", "cat-v6@" large, "kx-v6@" large, 0, 0)
+		ratio("cat perf.data (limit) vs kvmexit-stat perf.data: time(kx)/time(cat) (" large ")", "cat-perf@" large, "kx-perf@" large, 0, 0)
 		ratio("decompression alone vs kvmexit-stat v7-zstd: time(kx)/time(inflate) (" large ")", "inflate-v7-zstd@" large, "kx-v7-zstd@" large, 1.3, 0)
 		ratio("decompression alone vs kvmexit-stat v7-zlib: time(kx)/time(inflate) (" large ")", "inflate-v7-zlib@" large, "kx-v7-zlib@" large, 1.3, 0)
 		k = "kx-v6-t1@" large
 		if (k in med) {
 			ns = med[k] * 1e9 / ev[k]
 			printf "| kvmexit-stat v6 --threads 1, ns per event, elapsed (%s) | %.1f | <= 25 | %s |\n", large, ns, (ns <= 25 ? "met" : "**missed**")
+			if (ns > 25)
+				miss[++nmiss] = sprintf("one core, v6: %.1f ns per event where the target is 25, %.1fx short", ns, ns / 25)
 		}
 		k = "kx-v6@" large
 		if (k in med) {
 			m = rss[k] / 1024
 			printf "| kvmexit-stat v6 peak RSS MiB (%s) | %.1f | < 64 | %s |\n", large, m, (m < 64 ? "met" : "**missed**")
+			if (m >= 64)
+				miss[++nmiss] = sprintf("peak RSS %.1f MiB where the target is < 64", m)
 		}
+		printf "\nTargets missed in this run (why: see the notes below): %d\n\n", nmiss
+		for (i = 1; i <= nmiss; i++)
+			printf "* %s\n", miss[i]
 	}' "$RES"
 	echo
-	echo "The cat and decompression rows are limits: the ratio printed is"
-	echo "time(kvmexit-stat) / time(limit) (1.0 = as fast as only reading or only"
-	echo "decompressing; the cat target \"<= 1e9\" means no target, for information)."
+	echo "The cat and decompression rows compare with a limit: the ratio printed is"
+	echo "time(kvmexit-stat) / time(limit), 1.0 = as fast as only reading the file from"
+	echo "page cache or only decompressing its chunks (the issue sets a target only for"
+	echo "decompression: within 1.3x)."
 	echo
 	echo "## Peak RSS against trace length (kvmexit-stat report, v6)"
 	echo
