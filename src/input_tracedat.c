@@ -54,7 +54,9 @@ enum {
 #define MISSED_STORED		(1u << 30)
 #define PAGE_SLACK		KX_RBPAGE_SLACK	/* the walker may peek past an event */
 #define RELEASE_STEP		(4u << 20)	/* give mapped data back every 4 MiB read */
-#define BATCH_EVENTS		1024		/* event references per batch */
+#define BATCH_EVENTS		1024		/* most events per batch */
+#define BATCH_MIN_EVENTS	64
+#define BATCH_BUDGET		(16u << 20)	/* bytes for all batches of all streams */
 #define NSLOT_THREADED		8		/* batches a worker may fill ahead per stream */
 #define MAX_WORKERS		64
 #define MAX_PAGE_SIZE		(1u << 24)
@@ -83,7 +85,7 @@ struct tbuffer {
  * reasons not yet named (KX_REASON_DEFERRED), and how the walk went on.
  */
 struct batch {
-	struct kx_event ev[BATCH_EVENTS];
+	struct kx_event *ev;		/* [t->batch_events] */
 	uint32_t n;
 	uint64_t records;		/* records walked for these events, of any event */
 	int status;			/* after the n events: 0 more, 1 end, <0 error */
@@ -179,6 +181,7 @@ struct tracedat {
 	size_t nr_streams;
 	struct stream **heap;
 	size_t heap_len;
+	uint32_t batch_events;		/* events per batch: many CPUs, smaller batches */
 	/* worker threads (none: batches are filled on demand by next) */
 	struct worker *workers;
 	unsigned nw;
@@ -832,7 +835,7 @@ static inline void heap_down(struct stream **h, size_t n, size_t i)
 /* ---- batches ---------------------------------------------------------------- */
 
 /*
- * Walk and decode @s into @b: up to BATCH_EVENTS events, a lost-events
+ * Walk and decode @s into @b: up to t->batch_events events, a lost-events
  * marker before the event it precedes. Runs on the stream's walking
  * thread; an error or the end is recorded in b->status.
  */
@@ -844,7 +847,7 @@ static void fill_batch(struct tracedat *t, struct stream *s, struct batch *b)
 	b->n = 0;
 	b->records = 0;
 	b->status = 0;
-	while (b->n + 2 <= BATCH_EVENTS) {
+	while (b->n + 2 <= t->batch_events) {
 		struct kx_event *ev;
 
 		err = stream_advance(t, s, &d);
@@ -988,6 +991,33 @@ static void stop_workers(struct tracedat *t)
 	t->have_sync = false;
 }
 
+/* @nslot batches per stream, their size bounded by BATCH_BUDGET in all. */
+static int alloc_batches(struct tracedat *t, unsigned nslot, struct kx_diag *diag)
+{
+	uint64_t per_batch = BATCH_BUDGET / ((uint64_t)nslot * (t->nr_streams ? t->nr_streams : 1));
+
+	t->batch_events = (uint32_t)(per_batch / sizeof(struct kx_event));
+	if (t->batch_events > BATCH_EVENTS)
+		t->batch_events = BATCH_EVENTS;
+	if (t->batch_events < BATCH_MIN_EVENTS)
+		t->batch_events = BATCH_MIN_EVENTS;
+	for (size_t i = 0; i < t->nr_streams; i++) {
+		struct stream *s = &t->streams[i];
+
+		s->slots = calloc(nslot, sizeof(*s->slots));
+		if (!s->slots)
+			return kx_diag_set(diag, -ENOMEM, "out of memory");
+		s->nslot = nslot;
+		for (unsigned k = 0; k < nslot; k++) {
+			s->slots[k].ev = malloc(t->batch_events * sizeof(struct kx_event));
+			if (!s->slots[k].ev)
+				return kx_diag_set(diag, -ENOMEM, "out of memory");
+		}
+		s->dz = t->dz;
+	}
+	return 0;
+}
+
 /*
  * Batches for every stream and, with @threads > 1, the workers that fill
  * them: threads - 1 of them (at most one per stream), this thread merges.
@@ -1002,20 +1032,16 @@ static int start_batches(struct tracedat *t, unsigned threads, struct kx_diag *d
 		nw = (unsigned)t->nr_streams;
 	if (nw > MAX_WORKERS)
 		nw = MAX_WORKERS;
-	if (!nw && kx_kvmdecode_new(t->td.tep, NULL, &t->fill_dec))
-		return kx_diag_set(diag, -ENOMEM, "out of memory");
-	for (i = 0; i < t->nr_streams; i++) {
-		struct stream *s = &t->streams[i];
-
-		s->nslot = nw ? NSLOT_THREADED : 1;
-		s->slots = malloc(s->nslot * sizeof(*s->slots));
-		if (!s->slots)
+	err = alloc_batches(t, nw ? NSLOT_THREADED : 1, diag);
+	if (err)
+		return err;
+	if (!nw) {
+		if (kx_kvmdecode_new(t->td.tep, NULL, &t->fill_dec))
 			return kx_diag_set(diag, -ENOMEM, "out of memory");
-		s->dz = t->dz;
-		s->dec = t->fill_dec;
-	}
-	if (!nw)
+		for (i = 0; i < t->nr_streams; i++)
+			t->streams[i].dec = t->fill_dec;
 		return 0;
+	}
 	t->workers = calloc(nw, sizeof(*t->workers));
 	if (!t->workers)
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
@@ -1219,6 +1245,8 @@ static void tracedat_close(void *priv)
 		struct stream *s = &t->streams[i];
 
 		free(s->chunk);
+		for (uint32_t k = 0; s->slots && k < s->nslot; k++)
+			free(s->slots[k].ev);
 		free(s->slots);
 		free(s->scratch);
 	}
