@@ -46,5 +46,12 @@ EOS
 		printf "%d events, %.0f MB: %.2f s elapsed = %.1f M/s; %.2f s user = %.1f M/s; " \
 		       "%.2f s user+sys = %.1f M/s; peak RSS %d KB\n",
 		       e, sz / 1e6, s, rate(s), u, rate(u), u + k, rate(u + k), kb }'
+	# the ceiling: the same number of bytes written with no work at all
+	mb=$(( (size + 1048575) / 1048576 ))
+	/usr/bin/time -f '%e' -o "$DIR/time" dd if=/dev/zero of="$DIR/bench.dat" bs=1M \
+		count="$mb" status=none
+	awk -v e="$events" -v s="$(cat "$DIR/time")" -v mb="$mb" 'BEGIN {
+		printf "  write limit: dd of %d MB takes %.2f s = %.1f M events/s at this event size\n",
+		       mb, s, (s > 0 ? e / s / 1e6 : 0) }'
 	rm -f "$DIR/bench.dat"
 done
