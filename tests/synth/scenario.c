@@ -268,7 +268,7 @@ static void apic_normalized(struct sy_exit_spec *ex, int reg, bool write)
 
 static void add_helper(struct sy_exit_spec *ex, int kind, const uint64_t *v)
 {
-	if (ex->nhelpers == 4)
+	if (ex->nhelpers == SY_MAX_HELPERS)
 		sy_die("too many helper events");
 	ex->hkind[ex->nhelpers] = kind;
 	memcpy(ex->hval[ex->nhelpers], v, sizeof(ex->hval[0]));
@@ -760,6 +760,33 @@ static void parse_header(struct parser *ps, struct tok *t)
 	}
 }
 
+/* The values and records of every exit statement of @th's timeline (see sy_exit_spec). */
+static void encode_exits(const struct sy_scenario *sc, const struct sy_formats *f,
+			 const struct sy_thread *th, const struct sy_node *nd)
+{
+	for (; nd; nd = nd->next) {
+		struct sy_exit_spec *ex = nd->ex;
+
+		encode_exits(sc, f, th, nd->child);
+		if (nd->op != SY_OP_EXIT)
+			continue;
+		ex->exit_v[0] = ex->code;
+		ex->exit_v[1] = ex->rip;
+		ex->exit_v[2] = sc->isa;
+		ex->exit_v[3] = ex->info1;
+		ex->exit_v[4] = ex->info2;
+		ex->exit_v[5] = th->vcpu;
+		ex->user_v[0] = ex->user_reason;
+		ex->entry_v[0] = th->vcpu;
+		ex->entry_v[1] = ex->rip + 2;
+		sy_record(f, SY_EXIT, th->tid, ex->exit_v, ex->rec[SY_REC_EXIT]);
+		for (int i = 0; i < ex->nhelpers; i++)
+			sy_record(f, ex->hkind[i], th->tid, ex->hval[i], ex->rec[SY_REC_HELPER + i]);
+		sy_record(f, SY_USEREXIT, th->tid, ex->user_v, ex->rec[SY_REC_USER]);
+		sy_record(f, SY_ENTRY, th->tid, ex->entry_v, ex->rec[SY_REC_ENTRY]);
+	}
+}
+
 int sy_scenario_parse(struct sy_scenario *sc, const char *path, struct sy_formats *fmts,
 		      const char *fmtdir, char *err, size_t errlen)
 {
@@ -840,6 +867,8 @@ int sy_scenario_parse(struct sy_scenario *sc, const char *path, struct sy_format
 		}
 		tsc_mult_shift(sc->tsc_khz, &sc->mult, &sc->shift);
 	}
+	for (uint32_t i = 0; i < sc->nthreads; i++)
+		encode_exits(sc, fmts, &sc->th[i], sc->th[i].body);
 	return 0;
 }
 

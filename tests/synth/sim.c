@@ -88,7 +88,12 @@ static uint64_t draw(struct tstate *ts, const struct sy_dur *d)
 	return (uint64_t)llround(ns);
 }
 
-static struct sy_ev *push(struct sy_sim *sim, struct tstate *ts, int kind, uint64_t when)
+/*
+ * Queue an event. The thread's fields (tid, pid, buf, th) are set in every
+ * slot once by sy_sim_new; only what changes per event is stored here.
+ */
+static inline struct sy_ev *push(const struct sy_scenario *sc, struct tstate *ts, int kind,
+				 uint64_t when, const uint64_t *v, const uint8_t *rec)
 {
 	struct sy_ev *ev;
 
@@ -96,52 +101,38 @@ static struct sy_ev *push(struct sy_sim *sim, struct tstate *ts, int kind, uint6
 		sy_die("internal: event queue overflow");
 	ev = &ts->q[(ts->qh + ts->qn++) % QLEN];
 	ev->ts = when;
-	ev->ns = sim->sc->tsc ? sy_tsc_to_ns(sim->sc, when) : when;
-	ev->tid = ts->th->tid;
-	ev->pid = ts->th->vm;
+	ev->ns = sc->tsc ? sy_tsc_to_ns(sc, when) : when;
 	ev->cpu = ts->cpu;
-	ev->buf = ts->th->buf;
 	ev->kind = kind;
+	ev->v = v;
+	ev->rec = rec;
 	ev->ex = NULL;
-	ev->th = ts->th;
 	return ev;
 }
 
-static void do_exit(struct sy_sim *sim, struct tstate *ts, const struct sy_exit_spec *ex)
+static void do_exit(const struct sy_scenario *sc, struct tstate *ts, const struct sy_exit_spec *ex)
 {
-	const struct sy_scenario *sc = sim->sc;
 	uint64_t k = ns_to_ticks(sc, draw(ts, &ex->kdur));
 	uint64_t u = ex->user ? ns_to_ticks(sc, draw(ts, &ex->udur)) : 0;
 	uint64_t t0 = ts->now;
-	struct sy_ev *ev = push(sim, ts, SY_EXIT, t0);
+	struct sy_ev *ev = push(sc, ts, SY_EXIT, t0, ex->exit_v, ex->rec[SY_REC_EXIT]);
 
-	ev->v[0] = ex->code;
-	ev->v[1] = ex->rip;
-	ev->v[2] = sc->isa;
-	ev->v[3] = ex->info1;
-	ev->v[4] = ex->info2;
-	ev->v[5] = ts->th->vcpu;
 	ev->ex = ex;
-	for (int i = 0; i < ex->nhelpers; i++) {
-		ev = push(sim, ts, ex->hkind[i], t0 + k * (i + 1) / (ex->nhelpers + 1));
-		memcpy(ev->v, ex->hval[i], sizeof(ev->v));
-	}
-	if (ex->user) {
-		ev = push(sim, ts, SY_USEREXIT, t0 + k);
-		ev->v[0] = ex->user_reason;
-		ev->v[1] = 0;
-	}
+	for (int i = 0; i < ex->nhelpers; i++)
+		push(sc, ts, ex->hkind[i], t0 + k * (i + 1) / (ex->nhelpers + 1), ex->hval[i],
+		     ex->rec[SY_REC_HELPER + i]);
+	if (ex->user)
+		push(sc, ts, SY_USEREXIT, t0 + k, ex->user_v, ex->rec[SY_REC_USER]);
 	if (ex->lost) {
-		ev = push(sim, ts, SY_LOST, t0 + k);
-		ev->v[0] = ex->lost;
+		ev = push(sc, ts, SY_LOST, t0 + k, NULL, NULL);
+		ev->own_v[0] = ex->lost;
+		ev->v = ev->own_v;
 	}
 	ts->now = t0 + k + u;
 	ts->rip = ex->rip + 2;
 	if (ex->unfinished)
 		return;
-	ev = push(sim, ts, SY_ENTRY, ts->now);
-	ev->v[0] = ts->th->vcpu;
-	ev->v[1] = ts->rip;
+	push(sc, ts, SY_ENTRY, ts->now, ex->entry_v, ex->rec[SY_REC_ENTRY]);
 }
 
 static const struct sy_node *pick(struct tstate *ts, const struct sy_node *alt)
@@ -170,6 +161,8 @@ static void enter(struct tstate *ts, const struct sy_node *pc, const struct sy_n
 /* Run the thread until it has queued at least one event or its timeline ends. */
 static void step(struct sy_sim *sim, struct tstate *ts)
 {
+	const struct sy_scenario *sc = sim->sc;
+
 	while (!ts->qn && ts->sp) {
 		struct frame *f = &ts->stack[ts->sp - 1];
 		const struct sy_node *nd = f->pc;
@@ -195,23 +188,25 @@ static void step(struct sy_sim *sim, struct tstate *ts)
 			enter(ts, pick(ts, nd->child), NULL, 0, true);
 			break;
 		case SY_OP_GUEST:
-			ts->now += ns_to_ticks(sim->sc, draw(ts, &nd->dur));
+			ts->now += ns_to_ticks(sc, draw(ts, &nd->dur));
 			break;
 		case SY_OP_EXIT:
-			do_exit(sim, ts, nd->ex);
+			do_exit(sc, ts, nd->ex);
 			break;
 		case SY_OP_ENTRY:
-			ev = push(sim, ts, SY_ENTRY, ts->now);
-			ev->v[0] = ts->th->vcpu;
-			ev->v[1] = ts->rip;
+			ev = push(sc, ts, SY_ENTRY, ts->now, NULL, NULL);
+			ev->own_v[0] = ts->th->vcpu;
+			ev->own_v[1] = ts->rip;
+			ev->v = ev->own_v;
 			break;
 		case SY_OP_MIGRATE:
 			ts->cpu = nd->arg;
 			break;
 		case SY_OP_LOST:
-			ev = push(sim, ts, SY_LOST, ts->now);
+			ev = push(sc, ts, SY_LOST, ts->now, NULL, NULL);
 			ev->cpu = nd->arg;
-			ev->v[0] = nd->count;
+			ev->own_v[0] = nd->count;
+			ev->v = ev->own_v;
 			break;
 		}
 	}
@@ -231,6 +226,12 @@ struct sy_sim *sy_sim_new(const struct sy_scenario *sc)
 		ts->cpu = sc->th[i].cpu0;
 		ts->rng = sc->seed * 0x100000001b3ull + i * 0x9e3779b97f4a7c15ull + 1;
 		ts->rip = 0xffffffff81000000ull;
+		for (int q = 0; q < QLEN; q++) {
+			ts->q[q].tid = sc->th[i].tid;
+			ts->q[q].pid = sc->th[i].vm;
+			ts->q[q].buf = sc->th[i].buf;
+			ts->q[q].th = &sc->th[i];
+		}
 		enter(ts, sc->th[i].body, NULL, 0, false);
 		step(sim, ts);
 	}
@@ -252,8 +253,8 @@ const struct sy_ev *sy_sim_next(struct sy_sim *sim)
 		return NULL;
 	ev = &best->q[best->qh];
 	best->qh = (best->qh + 1) % QLEN;
-	best->qn--;
-	step(sim, best);
+	if (!--best->qn)
+		step(sim, best);
 	return ev;
 }
 

@@ -20,6 +20,8 @@
 #define SY_MAX_THREADS	64
 #define SY_MAX_FIELDS	24
 #define SY_MAX_VALS	6
+#define SY_MAX_HELPERS	4
+#define SY_REC_MAX	128	/* bytes of the largest record (sy_event_fmt.tmpl) */
 
 /* The events kx-synth writes, in the order they are stored in the file. */
 enum sy_kind {
@@ -49,7 +51,7 @@ struct sy_event_fmt {
 	int val_off[SY_MAX_VALS];		/* offset of each value slot, -1 if absent */
 	int val_size[SY_MAX_VALS];
 	int slot[SY_MAX_VALS], nslots;		/* the slots present in this format */
-	uint8_t tmpl[128];			/* record with common_type filled in */
+	uint8_t tmpl[SY_REC_MAX];		/* record with common_type filled in */
 };
 
 struct sy_formats {
@@ -77,6 +79,10 @@ struct sy_dur {
 	uint64_t fixed_ns;		/* a, rounded (fixed durations) */
 };
 
+/* Records one exit statement writes, in sy_exit_spec.rec */
+enum { SY_REC_EXIT, SY_REC_HELPER, SY_REC_USER = SY_REC_HELPER + SY_MAX_HELPERS, SY_REC_ENTRY,
+       SY_REC_SLOTS };
+
 /* What one exit statement emits; computed once at parse time. */
 struct sy_exit_spec {
 	const char *reason;		/* print-fmt name (points into the format set) */
@@ -85,14 +91,22 @@ struct sy_exit_spec {
 	bool timer;			/* writes APIC TMICT or TSC_DEADLINE */
 	char normalized[40];		/* "APIC EOI write", "" if none */
 	int nhelpers;
-	int hkind[4];			/* helper event kinds in emission order */
-	uint64_t hval[4][SY_MAX_VALS];
+	int hkind[SY_MAX_HELPERS];	/* helper event kinds in emission order */
+	uint64_t hval[SY_MAX_HELPERS][SY_MAX_VALS];
 	bool user;			/* kvm_userspace_exit before the entry */
 	uint32_t user_reason;
 	struct sy_dur kdur, udur;	/* kernel part, userspace part (udur only if user) */
 	uint64_t info1, info2, rip;
 	uint64_t lost;			/* missed-events marker inside the exit (0: none) */
 	bool unfinished;		/* no kvm_entry: the recording ends inside this exit */
+	/*
+	 * Filled once the whole scenario is parsed: the values of the statement's
+	 * kvm_exit, kvm_userspace_exit and kvm_entry, and the trace.dat records
+	 * (common_pid = the thread) of all its events, so that simulating the
+	 * statement only stores pointers and writing an event is one copy.
+	 */
+	uint64_t exit_v[SY_MAX_VALS], user_v[SY_MAX_VALS], entry_v[SY_MAX_VALS];
+	uint8_t rec[SY_REC_SLOTS][SY_REC_MAX];
 };
 
 enum sy_op { SY_OP_GUEST, SY_OP_EXIT, SY_OP_ENTRY, SY_OP_MIGRATE, SY_OP_LOST, SY_OP_REPEAT,
@@ -152,11 +166,13 @@ extern const char *const sy_out_ext[SY_NOUTS];
 struct sy_ev {
 	uint64_t ts;			/* clock units of the trace (ns or TSC cycles) */
 	uint64_t ns;			/* as trace-cmd converts it */
-	uint32_t tid, pid, cpu, buf;
-	int kind;
-	uint64_t v[SY_MAX_VALS];
+	const uint64_t *v;		/* the values, in the slots of the kind (see formats.c) */
+	const uint8_t *rec;		/* the encoded record, or NULL: sy_record() of @v */
 	const struct sy_exit_spec *ex;	/* SY_EXIT only */
 	const struct sy_thread *th;
+	uint32_t tid, pid, cpu, buf;
+	int kind;
+	uint64_t own_v[SY_MAX_VALS];	/* @v of events no statement holds (lone entry, lost) */
 };
 
 struct sy_sim;

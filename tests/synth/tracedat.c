@@ -130,13 +130,18 @@ static void spill(struct sy_tdat *w, struct cstream *c)
 static void flush_page(struct sy_tdat *w, struct cstream *c)
 {
 	uint64_t commit = c->used | (c->missed ? COMMIT_FLAGS : 0);
+	size_t end = 16 + c->used;
 
 	if (!c->open)
 		return;
 	sy_put64(c->page, c->page_ts);
 	sy_put64(c->page + 8, commit);
-	if (c->missed)
-		sy_put64(c->page + 16 + c->used, c->missed_count);
+	if (c->missed) {
+		sy_put64(c->page + end, c->missed_count);
+		end += 8;
+	}
+	/* the page was not cleared when opened: zero only what no record filled */
+	memset(c->page + end, 0, SY_PAGE_SIZE - end);
 	c->open = false;
 	if (++c->npages == c->cap)
 		spill(w, c);
@@ -156,7 +161,6 @@ static uint8_t *append(struct sy_tdat *w, struct cstream *c, uint64_t ts, size_t
 			c->buf = sy_xmalloc((size_t)c->cap * SY_PAGE_SIZE);
 		}
 		c->page = c->buf + (size_t)c->npages * SY_PAGE_SIZE;
-		memset(c->page, 0, SY_PAGE_SIZE);
 		c->open = true;
 		c->used = 0;
 		c->page_ts = c->last_ts = ts;
@@ -222,12 +226,19 @@ struct sy_tdat *sy_tdat_open(const char *path, int kind, const struct sy_scenari
 void sy_tdat_event(struct sy_tdat *w, const struct sy_ev *ev)
 {
 	struct cstream *c = &w->cs[ev->buf][ev->cpu];
+	uint8_t *rec;
+	size_t size;
 
 	if (ev->kind == SY_LOST) {
 		c->pending_lost += ev->v[0];
 		return;
 	}
-	sy_record(w->f, ev->kind, ev->tid, ev->v, append(w, c, ev->ts, w->f->ev[ev->kind].rec_size));
+	size = w->f->ev[ev->kind].rec_size;
+	rec = append(w, c, ev->ts, size);
+	if (ev->rec)
+		memcpy(rec, ev->rec, size);
+	else
+		sy_record(w->f, ev->kind, ev->tid, ev->v, rec);
 }
 
 /* ---- assembling the file ---- */
