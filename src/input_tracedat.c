@@ -841,43 +841,48 @@ static inline void heap_down(struct stream **h, size_t n, size_t i)
  */
 static void fill_batch(struct tracedat *t, struct stream *s, struct batch *b)
 {
+	/* locals: the merge side of *s may be written by another core meanwhile */
+	const int32_t cpu = s->cpu;
+	const uint16_t buffer = s->buffer;
+	const uint32_t cap = t->batch_events;
 	struct kx_diag d = { "" };
-	int err;
+	uint64_t records = 0;
+	uint32_t n = 0;
+	int err = 0;
 
-	b->n = 0;
-	b->records = 0;
-	b->status = 0;
-	while (b->n + 2 <= t->batch_events) {
+	while (n + 2 <= cap) {
 		struct kx_event *ev;
 
 		err = stream_advance(t, s, &d);
-		if (err || s->done) {
-			b->status = err ? err : 1;
-			snprintf(b->msg, sizeof(b->msg), "%s", d.msg);
-			return;
-		}
+		if (err || s->done)
+			break;
 		if (s->lost_pending) {
-			ev = &b->ev[b->n++];
+			ev = &b->ev[n++];
 			memset(ev, 0, sizeof(*ev));
 			ev->kind = KX_EV_LOST;
 			ev->ts = s->ts;
-			ev->cpu = s->cpu;
+			ev->cpu = cpu;
 			ev->tid = -1;
 			ev->pid = -1;
 			ev->vcpu = KX_VCPU_UNKNOWN;
-			ev->buffer = s->buffer;
+			ev->buffer = buffer;
 			ev->u.lost = s->lost;
 			s->lost_pending = false;
 		}
-		b->records++;
-		ev = &b->ev[b->n];
+		records++;
+		ev = &b->ev[n];
 		if (kx_kvmdecode_record(s->dec, s->rec, s->rec_size, ev)) {
 			ev->ts = s->ts;
-			ev->cpu = s->cpu;
-			ev->buffer = s->buffer;
-			b->n++;
+			ev->cpu = cpu;
+			ev->buffer = buffer;
+			n++;
 		}
 	}
+	b->n = n;
+	b->records = records;
+	b->status = err ? err : s->done ? 1 : 0;
+	if (err)
+		snprintf(b->msg, sizeof(b->msg), "%s", d.msg);
 }
 
 /* The stream of @w with the fewest filled batches that can take one, or NULL. */
