@@ -12,7 +12,7 @@
 #include "synth.h"
 
 #define MAX_DEPTH 32
-#define QLEN 16	/* > the 8 events one statement can queue: a popped slot stays valid */
+#define QLEN 8	/* the most events one statement queues: exit, 4 helpers, user, lost, entry */
 
 struct frame {
 	const struct sy_node *pc;	/* next statement of this block */
@@ -29,13 +29,14 @@ struct tstate {
 	uint64_t rip;
 	struct frame stack[MAX_DEPTH];
 	int sp;
-	struct sy_ev q[QLEN];
-	int qh, qn;
+	struct sy_ev q[QLEN];		/* filled from 0 by one statement, popped at qh */
+	int qh, qt;
 };
 
 struct sy_sim {
 	const struct sy_scenario *sc;
 	uint32_t n;
+	struct tstate *drained;		/* emptied by the last pop; refilled on the next call */
 	struct tstate t[SY_MAX_THREADS];
 };
 
@@ -71,12 +72,22 @@ static double unit(uint64_t *s)
 	return (rnd(s) >> 11) * (1.0 / 9007199254740992.0);
 }
 
-static uint64_t draw(struct tstate *ts, const struct sy_dur *d)
+/* llround() of a duration, without the libm call for the usual finite positive values. */
+static uint64_t round_ns(double ns)
+{
+	uint64_t whole;
+
+	if (!(ns >= 0 && ns < 9e18))
+		return (uint64_t)llround(ns);
+	whole = (uint64_t)ns;
+	/* the fraction ns - whole is exact; halves round up, as llround does */
+	return whole + (ns - (double)whole >= 0.5);
+}
+
+static uint64_t draw_random(struct tstate *ts, const struct sy_dur *d)
 {
 	double ns = d->a;
 
-	if (d->kind == SY_D_FIXED)
-		return d->fixed_ns;
 	if (d->kind == SY_D_UNIFORM) {
 		ns = d->a + (d->b - d->a) * unit(&ts->rng);
 	} else if (d->kind == SY_D_LOGNORMAL) {
@@ -85,7 +96,24 @@ static uint64_t draw(struct tstate *ts, const struct sy_dur *d)
 
 		ns = d->a * exp(d->b * z);
 	}
-	return (uint64_t)llround(ns);
+	return round_ns(ns);
+}
+
+static inline uint64_t draw(struct tstate *ts, const struct sy_dur *d)
+{
+	return d->kind == SY_D_FIXED ? d->fixed_ns : draw_random(ts, d);
+}
+
+/* x / d for the divisors of helper spacing (2..5): multiplications, not a divide instruction */
+static inline uint64_t div_small(uint64_t x, int d)
+{
+	switch (d) {
+	case 2: return x / 2;
+	case 3: return x / 3;
+	case 4: return x / 4;
+	case 5: return x / 5;
+	default: return x / d;
+	}
 }
 
 /*
@@ -97,9 +125,9 @@ static inline struct sy_ev *push(const struct sy_scenario *sc, struct tstate *ts
 {
 	struct sy_ev *ev;
 
-	if (ts->qn == QLEN)
+	if (ts->qt == QLEN)
 		sy_die("internal: event queue overflow");
-	ev = &ts->q[(ts->qh + ts->qn++) % QLEN];
+	ev = &ts->q[ts->qt++];
 	ev->ts = when;
 	ev->ns = sc->tsc ? sy_tsc_to_ns(sc, when) : when;
 	ev->cpu = ts->cpu;
@@ -119,7 +147,7 @@ static void do_exit(const struct sy_scenario *sc, struct tstate *ts, const struc
 
 	ev->ex = ex;
 	for (int i = 0; i < ex->nhelpers; i++)
-		push(sc, ts, ex->hkind[i], t0 + k * (i + 1) / (ex->nhelpers + 1), ex->hval[i],
+		push(sc, ts, ex->hkind[i], t0 + div_small(k * (i + 1), ex->nhelpers + 1), ex->hval[i],
 		     ex->rec[SY_REC_HELPER + i]);
 	if (ex->user)
 		push(sc, ts, SY_USEREXIT, t0 + k, ex->user_v, ex->rec[SY_REC_USER]);
@@ -158,12 +186,13 @@ static void enter(struct tstate *ts, const struct sy_node *pc, const struct sy_n
 	ts->stack[ts->sp++] = (struct frame){ pc, rep, left, single };
 }
 
-/* Run the thread until it has queued at least one event or its timeline ends. */
+/* Run the thread (its queue empty) until it has queued at least one event or its timeline ends. */
 static void step(struct sy_sim *sim, struct tstate *ts)
 {
 	const struct sy_scenario *sc = sim->sc;
 
-	while (!ts->qn && ts->sp) {
+	ts->qh = ts->qt = 0;
+	while (!ts->qt && ts->sp) {
 		struct frame *f = &ts->stack[ts->sp - 1];
 		const struct sy_node *nd = f->pc;
 		struct sy_ev *ev;
@@ -241,21 +270,24 @@ struct sy_sim *sy_sim_new(const struct sy_scenario *sc)
 const struct sy_ev *sy_sim_next(struct sy_sim *sim)
 {
 	struct tstate *best = &sim->t[0];
-	const struct sy_ev *ev;
 
+	/* the caller is done with the previous event: its slot may be refilled */
+	if (sim->drained) {
+		step(sim, sim->drained);
+		sim->drained = NULL;
+	}
 	for (uint32_t i = 1; i < sim->n; i++) {
 		struct tstate *ts = &sim->t[i];
 
-		if (ts->qn && (!best->qn || ts->q[ts->qh].ts < best->q[best->qh].ts))
+		if (ts->qh < ts->qt &&
+		    (best->qh == best->qt || ts->q[ts->qh].ts < best->q[best->qh].ts))
 			best = ts;
 	}
-	if (!best->qn)
+	if (best->qh == best->qt)
 		return NULL;
-	ev = &best->q[best->qh];
-	best->qh = (best->qh + 1) % QLEN;
-	if (!--best->qn)
-		step(sim, best);
-	return ev;
+	if (best->qh + 1 == best->qt)
+		sim->drained = best;
+	return &best->q[best->qh++];
 }
 
 void sy_sim_free(struct sy_sim *sim)

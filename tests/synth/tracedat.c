@@ -37,6 +37,7 @@ struct cstream {
 	uint8_t *buf, *page;
 	uint32_t npages, cap;
 	size_t used;
+	size_t limit;			/* most data bytes the open page takes; 0: open a new one */
 	bool open, missed;
 	uint64_t page_ts, last_ts, missed_count, pending_lost;
 	uint64_t ondisk;		/* bytes written so far */
@@ -49,6 +50,7 @@ struct sy_tdat {
 	const struct sy_scenario *sc;
 	const struct sy_formats *f;
 	FILE *out;
+	uint32_t rec_size[SY_NKINDS];
 	struct cstream cs[SY_MAX_BUFS][SY_MAX_CPUS];
 	uint8_t *zbuf;
 	size_t zcap;
@@ -143,30 +145,38 @@ static void flush_page(struct sy_tdat *w, struct cstream *c)
 	/* the page was not cleared when opened: zero only what no record filled */
 	memset(c->page + end, 0, SY_PAGE_SIZE - end);
 	c->open = false;
+	c->limit = 0;
 	if (++c->npages == c->cap)
 		spill(w, c);
 }
 
+static void new_page(struct sy_tdat *w, struct cstream *c, uint64_t ts)
+{
+	flush_page(w, c);
+	if (!c->buf) {
+		c->cap = compressed(w) ? CHUNK_PAGES : STREAM_PAGES;
+		/* slack: copy_rec() may write a few bytes past the last page */
+		c->buf = sy_xmalloc((size_t)c->cap * SY_PAGE_SIZE + 16);
+	}
+	c->page = c->buf + (size_t)c->npages * SY_PAGE_SIZE;
+	c->open = true;
+	c->used = 0;
+	c->page_ts = c->last_ts = ts;
+	c->missed = c->pending_lost != 0;
+	c->missed_count = c->pending_lost;
+	c->pending_lost = 0;
+	c->limit = DATA_MAX - (c->missed ? 8 : 0);	/* the lost count follows the data */
+}
+
 /* Room for a @len-byte record at @ts in the stream's current page; returns where it goes. */
-static uint8_t *append(struct sy_tdat *w, struct cstream *c, uint64_t ts, size_t len)
+static inline uint8_t *append(struct sy_tdat *w, struct cstream *c, uint64_t ts, size_t len)
 {
 	uint64_t delta = ts - c->last_ts;
 	size_t need = 4 + len + (delta >> TS_BITS ? 8 : 0);
 	uint8_t *p;
 
-	if (c->pending_lost || !c->open || c->used + need + (c->missed ? 8 : 0) > DATA_MAX) {
-		flush_page(w, c);
-		if (!c->buf) {
-			c->cap = compressed(w) ? CHUNK_PAGES : STREAM_PAGES;
-			c->buf = sy_xmalloc((size_t)c->cap * SY_PAGE_SIZE);
-		}
-		c->page = c->buf + (size_t)c->npages * SY_PAGE_SIZE;
-		c->open = true;
-		c->used = 0;
-		c->page_ts = c->last_ts = ts;
-		c->missed = c->pending_lost != 0;
-		c->missed_count = c->pending_lost;
-		c->pending_lost = 0;
+	if (c->used + need > c->limit) {
+		new_page(w, c, ts);
 		delta = 0;
 	}
 	p = c->page + 16 + c->used;
@@ -195,6 +205,8 @@ struct sy_tdat *sy_tdat_open(const char *path, int kind, const struct sy_scenari
 	w->kind = kind;
 	w->sc = sc;
 	w->f = f;
+	for (int k = 0; k < SY_NKINDS; k++)
+		w->rec_size[k] = f->ev[k].rec_size;
 	for (uint32_t b = 0; b < SY_MAX_BUFS; b++)
 		for (uint32_t c = 0; c < SY_MAX_CPUS; c++)
 			w->cs[b][c].fd = -1;
@@ -223,6 +235,17 @@ struct sy_tdat *sy_tdat_open(const char *path, int kind, const struct sy_scenari
 	return w;
 }
 
+/*
+ * Copy a record in 16-byte pieces (inlined, no call): up to 12 bytes past its
+ * end get overwritten later by the next record or zeroed by flush_page(), and
+ * the sources are SY_REC_MAX-byte buffers.
+ */
+static inline void copy_rec(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	for (size_t o = 0; o < len; o += 16)
+		memcpy(dst + o, src + o, 16);
+}
+
 void sy_tdat_event(struct sy_tdat *w, const struct sy_ev *ev)
 {
 	struct cstream *c = &w->cs[ev->buf][ev->cpu];
@@ -231,12 +254,13 @@ void sy_tdat_event(struct sy_tdat *w, const struct sy_ev *ev)
 
 	if (ev->kind == SY_LOST) {
 		c->pending_lost += ev->v[0];
+		c->limit = 0;		/* the next event starts a flagged page */
 		return;
 	}
-	size = w->f->ev[ev->kind].rec_size;
+	size = w->rec_size[ev->kind];
 	rec = append(w, c, ev->ts, size);
 	if (ev->rec)
-		memcpy(rec, ev->rec, size);
+		copy_rec(rec, ev->rec, size);
 	else
 		sy_record(w->f, ev->kind, ev->tid, ev->v, rec);
 }
