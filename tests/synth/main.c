@@ -45,6 +45,21 @@ static void default_formats(char *dir, size_t len)
 		snprintf(dir, len, "tests/fixtures/formats");
 }
 
+static void expect_event(FILE *exp, const struct sy_formats *f,
+			 uint64_t pend[SY_MAX_BUFS][SY_MAX_CPUS], const struct sy_ev *ev)
+{
+	/* the marker shows up before the next event on that CPU */
+	if (ev->kind == SY_LOST) {
+		pend[ev->buf][ev->cpu] += ev->v[0];
+		return;
+	}
+	if (pend[ev->buf][ev->cpu])
+		fprintf(exp, "%llu %u - LOST count=%llu\n", (unsigned long long)ev->ns, ev->cpu,
+			(unsigned long long)pend[ev->buf][ev->cpu]);
+	pend[ev->buf][ev->cpu] = 0;
+	sy_expect_event(exp, f, ev);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -71,6 +86,7 @@ int main(int argc, char **argv)
 	const struct sy_ev *ev;
 	FILE *exp = NULL;
 	uint64_t nev = 0;
+	size_t n;
 	bool verbose = false;
 	int c, ntdat = 0, nperf = 0;
 
@@ -146,25 +162,17 @@ int main(int argc, char **argv)
 			sy_die("%s: cannot create", expect);
 	}
 	sim = sy_sim_new(&sc);
-	while ((ev = sy_sim_next(sim)) != NULL) {
-		nev += ev->kind != SY_LOST;
+	while ((n = sy_sim_run(sim, &ev)) > 0) {
 		for (int i = 0; i < ntdat; i++)
-			sy_tdat_event(tdat[i], ev);
-		for (int i = 0; i < nperf; i++)
-			sy_perf_event(perf[i], ev);
-		if (ans)
-			sy_answer_event(ans, ev);
-		if (exp) {
-			/* the marker shows up before the next event on that CPU */
-			if (ev->kind == SY_LOST) {
-				pend[ev->buf][ev->cpu] += ev->v[0];
-				continue;
-			}
-			if (pend[ev->buf][ev->cpu])
-				fprintf(exp, "%llu %u - LOST count=%llu\n", (unsigned long long)ev->ns,
-					ev->cpu, (unsigned long long)pend[ev->buf][ev->cpu]);
-			pend[ev->buf][ev->cpu] = 0;
-			sy_expect_event(exp, &fmts, ev);
+			sy_tdat_events(tdat[i], ev, n);
+		for (size_t j = 0; j < n && (nperf || ans || exp || verbose); j++) {
+			nev += ev[j].kind != SY_LOST;
+			for (int i = 0; i < nperf; i++)
+				sy_perf_event(perf[i], &ev[j]);
+			if (ans)
+				sy_answer_event(ans, &ev[j]);
+			if (exp)
+				expect_event(exp, &fmts, pend, &ev[j]);
 		}
 	}
 	sy_sim_free(sim);

@@ -267,27 +267,49 @@ struct sy_sim *sy_sim_new(const struct sy_scenario *sc)
 	return sim;
 }
 
-const struct sy_ev *sy_sim_next(struct sy_sim *sim)
+size_t sy_sim_run(struct sy_sim *sim, const struct sy_ev **first)
 {
-	struct tstate *best = &sim->t[0];
+	struct tstate *best = &sim->t[0], *other = NULL;
+	int n;
 
-	/* the caller is done with the previous event: its slot may be refilled */
+	/* the caller is done with the previous run: its slots may be refilled */
 	if (sim->drained) {
 		step(sim, sim->drained);
 		sim->drained = NULL;
 	}
+	/* the earliest head (ties: the first thread), then the earliest of the others */
 	for (uint32_t i = 1; i < sim->n; i++) {
 		struct tstate *ts = &sim->t[i];
 
-		if (ts->qh < ts->qt &&
-		    (best->qh == best->qt || ts->q[ts->qh].ts < best->q[best->qh].ts))
+		if (ts->qh == ts->qt)
+			continue;
+		if (best->qh == best->qt || ts->q[ts->qh].ts < best->q[best->qh].ts) {
+			if (best->qh < best->qt)
+				other = best;
 			best = ts;
+		} else if (!other || ts->q[ts->qh].ts < other->q[other->qh].ts) {
+			other = ts;
+		}
 	}
 	if (best->qh == best->qt)
-		return NULL;
-	if (best->qh + 1 == best->qt)
+		return 0;
+	/* best's events go first while they stay ahead of the other threads' heads */
+	n = 1;
+	if (!other) {
+		n = best->qt - best->qh;
+	} else {
+		uint64_t lim = other->q[other->qh].ts;
+		bool before = best < other;	/* wins a tie */
+
+		while (best->qh + n < best->qt &&
+		       (best->q[best->qh + n].ts < lim || (before && best->q[best->qh + n].ts == lim)))
+			n++;
+	}
+	*first = &best->q[best->qh];
+	best->qh += n;
+	if (best->qh == best->qt)
 		sim->drained = best;
-	return &best->q[best->qh++];
+	return n;
 }
 
 void sy_sim_free(struct sy_sim *sim)

@@ -177,8 +177,11 @@ struct sy_ev {
 
 struct sy_sim;
 struct sy_sim *sy_sim_new(const struct sy_scenario *sc);
-/* Next event in global time order (valid until the next call); NULL at the end. */
-const struct sy_ev *sy_sim_next(struct sy_sim *sim);
+/*
+ * The next events in global time order: *@first and the count returned follow
+ * one another in memory; valid until the next call; 0 at the end.
+ */
+size_t sy_sim_run(struct sy_sim *sim, const struct sy_ev **first);
 void sy_sim_free(struct sy_sim *sim);
 uint64_t sy_tsc_to_ns(const struct sy_scenario *sc, uint64_t cycles);
 
@@ -187,7 +190,8 @@ uint64_t sy_tsc_to_ns(const struct sy_scenario *sc, uint64_t cycles);
 struct sy_tdat;
 struct sy_tdat *sy_tdat_open(const char *path, int kind, const struct sy_scenario *sc,
 			     const struct sy_formats *f);
-void sy_tdat_event(struct sy_tdat *w, const struct sy_ev *ev);
+/* Add @n consecutive events. */
+void sy_tdat_events(struct sy_tdat *w, const struct sy_ev *ev, size_t n);
 int sy_tdat_close(struct sy_tdat *w);
 
 struct sy_perf;

@@ -156,7 +156,7 @@ static void new_page(struct sy_tdat *w, struct cstream *c, uint64_t ts)
 	if (!c->buf) {
 		c->cap = compressed(w) ? CHUNK_PAGES : STREAM_PAGES;
 		/* slack: copy_rec() may write a few bytes past the last page */
-		c->buf = sy_xmalloc((size_t)c->cap * SY_PAGE_SIZE + 32);
+		c->buf = sy_xmalloc((size_t)c->cap * SY_PAGE_SIZE + 64);
 	}
 	c->page = c->buf + (size_t)c->npages * SY_PAGE_SIZE;
 	c->open = true;
@@ -236,15 +236,18 @@ struct sy_tdat *sy_tdat_open(const char *path, int kind, const struct sy_scenari
 }
 
 /*
- * Copy a record in 32-byte pieces (inlined, no call): up to 28 bytes past its
- * end get overwritten later by the next record or zeroed by flush_page() (the
- * page buffer has slack after its last page), and the sources are
- * SY_REC_MAX-byte buffers.
+ * Copy a record as one or two fixed 64-byte blocks (inlined, no call): up to
+ * 60 bytes past its end get overwritten later by the next record or zeroed by
+ * flush_page() (the page buffer has slack after its last page), and the
+ * sources are SY_REC_MAX-byte buffers.
  */
+_Static_assert(SY_REC_MAX == 128, "copy_rec copies 64 or 128 bytes");
+
 static inline void copy_rec(uint8_t *dst, const uint8_t *src, size_t len)
 {
-	for (size_t o = 0; o < len; o += 32)
-		memcpy(dst + o, src + o, 32);
+	memcpy(dst, src, 64);
+	if (len > 64)
+		memcpy(dst + 64, src + 64, 64);
 }
 
 /* Any event: markers, records to encode, a new page, a TIME_EXTEND. */
@@ -267,7 +270,7 @@ static void __attribute__((noinline)) event_slow(struct sy_tdat *w, struct cstre
 		sy_record(w->f, ev->kind, ev->tid, ev->v, rec);
 }
 
-void sy_tdat_event(struct sy_tdat *w, const struct sy_ev *ev)
+static inline void tdat_event(struct sy_tdat *w, const struct sy_ev *ev)
 {
 	struct cstream *c = &w->cs[ev->buf][ev->cpu];
 	uint64_t delta = ev->ts - c->last_ts;
@@ -275,16 +278,26 @@ void sy_tdat_event(struct sy_tdat *w, const struct sy_ev *ev)
 	uint8_t *p;
 
 	/* inline only the common case: an encoded record that fits the open page, a small delta */
-	if (!ev->rec || delta >> TS_BITS)
-		return event_slow(w, c, ev);
+	if (!ev->rec || delta >> TS_BITS) {
+		event_slow(w, c, ev);
+		return;
+	}
 	len = w->rec_size[ev->kind];
-	if (used + 4 + len > c->limit)
-		return event_slow(w, c, ev);
+	if (used + 4 + len > c->limit) {
+		event_slow(w, c, ev);
+		return;
+	}
 	p = c->page + 16 + used;
 	c->used = used + 4 + len;
 	c->last_ts = ev->ts;
 	sy_put32(p, (uint32_t)(len / 4) | (uint32_t)delta << 5);
 	copy_rec(p + 4, ev->rec, len);
+}
+
+void sy_tdat_events(struct sy_tdat *w, const struct sy_ev *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		tdat_event(w, &ev[i]);
 }
 
 /* ---- assembling the file ---- */
