@@ -26,6 +26,7 @@ QUICK=0
 mkdir -p "$DIR"
 RES=$DIR/results.tsv
 : >"$RES"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 for tool in trace-cmd perf awk python3 cc /usr/bin/time; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 1; }
@@ -178,6 +179,7 @@ measure perf-kvm-stat $PEER "$ev" "$(bytes_of "$pd")" \
 	"exec perf kvm -i $pd stat report --event=vmexit >/dev/null 2>&1"
 
 # ---- docs/benchmarks.md --------------------------------------------------
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ $QUICK = 1 ]; then DOC=$DIR/benchmarks.md; else DOC=$ROOT/docs/benchmarks.md; fi
 mkdir -p "$(dirname "$DOC")"
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -196,6 +198,8 @@ ltev=$(dpkg-query -W -f '${Version}' libtraceevent1 2>/dev/null || echo unknown)
 	echo "* $("$KX" --version 2>/dev/null | head -n 1) (git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)), $(cc --version | head -n 1)"
 	echo "* $(trace-cmd --version 2>&1 | grep -m 1 version | sed 's/^ *//'), libtraceevent $ltev, perf $(perf version 2>&1 | head -n 1 | sed 's/^perf version //')"
 	echo "* runs per command: $RUNS (min/median/max elapsed); page cache warm (each file is read once before)"
+	echo "* load average (1, 5, 15 min) before the runs: $LOAD_START; after: $LOAD_END (the machine is"
+	echo "  shared: anything above 0 is other work competing for the $(nproc) CPUs)"
 	echo
 	echo "## Input"
 	echo
