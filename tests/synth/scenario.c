@@ -781,7 +781,8 @@ static void encode_exits(const struct sy_scenario *sc, const struct sy_formats *
 		ex->entry_v[1] = ex->rip + 2;
 		sy_record(f, SY_EXIT, th->tid, ex->exit_v, ex->rec[SY_REC_EXIT]);
 		for (int i = 0; i < ex->nhelpers; i++)
-			sy_record(f, ex->hkind[i], th->tid, ex->hval[i], ex->rec[SY_REC_HELPER + i]);
+			sy_record(f, ex->hkind[i], th->tid, ex->hval[i],
+				  ex->rec[SY_REC_HELPER + i]);
 		sy_record(f, SY_USEREXIT, th->tid, ex->user_v, ex->rec[SY_REC_USER]);
 		sy_record(f, SY_ENTRY, th->tid, ex->entry_v, ex->rec[SY_REC_ENTRY]);
 	}

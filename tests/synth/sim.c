@@ -146,9 +146,11 @@ static void do_exit(const struct sy_scenario *sc, struct tstate *ts, const struc
 	struct sy_ev *ev = push(sc, ts, SY_EXIT, t0, ex->exit_v, ex->rec[SY_REC_EXIT]);
 
 	ev->ex = ex;
-	for (int i = 0; i < ex->nhelpers; i++)
-		push(sc, ts, ex->hkind[i], t0 + div_small(k * (i + 1), ex->nhelpers + 1), ex->hval[i],
-		     ex->rec[SY_REC_HELPER + i]);
+	for (int i = 0; i < ex->nhelpers; i++) {
+		uint64_t at = t0 + div_small(k * (i + 1), ex->nhelpers + 1);
+
+		push(sc, ts, ex->hkind[i], at, ex->hval[i], ex->rec[SY_REC_HELPER + i]);
+	}
 	if (ex->user)
 		push(sc, ts, SY_USEREXIT, t0 + k, ex->user_v, ex->rec[SY_REC_USER]);
 	if (ex->lost) {
@@ -300,10 +302,11 @@ size_t sy_sim_run(struct sy_sim *sim, const struct sy_ev **first)
 	} else {
 		uint64_t lim = other->q[other->qh].ts;
 		bool before = best < other;	/* wins a tie */
+		const struct sy_ev *next = &best->q[best->qh + 1];
 
-		while (best->qh + n < best->qt &&
-		       (best->q[best->qh + n].ts < lim || (before && best->q[best->qh + n].ts == lim)))
-			n++;
+		for (; best->qh + n < best->qt; n++, next++)
+			if (next->ts > lim || (next->ts == lim && !before))
+				break;
 	}
 	*first = &best->q[best->qh];
 	best->qh += n;
