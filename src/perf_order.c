@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * perf_order.c - reorders perf.data events by timestamp with bounded
- * memory: a binary min-heap keyed by (ts, arrival number), released up to a
- * limit that advances at each FINISHED_ROUND mark (see kx_perf_order.h).
+ * memory, released up to a limit that advances at each FINISHED_ROUND mark
+ * (see kx_perf_order.h). One FIFO lane per CPU holds the events that came
+ * in time order for that CPU (nearly all: perf copies each CPU's ring in
+ * order); a small heap of lanes merges them, and the few events older than
+ * their lane's tail go through a binary min-heap instead.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -10,14 +13,28 @@
 
 #include "kx_perf_order.h"
 
+#define MAX_LANES	1025	/* lane 0: no or unusual CPU; lane c + 1: CPU c */
+#define MIN_LANE_ALLOC	256
+
 struct queued {
 	struct kx_event ev;
 	uint64_t seq;		/* arrival number: keeps ties in file order */
 };
 
+/* A ring of events in (ts, seq) order: a CPU's events as they arrived. */
+struct lane {
+	struct queued *q;
+	size_t head, nr, alloc;	/* alloc is a power of two */
+};
+
 struct kx_perf_order {
-	struct queued *heap;
-	size_t nr, alloc;
+	struct lane *lanes;
+	size_t nr_lanes;
+	uint32_t *ready;	/* min-heap of the non-empty lanes, by head event */
+	size_t nr_ready;
+	struct queued *heap;	/* min-heap of the events that came out of lane order */
+	size_t heap_nr, heap_alloc;
+	size_t nr;		/* events queued in all */
 	size_t max_nr;		/* from the memory cap */
 	uint64_t seq;
 	uint64_t max_ts;	/* largest ts seen so far */
@@ -42,65 +59,193 @@ int kx_perf_order_new(uint64_t mem_cap, struct kx_perf_order **out)
 
 void kx_perf_order_free(struct kx_perf_order *o)
 {
+	size_t i;
+
 	if (!o)
 		return;
+	for (i = 0; i < o->nr_lanes; i++)
+		free(o->lanes[i].q);
+	free(o->lanes);
+	free(o->ready);
 	free(o->heap);
 	free(o);
 }
 
-static bool before(const struct queued *a, const struct queued *b)
+static inline bool before(const struct queued *a, const struct queued *b)
 {
 	return a->ev.ts < b->ev.ts || (a->ev.ts == b->ev.ts && a->seq < b->seq);
 }
 
-static void swap_entries(struct queued *a, struct queued *b)
+static inline struct queued *lane_head(const struct lane *l)
 {
-	struct queued t = *a;
-
-	*a = *b;
-	*b = t;
+	return &l->q[l->head];
 }
 
-static int grow(struct kx_perf_order *o)
+static inline struct queued *lane_tail(const struct lane *l)
 {
-	size_t alloc = o->alloc ? o->alloc * 2 : 1024;
-	struct queued *heap;
+	return &l->q[(l->head + l->nr - 1) & (l->alloc - 1)];
+}
 
-	if (alloc > o->max_nr)
-		alloc = o->max_nr;
-	if (alloc <= o->nr)
-		return -E2BIG;
-	heap = realloc(o->heap, alloc * sizeof(*heap));
-	if (!heap)
+static inline bool lane_before(const struct kx_perf_order *o, uint32_t a, uint32_t b)
+{
+	return before(lane_head(&o->lanes[a]), lane_head(&o->lanes[b]));
+}
+
+static size_t lane_index(int32_t cpu)
+{
+	return cpu >= 0 && cpu < MAX_LANES - 1 ? (size_t)cpu + 1 : 0;
+}
+
+/* Make lane @i exist; the lanes array and the ready heap grow together. */
+static int add_lanes(struct kx_perf_order *o, size_t i)
+{
+	size_t n = i + 1 > o->nr_lanes * 2 ? i + 1 : o->nr_lanes * 2;
+	struct lane *lanes;
+	uint32_t *ready;
+
+	if (n > MAX_LANES)
+		n = MAX_LANES;
+	lanes = realloc(o->lanes, n * sizeof(*lanes));
+	if (!lanes)
 		return -ENOMEM;
-	o->heap = heap;
-	o->alloc = alloc;
+	o->lanes = lanes;
+	ready = realloc(o->ready, n * sizeof(*ready));
+	if (!ready)
+		return -ENOMEM;
+	o->ready = ready;
+	for (; o->nr_lanes < n; o->nr_lanes++)
+		o->lanes[o->nr_lanes] = (struct lane){ 0 };
 	return 0;
+}
+
+/* Double a full lane, unwrapping its ring. */
+static int grow_lane(struct lane *l)
+{
+	size_t alloc = l->alloc ? l->alloc * 2 : MIN_LANE_ALLOC;
+	struct queued *q = malloc(alloc * sizeof(*q));
+	size_t i;
+
+	if (!q)
+		return -ENOMEM;
+	for (i = 0; i < l->nr; i++)
+		q[i] = l->q[(l->head + i) & (l->alloc - 1)];
+	free(l->q);
+	l->q = q;
+	l->head = 0;
+	l->alloc = alloc;
+	return 0;
+}
+
+static void ready_sift_up(struct kx_perf_order *o, size_t i)
+{
+	uint32_t lane = o->ready[i];
+
+	while (i > 0 && lane_before(o, lane, o->ready[(i - 1) / 2])) {
+		o->ready[i] = o->ready[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	o->ready[i] = lane;
+}
+
+static void ready_sift_down(struct kx_perf_order *o, size_t i)
+{
+	uint32_t lane = o->ready[i];
+
+	for (;;) {
+		size_t l = 2 * i + 1, m;
+
+		if (l >= o->nr_ready)
+			break;
+		m = l + 1 < o->nr_ready && lane_before(o, o->ready[l + 1], o->ready[l]) ? l + 1 : l;
+		if (!lane_before(o, o->ready[m], lane))
+			break;
+		o->ready[i] = o->ready[m];
+		i = m;
+	}
+	o->ready[i] = lane;
+}
+
+static int heap_push(struct kx_perf_order *o, const struct queued *e)
+{
+	size_t i;
+
+	if (o->heap_nr == o->heap_alloc) {
+		size_t alloc = o->heap_alloc ? o->heap_alloc * 2 : 64;
+		struct queued *heap = realloc(o->heap, alloc * sizeof(*heap));
+
+		if (!heap)
+			return -ENOMEM;
+		o->heap = heap;
+		o->heap_alloc = alloc;
+	}
+	i = o->heap_nr++;
+	while (i > 0 && before(e, &o->heap[(i - 1) / 2])) {
+		o->heap[i] = o->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	o->heap[i] = *e;
+	return 0;
+}
+
+static void heap_pop(struct kx_perf_order *o, struct kx_event *ev)
+{
+	const struct queued *last;
+	size_t i = 0;
+
+	*ev = o->heap[0].ev;
+	last = &o->heap[--o->heap_nr];
+	for (;;) {
+		size_t l = 2 * i + 1, m;
+
+		if (l >= o->heap_nr)
+			break;
+		m = l + 1 < o->heap_nr && before(&o->heap[l + 1], &o->heap[l]) ? l + 1 : l;
+		if (!before(&o->heap[m], last))
+			break;
+		o->heap[i] = o->heap[m];
+		i = m;
+	}
+	o->heap[i] = *last;
 }
 
 int kx_perf_order_push(struct kx_perf_order *o, const struct kx_event *ev)
 {
-	size_t i;
+	size_t li = lane_index(ev->cpu);
+	struct queued e = { .ev = *ev };
+	struct lane *l;
 	int err;
 
-	if (o->nr == o->alloc) {
-		err = grow(o);
+	if (o->nr >= o->max_nr)
+		return -E2BIG;
+	if (li >= o->nr_lanes) {
+		err = add_lanes(o, li);
 		if (err)
 			return err;
 	}
-	i = o->nr++;
-	o->heap[i].ev = *ev;
-	o->heap[i].seq = o->seq++;
-	if (o->delivered && ev->ts < o->last_ts) {
-		o->heap[i].ev.ts = o->last_ts;
+	if (o->delivered && e.ev.ts < o->last_ts) {
+		e.ev.ts = o->last_ts;
 		o->late++;
 	}
+	e.seq = o->seq++;
 	kx_perf_order_saw(o, ev->ts);
-	while (i > 0 && before(&o->heap[i], &o->heap[(i - 1) / 2])) {
-		swap_entries(&o->heap[i], &o->heap[(i - 1) / 2]);
-		i = (i - 1) / 2;
+	l = &o->lanes[li];
+	if (l->nr && e.ev.ts < lane_tail(l)->ev.ts) {
+		err = heap_push(o, &e);
+		if (err)
+			return err;
+	} else {
+		if (l->nr == l->alloc) {
+			err = grow_lane(l);
+			if (err)
+				return err;
+		}
+		l->q[(l->head + l->nr) & (l->alloc - 1)] = e;
+		if (!l->nr++) {
+			o->ready[o->nr_ready++] = (uint32_t)li;
+			ready_sift_up(o, o->nr_ready - 1);
+		}
 	}
-	if (o->nr > o->peak)
+	if (++o->nr > o->peak)
 		o->peak = o->nr;
 	return 0;
 }
@@ -125,26 +270,32 @@ void kx_perf_order_finish(struct kx_perf_order *o)
 
 int kx_perf_order_pop(struct kx_perf_order *o, struct kx_event *ev)
 {
-	size_t i = 0;
+	const struct queued *first = NULL;
+	struct lane *l = NULL;
 
-	if (!o->nr || o->heap[0].ev.ts > o->limit)
-		return 0;
-	*ev = o->heap[0].ev;
+	if (o->nr_ready) {
+		l = &o->lanes[o->ready[0]];
+		first = lane_head(l);
+	}
+	if (o->heap_nr && (!first || before(&o->heap[0], first))) {
+		if (o->heap[0].ev.ts > o->limit)
+			return 0;
+		heap_pop(o, ev);
+	} else {
+		if (!first || first->ev.ts > o->limit)
+			return 0;
+		*ev = first->ev;
+		l->head = (l->head + 1) & (l->alloc - 1);
+		if (--l->nr) {
+			ready_sift_down(o, 0);
+		} else if (--o->nr_ready) {
+			o->ready[0] = o->ready[o->nr_ready];
+			ready_sift_down(o, 0);
+		}
+	}
+	o->nr--;
 	o->last_ts = ev->ts;
 	o->delivered = true;
-	o->heap[0] = o->heap[--o->nr];
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-
-		if (l < o->nr && before(&o->heap[l], &o->heap[m]))
-			m = l;
-		if (r < o->nr && before(&o->heap[r], &o->heap[m]))
-			m = r;
-		if (m == i)
-			break;
-		swap_entries(&o->heap[i], &o->heap[m]);
-		i = m;
-	}
 	return 1;
 }
 
