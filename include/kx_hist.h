@@ -11,6 +11,7 @@
 #ifndef KX_HIST_H
 #define KX_HIST_H
 
+#include <errno.h>
 #include <stdint.h>
 
 #define KX_HIST_SUB_BITS	7
@@ -28,8 +29,39 @@ struct kx_hist {
 /** kx_hist_init() - an empty histogram (no allocation yet). */
 void kx_hist_init(struct kx_hist *h);
 
-/** kx_hist_add() - record one value. Return: 0 or -ENOMEM (first value only). */
-int kx_hist_add(struct kx_hist *h, uint64_t value);
+/** kx_hist_alloc() - allocate the buckets (kx_hist_add() calls it on first use). Return: 0 or -ENOMEM. */
+int kx_hist_alloc(struct kx_hist *h);
+
+/** kx_hist_bucket() - bucket index of @value (inline: it runs for every sample). */
+static inline unsigned kx_hist_bucket(uint64_t v)
+{
+	unsigned e;
+
+	if (v < KX_HIST_LINEAR)
+		return (unsigned)v;
+	e = 63 - (unsigned)__builtin_clzll(v);	/* >= 8 */
+	return KX_HIST_LINEAR + (e - 8) * (1u << KX_HIST_SUB_BITS) +
+	       (unsigned)((v >> (e - KX_HIST_SUB_BITS)) & ((1u << KX_HIST_SUB_BITS) - 1));
+}
+
+/**
+ * kx_hist_add() - record one value (inline: it runs two or three times per
+ * exit; only the first value of a histogram allocates).
+ * Return: 0 or -ENOMEM (first value only).
+ */
+static inline int kx_hist_add(struct kx_hist *h, uint64_t value)
+{
+	uint64_t total;
+
+	if (__builtin_expect(!h->buckets, 0) && kx_hist_alloc(h) < 0)
+		return -ENOMEM;
+	h->buckets[kx_hist_bucket(value)]++;
+	h->count++;
+	h->total = __builtin_add_overflow(h->total, value, &total) ? UINT64_MAX : total;
+	h->min = value < h->min ? value : h->min;
+	h->max = value > h->max ? value : h->max;
+	return 0;
+}
 
 /** kx_hist_merge() - add every sample of @src into @dst. Return: 0 or -ENOMEM. */
 int kx_hist_merge(struct kx_hist *dst, const struct kx_hist *src);
@@ -43,9 +75,6 @@ uint64_t kx_hist_percentile(const struct kx_hist *h, double pct);
 
 /** kx_hist_mean() - total / count, 0 when empty. */
 double kx_hist_mean(const struct kx_hist *h);
-
-/** kx_hist_bucket() - bucket index of @value (exposed for tests). */
-unsigned kx_hist_bucket(uint64_t value);
 
 /** kx_hist_bucket_low() - smallest value of bucket @idx. */
 uint64_t kx_hist_bucket_low(unsigned idx);

@@ -78,8 +78,30 @@ void kx_subkey_helper(struct kx_subkey_acc *acc, const struct kx_event *ev);
 /** kx_subkey_end() - the sub-key of the exit (helper events, else exit info). */
 struct kx_subkey kx_subkey_end(const struct kx_subkey_acc *acc);
 
-/** kx_subkey_pack() - one integer per distinct key, for hashing/sorting. */
-uint64_t kx_subkey_pack(const struct kx_subkey *sk);
+/**
+ * kx_subkey_of_helper() - the key one helper event names on its own: what
+ * kx_subkey_end() gives for an exit of unknown reason with only @ev after it.
+ * Return: false when @ev is no kvm_apic/kvm_msr/kvm_mmio/kvm_pio event.
+ */
+bool kx_subkey_of_helper(const struct kx_event *ev, struct kx_subkey *sk);
+
+/* Pack layout: bits 63:60 class, 59:58 access, 57:0 id. */
+#define KX_SUBKEY_PACK_CLS_SHIFT	60
+#define KX_SUBKEY_PACK_ACC_SHIFT	58
+#define KX_SUBKEY_PACK_ID_MASK		((1ull << KX_SUBKEY_PACK_ACC_SHIFT) - 1)
+
+/**
+ * kx_subkey_pack() - one integer per distinct key, for hashing/sorting
+ * (inline: it runs for every exit interval).
+ */
+static inline uint64_t kx_subkey_pack(const struct kx_subkey *sk)
+{
+	if (sk->cls == KX_SK_NONE)
+		return 0;
+	return (uint64_t)(sk->cls & 0xf) << KX_SUBKEY_PACK_CLS_SHIFT |
+	       (uint64_t)(sk->access & 0x3) << KX_SUBKEY_PACK_ACC_SHIFT |
+	       (sk->id & KX_SUBKEY_PACK_ID_MASK);
+}
 
 /** kx_subkey_unpack() - inverse of kx_subkey_pack() (via = NONE). */
 struct kx_subkey kx_subkey_unpack(uint64_t packed);

@@ -195,22 +195,15 @@ int kx_attrib_interval(void *ctx, const struct kx_interval *iv)
 int kx_attrib_event(void *ctx, const struct kx_event *ev)
 {
 	struct kx_attrib *a = ctx;
-	struct kx_subkey_acc acc;
-	struct kx_event none;
 	struct kx_subkey sk;
 	uint64_t packed;
+	uint32_t i;
 
+	/* runs for every event: the kind test first, the key straight from the event */
 	if (ev->kind != KX_EV_APIC && ev->kind != KX_EV_MSR &&
 	    ev->kind != KX_EV_MMIO && ev->kind != KX_EV_PIO)
 		return 0;
-	/* an exit of unknown reason: the key comes from the helper alone */
-	memset(&none, 0, sizeof(none));
-	none.kind = KX_EV_EXIT;
-	none.u.exit.code = KX_CODE_UNKNOWN;
-	kx_subkey_begin(&acc, &none);
-	kx_subkey_helper(&acc, ev);
-	sk = kx_subkey_end(&acc);
-	if (sk.cls == KX_SK_NONE)
+	if (!kx_subkey_of_helper(ev, &sk))
 		return 0;
 	packed = kx_subkey_pack(&sk);
 	/*
@@ -225,9 +218,16 @@ int kx_attrib_event(void *ctx, const struct kx_event *ev)
 	a->last_helper_tid = ev->tid;
 	a->last_helper_packed = packed;
 	a->last_helper_kind = ev->kind;
-	for (uint32_t i = 0; i < a->nhelpers; i++)
+	/* a handful of keys, searched from the last hit */
+	i = a->last_helper;
+	if (i < a->nhelpers && a->helpers[i].packed == packed) {
+		a->helpers[i].count++;
+		return 0;
+	}
+	for (i = 0; i < a->nhelpers; i++)
 		if (a->helpers[i].packed == packed) {
 			a->helpers[i].count++;
+			a->last_helper = i;
 			return 0;
 		}
 	if (a->nhelpers == a->cap_helpers) {
@@ -239,6 +239,7 @@ int kx_attrib_event(void *ctx, const struct kx_event *ev)
 		a->helpers = h;
 		a->cap_helpers = cap;
 	}
+	a->last_helper = a->nhelpers;
 	a->helpers[a->nhelpers++] = (struct kx_attrib_helper){ packed, sk, 1 };
 	return 0;
 }

@@ -19,17 +19,6 @@ void kx_hist_init(struct kx_hist *h)
 	h->buckets = NULL;
 }
 
-unsigned kx_hist_bucket(uint64_t v)
-{
-	unsigned e;
-
-	if (v < KX_HIST_LINEAR)
-		return (unsigned)v;
-	e = 63 - (unsigned)__builtin_clzll(v);	/* >= 8 */
-	return KX_HIST_LINEAR + (e - 8) * SUB +
-	       (unsigned)((v >> (e - KX_HIST_SUB_BITS)) & (SUB - 1));
-}
-
 uint64_t kx_hist_bucket_low(unsigned idx)
 {
 	unsigned e, m;
@@ -46,32 +35,18 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-int kx_hist_add(struct kx_hist *h, uint64_t v)
+int kx_hist_alloc(struct kx_hist *h)
 {
-	if (!h->buckets) {
-		h->buckets = calloc(KX_HIST_BUCKETS, sizeof(*h->buckets));
-		if (!h->buckets)
-			return -ENOMEM;
-	}
-	h->buckets[kx_hist_bucket(v)]++;
-	h->count++;
-	h->total = sat_add(h->total, v);
-	if (v < h->min)
-		h->min = v;
-	if (v > h->max)
-		h->max = v;
-	return 0;
+	h->buckets = calloc(KX_HIST_BUCKETS, sizeof(*h->buckets));
+	return h->buckets ? 0 : -ENOMEM;
 }
 
 int kx_hist_merge(struct kx_hist *dst, const struct kx_hist *src)
 {
 	if (!src->count)
 		return 0;
-	if (!dst->buckets) {
-		dst->buckets = calloc(KX_HIST_BUCKETS, sizeof(*dst->buckets));
-		if (!dst->buckets)
-			return -ENOMEM;
-	}
+	if (!dst->buckets && kx_hist_alloc(dst) < 0)
+		return -ENOMEM;
 	for (unsigned i = 0; i < KX_HIST_BUCKETS; i++)
 		dst->buckets[i] += src->buckets[i];
 	dst->count += src->count;

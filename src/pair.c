@@ -40,6 +40,8 @@ struct thread {
 
 struct kx_pair {
 	struct thread *threads;
+	struct thread *last;	/* the last event's thread: the next event is often its */
+	uint64_t last_key;
 	uint32_t nslots;	/* power of two */
 	uint32_t used;
 	const struct kx_names *names;
@@ -106,13 +108,29 @@ static int grow(struct kx_pair *p)
 	free(p->threads);
 	p->threads = tab;
 	p->nslots = nslots;
+	p->last = NULL;
 	return 0;
+}
+
+/* The slot of @key, possibly unused; remembered when it is in use. */
+static struct thread *find(struct kx_pair *p, uint64_t key)
+{
+	struct thread *t;
+
+	if (p->last && p->last_key == key)
+		return p->last;
+	t = slot_for(p->threads, p->nslots, key);
+	if (t->state != TS_UNUSED) {
+		p->last = t;
+		p->last_key = key;
+	}
+	return t;
 }
 
 static struct thread *lookup(struct kx_pair *p, const struct kx_event *ev)
 {
 	uint64_t key = thread_key(ev);
-	struct thread *t = slot_for(p->threads, p->nslots, key);
+	struct thread *t = find(p, key);
 
 	if (t->state != TS_UNUSED)
 		return t;
@@ -272,7 +290,7 @@ int kx_pair_feed(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn si
 		return on_lost(p, ev, sink, ctx);
 	if (ev->kind != KX_EV_EXIT && ev->kind != KX_EV_ENTRY) {
 		/* helper events only matter while an exit of their thread is open */
-		t = slot_for(p->threads, p->nslots, thread_key(ev));
+		t = find(p, thread_key(ev));
 		if (t->state != TS_HOST)
 			return 0;
 		if (ev->kind == KX_EV_USERSPACE_EXIT) {

@@ -65,25 +65,36 @@ static bool event_passes(const struct kx_run *run, const struct kx_event *ev)
 int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_diag *diag)
 {
 	struct filtered f = { &run->filter, sink, ctx };
+	bool filtering = run->filter.vcpu >= 0 || run->filter.pid >= 0;
+	/* without a filter the intervals go straight to the sink: one call less per interval */
+	kx_interval_fn feed_sink = filtering ? filter_interval : sink;
+	void *feed_ctx = filtering ? (void *)&f : ctx;
+	kx_event_fn on_event = run->on_event;
+	uint64_t events = run->events, last_ts = run->last_ts;
 	struct kx_event ev;
-	int ret;
+	int ret, fed = 0;
 
+	/* the counters live in locals in the loop and are stored once at the end */
 	while ((ret = kx_source_next(run->src, &ev, diag)) > 0) {
-		if (!run->events++)
+		if (!events++)
 			run->first_ts = ev.ts;
-		run->last_ts = ev.ts;
-		if (run->on_event && event_passes(run, &ev)) {
-			ret = run->on_event(run->event_ctx, &ev);
+		last_ts = ev.ts;
+		if (on_event && (!filtering || event_passes(run, &ev))) {
+			ret = on_event(run->event_ctx, &ev);
 			if (ret)
-				return ret;
+				break;
 		}
-		ret = kx_pair_feed(run->pair, &ev, filter_interval, &f);
-		if (ret == -ENOMEM)
-			return kx_diag_set(diag, ret, "out of memory");
-		if (ret)
-			return ret;
+		fed = kx_pair_feed(run->pair, &ev, feed_sink, feed_ctx);
+		if (fed) {
+			ret = fed;
+			break;
+		}
 	}
-	if (ret < 0)
+	run->events = events;
+	run->last_ts = last_ts;
+	if (fed == -ENOMEM)
+		return kx_diag_set(diag, fed, "out of memory");
+	if (ret)
 		return ret;
 	return kx_pair_finish(run->pair);
 }

@@ -53,10 +53,9 @@ enum {
 	RANK_APIC,
 };
 
-/* Pack layout: bits 63:60 class, 59:58 access, 57:0 id. */
-#define PACK_CLS_SHIFT		60
-#define PACK_ACC_SHIFT		58
-#define PACK_ID_MASK		((1ull << PACK_ACC_SHIFT) - 1)
+#define PACK_CLS_SHIFT		KX_SUBKEY_PACK_CLS_SHIFT
+#define PACK_ACC_SHIFT		KX_SUBKEY_PACK_ACC_SHIFT
+#define PACK_ID_MASK		KX_SUBKEY_PACK_ID_MASK
 
 struct apic_reg {
 	uint32_t offset;
@@ -189,7 +188,9 @@ static bool in_apic_page(uint64_t gpa)
 
 void kx_subkey_begin(struct kx_subkey_acc *acc, const struct kx_event *ev)
 {
-	memset(acc, 0, sizeof(*acc));
+	/* field by field: this runs for every exit, a memset of the whole was measurable */
+	acc->best = (struct kx_subkey){ .cls = KX_SK_NONE };
+	acc->rank = RANK_NONE;
 	acc->code = ev->u.exit.code;
 	acc->isa = ev->u.exit.isa;
 	acc->info1 = ev->u.exit.info1;
@@ -236,6 +237,11 @@ static int helper_key(const struct kx_event *ev, struct kx_subkey *sk)
 	default:
 		return RANK_NONE;
 	}
+}
+
+bool kx_subkey_of_helper(const struct kx_event *ev, struct kx_subkey *sk)
+{
+	return helper_key(ev, sk) != RANK_NONE;
 }
 
 void kx_subkey_helper(struct kx_subkey_acc *acc, const struct kx_event *ev)
@@ -358,15 +364,6 @@ struct kx_subkey kx_subkey_end(const struct kx_subkey_acc *acc)
 	return sk;
 }
 
-uint64_t kx_subkey_pack(const struct kx_subkey *sk)
-{
-	if (sk->cls == KX_SK_NONE)
-		return 0;
-	return (uint64_t)(sk->cls & 0xf) << PACK_CLS_SHIFT |
-	       (uint64_t)(sk->access & 0x3) << PACK_ACC_SHIFT |
-	       (sk->id & PACK_ID_MASK);
-}
-
 struct kx_subkey kx_subkey_unpack(uint64_t packed)
 {
 	return make_key((uint8_t)(packed >> PACK_CLS_SHIFT),
@@ -410,7 +407,7 @@ int kx_subkey_name(const struct kx_subkey *sk, char *buf, size_t len)
 					X2APIC_MSR_FIRST + (sk->id >> 4), sp(reg), nz(reg), acc);
 		if (sk->via == KX_SKV_MMIO_EVENT)
 			return snprintf(buf, len, "MMIO %#" PRIx64 "%s%s %s",
-					APIC_PAGE_BASE + sk->id, sp(reg), nz(reg), acc);
+					(uint64_t)(APIC_PAGE_BASE + sk->id), sp(reg), nz(reg), acc);
 		return snprintf(buf, len, "APIC %#" PRIx64 "%s%s %s", sk->id, sp(reg), nz(reg),
 				acc);
 	case KX_SK_MSR:
