@@ -74,6 +74,7 @@ struct perf_reader {
 	bool buf_eof;
 
 	struct kx_perf_attr *attrs;
+	struct kx_perf_layout *layouts;	/* [nr_attrs]: SAMPLE field offsets of each attr */
 	size_t nr_attrs;
 	struct kx_perf_idmap id_map;	/* sample id -> index into ids */
 	struct id_info *ids;
@@ -119,6 +120,7 @@ static bool probe_perfdata(const struct kx_file *f)
 static int add_attr(struct perf_reader *p, const struct kx_perf_attr *a, struct kx_diag *diag)
 {
 	struct kx_perf_attr *attrs;
+	struct kx_perf_layout *layouts;
 	int pos = kx_perf_sample_id_pos(a->sample_type);
 	int tpos = kx_perf_trailer_id_pos(a->sample_type);
 
@@ -130,6 +132,11 @@ static int add_attr(struct perf_reader *p, const struct kx_perf_attr *a, struct 
 	if (!attrs)
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
 	p->attrs = attrs;
+	layouts = realloc(p->layouts, (p->nr_attrs + 1) * sizeof(*layouts));
+	if (!layouts)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	p->layouts = layouts;
+	kx_perf_layout_init(a, &p->layouts[p->nr_attrs]);
 	if (!p->nr_attrs) {
 		p->sample_id_pos = pos;
 		p->trailer_id_pos = tpos;
@@ -321,11 +328,13 @@ static int push_event(struct perf_reader *p, const struct kx_event *ev, struct k
 static int handle_sample(struct perf_reader *p, const unsigned char *body, uint32_t len,
 			 struct kx_diag *diag)
 {
-	const struct kx_perf_attr *attr = NULL;
+	const struct kx_perf_attr *attr;
+	const struct kx_perf_layout *layout;
 	const struct id_info *idi;
 	struct kx_perf_sample s;
 	struct kx_event ev;
 	uint64_t id = 0;
+	uint32_t ai;
 	int err;
 
 	p->info->records++;
@@ -336,15 +345,18 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 	if (err)
 		return err;
 	idi = lookup_id(p, body, len, p->sample_id_pos, false, &id);
-	if (idi)
-		attr = &p->attrs[idi->attr];
-	else if (p->nr_attrs == 1)
-		attr = &p->attrs[0];
-	if (!attr) {
+	if (idi) {
+		ai = idi->attr;
+	} else if (p->nr_attrs == 1) {
+		ai = 0;
+	} else {
 		p->unknown_id++;
 		return 0;
 	}
-	if (kx_perf_sample_parse(body, len, false, attr, &s))
+	attr = &p->attrs[ai];
+	layout = &p->layouts[ai];
+	if (layout->fixed ? kx_perf_sample_fixed(layout, body, len, &s) :
+	    kx_perf_sample_parse(body, len, false, attr, &s))
 		return kx_diag_set(diag, -KX_ECORRUPT,
 				   "sample at offset 0x%llx is shorter than its sample_type layout",
 				   (unsigned long long)p->pos);
@@ -935,6 +947,10 @@ static int open_file_mode(struct perf_reader *p, struct kx_diag *diag)
 
 /* --- reader callbacks ------------------------------------------------------- */
 
+/*
+ * The per-file figures of info (event counts, note): final only at the end
+ * (kx_source.h), so computed at open and once the input ended, not per event.
+ */
 static void sync_info(struct perf_reader *p)
 {
 	uint64_t late = kx_perf_order_late(p->order);
@@ -982,10 +998,8 @@ static int perf_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 	if (p->err)
 		return kx_diag_set(diag, p->err, "%s", p->err_diag.msg);
 	for (;;) {
-		if (kx_perf_order_pop(p->order, ev)) {
-			sync_info(p);
+		if (kx_perf_order_pop(p->order, ev))
 			return 1;
-		}
 		if (p->done) {
 			sync_info(p);
 			return 0;
@@ -1025,6 +1039,7 @@ static void perf_close(void *priv)
 	kx_perf_idmap_fini(&p->comm_map);
 	free(p->ids);
 	free(p->attrs);
+	free(p->layouts);
 	free(p->comms);
 	free(p->buf);
 	free(p);

@@ -3,7 +3,8 @@
  * perf_sample.c - parses the fixed perf.data structures whose layout depends
  * on the event attributes: perf_event_attr itself, the PERF_RECORD_SAMPLE
  * body (sample_type/read_format) and the sample_id trailer of other kernel
- * records. Every read is bounds-checked through a cursor.
+ * records. Every read is bounds-checked through a cursor, or, for the
+ * common fixed SAMPLE layouts, against offsets worked out once per attr.
  */
 #include "kx.h"
 #include "kx_perf.h"
@@ -106,6 +107,41 @@ int kx_perf_sample_parse(const unsigned char *body, uint32_t len, bool big_endia
 		err = err ?: kx_cursor_bytes(&c, s->raw_size, &s->raw);
 	}
 	return err ? -KX_ETRUNC : 0;
+}
+
+/* The next field's offset if @bit is recorded; advances *@pos by @size. */
+static uint16_t place(uint64_t type, uint64_t bit, unsigned size, unsigned *pos)
+{
+	unsigned off = *pos;
+
+	if (!(type & bit))
+		return KX_PERF_NO_FIELD;
+	*pos += size;
+	return (uint16_t)off;
+}
+
+void kx_perf_layout_init(const struct kx_perf_attr *attr, struct kx_perf_layout *l)
+{
+	uint64_t type = attr->sample_type, rf = attr->read_format;
+	unsigned pos = 0;
+
+	l->identifier = place(type, KX_PERF_S_IDENTIFIER, 8, &pos);
+	l->ip = place(type, KX_PERF_S_IP, 8, &pos);
+	l->tid = place(type, KX_PERF_S_TID, 8, &pos);
+	l->time = place(type, KX_PERF_S_TIME, 8, &pos);
+	l->addr = place(type, KX_PERF_S_ADDR, 8, &pos);
+	l->id = place(type, KX_PERF_S_ID, 8, &pos);
+	l->stream_id = place(type, KX_PERF_S_STREAM_ID, 8, &pos);
+	l->cpu = place(type, KX_PERF_S_CPU, 8, &pos);
+	l->period = place(type, KX_PERF_S_PERIOD, 8, &pos);
+	if (type & KX_PERF_S_READ)	/* one value (no GROUP): its size is fixed */
+		pos += 8 * (!!(rf & KX_PERF_R_TOTAL_TIME_ENABLED) +
+			    !!(rf & KX_PERF_R_TOTAL_TIME_RUNNING) + 1 + !!(rf & KX_PERF_R_ID) +
+			    !!(rf & KX_PERF_R_LOST));
+	l->raw = place(type, KX_PERF_S_RAW, 4, &pos);
+	l->min_len = (uint16_t)pos;
+	l->fixed = !(type & KX_PERF_S_CALLCHAIN) &&
+		   !((type & KX_PERF_S_READ) && (rf & KX_PERF_R_GROUP));
 }
 
 int kx_perf_sample_id_parse(const unsigned char *body, uint32_t len, bool big_endian,

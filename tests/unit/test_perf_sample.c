@@ -188,6 +188,117 @@ static void test_corpus_sample(void)
 	is_u64(s.raw_size, 44, "corpus raw size");
 	is_u64(kx_load16(s.raw, false), 85, "corpus common_type");
 	ok(s.raw + s.raw_size == rec + 104, "raw ends the record");
+
+	struct kx_perf_layout l;
+
+	kx_perf_layout_init(&a, &l);
+	ok(l.fixed, "corpus layout is fixed");
+	memset(&s, 0xaa, sizeof(s));
+	ok(kx_perf_sample_fixed(&l, rec + 8, 96, &s) == 0, "corpus sample parses (fixed)");
+	ok(s.id == 692 && s.ip == 0xffffffff812a88ebULL && s.pid == 16706 && s.tid == 16706 &&
+	   s.time == 520932717026ULL && s.cpu == 1 && s.period == 1 && s.raw_size == 44 &&
+	   s.raw == rec + 60 && s.addr == 0 && s.stream_id == 0, "corpus fields (fixed)");
+}
+
+/*
+ * Every combination of the fixed-size fields (and a single READ value of
+ * three read_formats), built field by field with known values: the fixed
+ * layout must give those values, the same result as kx_perf_sample_parse(),
+ * and -KX_ETRUNC at every shorter length.
+ */
+static void test_fixed_layouts(void)
+{
+	static const uint64_t bits[] = {
+		KX_PERF_S_IDENTIFIER, KX_PERF_S_IP, KX_PERF_S_TID, KX_PERF_S_TIME, KX_PERF_S_ADDR,
+		KX_PERF_S_ID, KX_PERF_S_STREAM_ID, KX_PERF_S_CPU, KX_PERF_S_PERIOD, KX_PERF_S_READ,
+		KX_PERF_S_RAW,
+	};
+	static const unsigned read_words[] = { 1, 3, 4 };	/* u64s of one READ value */
+	static const uint64_t formats[] = {
+		0, KX_PERF_R_ID | KX_PERF_R_LOST,
+		KX_PERF_R_TOTAL_TIME_ENABLED | KX_PERF_R_TOTAL_TIME_RUNNING | KX_PERF_R_ID,
+	};
+	unsigned mask, f, n = 0, bad_values = 0, differ = 0, not_trunc = 0, not_fixed = 0;
+
+	for (mask = 0; mask < 1u << 11; mask++) {
+		for (f = 0; f < 3; f++) {
+			struct kx_perf_attr a = { .read_format = formats[f] };
+			struct kx_perf_sample want, got;
+			struct kx_perf_layout l;
+			struct buf b = { .len = 0 };
+			uint32_t cut;
+			unsigned k;
+
+			for (k = 0; k < 11; k++)
+				if (mask & (1u << k))
+					a.sample_type |= bits[k];
+			if (!(a.sample_type & KX_PERF_S_READ) && f)
+				continue;
+			if (a.sample_type & KX_PERF_S_IDENTIFIER)
+				put64(&b, 1001);
+			if (a.sample_type & KX_PERF_S_IP)
+				put64(&b, 1002);
+			if (a.sample_type & KX_PERF_S_TID) {
+				put32(&b, 1003);
+				put32(&b, 1004);
+			}
+			if (a.sample_type & KX_PERF_S_TIME)
+				put64(&b, 1005);
+			if (a.sample_type & KX_PERF_S_ADDR)
+				put64(&b, 1006);
+			if (a.sample_type & KX_PERF_S_ID)
+				put64(&b, 1001);
+			if (a.sample_type & KX_PERF_S_STREAM_ID)
+				put64(&b, 1007);
+			if (a.sample_type & KX_PERF_S_CPU) {
+				put32(&b, 1008);
+				put32(&b, 0);
+			}
+			if (a.sample_type & KX_PERF_S_PERIOD)
+				put64(&b, 1009);
+			if (a.sample_type & KX_PERF_S_READ)
+				for (k = 0; k < read_words[f]; k++)
+					put64(&b, 5000 + k);
+			if (a.sample_type & KX_PERF_S_RAW) {
+				put32(&b, 6);
+				memcpy(b.b + b.len, "abcdef", 6);
+				b.len += 6;
+			}
+			kx_perf_layout_init(&a, &l);
+			if (!l.fixed) {
+				not_fixed++;
+				continue;
+			}
+			n++;
+			memset(&got, 0xaa, sizeof(got));
+			if (kx_perf_sample_fixed(&l, b.b, b.len, &got) ||
+			    kx_perf_sample_parse(b.b, b.len, false, &a, &want)) {
+				differ++;
+				continue;
+			}
+			if (got.id != want.id || got.ip != want.ip || got.time != want.time ||
+			    got.addr != want.addr || got.stream_id != want.stream_id ||
+			    got.period != want.period || got.pid != want.pid || got.tid != want.tid ||
+			    got.cpu != want.cpu || got.raw != want.raw || got.raw_size != want.raw_size)
+				differ++;
+			if (got.time != (a.sample_type & KX_PERF_S_TIME ? 1005 : 0) ||
+			    got.tid != (a.sample_type & KX_PERF_S_TID ? 1004 : 0) ||
+			    got.cpu != (a.sample_type & KX_PERF_S_CPU ? 1008 : 0) ||
+			    got.period != (a.sample_type & KX_PERF_S_PERIOD ? 1009 : 0) ||
+			    got.id != (a.sample_type & (KX_PERF_S_ID | KX_PERF_S_IDENTIFIER) ? 1001 : 0) ||
+			    got.raw_size != (a.sample_type & KX_PERF_S_RAW ? 6 : 0) ||
+			    (got.raw && memcmp(got.raw, "abcdef", 6)))
+				bad_values++;
+			for (cut = 0; cut < b.len; cut++)
+				if (kx_perf_sample_fixed(&l, b.b, cut, &got) != -KX_ETRUNC)
+					not_trunc++;
+		}
+	}
+	is_u64(not_fixed, 0, "layouts without CALLCHAIN or READ group are fixed");
+	is_u64(n, 1024 + 1024 * 3, "every combination tried");
+	is_u64(differ, 0, "fixed layout parses as kx_perf_sample_parse");
+	is_u64(bad_values, 0, "fixed layout finds the values put in");
+	is_u64(not_trunc, 0, "fixed layout: every shorter body is -KX_ETRUNC");
 }
 
 static void test_trailer(void)
@@ -255,6 +366,7 @@ int main(void)
 	test_full_sample();
 	test_read_single();
 	test_corpus_sample();
+	test_fixed_layouts();
 	test_trailer();
 	test_idmap();
 	return done_testing();
