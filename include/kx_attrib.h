@@ -67,7 +67,8 @@ struct kx_attrib {
 	struct kx_attrib_helper *helpers;
 	uint32_t nhelpers;
 	uint32_t cap_helpers;
-	uint32_t last_helper;		/* index of the last helper key hit (locality) */
+	uint32_t *helper_slots;		/* open-addressing index of @helpers by packed key: index + 1 */
+	uint32_t helper_nslots;		/* 2 * cap_helpers, a power of two */
 	/* the previous helper event, to count kvm_mmio+kvm_apic of one access once */
 	uint64_t last_helper_packed;
 	int32_t last_helper_tid;

@@ -61,6 +61,7 @@ void kx_attrib_free(struct kx_attrib *a)
 		group_free(&a->groups[i]);
 	free(a->groups);
 	free(a->helpers);
+	free(a->helper_slots);
 	free(a);
 }
 
@@ -192,12 +193,49 @@ int kx_attrib_interval(void *ctx, const struct kx_interval *iv)
 	return g ? add_to_group(g, iv) : -ENOMEM;
 }
 
+static uint32_t helper_hash(uint64_t packed, uint32_t nslots)
+{
+	return (uint32_t)((packed * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
+}
+
+/* The helper slot of @packed: holds its index + 1, or 0 where it would go. */
+static uint32_t *helper_slot(const struct kx_attrib *a, uint64_t packed)
+{
+	uint32_t i = helper_hash(packed, a->helper_nslots);
+
+	while (a->helper_slots[i] && a->helpers[a->helper_slots[i] - 1].packed != packed)
+		i = (i + 1) & (a->helper_nslots - 1);
+	return &a->helper_slots[i];
+}
+
+/* Room for one more helper key; the index table stays at most half full. */
+static int helpers_grow(struct kx_attrib *a)
+{
+	uint32_t cap = a->cap_helpers ? a->cap_helpers * 2 : 8;
+	struct kx_attrib_helper *h = realloc(a->helpers, cap * sizeof(*h));
+	uint32_t *slots;
+
+	if (!h)
+		return -ENOMEM;
+	a->helpers = h;
+	slots = calloc(2 * cap, sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	free(a->helper_slots);
+	a->helper_slots = slots;
+	a->helper_nslots = 2 * cap;
+	a->cap_helpers = cap;
+	for (uint32_t i = 0; i < a->nhelpers; i++)
+		*helper_slot(a, a->helpers[i].packed) = i + 1;
+	return 0;
+}
+
 int kx_attrib_event(void *ctx, const struct kx_event *ev)
 {
 	struct kx_attrib *a = ctx;
 	struct kx_subkey sk;
 	uint64_t packed;
-	uint32_t i;
+	uint32_t *slot;
 
 	/* runs for every event: the kind test first, the key straight from the event */
 	if (ev->kind != KX_EV_APIC && ev->kind != KX_EV_MSR &&
@@ -218,28 +256,14 @@ int kx_attrib_event(void *ctx, const struct kx_event *ev)
 	a->last_helper_tid = ev->tid;
 	a->last_helper_packed = packed;
 	a->last_helper_kind = ev->kind;
-	/* a handful of keys, searched from the last hit */
-	i = a->last_helper;
-	if (i < a->nhelpers && a->helpers[i].packed == packed) {
-		a->helpers[i].count++;
+	if (a->nhelpers == a->cap_helpers && helpers_grow(a) < 0)
+		return -ENOMEM;
+	slot = helper_slot(a, packed);
+	if (*slot) {
+		a->helpers[*slot - 1].count++;
 		return 0;
 	}
-	for (i = 0; i < a->nhelpers; i++)
-		if (a->helpers[i].packed == packed) {
-			a->helpers[i].count++;
-			a->last_helper = i;
-			return 0;
-		}
-	if (a->nhelpers == a->cap_helpers) {
-		uint32_t cap = a->cap_helpers ? a->cap_helpers * 2 : 8;
-		struct kx_attrib_helper *h = realloc(a->helpers, cap * sizeof(*h));
-
-		if (!h)
-			return -ENOMEM;
-		a->helpers = h;
-		a->cap_helpers = cap;
-	}
-	a->last_helper = a->nhelpers;
 	a->helpers[a->nhelpers++] = (struct kx_attrib_helper){ packed, sk, 1 };
+	*slot = a->nhelpers;
 	return 0;
 }
