@@ -299,9 +299,9 @@ static int handle_feature(struct perf_reader *p, unsigned bit, const unsigned ch
 
 /* --- records ---------------------------------------------------------------- */
 
-static int push_event(struct perf_reader *p, const struct kx_event *ev, struct kx_diag *diag)
+/* A failure @err of the orderer as a diagnostic (0 stays 0). */
+static int queue_error(struct perf_reader *p, int err, struct kx_diag *diag)
 {
-	int err = kx_perf_order_push(p->order, ev);
 	unsigned long long cap = (unsigned long long)p->sort_mem_cap;
 	const char *unit = "bytes";
 
@@ -325,6 +325,11 @@ static int push_event(struct perf_reader *p, const struct kx_event *ev, struct k
 	return 0;
 }
 
+static int push_event(struct perf_reader *p, const struct kx_event *ev, struct kx_diag *diag)
+{
+	return queue_error(p, kx_perf_order_push(p->order, ev), diag);
+}
+
 static int handle_sample(struct perf_reader *p, const unsigned char *body, uint32_t len,
 			 struct kx_diag *diag)
 {
@@ -332,8 +337,9 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 	const struct kx_perf_layout *layout;
 	const struct id_info *idi;
 	struct kx_perf_sample s;
-	struct kx_event ev;
+	struct kx_event *ev;
 	uint64_t id = 0;
+	int32_t cpu = -1;
 	uint32_t ai;
 	int err;
 
@@ -365,23 +371,27 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 		p->max_ts = s.time;
 	if (!p->dec || !s.raw || attr->type != KX_PERF_TYPE_TRACEPOINT)
 		return 0;
-	memset(&ev, 0, sizeof(ev));
-	if (kx_kvmdecode_record(p->dec, s.raw, s.raw_size, &ev) != 1)
-		return 0;
-	ev.ts = s.time;
-	ev.buffer = 0;
-	ev.cpu = -1;
 	if (attr->sample_type & KX_PERF_S_CPU)
-		ev.cpu = (int32_t)s.cpu;
+		cpu = (int32_t)s.cpu;
 	else if (idi)
-		ev.cpu = idi->cpu;
-	if (ev.cpu >= 0 && (unsigned)ev.cpu >= p->info->nr_cpus && !p->nr_cpus_known)
-		p->info->nr_cpus = (unsigned)ev.cpu + 1;
+		cpu = idi->cpu;
+	/* decoded in place in the orderer's queue: no copy of the event */
+	ev = kx_perf_order_slot(p->order, cpu, &err);
+	if (!ev)
+		return queue_error(p, err, diag);
+	memset(ev, 0, sizeof(*ev));
+	if (kx_kvmdecode_record(p->dec, s.raw, s.raw_size, ev) != 1)
+		return 0;
+	ev->ts = s.time;
+	ev->buffer = 0;
+	ev->cpu = cpu;
+	if (cpu >= 0 && (unsigned)cpu >= p->info->nr_cpus && !p->nr_cpus_known)
+		p->info->nr_cpus = (unsigned)cpu + 1;
 	if (attr->sample_type & KX_PERF_S_TID) {
-		ev.pid = (int32_t)s.pid;
-		ev.tid = (int32_t)s.tid;
+		ev->pid = (int32_t)s.pid;
+		ev->tid = (int32_t)s.tid;
 	}
-	return push_event(p, &ev, diag);
+	return queue_error(p, kx_perf_order_commit(p->order), diag);
 }
 
 /* The sample_id trailer of a non-SAMPLE record; false when the file has none. */

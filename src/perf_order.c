@@ -27,10 +27,17 @@ struct lane {
 	size_t head, nr, alloc;	/* alloc is a power of two */
 };
 
+/* A non-empty lane, with the key of its head event (no pointer chase to compare). */
+struct ready {
+	uint64_t ts, seq;
+	uint32_t lane;
+};
+
 struct kx_perf_order {
 	struct lane *lanes;
 	size_t nr_lanes;
-	uint32_t *ready;	/* min-heap of the non-empty lanes, by head event */
+	struct lane *open_lane;	/* whose free slot kx_perf_order_slot() handed out */
+	struct ready *ready;	/* min-heap of the non-empty lanes, by head event */
 	size_t nr_ready;
 	struct queued *heap;	/* min-heap of the events that came out of lane order */
 	size_t heap_nr, heap_alloc;
@@ -86,9 +93,16 @@ static inline struct queued *lane_tail(const struct lane *l)
 	return &l->q[(l->head + l->nr - 1) & (l->alloc - 1)];
 }
 
-static inline bool lane_before(const struct kx_perf_order *o, uint32_t a, uint32_t b)
+static inline bool ready_before(const struct ready *a, const struct ready *b)
 {
-	return before(lane_head(&o->lanes[a]), lane_head(&o->lanes[b]));
+	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
+}
+
+static inline struct ready ready_of(const struct kx_perf_order *o, size_t lane)
+{
+	const struct queued *h = lane_head(&o->lanes[lane]);
+
+	return (struct ready){ .ts = h->ev.ts, .seq = h->seq, .lane = (uint32_t)lane };
 }
 
 static size_t lane_index(int32_t cpu)
@@ -101,7 +115,7 @@ static int add_lanes(struct kx_perf_order *o, size_t i)
 {
 	size_t n = i + 1 > o->nr_lanes * 2 ? i + 1 : o->nr_lanes * 2;
 	struct lane *lanes;
-	uint32_t *ready;
+	struct ready *ready;
 
 	if (n > MAX_LANES)
 		n = MAX_LANES;
@@ -136,33 +150,34 @@ static int grow_lane(struct lane *l)
 	return 0;
 }
 
-static void ready_sift_up(struct kx_perf_order *o, size_t i)
+static void ready_add(struct kx_perf_order *o, struct ready r)
 {
-	uint32_t lane = o->ready[i];
+	size_t i = o->nr_ready++;
 
-	while (i > 0 && lane_before(o, lane, o->ready[(i - 1) / 2])) {
+	while (i > 0 && ready_before(&r, &o->ready[(i - 1) / 2])) {
 		o->ready[i] = o->ready[(i - 1) / 2];
 		i = (i - 1) / 2;
 	}
-	o->ready[i] = lane;
+	o->ready[i] = r;
 }
 
-static void ready_sift_down(struct kx_perf_order *o, size_t i)
+/* Put @r (the new key of the top lane, or the last entry) in place from the top. */
+static void ready_sift_down(struct kx_perf_order *o, struct ready r)
 {
-	uint32_t lane = o->ready[i];
+	size_t i = 0;
 
 	for (;;) {
 		size_t l = 2 * i + 1, m;
 
 		if (l >= o->nr_ready)
 			break;
-		m = l + 1 < o->nr_ready && lane_before(o, o->ready[l + 1], o->ready[l]) ? l + 1 : l;
-		if (!lane_before(o, o->ready[m], lane))
+		m = l + 1 < o->nr_ready && ready_before(&o->ready[l + 1], &o->ready[l]) ? l + 1 : l;
+		if (!ready_before(&o->ready[m], &r))
 			break;
 		o->ready[i] = o->ready[m];
 		i = m;
 	}
-	o->ready[i] = lane;
+	o->ready[i] = r;
 }
 
 static int heap_push(struct kx_perf_order *o, const struct queued *e)
@@ -208,46 +223,62 @@ static void heap_pop(struct kx_perf_order *o, struct kx_event *ev)
 	o->heap[i] = *last;
 }
 
-int kx_perf_order_push(struct kx_perf_order *o, const struct kx_event *ev)
+struct kx_event *kx_perf_order_slot(struct kx_perf_order *o, int32_t cpu, int *err)
 {
-	size_t li = lane_index(ev->cpu);
-	struct queued e = { .ev = *ev };
+	size_t li = lane_index(cpu);
 	struct lane *l;
+
+	*err = 0;
+	if (o->nr >= o->max_nr) {
+		*err = -E2BIG;
+		return NULL;
+	}
+	if (li >= o->nr_lanes)
+		*err = add_lanes(o, li);
+	l = &o->lanes[li];
+	if (!*err && l->nr == l->alloc)
+		*err = grow_lane(l);
+	if (*err)
+		return NULL;
+	o->open_lane = l;
+	return &l->q[(l->head + l->nr) & (l->alloc - 1)].ev;
+}
+
+int kx_perf_order_commit(struct kx_perf_order *o)
+{
+	struct lane *l = o->open_lane;
+	struct queued *e = &l->q[(l->head + l->nr) & (l->alloc - 1)];
 	int err;
 
-	if (o->nr >= o->max_nr)
-		return -E2BIG;
-	if (li >= o->nr_lanes) {
-		err = add_lanes(o, li);
-		if (err)
-			return err;
-	}
-	if (o->delivered && e.ev.ts < o->last_ts) {
-		e.ev.ts = o->last_ts;
+	o->open_lane = NULL;
+	kx_perf_order_saw(o, e->ev.ts);
+	if (o->delivered && e->ev.ts < o->last_ts) {
+		e->ev.ts = o->last_ts;
 		o->late++;
 	}
-	e.seq = o->seq++;
-	kx_perf_order_saw(o, ev->ts);
-	l = &o->lanes[li];
-	if (l->nr && e.ev.ts < lane_tail(l)->ev.ts) {
-		err = heap_push(o, &e);
+	e->seq = o->seq++;
+	if (l->nr && e->ev.ts < lane_tail(l)->ev.ts) {
+		err = heap_push(o, e);	/* out of its lane's order: the rare case */
 		if (err)
 			return err;
-	} else {
-		if (l->nr == l->alloc) {
-			err = grow_lane(l);
-			if (err)
-				return err;
-		}
-		l->q[(l->head + l->nr) & (l->alloc - 1)] = e;
-		if (!l->nr++) {
-			o->ready[o->nr_ready++] = (uint32_t)li;
-			ready_sift_up(o, o->nr_ready - 1);
-		}
+	} else if (!l->nr++) {
+		ready_add(o, ready_of(o, (size_t)(l - o->lanes)));
 	}
 	if (++o->nr > o->peak)
 		o->peak = o->nr;
 	return 0;
+}
+
+int kx_perf_order_push(struct kx_perf_order *o, const struct kx_event *ev)
+{
+	struct kx_event *slot;
+	int err;
+
+	slot = kx_perf_order_slot(o, ev->cpu, &err);
+	if (!slot)
+		return err;
+	*slot = *ev;
+	return kx_perf_order_commit(o);
 }
 
 void kx_perf_order_saw(struct kx_perf_order *o, uint64_t ts)
@@ -270,28 +301,24 @@ void kx_perf_order_finish(struct kx_perf_order *o)
 
 int kx_perf_order_pop(struct kx_perf_order *o, struct kx_event *ev)
 {
-	const struct queued *first = NULL;
-	struct lane *l = NULL;
+	const struct ready *top = o->nr_ready ? &o->ready[0] : NULL;
+	struct lane *l;
 
-	if (o->nr_ready) {
-		l = &o->lanes[o->ready[0]];
-		first = lane_head(l);
-	}
-	if (o->heap_nr && (!first || before(&o->heap[0], first))) {
+	if (o->heap_nr && (!top || o->heap[0].ev.ts < top->ts ||
+			   (o->heap[0].ev.ts == top->ts && o->heap[0].seq < top->seq))) {
 		if (o->heap[0].ev.ts > o->limit)
 			return 0;
 		heap_pop(o, ev);
 	} else {
-		if (!first || first->ev.ts > o->limit)
+		if (!top || top->ts > o->limit)
 			return 0;
-		*ev = first->ev;
+		l = &o->lanes[top->lane];
+		*ev = lane_head(l)->ev;
 		l->head = (l->head + 1) & (l->alloc - 1);
-		if (--l->nr) {
-			ready_sift_down(o, 0);
-		} else if (--o->nr_ready) {
-			o->ready[0] = o->ready[o->nr_ready];
-			ready_sift_down(o, 0);
-		}
+		if (--l->nr)
+			ready_sift_down(o, ready_of(o, top->lane));
+		else if (--o->nr_ready)
+			ready_sift_down(o, o->ready[o->nr_ready]);
 	}
 	o->nr--;
 	o->last_ts = ev->ts;

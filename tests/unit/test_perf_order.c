@@ -216,12 +216,62 @@ static void test_corpus_rounds(void)
 	free(buf);
 }
 
+/*
+ * Events of three CPUs through slots, as the reader queues them: CPU 0
+ * 10 30 30, CPU 1 20 30 15 (15 is older than its CPU's tail: off the lane
+ * path), CPU 7 30, and one uncommitted slot on CPU 1 (a non-kvm record)
+ * that must vanish. Tags are arrival numbers. By (ts, arrival):
+ * 10/0 15/5 20/3 30/1 30/2 30/4 30/6.
+ */
+static void test_slots(void)
+{
+	static const int32_t cpus[] = { 0, 0, 0, 1, 1, 1, 7 };
+	static const uint64_t tss[] = { 10, 30, 30, 20, 30, 15, 30 };
+	static const uint64_t want_ts[] = { 10, 15, 20, 30, 30, 30, 30 };
+	static const int32_t want_tag[] = { 0, 5, 3, 1, 2, 4, 6 };
+	struct kx_perf_order *o;
+	struct kx_event *slot;
+	uint64_t ts[16];
+	int32_t tag[16];
+	bool same = true;
+	int i, n, err;
+
+	kx_perf_order_new(1 << 20, &o);
+	for (i = 0; i < 7; i++) {
+		if (i == 4) {
+			slot = kx_perf_order_slot(o, 1, &err);
+			ok(slot != NULL && !err, "slot for a record that will not be queued");
+			*slot = ev_at(1, 99);
+			slot->cpu = 1;
+		}
+		slot = kx_perf_order_slot(o, cpus[i], &err);
+		if (!slot)
+			break;
+		*slot = ev_at(tss[i], i);
+		slot->cpu = cpus[i];
+		kx_perf_order_commit(o);
+	}
+	is_u64(i, 7, "seven slots");
+	kx_perf_order_round(o);
+	is_u64(drain(o, ts, tag, 16), 0, "nothing before the second round");
+	kx_perf_order_finish(o);
+	n = drain(o, ts, tag, 16);
+	is_u64(n, 7, "seven events, the uncommitted slot gone");
+	for (i = 0; i < n && i < 7; i++)
+		if (ts[i] != want_ts[i] || tag[i] != want_tag[i])
+			same = false;
+	ok(same, "merged across CPUs by time, ties in arrival order");
+	is_u64(kx_perf_order_peak(o), 7, "peak counts committed events only");
+	kx_perf_order_free(o);
+}
+
 int main(void)
 {
 	test_rounds();
 	test_no_rounds_stable();
 	test_late();
 	test_cap();
+	test_slots();
 	test_corpus_rounds();
 	return done_testing();
 }
