@@ -299,8 +299,8 @@ static int handle_feature(struct perf_reader *p, unsigned bit, const unsigned ch
 
 /* --- records ---------------------------------------------------------------- */
 
-/* A failure @err of the orderer as a diagnostic (0 stays 0). */
-static int queue_error(struct perf_reader *p, int err, struct kx_diag *diag)
+/* A failure @err of the orderer as a diagnostic. */
+static int queue_failure(struct perf_reader *p, int err, struct kx_diag *diag)
 {
 	unsigned long long cap = (unsigned long long)p->sort_mem_cap;
 	const char *unit = "bytes";
@@ -320,14 +320,14 @@ static int queue_error(struct perf_reader *p, int err, struct kx_diag *diag)
 				   "before the first FINISHED_ROUND marker (or in a file without them)",
 				   cap, unit);
 	}
-	if (err)
-		return kx_diag_set(diag, err, "out of memory");
-	return 0;
+	return kx_diag_set(diag, err, "out of memory");
 }
 
 static int push_event(struct perf_reader *p, const struct kx_event *ev, struct kx_diag *diag)
 {
-	return queue_error(p, kx_perf_order_push(p->order, ev), diag);
+	int err = kx_perf_order_push(p->order, ev);
+
+	return err ? queue_failure(p, err, diag) : 0;
 }
 
 static int handle_sample(struct perf_reader *p, const unsigned char *body, uint32_t len,
@@ -336,7 +336,7 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 	const struct kx_perf_attr *attr;
 	const struct kx_perf_layout *layout;
 	const struct id_info *idi;
-	struct kx_perf_sample s;
+	struct kx_perf_sample s = { 0 };
 	struct kx_event *ev;
 	uint64_t id = 0;
 	int32_t cpu = -1;
@@ -361,8 +361,16 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 	}
 	attr = &p->attrs[ai];
 	layout = &p->layouts[ai];
-	if (layout->fixed ? kx_perf_sample_fixed(layout, body, len, &s) :
-	    kx_perf_sample_parse(body, len, false, attr, &s))
+	if (layout->fixed) {
+		err = kx_perf_sample_fixed(layout, body, len, &s);
+	} else {
+		/* parsed apart so that s stays a local the compiler can take apart */
+		struct kx_perf_sample any;
+
+		err = kx_perf_sample_parse(body, len, false, attr, &any);
+		s = any;
+	}
+	if (err)
 		return kx_diag_set(diag, -KX_ECORRUPT,
 				   "sample at offset 0x%llx is shorter than its sample_type layout",
 				   (unsigned long long)p->pos);
@@ -378,7 +386,7 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 	/* decoded in place in the orderer's queue: no copy of the event */
 	ev = kx_perf_order_slot(p->order, cpu, &err);
 	if (!ev)
-		return queue_error(p, err, diag);
+		return queue_failure(p, err, diag);
 	memset(ev, 0, sizeof(*ev));
 	if (kx_kvmdecode_record(p->dec, s.raw, s.raw_size, ev) != 1)
 		return 0;
@@ -391,7 +399,8 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 		ev->pid = (int32_t)s.pid;
 		ev->tid = (int32_t)s.tid;
 	}
-	return queue_error(p, kx_perf_order_commit(p->order), diag);
+	err = kx_perf_order_commit(p->order);
+	return err ? queue_failure(p, err, diag) : 0;
 }
 
 /* The sample_id trailer of a non-SAMPLE record; false when the file has none. */
