@@ -223,9 +223,10 @@ static void heap_pop(struct kx_perf_order *o, struct kx_event *ev)
 	o->heap[i] = *last;
 }
 
-struct kx_event *kx_perf_order_slot(struct kx_perf_order *o, int32_t cpu, int *err)
+/* kx_perf_order_slot() when the cap is reached or the lane is missing or full. */
+static __attribute__((noinline)) struct kx_event *slot_slow(struct kx_perf_order *o, size_t li,
+							    int *err)
 {
-	size_t li = lane_index(cpu);
 	struct lane *l;
 
 	*err = 0;
@@ -240,6 +241,18 @@ struct kx_event *kx_perf_order_slot(struct kx_perf_order *o, int32_t cpu, int *e
 		*err = grow_lane(l);
 	if (*err)
 		return NULL;
+	o->open_lane = l;
+	return &l->q[(l->head + l->nr) & (l->alloc - 1)].ev;
+}
+
+struct kx_event *kx_perf_order_slot(struct kx_perf_order *o, int32_t cpu, int *err)
+{
+	size_t li = lane_index(cpu);
+	struct lane *l = &o->lanes[li];
+
+	if (__builtin_expect(o->nr >= o->max_nr || li >= o->nr_lanes || l->nr == l->alloc, 0))
+		return slot_slow(o, li, err);
+	*err = 0;
 	o->open_lane = l;
 	return &l->q[(l->head + l->nr) & (l->alloc - 1)].ev;
 }
