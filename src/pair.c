@@ -263,7 +263,7 @@ static int on_vm_entry(struct kx_pair *p, struct thread *t, const struct kx_even
 	return err;
 }
 
-static int on_lost(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink, void *ctx)
+static __attribute__((noinline)) int on_lost(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink, void *ctx)
 {
 	int err = 0;
 
@@ -281,30 +281,15 @@ static int on_lost(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn 
 	return err;
 }
 
-int kx_pair_feed(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink, void *ctx)
+/*
+ * Exit and entry events, out of line (a tail call): they need many
+ * registers, and the helper events should not pay for saving them.
+ */
+static __attribute__((noinline)) int on_exit_or_entry(struct kx_pair *p, const struct kx_event *ev,
+						      kx_interval_fn sink, void *ctx)
 {
-	struct thread *t;
-	int err = 0;
+	struct thread *t = lookup(p, ev);
 
-	if (ev->kind == KX_EV_LOST)
-		return on_lost(p, ev, sink, ctx);
-	if (ev->kind != KX_EV_EXIT && ev->kind != KX_EV_ENTRY) {
-		/* helper events only matter while an exit of their thread is open */
-		t = find(p, thread_key(ev));
-		if (t->state != TS_HOST)
-			return 0;
-		if (ev->kind == KX_EV_USERSPACE_EXIT) {
-			if (!t->in_user) {
-				t->in_user = true;
-				t->user_since = ev->ts;
-			}
-		} else {
-			kx_subkey_helper(&t->acc, ev);
-		}
-		t->cpu = ev->cpu;
-		return 0;
-	}
-	t = lookup(p, ev);
 	if (!t)
 		return -ENOMEM;
 	if (ev->vcpu != KX_VCPU_UNKNOWN)
@@ -313,10 +298,32 @@ int kx_pair_feed(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn si
 		t->pid = ev->pid;
 	t->cpu = ev->cpu;
 	if (ev->kind == KX_EV_EXIT)
-		err = on_vm_exit(p, t, ev, sink, ctx);
-	else
-		err = on_vm_entry(p, t, ev, sink, ctx);
-	return err;
+		return on_vm_exit(p, t, ev, sink, ctx);
+	return on_vm_entry(p, t, ev, sink, ctx);
+}
+
+int kx_pair_feed(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink, void *ctx)
+{
+	struct thread *t;
+
+	if (ev->kind == KX_EV_EXIT || ev->kind == KX_EV_ENTRY)
+		return on_exit_or_entry(p, ev, sink, ctx);
+	if (ev->kind == KX_EV_LOST)
+		return on_lost(p, ev, sink, ctx);
+	/* helper events only matter while an exit of their thread is open */
+	t = find(p, thread_key(ev));
+	if (t->state != TS_HOST)
+		return 0;
+	t->cpu = ev->cpu;
+	if (ev->kind != KX_EV_USERSPACE_EXIT) {
+		kx_subkey_helper(&t->acc, ev);
+		return 0;
+	}
+	if (!t->in_user) {
+		t->in_user = true;
+		t->user_since = ev->ts;
+	}
+	return 0;
 }
 
 int kx_pair_finish(struct kx_pair *p)
