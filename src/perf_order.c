@@ -15,10 +15,12 @@
 
 #define MAX_LANES	1025	/* lane 0: no or unusual CPU; lane c + 1: CPU c */
 #define MIN_LANE_ALLOC	256
+#define PREFETCH_AHEAD	4	/* entries of a lane fetched ahead of its head */
 
+/* seq first: the key (seq, ev.ts) sits in one cache line for 7 entries of 8 */
 struct queued {
-	struct kx_event ev;
 	uint64_t seq;		/* arrival number: keeps ties in file order */
+	struct kx_event ev;
 };
 
 /* A ring of events in (ts, seq) order: a CPU's events as they arrived. */
@@ -91,6 +93,12 @@ static inline struct queued *lane_head(const struct lane *l)
 static inline struct queued *lane_tail(const struct lane *l)
 {
 	return &l->q[(l->head + l->nr - 1) & (l->alloc - 1)];
+}
+
+static inline void prefetch_entry(const struct queued *e)
+{
+	__builtin_prefetch(e);
+	__builtin_prefetch((const char *)e + sizeof(*e) - 1);
 }
 
 static inline bool ready_before(const struct ready *a, const struct ready *b)
@@ -328,6 +336,8 @@ int kx_perf_order_pop(struct kx_perf_order *o, struct kx_event *ev)
 		l = &o->lanes[top->lane];
 		*ev = lane_head(l)->ev;
 		l->head = (l->head + 1) & (l->alloc - 1);
+		/* a lane is read front to back, interleaved with the others: fetch ahead */
+		prefetch_entry(&l->q[(l->head + PREFETCH_AHEAD) & (l->alloc - 1)]);
 		if (--l->nr)
 			ready_sift_down(o, ready_of(o, top->lane));
 		else if (--o->nr_ready)
