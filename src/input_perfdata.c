@@ -49,6 +49,14 @@ enum {
 	FEAT_CLOCK_DATA = 29,
 };
 
+/* A direct-mapped cache of id lookups: perf numbers ids consecutively. */
+#define ID_CACHE		64
+
+struct id_cached {
+	uint64_t id;
+	uint32_t idx_plus1;	/* 0: empty */
+};
+
 struct id_info {
 	uint32_t attr;		/* index into attrs */
 	int32_t cpu;		/* from ID_INDEX, -1 unknown */
@@ -77,6 +85,7 @@ struct perf_reader {
 	struct kx_perf_layout *layouts;	/* [nr_attrs]: SAMPLE field offsets of each attr */
 	size_t nr_attrs;
 	struct kx_perf_idmap id_map;	/* sample id -> index into ids */
+	struct id_cached id_cache[ID_CACHE];	/* recent hits of id_map */
 	struct id_info *ids;
 	size_t nr_ids, ids_alloc;
 	int sample_id_pos;	/* common id position of all attrs, -1 none */
@@ -152,6 +161,7 @@ static int add_id(struct perf_reader *p, uint64_t id, uint32_t attr, int32_t cpu
 {
 	uint32_t idx;
 
+	memset(p->id_cache, 0, sizeof(p->id_cache));
 	if (kx_perf_idmap_get(&p->id_map, id, &idx)) {
 		p->ids[idx].attr = attr;
 		if (cpu >= 0)
@@ -183,18 +193,28 @@ static int check_id_layout(const struct perf_reader *p, struct kx_diag *diag)
 	return 0;
 }
 
-/* The id recorded at @id_off (from the start, or from the end if @from_end). */
-static const struct id_info *lookup_id(const struct perf_reader *p, const unsigned char *body,
-				       uint32_t len, int id_off, bool from_end, uint64_t *id)
+/* The id_info of sample id @id, NULL if unknown. */
+static inline const struct id_info *find_id(struct perf_reader *p, uint64_t id)
 {
+	struct id_cached *c = &p->id_cache[id & (ID_CACHE - 1)];
 	uint32_t idx;
 
+	if (c->idx_plus1 && c->id == id)
+		return &p->ids[c->idx_plus1 - 1];
+	if (!kx_perf_idmap_get(&p->id_map, id, &idx))
+		return NULL;
+	*c = (struct id_cached){ .id = id, .idx_plus1 = idx + 1 };
+	return &p->ids[idx];
+}
+
+/* The id recorded at @id_off (from the start, or from the end if @from_end). */
+static inline const struct id_info *lookup_id(struct perf_reader *p, const unsigned char *body,
+					      uint32_t len, int id_off, bool from_end)
+{
 	if (id_off < 0 || (uint32_t)id_off + (from_end ? 0 : 8) > len)
 		return NULL;
-	*id = kx_load64(body + (from_end ? len - (uint32_t)id_off : (uint32_t)id_off), false);
-	if (!kx_perf_idmap_get(&p->id_map, *id, &idx))
-		return NULL;
-	return &p->ids[idx];
+	return find_id(p, kx_load64(body + (from_end ? len - (uint32_t)id_off : (uint32_t)id_off),
+				    false));
 }
 
 /* --- tracing data and features -------------------------------------------- */
@@ -338,7 +358,6 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 	const struct id_info *idi;
 	struct kx_perf_sample s = { 0 };
 	struct kx_event *ev;
-	uint64_t id = 0;
 	int32_t cpu = -1;
 	uint32_t ai;
 	int err;
@@ -350,7 +369,7 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 	err = check_id_layout(p, diag);
 	if (err)
 		return err;
-	idi = lookup_id(p, body, len, p->sample_id_pos, false, &id);
+	idi = lookup_id(p, body, len, p->sample_id_pos, false);
 	if (idi) {
 		ai = idi->attr;
 	} else if (p->nr_attrs == 1) {
@@ -404,16 +423,15 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 }
 
 /* The sample_id trailer of a non-SAMPLE record; false when the file has none. */
-static bool record_trailer(const struct perf_reader *p, const unsigned char *body, uint32_t len,
+static bool record_trailer(struct perf_reader *p, const unsigned char *body, uint32_t len,
 			   uint32_t fixed, struct kx_perf_sample_id *sid)
 {
 	const struct kx_perf_attr *attr = NULL;
 	const struct id_info *idi;
-	uint64_t id;
 
 	if (!p->nr_attrs || !p->attrs[0].sample_id_all || len < fixed)
 		return false;
-	idi = lookup_id(p, body + fixed, len - fixed, p->trailer_id_pos, true, &id);
+	idi = lookup_id(p, body + fixed, len - fixed, p->trailer_id_pos, true);
 	if (idi)
 		attr = &p->attrs[idi->attr];
 	else if (p->nr_attrs == 1 || !p->id_pos_differs)
