@@ -231,17 +231,13 @@ static void heap_pop(struct kx_perf_order *o, struct kx_event *ev)
 	o->heap[i] = *last;
 }
 
-/* kx_perf_order_slot() when the cap is reached or the lane is missing or full. */
+/* kx_perf_order_slot() when the lane is missing or full. */
 static __attribute__((noinline)) struct kx_event *slot_slow(struct kx_perf_order *o, size_t li,
 							    int *err)
 {
 	struct lane *l;
 
 	*err = 0;
-	if (o->nr >= o->max_nr) {
-		*err = -E2BIG;
-		return NULL;
-	}
 	if (li >= o->nr_lanes)
 		*err = add_lanes(o, li);
 	l = &o->lanes[li];
@@ -256,9 +252,12 @@ static __attribute__((noinline)) struct kx_event *slot_slow(struct kx_perf_order
 struct kx_event *kx_perf_order_slot(struct kx_perf_order *o, int32_t cpu, int *err)
 {
 	size_t li = lane_index(cpu);
-	struct lane *l = &o->lanes[li];
+	struct lane *l;
 
-	if (__builtin_expect(o->nr >= o->max_nr || li >= o->nr_lanes || l->nr == l->alloc, 0))
+	if (__builtin_expect(li >= o->nr_lanes, 0))
+		return slot_slow(o, li, err);
+	l = &o->lanes[li];
+	if (__builtin_expect(l->nr == l->alloc, 0))
 		return slot_slow(o, li, err);
 	*err = 0;
 	o->open_lane = l;
@@ -272,6 +271,8 @@ int kx_perf_order_commit(struct kx_perf_order *o)
 	int err;
 
 	o->open_lane = NULL;
+	if (o->nr >= o->max_nr)
+		return -E2BIG;
 	kx_perf_order_saw(o, e->ev.ts);
 	if (o->delivered && e->ev.ts < o->last_ts) {
 		e->ev.ts = o->last_ts;

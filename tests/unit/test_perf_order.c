@@ -132,6 +132,7 @@ static void test_late(void)
 static void test_cap(void)
 {
 	struct kx_perf_order *o;
+	struct kx_event *slot, ev;
 	int i, err = 0;
 
 	kx_perf_order_new(64 * 1024, &o);
@@ -140,6 +141,22 @@ static void test_cap(void)
 	is_u64(-err, E2BIG, "cap exceeded gives -E2BIG");
 	ok(i > 100 && (uint64_t)i * sizeof(struct kx_event) <= 64 * 1024 + sizeof(struct kx_event) * 2,
 	   "cap stops near the limit");
+	/* at the cap a slot is still given (the sample may be no kvm event): its commit fails */
+	slot = kx_perf_order_slot(o, 3, &err);
+	ok(slot != NULL && !err, "slot at the cap");
+	if (slot) {
+		*slot = ev_at(5, 0);
+		slot->cpu = 3;
+		is_u64(-kx_perf_order_commit(o), E2BIG, "commit at the cap gives -E2BIG");
+	}
+	kx_perf_order_finish(o);
+	ok(kx_perf_order_pop(o, &ev) == 1 && ev.ts == 0, "pop makes room");
+	slot = kx_perf_order_slot(o, 3, &err);
+	if (slot) {
+		*slot = ev_at(i, 0);
+		slot->cpu = 3;
+	}
+	ok(slot && kx_perf_order_commit(o) == 0, "commit after room was made");
 	kx_perf_order_free(o);
 }
 
