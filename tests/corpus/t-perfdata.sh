@@ -12,57 +12,33 @@ info_val() {
 	sed -n "s/^$1: //p" "$TMP/out"
 }
 
-if ! command -v perf >/dev/null 2>&1 || ! perf script --help >/dev/null 2>&1; then
-	skip "perf script comparisons" "perf not installed"
-	# perf record -z: compressed copies made by perfz.py with the zstd command.
-# perf script must read each copy exactly like the original (the copy is
-# right), then kvmexit-stat info must print the same as for the original.
-if command -v zstd >/dev/null 2>&1 && grep -q '^HAVE_ZSTD *= *1' "$ROOT/config.mk"; then
-	for f in perf-kvm.data perf-kvm-pipe.data perf-lost.data; do
-		python3 "$ROOT/tests/corpus/perfz.py" "$CORPUS/local/$f" "$TMP/z-$f" 10000
-		perf script --show-lost-events -i "$CORPUS/local/$f" >"$TMP/want" 2>/dev/null
-		perf script --show-lost-events -i "$TMP/z-$f" >"$TMP/got" 2>/dev/null
-		same_files "$TMP/got" "$TMP/want" "zstd copy of $f: perf script reads it like the original"
-		"$KX" info "$CORPUS/local/$f" | grep -v '^file:' >"$TMP/want"
-		run "$KX" info "$TMP/z-$f"
-		grep -v '^file:' "$TMP/out" >"$TMP/got"
-		same_files "$TMP/got" "$TMP/want" "zstd copy of $f: info equals the original's"
-	done
-	run "$KX" info - <"$TMP/z-perf-kvm-pipe.data"
-	grep -v '^file:' "$TMP/out" >"$TMP/got"
-	"$KX" info "$CORPUS/local/perf-kvm-pipe.data" | grep -v '^file:' >"$TMP/want"
-	same_files "$TMP/got" "$TMP/want" "zstd pipe stream from stdin"
-	python3 "$ROOT/tests/corpus/perfz.py" "$CORPUS/local/perf-kvm.data" "$TMP/zcut.data" 10000 5
-	run "$KX" info "$TMP/zcut.data"
-	is "$RC" 3 "zstd stream ending inside a record: exit status 3"
-	grep -q 'compressed records end inside a record' "$TMP/err"
-	ok $? "zstd stream ending inside a record: says so"
-else
-	skip "perf record -z copies" "zstd command or libzstd missing"
-fi
-
 # A 35 MB kx-synth recording (multi-vm with 100x the repeats): the file
 # reader gives its mapped pages back as it goes; file mode, pipe mode and
 # pipe from stdin must agree with each other and with kx-synth's event list.
-if [ -x "$SYNTH" ] && [ -r "$FIXTURES/multi-vm.scn" ]; then
-	sed 's/repeat \([0-9]*\)/repeat \100/' "$FIXTURES/multi-vm.scn" >"$TMP/big.scn"
-	"$SYNTH" -o perf="$TMP/big.perf.data" -o perf-pipe="$TMP/big.pipe.data" \
-		-e "$TMP/big.expect" "$TMP/big.scn"
-	ok $? "kx-synth writes a 35 MB recording"
-	run "$KX" info "$TMP/big.perf.data"
-	grep -v '^file:\|^format:' "$TMP/out" >"$TMP/big-file"
-	is "$(info_val events)" "$(grep -cE ' kvm_(exit|entry|apic|msr|mmio|pio|userspace_exit|eoi) ' "$TMP/big.expect")" \
-		"35 MB file: every expected event delivered"
-	is "$(info_val 'event kvm_exit')" "$(grep -c ' kvm_exit ' "$TMP/big.expect")" \
-		"35 MB file: kvm_exit count"
-	run "$KX" info - <"$TMP/big.pipe.data"
-	grep -v '^file:\|^format:' "$TMP/out" >"$TMP/big-pipe"
-	same_files "$TMP/big-pipe" "$TMP/big-file" "35 MB: pipe from stdin reads like the file"
-else
-	skip "35 MB kx-synth recording" "kx-synth not built"
-fi
+big_synth_checks() {
+	if [ -x "$SYNTH" ] && [ -r "$FIXTURES/multi-vm.scn" ]; then
+		sed 's/repeat \([0-9]*\)/repeat \100/' "$FIXTURES/multi-vm.scn" >"$TMP/big.scn"
+		"$SYNTH" -o perf="$TMP/big.perf.data" -o perf-pipe="$TMP/big.pipe.data" \
+			-e "$TMP/big.expect" "$TMP/big.scn"
+		ok $? "kx-synth writes a 35 MB recording"
+		run "$KX" info "$TMP/big.perf.data"
+		grep -v '^file:\|^format:' "$TMP/out" >"$TMP/big-file"
+		is "$(info_val events)" "$(grep -cE ' kvm_(exit|entry|apic|msr|mmio|pio|userspace_exit|eoi) ' "$TMP/big.expect")" \
+			"35 MB file: every expected event delivered"
+		is "$(info_val 'event kvm_exit')" "$(grep -c ' kvm_exit ' "$TMP/big.expect")" \
+			"35 MB file: kvm_exit count"
+		run "$KX" info - <"$TMP/big.pipe.data"
+		grep -v '^file:\|^format:' "$TMP/out" >"$TMP/big-pipe"
+		same_files "$TMP/big-pipe" "$TMP/big-file" "35 MB: pipe from stdin reads like the file"
+	else
+		skip "35 MB kx-synth recording" "kx-synth not built"
+	fi
+}
 
-done_testing
+if ! command -v perf >/dev/null 2>&1 || ! perf script --help >/dev/null 2>&1; then
+	skip "perf script comparisons" "perf not installed"
+	big_synth_checks
+	done_testing
 	exit
 fi
 
@@ -152,25 +128,6 @@ else
 	skip "perf record -z copies" "zstd command or libzstd missing"
 fi
 
-# A 35 MB kx-synth recording (multi-vm with 100x the repeats): the file
-# reader gives its mapped pages back as it goes; file mode, pipe mode and
-# pipe from stdin must agree with each other and with kx-synth's event list.
-if [ -x "$SYNTH" ] && [ -r "$FIXTURES/multi-vm.scn" ]; then
-	sed 's/repeat \([0-9]*\)/repeat \100/' "$FIXTURES/multi-vm.scn" >"$TMP/big.scn"
-	"$SYNTH" -o perf="$TMP/big.perf.data" -o perf-pipe="$TMP/big.pipe.data" \
-		-e "$TMP/big.expect" "$TMP/big.scn"
-	ok $? "kx-synth writes a 35 MB recording"
-	run "$KX" info "$TMP/big.perf.data"
-	grep -v '^file:\|^format:' "$TMP/out" >"$TMP/big-file"
-	is "$(info_val events)" "$(grep -cE ' kvm_(exit|entry|apic|msr|mmio|pio|userspace_exit|eoi) ' "$TMP/big.expect")" \
-		"35 MB file: every expected event delivered"
-	is "$(info_val 'event kvm_exit')" "$(grep -c ' kvm_exit ' "$TMP/big.expect")" \
-		"35 MB file: kvm_exit count"
-	run "$KX" info - <"$TMP/big.pipe.data"
-	grep -v '^file:\|^format:' "$TMP/out" >"$TMP/big-pipe"
-	same_files "$TMP/big-pipe" "$TMP/big-file" "35 MB: pipe from stdin reads like the file"
-else
-	skip "35 MB kx-synth recording" "kx-synth not built"
-fi
+big_synth_checks
 
 done_testing
