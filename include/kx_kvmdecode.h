@@ -42,9 +42,11 @@ void kx_kvmdecode_free(struct kx_kvmdecode *dec);
  * Every record is counted per event for the kvm system (see event_counts).
  * Return: 1 for a kvm event kvmexit-stat uses, 0 for any other event (or a
  * record too short for its format, counted in kx_kvmdecode_short()).
+ * @readable: bytes that may be read at @data (>= @size): with 8 past the
+ * last field, each field is read with one 8-byte load.
  */
 int kx_kvmdecode_record(struct kx_kvmdecode *dec, const void *data, uint32_t size,
-			struct kx_event *ev);
+			uint32_t readable, struct kx_event *ev);
 
 /**
  * kx_kvmdecode_reason() - the interned name id of exit reason @code of @isa

@@ -407,7 +407,8 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 	if (!ev)
 		return queue_failure(p, err, diag);
 	memset(ev, 0, sizeof(*ev));
-	if (kx_kvmdecode_record(p->dec, s.raw, s.raw_size, ev) != 1)
+	if (kx_kvmdecode_record(p->dec, s.raw, s.raw_size,
+				(uint32_t)(body + len - (const unsigned char *)s.raw), ev) != 1)
 		return 0;
 	ev->ts = s.time;
 	ev->buffer = 0;

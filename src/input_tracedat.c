@@ -871,7 +871,7 @@ static void fill_batch(struct tracedat *t, struct stream *s, struct batch *b)
 		}
 		records++;
 		ev = &b->ev[n];
-		if (kx_kvmdecode_record(s->dec, s->rec, s->rec_size, ev)) {
+		if (kx_kvmdecode_record(s->dec, s->rec, s->rec_size, s->rec_size + PAGE_SLACK, ev)) {
 			ev->ts = s->ts;
 			ev->cpu = cpu;
 			ev->buffer = buffer;

@@ -22,11 +22,17 @@
 #define DIRECT_CODES 2048
 #define NO_ID UINT32_MAX
 
-/* A field of a format: absent fields have size 0. */
+/*
+ * A field of a format: absent fields have size 0. mask and sign let a
+ * little-endian field be read as one 8-byte load: (v & mask ^ sign) - sign
+ * keeps its bytes and extends its sign; both are 0 for an absent field.
+ */
 struct field {
 	uint32_t off;
 	uint32_t size;
 	bool is_signed;
+	uint64_t mask;
+	uint64_t sign;
 };
 
 enum kx_fields {
@@ -65,6 +71,7 @@ static const char *const kind_events[] = {
 struct slot {
 	struct field f[NR_F];
 	uint32_t need;		/* record bytes the fields need */
+	uint32_t need_wide;	/* readable bytes for 8-byte loads of every field */
 	uint8_t kind;		/* enum kx_event_kind, 0 = only counted */
 };
 
@@ -111,6 +118,8 @@ static void find_field(struct tep_event *ev, const char *name, bool common, stru
 	f->off = (uint32_t)tf->offset;
 	f->size = (uint32_t)tf->size;
 	f->is_signed = tf->flags & TEP_FIELD_IS_SIGNED;
+	f->mask = f->size == 8 ? UINT64_MAX : (1ull << (8 * f->size)) - 1;
+	f->sign = f->is_signed && f->size < 8 ? 1ull << (8 * f->size - 1) : 0;
 }
 
 static inline uint64_t get(const unsigned char *data, const struct field *f, bool be)
@@ -233,9 +242,13 @@ static void setup_slot(struct kx_kvmdecode *dec, struct slot *s, struct tep_even
 		find_field(ev, kind_fields[kind][i], false, &s->f[F_A + i]);
 	if (!s->f[F_A].size)
 		return;		/* the key field is missing: cannot decode */
-	for (i = 0; i < NR_F; i++)
+	s->need_wide = 8;	/* an absent field loads (and masks off) bytes 0..7 */
+	for (i = 0; i < NR_F; i++) {
 		if (s->f[i].size && s->f[i].off + s->f[i].size > s->need)
 			s->need = s->f[i].off + s->f[i].size;
+		if (s->f[i].size && s->f[i].off + 8 > s->need_wide)
+			s->need_wide = s->f[i].off + 8;
+	}
 	s->kind = (uint8_t)kind;
 	if (kind == KX_EV_EXIT) {
 		unsigned order = 0;
@@ -409,20 +422,37 @@ static enum kx_isa cached_guess(struct kx_kvmdecode *dec, uint32_t raw)
 	return (enum kx_isa)dec->guess[raw];
 }
 
-static void decode_exit(struct kx_kvmdecode *dec, const struct slot *s,
-			const unsigned char *d, struct kx_event *ev)
+/*
+ * Field @f of record @d, 0 when the format lacks it. @wide: the file is
+ * little-endian and 8 bytes are readable at every field, so each field is
+ * one load and two ALU steps; the body below is built once each way.
+ */
+static inline __attribute__((always_inline)) uint64_t field(const unsigned char *d,
+							     const struct field *f, bool be,
+							     bool wide)
+{
+	if (wide) {
+		uint64_t v;
+
+		memcpy(&v, d + f->off, sizeof(v));
+		return ((v & f->mask) ^ f->sign) - f->sign;
+	}
+	return f->size ? get(d, f, be) : 0;
+}
+
+static inline __attribute__((always_inline)) void decode_exit(struct kx_kvmdecode *dec,
+							      const struct slot *s,
+							      const unsigned char *d,
+							      struct kx_event *ev, bool wide)
 {
 	struct kx_exit_fields *x = &ev->u.exit;
 	bool be = dec->big_endian;
-	uint32_t raw = (uint32_t)get(d, &s->f[F_A], be);
+	uint32_t raw = (uint32_t)field(d, &s->f[F_A], be, wide);
+	uint64_t isa_field = field(d, &s->f[F_C], be, wide);
 	enum kx_isa isa = KX_ISA_UNKNOWN;
 
-	if (s->f[F_C].size) {
-		uint64_t v = get(d, &s->f[F_C], be);
-
-		if (v == KX_ISA_VMX || v == KX_ISA_SVM)
-			isa = (enum kx_isa)v;
-	}
+	if (s->f[F_C].size && (isa_field == KX_ISA_VMX || isa_field == KX_ISA_SVM))
+		isa = (enum kx_isa)isa_field;
 	if (isa == KX_ISA_UNKNOWN)
 		isa = cached_guess(dec, raw);
 	if (isa == KX_ISA_VMX) {
@@ -434,33 +464,84 @@ static void decode_exit(struct kx_kvmdecode *dec, const struct slot *s,
 	}
 	x->isa = (uint8_t)isa;
 	x->reason = dec->names ? reason_id(dec, isa, x->code) : KX_REASON_DEFERRED;
-	x->guest_rip = s->f[F_B].size ? get(d, &s->f[F_B], be) : 0;
-	x->info1 = s->f[F_D].size ? get(d, &s->f[F_D], be) : 0;
-	x->info2 = s->f[F_E].size ? get(d, &s->f[F_E], be) : 0;
+	x->guest_rip = field(d, &s->f[F_B], be, wide);
+	x->info1 = field(d, &s->f[F_D], be, wide);
+	x->info2 = field(d, &s->f[F_E], be, wide);
 	x->has_info = s->f[F_D].size && s->f[F_E].size;
-	x->intr_info = s->f[F_F].size ? (uint32_t)get(d, &s->f[F_F], be) : 0;
-	x->error_code = s->f[F_G].size ? (uint32_t)get(d, &s->f[F_G], be) : 0;
-	ev->vcpu = s->f[F_H].size ? (int32_t)get(d, &s->f[F_H], be) : KX_VCPU_UNKNOWN;
+	x->intr_info = (uint32_t)field(d, &s->f[F_F], be, wide);
+	x->error_code = (uint32_t)field(d, &s->f[F_G], be, wide);
+	ev->vcpu = s->f[F_H].size ? (int32_t)field(d, &s->f[F_H], be, wide) : KX_VCPU_UNKNOWN;
 }
 
-/* An optional field, or 0 when the format lacks it. */
-static inline uint64_t opt(const unsigned char *d, const struct field *f, bool be)
+/* The fields of @s's kind into @ev (see field() for @wide). Return 1, or 0. */
+static inline __attribute__((always_inline)) int decode_fields(struct kx_kvmdecode *dec,
+							       const struct slot *s,
+							       const unsigned char *d,
+							       struct kx_event *ev, bool wide)
 {
-	return f->size ? get(d, f, be) : 0;
+	bool be = dec->big_endian;
+	const struct field *f = s->f;
+
+	ev->kind = s->kind;
+	ev->tid = f[F_PID].size ? (int32_t)field(d, &f[F_PID], be, wide) : -1;
+	ev->pid = -1;
+	ev->vcpu = KX_VCPU_UNKNOWN;
+	switch (s->kind) {
+	case KX_EV_EXIT:
+		decode_exit(dec, s, d, ev, wide);
+		break;
+	case KX_EV_ENTRY:
+		ev->vcpu = (int32_t)field(d, &f[F_A], be, wide);
+		break;
+	case KX_EV_APIC:
+		ev->u.apic.reg = (uint32_t)field(d, &f[F_A], be, wide);
+		ev->u.apic.write = (uint32_t)field(d, &f[F_B], be, wide);
+		ev->u.apic.val = field(d, &f[F_C], be, wide);
+		break;
+	case KX_EV_MSR:
+		ev->u.msr.index = (uint32_t)field(d, &f[F_A], be, wide);
+		ev->u.msr.write = (uint32_t)field(d, &f[F_B], be, wide);
+		ev->u.msr.data = field(d, &f[F_C], be, wide);
+		ev->u.msr.exception = (uint32_t)field(d, &f[F_D], be, wide);
+		break;
+	case KX_EV_MMIO:
+		ev->u.mmio.type = (uint32_t)field(d, &f[F_A], be, wide);
+		ev->u.mmio.len = (uint32_t)field(d, &f[F_B], be, wide);
+		ev->u.mmio.gpa = field(d, &f[F_C], be, wide);
+		ev->u.mmio.val = field(d, &f[F_D], be, wide);
+		break;
+	case KX_EV_PIO:
+		ev->u.pio.port = (uint32_t)field(d, &f[F_A], be, wide);
+		ev->u.pio.write = (uint32_t)field(d, &f[F_B], be, wide);
+		ev->u.pio.size = (uint32_t)field(d, &f[F_C], be, wide);
+		ev->u.pio.count = (uint32_t)field(d, &f[F_D], be, wide);
+		ev->u.pio.val = (uint32_t)field(d, &f[F_E], be, wide);
+		break;
+	case KX_EV_USERSPACE_EXIT:
+		ev->u.uexit.reason = (uint32_t)field(d, &f[F_A], be, wide);
+		ev->u.uexit.err = (int32_t)field(d, &f[F_B], be, wide);
+		break;
+	case KX_EV_EOI:
+		ev->u.eoi.apicid = (uint32_t)field(d, &f[F_A], be, wide);
+		ev->u.eoi.vector = (int32_t)field(d, &f[F_B], be, wide);
+		break;
+	default:
+		return 0;
+	}
+	return 1;
 }
 
 int kx_kvmdecode_record(struct kx_kvmdecode *dec, const void *data, uint32_t size,
-			struct kx_event *ev)
+			uint32_t readable, struct kx_event *ev)
 {
 	const unsigned char *d = data;
 	const struct slot *s;
-	bool be = dec->big_endian;
 	uint16_t type;
 	uint32_t idx;
 
 	if (size < 2)
 		return 0;
-	type = kx_load16(d, be);
+	type = kx_load16(d, dec->big_endian);
 	if (type >= dec->nr_ids || !dec->slot_of_id[type])
 		return 0;
 	idx = dec->slot_of_id[type] - 1u;
@@ -472,53 +553,9 @@ int kx_kvmdecode_record(struct kx_kvmdecode *dec, const void *data, uint32_t siz
 		dec->short_records++;
 		return 0;
 	}
-	ev->kind = s->kind;
-	ev->tid = s->f[F_PID].size ? (int32_t)get(d, &s->f[F_PID], be) : -1;
-	ev->pid = -1;
-	ev->vcpu = KX_VCPU_UNKNOWN;
-	switch (s->kind) {
-	case KX_EV_EXIT:
-		decode_exit(dec, s, d, ev);
-		break;
-	case KX_EV_ENTRY:
-		ev->vcpu = (int32_t)get(d, &s->f[F_A], be);
-		break;
-	case KX_EV_APIC:
-		ev->u.apic.reg = (uint32_t)get(d, &s->f[F_A], be);
-		ev->u.apic.write = (uint32_t)opt(d, &s->f[F_B], be);
-		ev->u.apic.val = opt(d, &s->f[F_C], be);
-		break;
-	case KX_EV_MSR:
-		ev->u.msr.index = (uint32_t)get(d, &s->f[F_A], be);
-		ev->u.msr.write = (uint32_t)opt(d, &s->f[F_B], be);
-		ev->u.msr.data = opt(d, &s->f[F_C], be);
-		ev->u.msr.exception = (uint32_t)opt(d, &s->f[F_D], be);
-		break;
-	case KX_EV_MMIO:
-		ev->u.mmio.type = (uint32_t)get(d, &s->f[F_A], be);
-		ev->u.mmio.len = (uint32_t)opt(d, &s->f[F_B], be);
-		ev->u.mmio.gpa = opt(d, &s->f[F_C], be);
-		ev->u.mmio.val = opt(d, &s->f[F_D], be);
-		break;
-	case KX_EV_PIO:
-		ev->u.pio.port = (uint32_t)get(d, &s->f[F_A], be);
-		ev->u.pio.write = (uint32_t)opt(d, &s->f[F_B], be);
-		ev->u.pio.size = (uint32_t)opt(d, &s->f[F_C], be);
-		ev->u.pio.count = (uint32_t)opt(d, &s->f[F_D], be);
-		ev->u.pio.val = (uint32_t)opt(d, &s->f[F_E], be);
-		break;
-	case KX_EV_USERSPACE_EXIT:
-		ev->u.uexit.reason = (uint32_t)get(d, &s->f[F_A], be);
-		ev->u.uexit.err = (int32_t)opt(d, &s->f[F_B], be);
-		break;
-	case KX_EV_EOI:
-		ev->u.eoi.apicid = (uint32_t)get(d, &s->f[F_A], be);
-		ev->u.eoi.vector = (int32_t)opt(d, &s->f[F_B], be);
-		break;
-	default:
-		return 0;
-	}
-	return 1;
+	if (!dec->big_endian && readable >= s->need_wide)
+		return decode_fields(dec, s, d, ev, true);
+	return decode_fields(dec, s, d, ev, false);
 }
 
 uint32_t kx_kvmdecode_reason(struct kx_kvmdecode *dec, enum kx_isa isa, uint32_t code)

@@ -159,7 +159,7 @@ static void test_new_format(bool be)
 	put(r, 48, 4, 0x80000b0e, be);
 	put(r, 52, 4, 7, be);
 	put(r, 56, 4, 3, be);
-	ok(kx_kvmdecode_record(dec, r, 72, &ev) == 1, "%s: kvm_exit decoded", e);
+	ok(kx_kvmdecode_record(dec, r, 72, 72, &ev) == 1, "%s: kvm_exit decoded", e);
 	is_u64(ev.kind, KX_EV_EXIT, "kind exit");
 	is_u64(ev.tid, 4242, "tid from common_pid");
 	is_u64((uint64_t)(int64_t)ev.pid, (uint64_t)-1, "pid unknown");
@@ -174,39 +174,39 @@ static void test_new_format(bool be)
 	is_u64(ev.u.exit.error_code, 7, "error_code");
 
 	put(r, 8, 4, 12, be);
-	kx_kvmdecode_record(dec, r, 72, &ev);
+	kx_kvmdecode_record(dec, r, 72, 72, &ev);
 	is_str(reason(names, &ev), "HLT_FROM_FORMAT", "the recording's table wins");
 	put(r, 8, 4, 74, be);
-	kx_kvmdecode_record(dec, r, 72, &ev);
+	kx_kvmdecode_record(dec, r, 72, 72, &ev);
 	is_str(reason(names, &ev), "BUS_LOCK", "built-in table for codes the format lacks");
 	put(r, 8, 4, 99, be);
-	kx_kvmdecode_record(dec, r, 72, &ev);
+	kx_kvmdecode_record(dec, r, 72, 72, &ev);
 	is_str(reason(names, &ev), "99", "unknown code named by its number");
 	is_u64(ev.u.exit.code, 99, "unknown code kept");
 
 	put(r, 24, 4, 2, be);			/* SVM */
 	put(r, 8, 4, 0x7c, be);
-	kx_kvmdecode_record(dec, r, 72, &ev);
+	kx_kvmdecode_record(dec, r, 72, 72, &ev);
 	ok(ev.u.exit.isa == KX_ISA_SVM && ev.u.exit.code == 0x7c && ev.u.exit.flags == 0,
 	   "%s: SVM code is the whole value", e);
 	is_str(reason(names, &ev), "msr", "SVM name");
 	put(r, 8, 4, 0xffffffff, be);
-	kx_kvmdecode_record(dec, r, 72, &ev);
+	kx_kvmdecode_record(dec, r, 72, 72, &ev);
 	is_str(reason(names, &ev), "invalid_guest_state", "SVM -1 from the format table");
 	put(r, 8, 4, 0x80000010, be);
-	kx_kvmdecode_record(dec, r, 72, &ev);
+	kx_kvmdecode_record(dec, r, 72, 72, &ev);
 	is_str(reason(names, &ev), "vmgexit_page_state_change", "large SVM code, built-in name");
 	put(r, 8, 4, 0x7c, be);
-	kx_kvmdecode_record(dec, r, 72, &ev);
+	kx_kvmdecode_record(dec, r, 72, 72, &ev);
 	is_str(reason(names, &ev), "msr", "cached name again");
 	is_u64(kx_names_find(names, "msr") >= 0, 1, "names interned once");
 
-	ok(kx_kvmdecode_record(dec, r, 40, &ev) == 0, "%s: short kvm_exit skipped", e);
+	ok(kx_kvmdecode_record(dec, r, 40, 40, &ev) == 0, "%s: short kvm_exit skipped", e);
 	is_u64(kx_kvmdecode_short(dec), 1, "short record counted");
 
 	record(r, 115, 4242, be);
 	put(r, 8, 4, 5, be);
-	ok(kx_kvmdecode_record(dec, r, 24, &ev) == 1 && ev.kind == KX_EV_ENTRY && ev.vcpu == 5 &&
+	ok(kx_kvmdecode_record(dec, r, 24, 24, &ev) == 1 && ev.kind == KX_EV_ENTRY && ev.vcpu == 5 &&
 	   ev.tid == 4242, "%s: kvm_entry", e);
 
 	record(r, 110, 17, be);
@@ -215,7 +215,7 @@ static void test_new_format(bool be)
 	put(r, 16, 4, 1, be);
 	put(r, 20, 4, 1, be);
 	put(r, 24, 4, 0x41, be);
-	ok(kx_kvmdecode_record(dec, r, 28, &ev) == 1 && ev.kind == KX_EV_PIO &&
+	ok(kx_kvmdecode_record(dec, r, 28, 28, &ev) == 1 && ev.kind == KX_EV_PIO &&
 	   ev.u.pio.write == 1 && ev.u.pio.port == 0x3f8 && ev.u.pio.size == 1 &&
 	   ev.u.pio.count == 1 && ev.u.pio.val == 0x41, "%s: kvm_pio", e);
 
@@ -224,23 +224,23 @@ static void test_new_format(bool be)
 	put(r, 12, 4, 0x838, be);
 	put(r, 16, 8, 0x12345678abull, be);
 	put(r, 24, 1, 1, be);
-	ok(kx_kvmdecode_record(dec, r, 32, &ev) == 1 && ev.kind == KX_EV_MSR &&
+	ok(kx_kvmdecode_record(dec, r, 32, 32, &ev) == 1 && ev.kind == KX_EV_MSR &&
 	   ev.u.msr.write == 1 && ev.u.msr.index == 0x838 && ev.u.msr.data == 0x12345678abull &&
 	   ev.u.msr.exception == 1, "%s: kvm_msr", e);
 
 	record(r, 94, 17, be);
 	put(r, 8, 4, 2, be);
 	put(r, 12, 4, (uint32_t)-5, be);
-	ok(kx_kvmdecode_record(dec, r, 16, &ev) == 1 && ev.kind == KX_EV_EOI &&
+	ok(kx_kvmdecode_record(dec, r, 16, 16, &ev) == 1 && ev.kind == KX_EV_EOI &&
 	   ev.u.eoi.apicid == 2 && ev.u.eoi.vector == -5, "%s: kvm_eoi, signed vector", e);
 
 	record(r, 40, 17, be);
-	ok(kx_kvmdecode_record(dec, r, 12, &ev) == 0, "%s: other kvm event: counted only", e);
+	ok(kx_kvmdecode_record(dec, r, 12, 12, &ev) == 0, "%s: other kvm event: counted only", e);
 	record(r, 300, 17, be);
-	ok(kx_kvmdecode_record(dec, r, 12, &ev) == 0, "%s: non-kvm event ignored", e);
+	ok(kx_kvmdecode_record(dec, r, 12, 12, &ev) == 0, "%s: non-kvm event ignored", e);
 	record(r, 7, 17, be);
-	ok(kx_kvmdecode_record(dec, r, 12, &ev) == 0, "%s: unknown id ignored", e);
-	ok(kx_kvmdecode_record(dec, r, 1, &ev) == 0, "%s: 1-byte record ignored", e);
+	ok(kx_kvmdecode_record(dec, r, 12, 12, &ev) == 0, "%s: unknown id ignored", e);
+	ok(kx_kvmdecode_record(dec, r, 1, 1, &ev) == 0, "%s: 1-byte record ignored", e);
 
 	counts = kx_kvmdecode_event_counts(dec, &nr);
 	is_u64(nr, 6, "six kvm events seen");
@@ -268,17 +268,17 @@ static void test_old_format(void)
 	record(r, 50, 9, false);
 	put(r, 8, 4, 48, false);
 	put(r, 24, 8, 0xd82, false);
-	ok(kx_kvmdecode_record(dec, r, 40, &ev) == 1, "old: decoded");
+	ok(kx_kvmdecode_record(dec, r, 40, 40, &ev) == 1, "old: decoded");
 	is_u64(ev.u.exit.isa, KX_ISA_VMX, "old: ISA from the table that names the code");
 	is_str(reason(names, &ev), "EPT_VIOLATION", "old: VMX name");
 	is_u64((uint64_t)(int64_t)ev.vcpu, (uint64_t)(int64_t)KX_VCPU_UNKNOWN, "old: no vcpu_id");
 	ok(ev.u.exit.has_info && ev.u.exit.info1 == 0xd82, "old: info1");
 	put(r, 8, 4, 0x400, false);
-	kx_kvmdecode_record(dec, r, 40, &ev);
+	kx_kvmdecode_record(dec, r, 40, 40, &ev);
 	ok(ev.u.exit.isa == KX_ISA_SVM && ev.u.exit.code == 0x400, "old: an SVM-only code is SVM");
 	is_str(reason(names, &ev), "npf", "old: SVM built-in name");
 	put(r, 8, 4, 77777, false);
-	kx_kvmdecode_record(dec, r, 40, &ev);
+	kx_kvmdecode_record(dec, r, 40, 40, &ev);
 	is_u64(ev.u.exit.isa, KX_ISA_VMX, "old: unknown code defaults to VMX");
 	kx_kvmdecode_free(dec);
 	kx_names_free(names);
@@ -298,7 +298,7 @@ static void test_svm_table(void)
 	ok(kx_kvmdecode_new(tep, names, &dec) == 0, "svm: decoder");
 	record(r, 51, 9, false);
 	put(r, 12, 4, 0x7b, false);
-	ok(kx_kvmdecode_record(dec, r, 16, &ev) == 1, "svm: decoded");
+	ok(kx_kvmdecode_record(dec, r, 16, 16, &ev) == 1, "svm: decoded");
 	ok(ev.u.exit.isa == KX_ISA_SVM && ev.u.exit.code == 0x7b,
 	   "svm: single lowercase table is SVM");
 	is_str(reason(names, &ev), "io", "svm: name");
@@ -308,8 +308,97 @@ static void test_svm_table(void)
 	tep_free(tep);
 }
 
+/* Odd widths and signs, to cover every mask and sign extension of the wide loads. */
+static const char apic_odd[] =
+	"name: kvm_apic\nID: 120\nformat:\n" COMMON
+	"\tfield:signed char rw;\toffset:8;\tsize:1;\tsigned:1;\n"
+	"\tfield:short reg;\toffset:10;\tsize:2;\tsigned:1;\n"
+	"\tfield:u64 val;\toffset:12;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"apic_%s 0x%x = 0x%llx\", REC->rw ? \"write\" : \"read\", REC->reg, REC->val\n";
+static const char mmio_odd[] =
+	"name: kvm_mmio\nID: 121\nformat:\n" COMMON
+	"\tfield:u8 type;\toffset:8;\tsize:1;\tsigned:0;\n"
+	"\tfield:u16 len;\toffset:9;\tsize:2;\tsigned:0;\n"
+	"\tfield:s64 gpa;\toffset:11;\tsize:8;\tsigned:1;\n"
+	"\tfield:int val;\toffset:19;\tsize:4;\tsigned:1;\n\n"
+	"print fmt: \"mmio %u len %u gpa 0x%llx val 0x%x\", REC->type, REC->len, REC->gpa, REC->val\n";
+static const char uexit[] =
+	"name: kvm_userspace_exit\nID: 122\nformat:\n" COMMON
+	"\tfield:__u32 reason;\toffset:8;\tsize:4;\tsigned:0;\n"
+	"\tfield:int errno;\toffset:12;\tsize:4;\tsigned:1;\n\n"
+	"print fmt: \"reason %u (%d)\", REC->reason, REC->errno\n";
+
+/*
+ * The one-load reading of little-endian records (8 bytes readable past the
+ * last field) against the field-by-field reading of the same values written
+ * big-endian: random field values, random bytes around the fields.
+ */
+static void test_wide_loads(void)
+{
+	static const char *const fmts[] = { exit_new, entry_new, pio, msr, eoi, apic_odd,
+					    mmio_odd, uexit, NULL };
+	static const char *const sys[] = { "kvm", "kvm", "kvm", "kvm", "kvm", "kvm", "kvm", "kvm" };
+	struct tep_handle *le = tep_with(fmts, sys, false), *be = tep_with(fmts, sys, true);
+	struct kx_names *names_le = kx_names_new(), *names_be = kx_names_new();
+	struct kx_kvmdecode *dle, *dbe;
+	unsigned same = 0, decoded = 0, n = 0;
+
+	ok(kx_kvmdecode_new(le, names_le, &dle) == 0 && kx_kvmdecode_new(be, names_be, &dbe) == 0,
+	   "wide: decoders");
+	srand(7);
+	for (const char *const *f = fmts; *f; f++) {
+		struct tep_event *tev = tep_find_event(le, atoi(strstr(*f, "ID: ") + 4));
+		struct tep_format_field **fields = tep_event_fields(tev);
+		struct tep_format_field **common = tep_event_common_fields(tev);
+
+		for (int round = 0; round < 200; round++, n++) {
+			unsigned char rle[96], rbe[96];
+			struct kx_event evle, evbe;
+			unsigned size = 0;
+			int got_le, got_be;
+
+			for (unsigned i = 0; i < sizeof(rle); i++)
+				rle[i] = rbe[i] = (unsigned char)rand();
+			for (int pass = 0; pass < 2; pass++) {
+				struct tep_format_field **list = pass ? fields : common;
+
+				for (int i = 0; list && list[i]; i++) {
+					uint64_t v = (uint64_t)rand() << 33 ^ (uint64_t)rand() << 11 ^
+						     (uint64_t)rand();
+
+					if (!strcmp(list[i]->name, "common_type"))
+						v = (uint64_t)tev->id;
+					else if (!strcmp(list[i]->name, "isa") && round % 4)
+						v = 1 + round % 2;
+					put(rle, list[i]->offset, list[i]->size, v, false);
+					put(rbe, list[i]->offset, list[i]->size, v, true);
+					if ((unsigned)(list[i]->offset + list[i]->size) > size)
+						size = list[i]->offset + list[i]->size;
+				}
+			}
+			memset(&evle, 0, sizeof(evle));
+			memset(&evbe, 0, sizeof(evbe));
+			got_le = kx_kvmdecode_record(dle, rle, size, sizeof(rle), &evle);
+			got_be = kx_kvmdecode_record(dbe, rbe, size, size, &evbe);
+			decoded += got_le == 1;
+			same += got_le == got_be && memcmp(&evle, &evbe, sizeof(evle)) == 0;
+		}
+		free(fields);
+		free(common);
+	}
+	is_u64(decoded, n, "wide: every record of every format decoded");
+	is_u64(same, n, "wide: one-load fields equal the big-endian field reads");
+	kx_kvmdecode_free(dle);
+	kx_kvmdecode_free(dbe);
+	kx_names_free(names_le);
+	kx_names_free(names_be);
+	tep_free(le);
+	tep_free(be);
+}
+
 int main(void)
 {
+	test_wide_loads();
 	test_new_format(false);
 	test_new_format(true);
 	test_old_format();
