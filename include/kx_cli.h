@@ -64,6 +64,12 @@ void kx_cli_error(const char *file, int err, const struct kx_diag *diag);
 int kx_cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/**
+ * kx_cli_bad_option() - the usage error for getopt_long's '?' on @arg
+ * (argv[optind - 1]); the commands set opterr = 0 so this is the one line.
+ */
+int kx_cli_bad_option(const char *cmd, const char *arg);
+
 struct kx_report;
 
 /**

@@ -159,6 +159,7 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 	a->opts.alpha = 0.01;
 	a->opts.min_samples = 30;
 	optind = 1;
+	opterr = 0;
 	while (status < 0 && (c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		r = kx_cli_input_opt(&a->in, c, optarg, "check");
 		if (r < 0)
@@ -205,7 +206,7 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 			fputs(usage, stdout);
 			return KX_EXIT_OK;
 		default:
-			return kx_cli_usage_error("check", "unknown option");
+			return kx_cli_bad_option("check", argv[optind - 1]);
 		}
 	}
 	if (status >= 0)

@@ -31,6 +31,11 @@ int kx_cli_usage_error(const char *cmd, const char *fmt, ...)
 	return KX_EXIT_USAGE;
 }
 
+int kx_cli_bad_option(const char *cmd, const char *arg)
+{
+	return kx_cli_usage_error(cmd, "unknown option or missing value '%s'", arg);
+}
+
 int kx_cli_input_opt(struct kx_input_args *in, int code, const char *arg, const char *cmd)
 {
 	uint64_t v;

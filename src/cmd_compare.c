@@ -88,6 +88,7 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 	a->opts.alpha = 0.01;
 	a->opts.min_samples = 10;
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		r = kx_cli_input_opt(&a->in, c, optarg, "compare");
 		if (r < 0)
@@ -127,7 +128,7 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 			fputs(usage, stdout);
 			return KX_EXIT_OK;
 		default:
-			return kx_cli_usage_error("compare", "unknown option");
+			return kx_cli_bad_option("compare", argv[optind - 1]);
 		}
 	}
 	if (argc - optind < 2)

@@ -127,8 +127,7 @@ static int parse_args(int argc, char **argv, struct cycles_args *a)
 			fputs(usage, stdout);
 			return KX_EXIT_OK;
 		default:
-			return kx_cli_usage_error("cycles", "unknown option or missing value '%s'",
-						  argv[optind - 1]);
+			return kx_cli_bad_option("cycles", argv[optind - 1]);
 		}
 	}
 	if (a->by_host && !a->worst)

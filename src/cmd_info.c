@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kx_cli.h"
 #include "kx_cmd.h"
 #include "kx_source.h"
 
@@ -191,9 +192,7 @@ int kx_cmd_info(int argc, char **argv)
 			usage(stdout);
 			return KX_EXIT_OK;
 		default:
-			fprintf(stderr, "kvmexit-stat: info: unknown or incomplete option '%s' "
-				"(see --help)\n", argv[optind - 1]);
-			return KX_EXIT_USAGE;
+			return kx_cli_bad_option("info", argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1) {

@@ -81,6 +81,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 	a->render.top_subkeys = 5;
 	a->render.hist = true;
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		r = kx_cli_input_opt(&a->in, c, optarg, "report");
 		if (r < 0)
@@ -114,7 +115,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 			fputs(usage, stdout);
 			return KX_EXIT_OK;
 		default:
-			return kx_cli_usage_error("report", "unknown option");
+			return kx_cli_bad_option("report", argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1)
