@@ -268,25 +268,25 @@ int kx_tracedata_event_formats(struct kx_tracedata *td, struct kx_cursor *c,
 	return 0;
 }
 
-/* kallsyms and printk formats only serve pretty printing: validate and skip. */
-int kx_tracedata_kallsyms(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag)
+/* A u32-sized text block that only serves pretty printing: validate and skip. */
+static int skip_text(struct kx_cursor *c, const char *what, struct kx_diag *diag)
 {
 	const unsigned char *text;
 	uint32_t size;
 
 	if (kx_cursor_u32(c, &size))
-		return trunc_err(diag, "kallsyms", c);
-	return read_text(c, size, "kallsyms", &text, diag);
+		return trunc_err(diag, what, c);
+	return read_text(c, size, what, &text, diag);
+}
+
+int kx_tracedata_kallsyms(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag)
+{
+	return skip_text(c, "kallsyms", diag);
 }
 
 int kx_tracedata_printk(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag)
 {
-	const unsigned char *text;
-	uint32_t size;
-
-	if (kx_cursor_u32(c, &size))
-		return trunc_err(diag, "printk formats", c);
-	return read_text(c, size, "printk formats", &text, diag);
+	return skip_text(c, "printk formats", diag);
 }
 
 int kx_tracedata_cmdlines(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag)
