@@ -42,15 +42,13 @@ enum kx_mmio_type {
 	KX_MMIO_WRITE = 2,
 };
 
+/* The exit's guest_rip, intr_info and error_code are not kept: no analysis reads them. */
 struct kx_exit_fields {
 	uint64_t info1;
 	uint64_t info2;
-	uint64_t guest_rip;
 	uint32_t reason;	/* interned name id (kx_names) of the reason */
 	uint32_t code;		/* reason code, VMX flag bits masked off */
 	uint32_t flags;		/* VMX upper bits (e.g. 0x80000000 FAILED_VMENTRY) */
-	uint32_t intr_info;
-	uint32_t error_code;
 	uint8_t isa;		/* enum kx_isa */
 	uint8_t has_info;	/* info1/info2 were recorded */
 };
@@ -96,6 +94,12 @@ struct kx_eoi_fields {
 /*
  * struct kx_event - one decoded event.
  * @ts:     timestamp in the source unit, after TSC2NSEC/OFFSET/DATE
+ * @key:    the sub-key the event names on its own, packed (kx_subkey.h; 0 none):
+ *          a helper's register/MSR/port/address, an exit's from its info fields.
+ *          Readers fill it with kx_subkey_classify() while decoding, so that
+ *          decoding threads do this work rather than the one that pairs.
+ * @key_rank, @key_via, @key_x2apic: how much a helper's @key says, how it was
+ *          learnt and whether an APIC register was reached as an x2APIC MSR
  * @kind:   enum kx_event_kind
  * @cpu:    CPU whose buffer held it (-1 unknown, text without CPU column)
  * @tid:    common_pid: the vCPU thread
@@ -106,12 +110,16 @@ struct kx_eoi_fields {
  */
 struct kx_event {
 	uint64_t ts;
+	uint64_t key;
 	uint32_t kind;
 	int32_t cpu;
 	int32_t tid;
 	int32_t pid;
 	int32_t vcpu;
 	uint16_t buffer;
+	uint8_t key_rank;
+	uint8_t key_via;
+	uint8_t key_x2apic;
 	union {
 		struct kx_exit_fields exit;
 		struct kx_apic_fields apic;

@@ -60,30 +60,29 @@ struct kx_subkey {
  * helper events arrive. Plain data, lives inside the pairing state.
  */
 struct kx_subkey_acc {
-	struct kx_subkey best;
-	uint32_t code;		/* exit code (flags masked) */
-	uint8_t isa;		/* enum kx_isa */
+	struct kx_subkey best;	/* from the helper events so far */
+	uint64_t best_packed;	/* kx_subkey_pack(&best) */
+	uint64_t exit_key;	/* packed key of the exit's own info fields, 0 none */
 	uint8_t rank;		/* priority of @best's source, higher wins */
-	uint64_t info1;
-	uint64_t info2;
-	uint8_t has_info;
+	bool msr_exit;		/* the exit is an MSR access (VMX MSR_READ/WRITE, SVM msr) */
 };
 
-/** kx_subkey_begin() - start collecting for the kvm_exit @ev. */
+/**
+ * kx_subkey_classify() - fill @ev's own key (struct kx_event @key..): what
+ * a kvm_apic/kvm_msr/kvm_mmio/kvm_pio event names, or what a kvm_exit's
+ * info fields name; nothing for other kinds. Readers call it as they
+ * decode, so that the pairing only combines keys.
+ */
+void kx_subkey_classify(struct kx_event *ev);
+
+/** kx_subkey_begin() - start collecting for the classified kvm_exit @ev. */
 void kx_subkey_begin(struct kx_subkey_acc *acc, const struct kx_event *ev);
 
-/** kx_subkey_helper() - a helper event between that exit and its entry. */
+/** kx_subkey_helper() - a classified helper event between that exit and its entry. */
 void kx_subkey_helper(struct kx_subkey_acc *acc, const struct kx_event *ev);
 
 /** kx_subkey_end() - the sub-key of the exit (helper events, else exit info). */
 struct kx_subkey kx_subkey_end(const struct kx_subkey_acc *acc);
-
-/**
- * kx_subkey_of_helper() - the key one helper event names on its own: what
- * kx_subkey_end() gives for an exit of unknown reason with only @ev after it.
- * Return: false when @ev is no kvm_apic/kvm_msr/kvm_mmio/kvm_pio event.
- */
-bool kx_subkey_of_helper(const struct kx_event *ev, struct kx_subkey *sk);
 
 /* Pack layout: bits 63:60 class, 59:58 access, 57:0 id. */
 #define KX_SUBKEY_PACK_CLS_SHIFT	60
@@ -105,6 +104,21 @@ static inline uint64_t kx_subkey_pack(const struct kx_subkey *sk)
 
 /** kx_subkey_unpack() - inverse of kx_subkey_pack() (via = NONE). */
 struct kx_subkey kx_subkey_unpack(uint64_t packed);
+
+/**
+ * kx_subkey_of_helper() - the key a classified helper event names on its
+ * own: what kx_subkey_end() gives for an exit of unknown reason with only
+ * @ev after it. Return: false when @ev names none (not a helper event).
+ */
+static inline bool kx_subkey_of_helper(const struct kx_event *ev, struct kx_subkey *sk)
+{
+	if (!ev->key_rank)
+		return false;
+	*sk = kx_subkey_unpack(ev->key);
+	sk->via = ev->key_via;
+	sk->x2apic = ev->key_x2apic;
+	return true;
+}
 
 /**
  * kx_subkey_name() - the raw name, e.g. "MSR 0x6e0 TSC_DEADLINE write",

@@ -115,7 +115,8 @@ void kx_text_kvm_free(struct kx_text_kvm *k);
 
 /**
  * kx_text_parse_kvm() - decode the printed @text of kvm event @event
- * (without system) into @ev's kind, vcpu and fields; leaves ts, cpu, tid,
+ * (without system) into @ev's kind, vcpu, fields and own sub-key
+ * (kx_subkey_classify()); leaves ts, cpu, tid,
  * pid and buffer alone. Accepts the kernel print fmt output of any kernel
  * version, libtraceevent's kvm plugin output, and field lists
  * ("[FAILED TO PARSE] name=value ...", trace-cmd report -R).

@@ -251,16 +251,12 @@ int kx_attrib_event(void *ctx, const struct kx_event *ev)
 {
 	struct kx_attrib *a = ctx;
 	struct kx_subkey sk;
-	uint64_t packed;
+	uint64_t packed = ev->key;
 	uint32_t *slot;
 
-	/* runs for every event: the kind test first, the key straight from the event */
-	if (ev->kind != KX_EV_APIC && ev->kind != KX_EV_MSR &&
-	    ev->kind != KX_EV_MMIO && ev->kind != KX_EV_PIO)
+	/* runs for every event: the key the reader classified, no work for other kinds */
+	if (!ev->key_rank)
 		return 0;
-	if (!kx_subkey_of_helper(ev, &sk))
-		return 0;
-	packed = kx_subkey_pack(&sk);
 	/*
 	 * One register access often shows as two helper events of the same
 	 * thread back to back (kvm_mmio or kvm_msr, then kvm_apic): count it once.
@@ -280,6 +276,7 @@ int kx_attrib_event(void *ctx, const struct kx_event *ev)
 		a->helpers[*slot - 1].count++;
 		return 0;
 	}
+	kx_subkey_of_helper(ev, &sk);
 	a->helpers[a->nhelpers++] = (struct kx_attrib_helper){ packed, sk, 1 };
 	*slot = a->nhelpers;
 	return 0;

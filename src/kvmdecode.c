@@ -17,6 +17,7 @@
 #include "kx_cursor.h"
 #include "kx_exitnames.h"
 #include "kx_kvmdecode.h"
+#include "kx_subkey.h"
 
 /* Direct-mapped reason cache for codes below this; larger codes use a list. */
 #define DIRECT_CODES 2048
@@ -37,14 +38,13 @@ struct field {
 
 enum kx_fields {
 	F_PID,
-	F_A, F_B, F_C, F_D, F_E, F_F, F_G, F_H,
+	F_A, F_B, F_C, F_D, F_E,
 	NR_F
 };
 
 /* Fields each event kind reads, in F_A.. order; the first is required. */
 static const char *const kind_fields[][NR_F - 1] = {
-	[KX_EV_EXIT] = { "exit_reason", "guest_rip", "isa", "info1", "info2", "intr_info",
-			 "error_code", "vcpu_id" },
+	[KX_EV_EXIT] = { "exit_reason", "isa", "info1", "info2", "vcpu_id" },
 	[KX_EV_ENTRY] = { "vcpu_id" },
 	[KX_EV_APIC] = { "reg", "rw", "val" },
 	[KX_EV_MSR] = { "ecx", "write", "data", "exception" },
@@ -448,10 +448,10 @@ static inline __attribute__((always_inline)) void decode_exit(struct kx_kvmdecod
 	struct kx_exit_fields *x = &ev->u.exit;
 	bool be = dec->big_endian;
 	uint32_t raw = (uint32_t)field(d, &s->f[F_A], be, wide);
-	uint64_t isa_field = field(d, &s->f[F_C], be, wide);
+	uint64_t isa_field = field(d, &s->f[F_B], be, wide);
 	enum kx_isa isa = KX_ISA_UNKNOWN;
 
-	if (s->f[F_C].size && (isa_field == KX_ISA_VMX || isa_field == KX_ISA_SVM))
+	if (s->f[F_B].size && (isa_field == KX_ISA_VMX || isa_field == KX_ISA_SVM))
 		isa = (enum kx_isa)isa_field;
 	if (isa == KX_ISA_UNKNOWN)
 		isa = cached_guess(dec, raw);
@@ -464,13 +464,10 @@ static inline __attribute__((always_inline)) void decode_exit(struct kx_kvmdecod
 	}
 	x->isa = (uint8_t)isa;
 	x->reason = dec->names ? reason_id(dec, isa, x->code) : KX_REASON_DEFERRED;
-	x->guest_rip = field(d, &s->f[F_B], be, wide);
-	x->info1 = field(d, &s->f[F_D], be, wide);
-	x->info2 = field(d, &s->f[F_E], be, wide);
-	x->has_info = s->f[F_D].size && s->f[F_E].size;
-	x->intr_info = (uint32_t)field(d, &s->f[F_F], be, wide);
-	x->error_code = (uint32_t)field(d, &s->f[F_G], be, wide);
-	ev->vcpu = s->f[F_H].size ? (int32_t)field(d, &s->f[F_H], be, wide) : KX_VCPU_UNKNOWN;
+	x->info1 = field(d, &s->f[F_C], be, wide);
+	x->info2 = field(d, &s->f[F_D], be, wide);
+	x->has_info = s->f[F_C].size && s->f[F_D].size;
+	ev->vcpu = s->f[F_E].size ? (int32_t)field(d, &s->f[F_E], be, wide) : KX_VCPU_UNKNOWN;
 }
 
 /* The fields of @s's kind into @ev (see field() for @wide). Return 1, or 0. */
@@ -528,6 +525,7 @@ static inline __attribute__((always_inline)) int decode_fields(struct kx_kvmdeco
 	default:
 		return 0;
 	}
+	kx_subkey_classify(ev);
 	return 1;
 }
 

@@ -186,18 +186,6 @@ static bool in_apic_page(uint64_t gpa)
 	return gpa >= APIC_PAGE_BASE && gpa < APIC_PAGE_BASE + APIC_PAGE_SIZE;
 }
 
-void kx_subkey_begin(struct kx_subkey_acc *acc, const struct kx_event *ev)
-{
-	/* field by field: this runs for every exit, a memset of the whole was measurable */
-	acc->best = (struct kx_subkey){ .cls = KX_SK_NONE };
-	acc->rank = RANK_NONE;
-	acc->code = ev->u.exit.code;
-	acc->isa = ev->u.exit.isa;
-	acc->info1 = ev->u.exit.info1;
-	acc->info2 = ev->u.exit.info2;
-	acc->has_info = ev->u.exit.has_info;
-}
-
 /* The key a helper event names, and its rank; RANK_NONE if it names none. */
 static int helper_key(const struct kx_event *ev, struct kx_subkey *sk)
 {
@@ -239,41 +227,11 @@ static int helper_key(const struct kx_event *ev, struct kx_subkey *sk)
 	}
 }
 
-bool kx_subkey_of_helper(const struct kx_event *ev, struct kx_subkey *sk)
+static struct kx_subkey vmx_exit_key(const struct kx_exit_fields *x)
 {
-	return helper_key(ev, sk) != RANK_NONE;
-}
+	uint64_t q = x->info1;
 
-void kx_subkey_helper(struct kx_subkey_acc *acc, const struct kx_event *ev)
-{
-	struct kx_subkey sk;
-	int rank = helper_key(ev, &sk);
-
-	if (rank == RANK_NONE)
-		return;
-	if (acc->best.cls != KX_SK_NONE && kx_subkey_pack(&sk) == kx_subkey_pack(&acc->best)) {
-		/* two sources agree: keep the key, add what the other knows of the path */
-		acc->best.x2apic |= sk.x2apic;
-		if (sk.via == KX_SKV_MMIO_EVENT)
-			acc->best.via = KX_SKV_MMIO_EVENT;
-		if (rank > acc->rank)
-			acc->rank = (uint8_t)rank;
-		return;
-	}
-	/* equal rank: the first event wins (string PIO, repeated MMIO of one instruction) */
-	if (rank <= acc->rank)
-		return;
-	if (acc->best.cls == KX_SK_APIC && sk.cls == KX_SK_APIC)
-		sk.x2apic |= acc->best.x2apic;
-	acc->best = sk;
-	acc->rank = (uint8_t)rank;
-}
-
-static struct kx_subkey vmx_exit_key(const struct kx_subkey_acc *acc)
-{
-	uint64_t q = acc->info1;
-
-	switch (acc->code) {
+	switch (x->code) {
 	case KX_VMX_APIC_WRITE:
 		/* trap-like: the qualification is the offset of the register written */
 		return make_key(KX_SK_APIC, q & APIC_REG_MASK, KX_SKA_WRITE, KX_SKV_EXIT_INFO);
@@ -308,23 +266,23 @@ static struct kx_subkey vmx_exit_key(const struct kx_subkey_acc *acc)
 	return make_key(KX_SK_NONE, 0, KX_SKA_NONE, KX_SKV_NONE);
 }
 
-static struct kx_subkey svm_exit_key(const struct kx_subkey_acc *acc)
+static struct kx_subkey svm_exit_key(const struct kx_exit_fields *x)
 {
-	switch (acc->code) {
+	switch (x->code) {
 	case KX_SVM_IOIO:
 		/* bit 0: 1 = in; bits 31:16: port */
-		return make_key(KX_SK_PIO, (acc->info1 >> 16) & 0xffff,
-				(acc->info1 & 1) ? KX_SKA_READ : KX_SKA_WRITE, KX_SKV_EXIT_INFO);
+		return make_key(KX_SK_PIO, (x->info1 >> 16) & 0xffff,
+				(x->info1 & 1) ? KX_SKA_READ : KX_SKA_WRITE, KX_SKV_EXIT_INFO);
 	case KX_SVM_AVIC_UNACCELERATED_ACCESS:
-		return make_key(KX_SK_APIC, acc->info1 & APIC_REG_MASK,
-				(acc->info1 & SVM_AVIC_WRITE) ? KX_SKA_WRITE : KX_SKA_READ,
+		return make_key(KX_SK_APIC, x->info1 & APIC_REG_MASK,
+				(x->info1 & SVM_AVIC_WRITE) ? KX_SKA_WRITE : KX_SKA_READ,
 				KX_SKV_EXIT_INFO);
 	case KX_SVM_NPF:
 		/* info2 is the faulting gpa; only the APIC page says what was touched */
-		if (!in_apic_page(acc->info2))
+		if (!in_apic_page(x->info2))
 			break;
-		return make_key(KX_SK_APIC, acc->info2 & APIC_REG_MASK,
-				(acc->info1 & SVM_NPF_WRITE) ? KX_SKA_WRITE : KX_SKA_READ,
+		return make_key(KX_SK_APIC, x->info2 & APIC_REG_MASK,
+				(x->info1 & SVM_NPF_WRITE) ? KX_SKA_WRITE : KX_SKA_READ,
 				KX_SKV_EXIT_INFO);
 	case SVM_READ_CR8:
 		return make_key(KX_SK_APIC, APIC_TPR, KX_SKA_READ, KX_SKV_EXIT_INFO);
@@ -336,31 +294,96 @@ static struct kx_subkey svm_exit_key(const struct kx_subkey_acc *acc)
 	return make_key(KX_SK_NONE, 0, KX_SKA_NONE, KX_SKV_NONE);
 }
 
-static bool is_msr_exit(const struct kx_subkey_acc *acc)
+/* What the exit's own info fields name (used when no helper event names more). */
+static struct kx_subkey exit_info_key(const struct kx_exit_fields *x)
 {
-	if (acc->isa == KX_ISA_VMX)
-		return acc->code == KX_VMX_MSR_READ || acc->code == KX_VMX_MSR_WRITE;
-	if (acc->isa == KX_ISA_SVM)
-		return acc->code == KX_SVM_MSR;
+	if (!x->has_info || x->code == KX_CODE_UNKNOWN)
+		return make_key(KX_SK_NONE, 0, KX_SKA_NONE, KX_SKV_NONE);
+	if (x->isa == KX_ISA_VMX)
+		return vmx_exit_key(x);
+	if (x->isa == KX_ISA_SVM)
+		return svm_exit_key(x);
+	return make_key(KX_SK_NONE, 0, KX_SKA_NONE, KX_SKV_NONE);
+}
+
+void kx_subkey_classify(struct kx_event *ev)
+{
+	struct kx_subkey sk;
+	int rank = RANK_NONE;
+
+	if (ev->kind == KX_EV_EXIT)
+		sk = exit_info_key(&ev->u.exit);
+	else
+		rank = helper_key(ev, &sk);
+	if (ev->kind != KX_EV_EXIT && rank == RANK_NONE)
+		sk = make_key(KX_SK_NONE, 0, KX_SKA_NONE, KX_SKV_NONE);
+	ev->key = kx_subkey_pack(&sk);
+	ev->key_rank = (uint8_t)rank;
+	ev->key_via = sk.via;
+	ev->key_x2apic = sk.x2apic;
+}
+
+static bool is_msr_exit(const struct kx_exit_fields *x)
+{
+	if (x->isa == KX_ISA_VMX)
+		return x->code == KX_VMX_MSR_READ || x->code == KX_VMX_MSR_WRITE;
+	if (x->isa == KX_ISA_SVM)
+		return x->code == KX_SVM_MSR;
 	return false;
+}
+
+void kx_subkey_begin(struct kx_subkey_acc *acc, const struct kx_event *ev)
+{
+	/* field by field: this runs for every exit, a memset of the whole was measurable */
+	acc->best = (struct kx_subkey){ .cls = KX_SK_NONE };
+	acc->best_packed = 0;
+	acc->rank = RANK_NONE;
+	acc->exit_key = ev->key;
+	acc->msr_exit = is_msr_exit(&ev->u.exit);
+}
+
+void kx_subkey_helper(struct kx_subkey_acc *acc, const struct kx_event *ev)
+{
+	struct kx_subkey sk;
+	int rank = ev->key_rank;
+
+	if (rank == RANK_NONE)
+		return;
+	if (acc->best_packed && ev->key == acc->best_packed) {
+		/* two sources agree: keep the key, add what the other knows of the path */
+		acc->best.x2apic |= ev->key_x2apic;
+		if (ev->key_via == KX_SKV_MMIO_EVENT)
+			acc->best.via = KX_SKV_MMIO_EVENT;
+		if (rank > acc->rank)
+			acc->rank = (uint8_t)rank;
+		return;
+	}
+	/* equal rank: the first event wins (string PIO, repeated MMIO of one instruction) */
+	if (rank <= acc->rank)
+		return;
+	kx_subkey_of_helper(ev, &sk);
+	if (acc->best.cls == KX_SK_APIC && sk.cls == KX_SK_APIC)
+		sk.x2apic |= acc->best.x2apic;
+	acc->best = sk;
+	acc->best_packed = ev->key;
+	acc->rank = (uint8_t)rank;
 }
 
 struct kx_subkey kx_subkey_end(const struct kx_subkey_acc *acc)
 {
-	struct kx_subkey sk = acc->best;
+	struct kx_subkey sk;
 
-	if (sk.cls == KX_SK_APIC) {
+	if (acc->best.cls == KX_SK_APIC) {
+		sk = acc->best;
 		/* kvm_apic alone in an MSR exit: the register was reached as an x2APIC MSR */
-		if (is_msr_exit(acc))
+		if (acc->msr_exit)
 			sk.x2apic = 1;
 		return sk;
 	}
-	if (sk.cls != KX_SK_NONE || !acc->has_info || acc->code == KX_CODE_UNKNOWN)
-		return sk;
-	if (acc->isa == KX_ISA_VMX)
-		return vmx_exit_key(acc);
-	if (acc->isa == KX_ISA_SVM)
-		return svm_exit_key(acc);
+	if (acc->best.cls != KX_SK_NONE || !acc->exit_key)
+		return acc->best;
+	sk = kx_subkey_unpack(acc->exit_key);
+	sk.via = KX_SKV_EXIT_INFO;
 	return sk;
 }
 

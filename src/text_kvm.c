@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kx_exitnames.h"
+#include "kx_subkey.h"
 #include "kx_text.h"
 
 /* Code and ISA of one interned reason name, looked up once. */
@@ -246,7 +247,8 @@ static int parse_exit(struct kx_text_kvm *k, struct cur *c, struct kx_event *ev)
 	struct kx_exit_fields *x = &ev->u.exit;
 	struct kx_text_span name, w;
 	const char *rip;
-	uint32_t vcpu;
+	uint64_t unused;
+	uint32_t vcpu, unused32;
 	int err;
 
 	if (key(c, "vcpu")) {
@@ -270,7 +272,7 @@ static int parse_exit(struct kx_text_kvm *k, struct cur *c, struct kx_event *ev)
 	if (name.len == 0)
 		return -1;
 	c->p = rip + 5;
-	if (!num(c, 16, &x->guest_rip))
+	if (!num(c, 16, &unused))	/* guest_rip: checked, not kept */
 		return -1;
 	while (!at_end(c)) {
 		w = word(c);
@@ -285,11 +287,8 @@ static int parse_exit(struct kx_text_kvm *k, struct cur *c, struct kx_event *ev)
 			if (!num(c, 16, &x->info1) || !num(c, 16, &x->info2))
 				return -1;
 			x->has_info = 1;
-		} else if (span_is(w, "intr_info")) {
-			if (!num32(c, 16, &x->intr_info))
-				return -1;
-		} else if (span_is(w, "error_code")) {
-			if (!num32(c, 16, &x->error_code))
+		} else if (span_is(w, "intr_info") || span_is(w, "error_code")) {
+			if (!num32(c, 16, &unused32))
 				return -1;
 		} else {
 			word(c);	/* a newer kernel's field ("requests"): skip its value */
@@ -536,11 +535,12 @@ static int raw_exit(struct kx_text_kvm *k, const struct raw_fields *rf, struct k
 {
 	struct kx_exit_fields *x = &ev->u.exit;
 	uint32_t reason, isa = KX_ISA_UNKNOWN, vcpu, code;
+	uint64_t rip;	/* required, not kept */
 	const char *name;
 	char num[24];
 	int err;
 
-	if (!raw_u32(rf, "exit_reason", &reason) || !raw_get(rf, "guest_rip", &x->guest_rip))
+	if (!raw_u32(rf, "exit_reason", &reason) || !raw_get(rf, "guest_rip", &rip))
 		return -1;
 	raw_u32(rf, "isa", &isa);
 	code = isa == KX_ISA_VMX ? reason & KX_VMX_REASON_MASK : reason;
@@ -557,8 +557,6 @@ static int raw_exit(struct kx_text_kvm *k, const struct raw_fields *rf, struct k
 	x->flags = reason - code;
 	if (raw_get(rf, "info1", &x->info1) && raw_get(rf, "info2", &x->info2))
 		x->has_info = 1;
-	raw_u32(rf, "intr_info", &x->intr_info);
-	raw_u32(rf, "error_code", &x->error_code);
 	if (raw_u32(rf, "vcpu_id", &vcpu) && vcpu <= INT32_MAX)
 		ev->vcpu = (int32_t)vcpu;
 	ev->kind = KX_EV_EXIT;
@@ -640,8 +638,8 @@ static bool raw_first(struct kx_text_span text)
 	return false;
 }
 
-int kx_text_parse_kvm(struct kx_text_kvm *k, struct kx_text_span event,
-		      struct kx_text_span text, struct kx_event *ev)
+static int parse_kvm(struct kx_text_kvm *k, struct kx_text_span event,
+		     struct kx_text_span text, struct kx_event *ev)
 {
 	struct cur c = { text.p, text.p + text.len };
 
@@ -668,4 +666,14 @@ int kx_text_parse_kvm(struct kx_text_kvm *k, struct kx_text_span event,
 	if (span_is(event, "kvm_eoi"))
 		return parse_eoi(&c, ev);
 	return 0;
+}
+
+int kx_text_parse_kvm(struct kx_text_kvm *k, struct kx_text_span event,
+		      struct kx_text_span text, struct kx_event *ev)
+{
+	int ret = parse_kvm(k, event, text, ev);
+
+	if (ret > 0)
+		kx_subkey_classify(ev);
+	return ret;
 }

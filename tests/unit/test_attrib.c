@@ -20,6 +20,7 @@ static struct kx_event mmio_write(int32_t tid, uint64_t gpa)
 	ev.u.mmio.gpa = gpa;
 	ev.u.mmio.type = KX_MMIO_WRITE;
 	ev.u.mmio.len = 4;
+	kx_subkey_classify(&ev);	/* as the readers do while decoding */
 	return ev;
 }
 
@@ -62,6 +63,8 @@ static void one_access_once(void)
 	msr.u.msr.write = 1;
 	apic.u.apic.reg = 0x300;	/* ICR */
 	apic.u.apic.write = 1;
+	kx_subkey_classify(&msr);
+	kx_subkey_classify(&apic);
 	kx_attrib_event(a, &msr);
 	kx_attrib_event(a, &apic);	/* the same write seen twice: once */
 	msr.tid = apic.tid = 6;

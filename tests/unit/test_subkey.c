@@ -75,9 +75,14 @@ static struct kx_subkey run_exit(struct kx_event ex, const struct kx_event *help
 
 	/* a previous exit's state must not leak into this one */
 	memset(&acc, 0xa5, sizeof(acc));
+	kx_subkey_classify(&ex);	/* as the readers do while decoding */
 	kx_subkey_begin(&acc, &ex);
-	for (int i = 0; i < n; i++)
-		kx_subkey_helper(&acc, &helpers[i]);
+	for (int i = 0; i < n; i++) {
+		struct kx_event h = helpers[i];
+
+		kx_subkey_classify(&h);
+		kx_subkey_helper(&acc, &h);
+	}
 	return kx_subkey_end(&acc);
 }
 
