@@ -11,6 +11,8 @@
  * are walked and decoded in batches of events; with --threads N > 1 worker
  * threads fill (decompress, walk, decode) the batches ahead while this
  * thread merges them and names exit reasons, in the same order whatever N.
+ * When a stream it needs has no batch ready and no worker is on it, this
+ * thread walks it itself rather than wait (the workers lag on zlib).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -107,6 +109,7 @@ struct stream {
 	_Alignas(64) struct batch *slots;
 	uint32_t nslot, head, filled;
 	bool fill_done;			/* the producer wrote a batch with status != 0 */
+	bool busy;			/* a thread is walking it into a batch */
 	/* producer side: the walk (main thread, or the stream's worker) */
 	_Alignas(64) uint64_t ts;	/* the walk's current event */
 	const unsigned char *rec;
@@ -126,9 +129,9 @@ struct stream {
 	const unsigned char *data;
 	uint64_t data_len;
 	uint64_t pos;			/* next page offset in data / in chunk */
-	struct kx_kvmdecode *dec;	/* of the walking thread; reasons deferred */
+	struct kx_kvmdecode *dec;	/* of the thread walking it now; reasons deferred */
 	/* compressed: the chunk stream and one decompressed chunk */
-	struct kx_decompressor *dz;	/* of the walking thread */
+	struct kx_decompressor *dz;	/* of the thread walking it now */
 	struct kx_cursor chunks;
 	uint64_t chunks_base;		/* file offset of chunks.buf */
 	uint32_t chunks_left;
@@ -159,7 +162,7 @@ struct tracedat {
 	struct kx_tracedata td;
 	bool have_td;
 	struct kx_kvmdecode *dec;	/* names exit reasons; holds the final counts */
-	struct kx_kvmdecode *fill_dec;	/* decodes when there are no workers */
+	struct kx_kvmdecode *fill_dec;	/* this thread walking: no workers, or they lag */
 	bool counted;			/* the walkers' counts were added to dec */
 	struct kx_reader *r;
 	char format_name[48];
@@ -897,10 +900,33 @@ static struct stream *hungriest(struct tracedat *t, const struct worker *w, bool
 		if (s->fill_done)
 			continue;
 		*all_done = false;
-		if (s->filled < s->nslot && (!best || s->filled < best->filled))
+		if (!s->busy && s->filled < s->nslot && (!best || s->filled < best->filled))
 			best = s;
 	}
 	return best;
+}
+
+/*
+ * Walk @s into the free slot after its filled ones, with the calling
+ * thread's decoder and decompressor. Called and returns with t->lock
+ * held; s->busy keeps the other thread off @s meanwhile.
+ */
+static void fill_next_slot(struct tracedat *t, struct stream *s, struct kx_kvmdecode *dec,
+			   struct kx_decompressor *dz)
+{
+	struct batch *b = &s->slots[(s->head + s->filled) % s->nslot];
+
+	s->busy = true;
+	pthread_mutex_unlock(&t->lock);
+	s->dec = dec;
+	s->dz = dz;
+	fill_batch(t, s, b);
+	pthread_mutex_lock(&t->lock);
+	s->busy = false;
+	s->filled++;
+	if (b->status)
+		s->fill_done = true;
+	pthread_cond_broadcast(&t->filled);
 }
 
 static void *worker_main(void *arg)
@@ -912,7 +938,6 @@ static void *worker_main(void *arg)
 	while (!t->stop) {
 		bool all_done;
 		struct stream *s = hungriest(t, w, &all_done);
-		struct batch *b;
 
 		if (all_done)
 			break;
@@ -920,15 +945,7 @@ static void *worker_main(void *arg)
 			pthread_cond_wait(&t->freed, &t->lock);
 			continue;
 		}
-		/* slot head + filled is free and only this thread writes it */
-		b = &s->slots[(s->head + s->filled) % s->nslot];
-		pthread_mutex_unlock(&t->lock);
-		fill_batch(t, s, b);
-		pthread_mutex_lock(&t->lock);
-		s->filled++;
-		if (b->status)
-			s->fill_done = true;
-		pthread_cond_broadcast(&t->filled);
+		fill_next_slot(t, s, w->dec, w->dz);
 	}
 	pthread_mutex_unlock(&t->lock);
 	return NULL;
@@ -958,8 +975,13 @@ static int next_batch(struct tracedat *t, struct stream *s, struct kx_diag *diag
 				if (s->filled-- == s->nslot / 2 + 1)
 					pthread_cond_broadcast(&t->freed);
 			}
-			while (!s->filled)
-				pthread_cond_wait(&t->filled, &t->lock);
+			while (!s->filled) {
+				/* the workers are behind (e.g. inflating): walk it here, not wait */
+				if (!s->busy && !s->fill_done)
+					fill_next_slot(t, s, t->fill_dec, t->dz);
+				else
+					pthread_cond_wait(&t->filled, &t->lock);
+			}
 			b = &s->slots[s->head];
 			pthread_mutex_unlock(&t->lock);
 		}
@@ -1040,13 +1062,13 @@ static int start_batches(struct tracedat *t, unsigned threads, struct kx_diag *d
 	err = alloc_batches(t, nw ? NSLOT_THREADED : 1, diag);
 	if (err)
 		return err;
-	if (!nw) {
-		if (kx_kvmdecode_new(t->td.tep, NULL, &t->fill_dec))
-			return kx_diag_set(diag, -ENOMEM, "out of memory");
-		for (i = 0; i < t->nr_streams; i++)
-			t->streams[i].dec = t->fill_dec;
+	/* this thread's decoder: it walks every stream without workers, else when they lag */
+	if (kx_kvmdecode_new(t->td.tep, NULL, &t->fill_dec))
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	for (i = 0; i < t->nr_streams; i++)
+		t->streams[i].dec = t->fill_dec;
+	if (!nw)
 		return 0;
-	}
 	t->workers = calloc(nw, sizeof(*t->workers));
 	if (!t->workers)
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
@@ -1068,10 +1090,6 @@ static int start_batches(struct tracedat *t, unsigned threads, struct kx_diag *d
 		}
 		if (kx_kvmdecode_new(t->td.tep, NULL, &w->dec))
 			return kx_diag_set(diag, -ENOMEM, "out of memory");
-		for (i = k; i < t->nr_streams; i += nw) {
-			t->streams[i].dz = w->dz;
-			t->streams[i].dec = w->dec;
-		}
 	}
 	for (unsigned k = 0; k < nw; k++) {
 		struct worker *w = &t->workers[k];

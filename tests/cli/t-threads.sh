@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # --threads N: worker threads walk and decompress the trace.dat CPU
-# streams ahead while the main thread merges them; the output must not
-# depend on N. report --json, report --by vcpu and cycles --json for
+# streams ahead while the main thread merges them, and the main thread
+# walks a stream itself when the workers lag (the zlib traces here make
+# them lag); the output must not depend on N. report --json, report --by vcpu and cycles --json for
 # --threads 1, 2, 4 and 9 (more threads than CPU streams) byte for byte, on
 # synthesized multi-CPU traces (v6, v7-zstd, v7-zlib: several batches per
 # stream, migrating vCPUs, lost events, instances), and the same error
