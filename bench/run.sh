@@ -113,6 +113,16 @@ else
 	SIZES="s1m p5m l50m"
 fi
 passes_of() { sed -n 's/.*repeat \([0-9]*\).*/\1/p' "$DIR/$1.scn" | head -n 1; }
+# recache FILE...: drop the files from the page cache and read them back, so
+# that every input sits there the same way (the kernel's large folios from
+# readahead, not whatever writing them left): a mapped reader's RSS depends
+# on it.
+recache() {
+	python3 -c 'import os, sys
+for p in sys.argv[1:]:
+    fd = os.open(p, os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED); os.close(fd)' "$@"
+	cat "$@" >/dev/null
+}
 bytes_of() { stat -c %s "$1"; }
 
 KXV="$KX"
@@ -120,7 +130,7 @@ for size in $SIZES; do
 	ev=$(events_of "$(passes_of "$size")")
 	f=$DIR/$size.dat
 	# page cache warm: every run reads cached pages
-	cat "$f" >/dev/null
+	recache "$f"
 	measure kx-v6 "$size" "$ev" "$(bytes_of "$f")" "exec $KXV report $f >/dev/null"
 done
 
@@ -132,7 +142,7 @@ for kind in v6 v7-zlib v7-zstd perf; do
 	*) f=$DIR/$LARGE.$kind.dat ;;
 	esac
 	by=$(bytes_of "$f")
-	cat "$f" >/dev/null
+	recache "$f"
 	[ $kind = v6 ] || measure "kx-$kind" $LARGE "$ev" "$by" "exec $KXV report $f >/dev/null"
 	measure "kx-$kind-json" $LARGE "$ev" "$by" "exec $KXV report --json $f >/dev/null"
 	# --threads only changes the trace.dat reader
@@ -148,7 +158,7 @@ done
 # The peers, on the PEER file (the large one would take them many minutes).
 ev=$(events_of "$(passes_of $PEER)")
 v6=$DIR/$PEER.dat zst=$DIR/$PEER.v7-zstd.dat pd=$DIR/$PEER.perf.data
-cat "$v6" "$zst" "$pd" >/dev/null
+recache "$v6" "$zst" "$pd"
 [ $PEER = $LARGE ] || {
 	measure kx-v7-zstd $PEER "$ev" "$(bytes_of "$zst")" "exec $KXV report $zst >/dev/null"
 	measure kx-perf $PEER "$ev" "$(bytes_of "$pd")" "exec $KXV report $pd >/dev/null"
@@ -197,7 +207,7 @@ ltev=$(dpkg-query -W -f '${Version}' libtraceevent1 2>/dev/null || echo unknown)
 	echo "* CPU: $cpu, $(nproc) online CPUs; RAM $ram; kernel $(uname -r)"
 	echo "* $("$KX" --version 2>/dev/null | head -n 1) (git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)), $(cc --version | head -n 1)"
 	echo "* $(trace-cmd --version 2>&1 | grep -m 1 version | sed 's/^ *//'), libtraceevent $ltev, perf $(perf version 2>&1 | head -n 1 | sed 's/^perf version //')"
-	echo "* runs per command: $RUNS (min/median/max elapsed); page cache warm (each file is read once before)"
+	echo "* runs per command: $RUNS (min/median/max elapsed); page cache warm (each file is dropped from it and read once before)"
 	echo "* load average (1, 5, 15 min) before the runs: $LOAD_START; after: $LOAD_END (the machine is"
 	echo "  shared: anything above 0 is other work competing for the $(nproc) CPUs)"
 	echo

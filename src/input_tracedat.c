@@ -55,7 +55,7 @@ enum {
 #define MISSED_EVENTS		(1u << 31)
 #define MISSED_STORED		(1u << 30)
 #define PAGE_SLACK		KX_RBPAGE_SLACK	/* the walker may peek past an event */
-#define RELEASE_STEP		(4u << 20)	/* give mapped data back every 4 MiB read */
+#define RELEASE_STEP		(1u << 20)	/* give mapped data back every 1 MiB read */
 #define BATCH_EVENTS		1024		/* most events per batch */
 #define BATCH_MIN_EVENTS	64
 #define BATCH_BUDGET		(16u << 20)	/* bytes for all batches of all streams */
