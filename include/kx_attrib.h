@@ -58,6 +58,13 @@ struct kx_attrib_helper {
 	uint64_t count;
 };
 
+/* A thread's previous helper event (kind 0: none, or already paired). */
+struct kx_attrib_last {
+	uint64_t thread;		/* buffer << 32 | tid, + 1 (0 = free slot) */
+	uint64_t packed;
+	uint32_t kind;
+};
+
 struct kx_attrib {
 	struct kx_attrib_group *groups;	/* [0] = all threads */
 	uint32_t ngroups;
@@ -69,10 +76,11 @@ struct kx_attrib {
 	uint32_t cap_helpers;
 	uint32_t *helper_slots;		/* open-addressing index of @helpers by packed key: index + 1 */
 	uint32_t helper_nslots;		/* 2 * cap_helpers, a power of two */
-	/* the previous helper event, to count kvm_mmio+kvm_apic of one access once */
-	uint64_t last_helper_packed;
-	int32_t last_helper_tid;
-	uint32_t last_helper_kind;
+	/* each thread's previous helper event, to count kvm_mmio+kvm_apic of one access once */
+	struct kx_attrib_last *lasts;	/* open addressing by (buffer, tid) */
+	uint32_t lasts_nslots;		/* a power of two, at most half used */
+	uint32_t lasts_used;
+	struct kx_attrib_last *last_hit;
 };
 
 /** kx_attrib_new() - empty accumulators; @by_thread adds one group per vCPU thread. */

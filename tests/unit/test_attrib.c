@@ -76,6 +76,38 @@ static void one_access_once(void)
 	kx_attrib_free(a);
 }
 
+/*
+ * Two vCPU threads writing the ICR at the same time: in time order their
+ * helper events interleave, and each thread's pair is still one access.
+ */
+static void interleaved_threads(void)
+{
+	struct kx_attrib *a = kx_attrib_new(false);
+	struct kx_event msr = { .kind = KX_EV_MSR, .pid = -1, .vcpu = KX_VCPU_UNKNOWN };
+	struct kx_event apic = { .kind = KX_EV_APIC, .pid = -1, .vcpu = KX_VCPU_UNKNOWN };
+	struct kx_event mmio = mmio_write(7, 0xfebd1000);
+
+	msr.u.msr.index = 0x830;
+	msr.u.msr.write = 1;
+	apic.u.apic.reg = 0x300;
+	apic.u.apic.write = 1;
+	kx_subkey_classify(&msr);
+	kx_subkey_classify(&apic);
+	msr.tid = 5;
+	kx_attrib_event(a, &msr);	/* thread 5's write begins */
+	msr.tid = 6;
+	kx_attrib_event(a, &msr);	/* thread 6's write begins */
+	apic.tid = 5;
+	kx_attrib_event(a, &apic);	/* thread 5's write ends */
+	kx_attrib_event(a, &mmio);	/* thread 7: another key */
+	apic.tid = 6;
+	kx_attrib_event(a, &apic);	/* thread 6's write ends */
+	is_u64(a->nhelpers, 2, "ICR and the MMIO address");
+	is_u64(a->nhelpers ? a->helpers[0].count : 0, 2,
+	       "two ICR writes whose helper events interleave across threads");
+	kx_attrib_free(a);
+}
+
 static void hist_inline(void)
 {
 	struct kx_hist h;
@@ -97,6 +129,7 @@ int main(void)
 {
 	many_keys();
 	one_access_once();
+	interleaved_threads();
 	hist_inline();
 	return done_testing();
 }

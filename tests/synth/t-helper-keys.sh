@@ -1,0 +1,42 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# helper_keys counts register accesses: one access that shows as two helper
+# events of its thread (kvm_msr 0x830 + kvm_apic ICR, kvm_mmio 0xfee000b0 +
+# kvm_apic EOI) counts once, even when other vCPUs' helper events come
+# between the two in time. Checked against trace-cmd report on traces where
+# several vCPUs do that at once: each APIC register's count equals its
+# kvm_apic lines (every access has exactly one), the MMIO doorbell's its
+# kvm_mmio lines, TSC_DEADLINE's its kvm_msr lines.
+. "$(dirname "$0")/../lib.sh"
+
+sed 's/@REPS@/2000/' "$ROOT/bench/busy-host.scn.in" >"$TMP/busy.scn"
+"$SYNTH" -o v6="$TMP/busy.dat" "$TMP/busy.scn" >/dev/null 2>&1
+ok $? "kx-synth writes the 4-vCPU busy-host trace"
+
+# count JSON NAME: the helper_keys count of the key named NAME (raw or normalised)
+count() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(sum(h["count"] for h in d["helper_keys"] if sys.argv[2] in (h["key"], h["normalized"])))' "$1" "$2"
+}
+
+for f in "$TMP/busy.dat" "$FIXTURES/multi-vm.dat"; do
+	name=${f##*/}
+	trace-cmd report -i "$f" >"$TMP/text" 2>/dev/null
+	run "$KX" report --json "$f"
+	is "$RC" 0 "$name: report --json"
+	for reg in EOI TMICT ICR; do
+		want=$(grep -c "kvm_apic: *apic_write APIC_$reg " "$TMP/text")
+		[ "$want" -gt 0 ] || continue
+		is "$(count "$TMP/out" "APIC $reg write")" "$want" \
+			"$name: APIC $reg writes = trace-cmd's kvm_apic APIC_$reg lines ($want)"
+	done
+	want=$(grep -c "kvm_mmio: *mmio write len 4 gpa 0xfebd1000" "$TMP/text")
+	[ "$want" -gt 0 ] && is "$(count "$TMP/out" "MMIO 0xfebd1000 write")" "$want" \
+		"$name: MMIO doorbell writes = trace-cmd's kvm_mmio lines ($want)"
+	want=$(grep -c "kvm_msr: *msr_write 6e0 " "$TMP/text")
+	[ "$want" -gt 0 ] && is "$(count "$TMP/out" "TSC_DEADLINE write")" "$want" \
+		"$name: TSC_DEADLINE writes = trace-cmd's kvm_msr 6e0 lines ($want)"
+done
+done_testing
