@@ -47,6 +47,38 @@ int64_t kx_file_read(struct kx_file *f, void *buf, size_t len);
  */
 int kx_file_map(struct kx_file *f, struct kx_diag *diag);
 
+/**
+ * kx_file_pread() - read @len bytes at @off of a mapped file straight from
+ * the file, not through the mapping (whose faults map the kernel's whole
+ * large folios, megabytes per reader position). Return: 0, -KX_ETRUNC
+ * when the file ends first, or -errno.
+ */
+int kx_file_pread(struct kx_file *f, void *buf, size_t len, uint64_t off);
+
+/*
+ * struct kx_file_window - part of a mapped file mapped on its own: faults
+ * there map at most the window, whatever the size of the kernel's folios.
+ */
+struct kx_file_window {
+	const unsigned char *data;	/* the byte at the offset asked for */
+	void *base;			/* private */
+	size_t base_len;
+};
+
+/**
+ * kx_file_map_window() - map [@off, @off + @len) of a mapped file (within
+ * its size), replacing what @w mapped before. Return: 0 or -errno.
+ */
+int kx_file_map_window(struct kx_file *f, uint64_t off, size_t len, struct kx_file_window *w);
+
+void kx_file_unmap_window(struct kx_file_window *w);
+
+/**
+ * kx_file_unmap_pages() - give back the pages the mapping has faulted in;
+ * the mapping stays valid and faults them in again if touched.
+ */
+void kx_file_unmap_pages(struct kx_file *f);
+
 void kx_file_close(struct kx_file *f);
 
 #endif /* KX_FILE_H */

@@ -162,6 +162,59 @@ int kx_file_map(struct kx_file *f, struct kx_diag *diag)
 	return 0;
 }
 
+int kx_file_pread(struct kx_file *f, void *buf, size_t len, uint64_t off)
+{
+	unsigned char *p = buf;
+
+	while (len) {
+		ssize_t n = pread(f->fd, p, len, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -KX_ETRUNC;
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int kx_file_map_window(struct kx_file *f, uint64_t off, size_t len, struct kx_file_window *w)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t start = off & ~(page - 1);
+	size_t span = (size_t)(off - start) + len;
+	void *base;
+
+	kx_file_unmap_window(w);
+	base = mmap(NULL, span, PROT_READ, MAP_PRIVATE | MAP_POPULATE, f->fd, (off_t)start);
+	if (base == MAP_FAILED)
+		return -errno;
+	madvise(base, span, MADV_SEQUENTIAL);
+	w->base = base;
+	w->base_len = span;
+	w->data = (const unsigned char *)base + (off - start);
+	return 0;
+}
+
+void kx_file_unmap_window(struct kx_file_window *w)
+{
+	if (w->base)
+		munmap(w->base, w->base_len);
+	w->base = NULL;
+	w->base_len = 0;
+	w->data = NULL;
+}
+
+void kx_file_unmap_pages(struct kx_file *f)
+{
+	if (f->map && f->map_len)
+		madvise((void *)f->map, (size_t)f->map_len, MADV_DONTNEED);
+}
+
 void kx_file_close(struct kx_file *f)
 {
 	if (f->map)

@@ -4,10 +4,12 @@
  * compression none/zlib/zstd). Reads the metadata and options of the mapped
  * file, then merges the per-CPU ring-buffer streams of every selected
  * buffer into one time-ordered stream of kvm events: one page per stream
- * (a pointer into the map, or into one lazily decompressed chunk), the
- * inline page walker of kx_rbpage.h (checked against kbuffer by the
- * tests), a small heap ordered by (ts, buffer, cpu). Mapped pages behind
- * each stream's position are given back, so memory stays flat. Streams
+ * (in a window of its region read with pread, or in one lazily decompressed
+ * chunk), the inline page walker of kx_rbpage.h (checked against kbuffer
+ * by the tests), a small heap ordered by (ts, buffer, cpu). The streams
+ * never touch the mapping: a fault there maps the kernel's whole large
+ * folio, megabytes per CPU stream; windows keep memory flat in the trace's
+ * length and small in its number of CPUs. Streams
  * are walked and decoded in batches of events; with --threads N > 1 worker
  * threads fill (decompress, walk, decode) the batches ahead while this
  * thread merges them and names exit reasons, in the same order whatever N.
@@ -19,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <event-parse.h>
@@ -55,7 +56,8 @@ enum {
 #define MISSED_EVENTS		(1u << 31)
 #define MISSED_STORED		(1u << 30)
 #define PAGE_SLACK		KX_RBPAGE_SLACK	/* the walker may peek past an event */
-#define RELEASE_STEP		(1u << 20)	/* give mapped data back every 1 MiB read */
+#define WINDOW_MAX		(1u << 20)	/* most bytes of one stream mapped at a time */
+#define WINDOW_BUDGET		(16u << 20)	/* windows of all streams together */
 #define BATCH_EVENTS		1024		/* most events per batch */
 #define BATCH_MIN_EVENTS	64
 #define BATCH_BUDGET		(16u << 20)	/* bytes for all batches of all streams */
@@ -123,22 +125,26 @@ struct stream {
 	struct kx_rbpage pg;
 	uint32_t page_size;
 	const unsigned char *page;	/* loaded page */
-	uint64_t page_off;		/* file or chunk offset of the page, for messages */
-	uint64_t released;		/* map offset below which this stream gave pages back */
-	/* uncompressed: the region in the map */
-	const unsigned char *data;
+	uint64_t page_off;		/* file offset of the page or its chunk, for messages */
+	/* uncompressed: the region in the file, mapped a window at a time */
+	uint64_t data_off;
 	uint64_t data_len;
 	uint64_t pos;			/* next page offset in data / in chunk */
+	struct kx_file_window win;	/* data [window_start, window_start + window_len) */
+	uint64_t window_start;
+	uint64_t window_len;
+	uint32_t window_cap;		/* a whole number of pages */
+	unsigned char *scratch;		/* page_size + PAGE_SLACK: copy of a partial page */
 	struct kx_kvmdecode *dec;	/* of the thread walking it now; reasons deferred */
 	/* compressed: the chunk stream and one decompressed chunk */
 	struct kx_decompressor *dz;	/* of the thread walking it now */
-	struct kx_cursor chunks;
-	uint64_t chunks_base;		/* file offset of chunks.buf */
+	uint64_t chunk_off;		/* file offset of the next chunk's header */
 	uint32_t chunks_left;
 	unsigned char *chunk;
 	size_t chunk_len;
 	size_t chunk_cap;
-	unsigned char *scratch;		/* page_size + PAGE_SLACK: copy of a partial page */
+	unsigned char *packed;		/* the chunk's compressed bytes */
+	size_t packed_cap;
 };
 
 struct tracedat;
@@ -154,7 +160,8 @@ struct worker {
 };
 
 struct tracedat {
-	const unsigned char *map;
+	struct kx_file *file;
+	const unsigned char *map;	/* metadata only; streams read with pread */
 	uint64_t size;
 	int version;
 	enum kx_compress compress;
@@ -658,20 +665,48 @@ static int stream_error(struct stream *s, struct kx_diag *diag, int err, const c
 			   *s->buffer_name ? ", " : "", s->cpu, (unsigned long long)s->page_off);
 }
 
+/* Read @len bytes at @off into a buffer of at least @len that grows as needed. */
+static int read_grow(struct tracedat *t, unsigned char **buf, size_t *cap, size_t len,
+		     uint64_t off)
+{
+	if (len > *cap) {
+		unsigned char *p = realloc(*buf, len);
+
+		if (!p)
+			return -ENOMEM;
+		*buf = p;
+		*cap = len;
+	}
+	return kx_file_pread(t->file, *buf, len, off);
+}
+
 /* Decompress the next chunk. Return: 1 loaded, 0 no more, <0 error. */
 static int next_chunk(struct tracedat *t, struct stream *s, struct kx_diag *diag)
 {
+	unsigned char head[8];
 	struct kx_zblock blk;
-	size_t at = s->chunks.pos;
+	uint64_t at = s->chunk_off;
 	int err;
 
 	if (!s->chunks_left)
 		return 0;
-	s->page_off = s->chunks_base + at;
-	if (kx_zblock_read(&s->chunks, &blk, diag))
+	s->page_off = at;
+	if (at > t->size || t->size - at < sizeof(head) ||
+	    kx_file_pread(t->file, head, sizeof(head), at))
 		return stream_error(s, diag, -KX_ETRUNC, "truncated compressed chunk");
-	if (blk.usize > MAX_CHUNK)
+	blk.csize = kx_load32(head, t->td.big_endian);
+	blk.usize = kx_load32(head + 4, t->td.big_endian);
+	if (blk.csize > t->size - at - sizeof(head))
+		return stream_error(s, diag, -KX_ETRUNC, "truncated compressed chunk");
+	if (blk.usize > MAX_CHUNK || blk.csize > MAX_CHUNK)
 		return stream_error(s, diag, -KX_ECORRUPT, "oversized compressed chunk");
+	err = read_grow(t, &s->packed, &s->packed_cap, blk.csize, at + sizeof(head));
+	if (err == -ENOMEM)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	if (err)
+		return stream_error(s, diag, err,
+				    "cannot read a compressed chunk");
+	blk.data = s->packed;
 	if (blk.usize + (size_t)s->page_size + PAGE_SLACK > s->chunk_cap) {
 		size_t cap = blk.usize + (size_t)s->page_size + PAGE_SLACK;
 		unsigned char *p = realloc(s->chunk, cap);
@@ -692,23 +727,31 @@ static int next_chunk(struct tracedat *t, struct stream *s, struct kx_diag *diag
 	memset(s->chunk + blk.usize, 0, s->page_size + PAGE_SLACK);
 	s->chunk_len = blk.usize;
 	s->pos = 0;
+	s->chunk_off = at + sizeof(head) + blk.csize;
 	s->chunks_left--;
 	return 1;
 }
 
 /*
- * Give the mapped pages between s->released and @upto back to the kernel:
- * RSS stays flat however long the trace (the file stays in page cache).
+ * Map the window of @s's region that starts at s->pos: up to window_cap
+ * bytes and the walker's slack after them where the file has it.
  */
-static void release_behind(const struct tracedat *t, struct stream *s, uint64_t upto)
+static int map_window(struct tracedat *t, struct stream *s, struct kx_diag *diag)
 {
-	uint64_t pagesz = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t from = (s->released + pagesz - 1) & ~(pagesz - 1);
-	uint64_t to = upto & ~(pagesz - 1);
+	uint64_t n = s->data_len - s->pos;
+	uint64_t off = s->data_off + s->pos;
+	uint64_t span;
+	int err;
 
-	if (to > from)
-		madvise((void *)(t->map + from), (size_t)(to - from), MADV_DONTNEED);
-	s->released = upto;
+	if (n > s->window_cap)
+		n = s->window_cap;
+	span = n + PAGE_SLACK < t->size - off ? n + PAGE_SLACK : t->size - off;
+	err = kx_file_map_window(t->file, off, (size_t)span, &s->win);
+	if (err)
+		return stream_error(s, diag, err, "cannot map the ring-buffer data");
+	s->window_start = s->pos;
+	s->window_len = n;
+	return 0;
 }
 
 /* Point s->page at the next page. Return: 1, 0 at the end, <0 error. */
@@ -722,8 +765,6 @@ static int next_page_ptr(struct tracedat *t, struct stream *s, struct kx_diag *d
 			ret = next_chunk(t, s, diag);
 			if (ret <= 0)
 				return ret;
-			if (s->chunks_base + s->chunks.pos - s->released >= RELEASE_STEP)
-				release_behind(t, s, s->chunks_base + s->chunks.pos);
 		}
 		s->page = s->chunk + s->pos;
 		s->pos += s->page_size;
@@ -731,14 +772,16 @@ static int next_page_ptr(struct tracedat *t, struct stream *s, struct kx_diag *d
 	}
 	if (s->pos >= s->data_len)
 		return 0;
+	s->page_off = s->data_off + s->pos;
+	if (s->pos >= s->window_start + s->window_len) {
+		ret = map_window(t, s, diag);
+		if (ret)
+			return ret;
+	}
 	avail = s->data_len - s->pos;
-	s->page = s->data + s->pos;
-	s->page_off = (uint64_t)(s->data - t->map) + s->pos;
-	if (s->page_off - s->released >= RELEASE_STEP)
-		release_behind(t, s, s->page_off);
+	s->page = s->win.data + (s->pos - s->window_start);
 	/* A page cut short by its region or the file end is read from a zero-padded copy. */
-	if (avail < s->page_size ||
-	    (uint64_t)(s->page - t->map) + s->page_size + PAGE_SLACK > t->size) {
+	if (avail < s->page_size || s->page_off + s->page_size + PAGE_SLACK > t->size) {
 		size_t n = avail < s->page_size ? (size_t)avail : s->page_size;
 
 		memcpy(s->scratch, s->page, n);
@@ -1102,9 +1145,21 @@ static int start_batches(struct tracedat *t, unsigned threads, struct kx_diag *d
 	return 0;
 }
 
+/* Bytes a stream reads at a time: whole pages, WINDOW_BUDGET for all @nr_streams. */
+static uint32_t window_cap(uint32_t page_size, size_t nr_streams)
+{
+	uint64_t cap = WINDOW_BUDGET / (nr_streams ? nr_streams : 1);
+
+	if (cap > WINDOW_MAX)
+		cap = WINDOW_MAX;
+	cap -= cap % page_size;
+	return cap ? (uint32_t)cap : page_size;
+}
+
 /* Build the streams of the selected buffers. */
 static int setup_streams(struct tracedat *t, const bool *selected, struct kx_diag *diag)
 {
+	struct kx_cursor chunks;
 	size_t i, n = 0, nsel = 0;
 	uint32_t j;
 
@@ -1142,13 +1197,13 @@ static int setup_streams(struct tracedat *t, const bool *selected, struct kx_dia
 			if (cd->offset > t->size || cd->size > t->size - cd->offset)
 				return stream_error(s, diag, -KX_ETRUNC,
 						    "data extends past the end of the file");
-			s->released = cd->offset;
-			s->scratch = malloc(b->page_size + PAGE_SLACK);
-			if (!s->scratch)
-				return kx_diag_set(diag, -ENOMEM, "out of memory");
 			if (t->compress == KX_COMPRESS_NONE) {
-				s->data = t->map + cd->offset;
+				s->data_off = cd->offset;
 				s->data_len = cd->size;
+				s->window_cap = window_cap(b->page_size, n);
+				s->scratch = malloc(b->page_size + PAGE_SLACK);
+				if (!s->scratch)
+					return kx_diag_set(diag, -ENOMEM, "out of memory");
 				continue;
 			}
 			/*
@@ -1156,11 +1211,11 @@ static int setup_streams(struct tracedat *t, const bool *selected, struct kx_dia
 			 * option's size: trace-cmd 3.1 writers leave the 4-byte
 			 * chunk count out of it.
 			 */
-			kx_cursor_init(&s->chunks, t->map + cd->offset,
-				       (size_t)(t->size - cd->offset), t->td.big_endian);
-			s->chunks_base = cd->offset;
-			if (kx_cursor_u32(&s->chunks, &s->chunks_left))
+			kx_cursor_init(&chunks, t->map + cd->offset, (size_t)(t->size - cd->offset),
+				       t->td.big_endian);
+			if (kx_cursor_u32(&chunks, &s->chunks_left))
 				return stream_error(s, diag, -KX_ETRUNC, "truncated chunk count");
+			s->chunk_off = cd->offset + chunks.pos;
 		}
 		nsel++;
 	}
@@ -1268,10 +1323,12 @@ static void tracedat_close(void *priv)
 		struct stream *s = &t->streams[i];
 
 		free(s->chunk);
+		free(s->packed);
+		free(s->scratch);
+		kx_file_unmap_window(&s->win);
 		for (uint32_t k = 0; s->slots && k < s->nslot; k++)
 			free(s->slots[k].ev);
 		free(s->slots);
-		free(s->scratch);
 	}
 	free(t->streams);
 	free(t->heap);
@@ -1443,6 +1500,7 @@ static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,
 	err = kx_file_map(f, diag);
 	if (err)
 		goto fail;
+	t->file = f;
 	t->map = f->map;
 	t->size = f->size;
 	kx_cursor_init(&c, t->map, (size_t)t->size, false);
@@ -1478,6 +1536,8 @@ static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,
 		goto fail;
 	tracedat_setup_info(t, opts, selected);
 	err = setup_streams(t, selected, diag);
+	/* the metadata is read: the streams read the file, not the mapping */
+	kx_file_unmap_pages(f);
 	if (!err)
 		err = start_batches(t, opts->threads ? opts->threads : online_cpus(), diag);
 	if (!err)
