@@ -313,9 +313,7 @@ void kx_subkey_classify(struct kx_event *ev)
 
 	if (ev->kind == KX_EV_EXIT)
 		sk = exit_info_key(&ev->u.exit);
-	else
-		rank = helper_key(ev, &sk);
-	if (ev->kind != KX_EV_EXIT && rank == RANK_NONE)
+	else if ((rank = helper_key(ev, &sk)) == RANK_NONE)
 		sk = make_key(KX_SK_NONE, 0, KX_SKA_NONE, KX_SKV_NONE);
 	ev->key = kx_subkey_pack(&sk);
 	ev->key_rank = (uint8_t)rank;
