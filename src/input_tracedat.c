@@ -4,12 +4,13 @@
  * compression none/zlib/zstd). Reads the metadata and options of the mapped
  * file, then merges the per-CPU ring-buffer streams of every selected
  * buffer into one time-ordered stream of kvm events: one page per stream
- * (in a window of its region read with pread, or in one lazily decompressed
- * chunk), the inline page walker of kx_rbpage.h (checked against kbuffer
- * by the tests), a small heap ordered by (ts, buffer, cpu). The streams
- * never touch the mapping: a fault there maps the kernel's whole large
- * folio, megabytes per CPU stream; windows keep memory flat in the trace's
- * length and small in its number of CPUs. Streams
+ * (in a window of its region mapped on its own, or in one lazily
+ * decompressed chunk read with pread), the inline page walker of
+ * kx_rbpage.h (checked against kbuffer by the tests), a small heap ordered
+ * by (ts, buffer, cpu). The streams never touch the whole-file mapping: a
+ * fault there maps the kernel's whole large folio, megabytes per CPU
+ * stream; windows keep memory flat in the trace's length and small in its
+ * number of CPUs. Streams
  * are walked and decoded in batches of events; with --threads N > 1 worker
  * threads fill (decompress, walk, decode) the batches ahead while this
  * thread merges them and names exit reasons, in the same order whatever N.
@@ -161,7 +162,7 @@ struct worker {
 
 struct tracedat {
 	struct kx_file *file;
-	const unsigned char *map;	/* metadata only; streams read with pread */
+	const unsigned char *map;	/* metadata only; streams map windows or pread */
 	uint64_t size;
 	int version;
 	enum kx_compress compress;
