@@ -132,4 +132,13 @@ struct kx_event {
 	} u;
 };
 
+/*
+ * kx_thread_key() - one vCPU thread: a thread id in one trace buffer (the
+ * same tid in two buffers is two threads; pairing never crosses buffers).
+ */
+static inline uint64_t kx_thread_key(uint16_t buffer, int32_t tid)
+{
+	return (uint64_t)buffer << 32 | (uint32_t)tid;
+}
+
 #endif /* KX_EVENT_H */

@@ -211,15 +211,16 @@ int kx_attrib_interval(void *ctx, const struct kx_interval *iv)
 	return add_to_group(&a->groups[0], iv);
 }
 
-static uint32_t helper_hash(uint64_t packed, uint32_t nslots)
+/* Where a 64-bit key starts its probe in an open-addressing table of @nslots (a power of two). */
+static uint32_t slot_hash(uint64_t key, uint32_t nslots)
 {
-	return (uint32_t)((packed * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
 }
 
 /* The helper slot of @packed: holds its index + 1, or 0 where it would go. */
 static uint32_t *helper_slot(const struct kx_attrib *a, uint64_t packed)
 {
-	uint32_t i = helper_hash(packed, a->helper_nslots);
+	uint32_t i = slot_hash(packed, a->helper_nslots);
 
 	while (a->helper_slots[i] && a->helpers[a->helper_slots[i] - 1].packed != packed)
 		i = (i + 1) & (a->helper_nslots - 1);
@@ -251,7 +252,7 @@ static int helpers_grow(struct kx_attrib *a)
 static struct kx_attrib_last *last_slot(struct kx_attrib_last *tab, uint32_t nslots,
 					 uint64_t thread)
 {
-	uint32_t i = (uint32_t)((thread * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
+	uint32_t i = slot_hash(thread, nslots);
 
 	while (tab[i].thread && tab[i].thread != thread)
 		i = (i + 1) & (nslots - 1);
@@ -278,7 +279,7 @@ static int lasts_grow(struct kx_attrib *a)
 /* The previous helper event of @ev's thread. Return: NULL on ENOMEM. */
 static struct kx_attrib_last *thread_last(struct kx_attrib *a, const struct kx_event *ev)
 {
-	uint64_t thread = ((uint64_t)ev->buffer << 32 | (uint32_t)ev->tid) + 1;
+	uint64_t thread = kx_thread_key(ev->buffer, ev->tid) + 1;
 	struct kx_attrib_last *l;
 
 	if (a->last_hit && a->last_hit->thread == thread)

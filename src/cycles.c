@@ -150,11 +150,6 @@ struct kx_cycles {
 	bool finished;
 };
 
-static uint64_t thread_id(uint16_t buffer, int32_t tid)
-{
-	return (uint64_t)buffer << 32 | (uint32_t)tid;
-}
-
 static int stats_init(struct kx_cycles_stats *st, int32_t tid, int32_t pid, int32_t vcpu,
 		      uint16_t buffer)
 {
@@ -190,7 +185,7 @@ static void thread_free(struct thread *t)
 
 static struct thread *thread_get(struct kx_cycles *c, const struct kx_interval *iv)
 {
-	uint64_t id = thread_id(iv->buffer, iv->tid);
+	uint64_t id = kx_thread_key(iv->buffer, iv->tid);
 	const struct kx_cycle_keytime *known = keytab_find(c->thread_index, id);
 	struct thread *t;
 

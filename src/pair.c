@@ -80,11 +80,6 @@ const struct kx_pair_counts *kx_pair_counts(const struct kx_pair *p)
 	return &p->counts;
 }
 
-static uint64_t thread_key(const struct kx_event *ev)
-{
-	return (uint64_t)ev->buffer << 32 | (uint32_t)ev->tid;
-}
-
 static struct thread *slot_for(struct thread *tab, uint32_t nslots, uint64_t key)
 {
 	uint32_t mask = nslots - 1;
@@ -129,7 +124,7 @@ static struct thread *find(struct kx_pair *p, uint64_t key)
 
 static struct thread *lookup(struct kx_pair *p, const struct kx_event *ev)
 {
-	uint64_t key = thread_key(ev);
+	uint64_t key = kx_thread_key(ev->buffer, ev->tid);
 	struct thread *t = find(p, key);
 
 	if (t->state != TS_UNUSED)
@@ -311,7 +306,7 @@ int kx_pair_feed(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn si
 	if (ev->kind == KX_EV_LOST)
 		return on_lost(p, ev, sink, ctx);
 	/* helper events only matter while an exit of their thread is open */
-	t = find(p, thread_key(ev));
+	t = find(p, kx_thread_key(ev->buffer, ev->tid));
 	if (t->state != TS_HOST)
 		return 0;
 	t->cpu = ev->cpu;
