@@ -666,19 +666,19 @@ static int stream_error(struct stream *s, struct kx_diag *diag, int err, const c
 			   *s->buffer_name ? ", " : "", s->cpu, (unsigned long long)s->page_off);
 }
 
-/* Read @len bytes at @off into a buffer of at least @len that grows as needed. */
-static int read_grow(struct tracedat *t, unsigned char **buf, size_t *cap, size_t len,
-		     uint64_t off)
+/* Grow *@buf (of *@cap bytes) to hold @len. Return: 0 or -ENOMEM. */
+static int reserve(unsigned char **buf, size_t *cap, size_t len)
 {
-	if (len > *cap) {
-		unsigned char *p = realloc(*buf, len);
+	unsigned char *p;
 
-		if (!p)
-			return -ENOMEM;
-		*buf = p;
-		*cap = len;
-	}
-	return kx_file_pread(t->file, *buf, len, off);
+	if (len <= *cap)
+		return 0;
+	p = realloc(*buf, len);
+	if (!p)
+		return -ENOMEM;
+	*buf = p;
+	*cap = len;
+	return 0;
 }
 
 /* Decompress the next chunk. Return: 1 loaded, 0 no more, <0 error. */
@@ -701,22 +701,13 @@ static int next_chunk(struct tracedat *t, struct stream *s, struct kx_diag *diag
 		return stream_error(s, diag, -KX_ETRUNC, "truncated compressed chunk");
 	if (blk.usize > MAX_CHUNK || blk.csize > MAX_CHUNK)
 		return stream_error(s, diag, -KX_ECORRUPT, "oversized compressed chunk");
-	err = read_grow(t, &s->packed, &s->packed_cap, blk.csize, at + sizeof(head));
-	if (err == -ENOMEM)
+	if (reserve(&s->packed, &s->packed_cap, blk.csize) ||
+	    reserve(&s->chunk, &s->chunk_cap, blk.usize + (size_t)s->page_size + PAGE_SLACK))
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	err = kx_file_pread(t->file, s->packed, blk.csize, at + sizeof(head));
 	if (err)
-		return stream_error(s, diag, err,
-				    "cannot read a compressed chunk");
+		return stream_error(s, diag, err, "cannot read a compressed chunk");
 	blk.data = s->packed;
-	if (blk.usize + (size_t)s->page_size + PAGE_SLACK > s->chunk_cap) {
-		size_t cap = blk.usize + (size_t)s->page_size + PAGE_SLACK;
-		unsigned char *p = realloc(s->chunk, cap);
-
-		if (!p)
-			return kx_diag_set(diag, -ENOMEM, "out of memory");
-		s->chunk = p;
-		s->chunk_cap = cap;
-	}
 	err = kx_decompress(s->dz, &blk, s->chunk, diag);
 	if (err) {
 		char msg[KX_DIAG_MAX];
