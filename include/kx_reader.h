@@ -18,7 +18,7 @@ struct kx_reader {
 	void (*close)(void *priv);
 	/* command name of a thread, NULL if unknown; may be NULL itself */
 	const char *(*comm)(void *priv, int32_t tid);
-	struct kx_source_info info;	/* filled by open; counters kept current by next */
+	struct kx_source_info info;	/* filled by open; counters final once next returned 0 */
 	struct kx_names *names;		/* created by the dispatcher before open; reader interns into it */
 };
 
@@ -33,6 +33,9 @@ struct kx_reader_ops {
 	int (*open)(struct kx_file *f, const struct kx_source_opts *opts,
 		    struct kx_reader *r, struct kx_diag *diag);
 };
+
+/* kx_reader_threads() - the threads a reader may use: --threads, else the online CPUs. */
+unsigned kx_reader_threads(const struct kx_source_opts *opts);
 
 extern const struct kx_reader_ops kx_tracedat_reader;
 extern const struct kx_reader_ops kx_perfdata_reader;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "kx_reader.h"
 #include "kx_source.h"
@@ -21,6 +22,16 @@ static const struct kx_reader_ops *const readers[] = {
 	&kx_perfdata_reader,
 	&kx_text_reader,
 };
+
+unsigned kx_reader_threads(const struct kx_source_opts *opts)
+{
+	long n;
+
+	if (opts->threads)
+		return opts->threads;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
 
 int kx_source_open(const char *path, const struct kx_source_opts *opts,
 		   struct kx_source **out, struct kx_diag *diag)

@@ -1235,13 +1235,6 @@ static int prime_heap(struct tracedat *t, struct kx_diag *diag)
 
 /* ---- reader callbacks ------------------------------------------------------ */
 
-static unsigned online_cpus(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n > 0 ? (unsigned)n : 1;
-}
-
 /* Event counts: the walking threads' decoders' once every stream ended. */
 static void finish_counts(struct tracedat *t, bool at_end)
 {
@@ -1531,7 +1524,7 @@ static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,
 	/* the metadata is read: the streams read the file, not the mapping */
 	kx_file_unmap_pages(f);
 	if (!err)
-		err = start_batches(t, opts->threads ? opts->threads : online_cpus(), diag);
+		err = start_batches(t, kx_reader_threads(opts), diag);
 	if (!err)
 		err = prime_heap(t, diag);
 	if (err)
