@@ -41,7 +41,7 @@ enum kx_input_opt {
 	"      --sort-mem SIZE   memory for ordering perf.data without rounds (default 256M)\n" \
 	"      --vcpu N          only the vCPU with vcpu_id N\n"		\
 	"      --pid N           only the vCPU thread N (or VM process N when recorded)\n" \
-	"      --threads N       trace.dat decode threads (default: online CPUs)\n"
+	"      --threads N       trace.dat/perf.data reading threads (default: online CPUs)\n"
 
 struct kx_input_args {
 	struct kx_source_opts sopts;

@@ -61,6 +61,12 @@ void kx_perf_order_finish(struct kx_perf_order *o);
  */
 int kx_perf_order_pop(struct kx_perf_order *o, struct kx_event *ev);
 
+/**
+ * kx_perf_order_limit() - events up to this ts are released: pushing one
+ * above it releases nothing new.
+ */
+uint64_t kx_perf_order_limit(const struct kx_perf_order *o);
+
 /** kx_perf_order_rounds() - FINISHED_ROUND marks seen. */
 uint64_t kx_perf_order_rounds(const struct kx_perf_order *o);
 

@@ -5,9 +5,15 @@
  * file or stdin), `perf record -z` streams through kx_perf_inflate. It turns
  * the RAW data of tracepoint samples into kvm events through kx_kvmdecode and
  * PERF_RECORD_LOST into lost markers, and hands them out in timestamp order
- * through kx_perf_order.
+ * through kx_perf_order. The walk over the records fills batches of decoded
+ * events and FINISHED_ROUND marks, in file order; next() feeds them to the
+ * orderer and names exit reasons. With --threads > 1 the walk runs on a
+ * thread of its own, a few batches ahead: the records are one stream, so
+ * one walking thread is all that helps. Either way next() sees the same
+ * batches, so the output does not depend on the threads.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +55,10 @@ enum {
 	FEAT_CLOCK_DATA = 29,
 };
 
+#define BATCH_EVENTS		4096	/* a batch is handed over at this many events */
+#define BATCH_MARKS		256	/* ... or marks (files of mostly other samples) */
+#define NR_BATCHES		4	/* ring between the walking thread and next() */
+
 /* A direct-mapped cache of id lookups: perf numbers ids consecutively. */
 #define ID_CACHE		64
 
@@ -60,6 +70,34 @@ struct id_cached {
 struct id_info {
 	uint32_t attr;		/* index into attrs */
 	int32_t cpu;		/* from ID_INDEX, -1 unknown */
+};
+
+/* What the orderer is told between two events of a batch. */
+enum mark_kind {
+	MARK_ROUND,		/* FINISHED_ROUND */
+	MARK_FINISH,		/* end of input: release everything */
+};
+
+struct mark {
+	uint32_t at;		/* events of the batch before the mark */
+	uint32_t kind;		/* enum mark_kind */
+	uint64_t saw;		/* largest sample time since the previous mark */
+};
+
+/*
+ * struct batch - a stretch of the walk, in file order: the decoded events
+ * (exit reasons not named yet) and the marks among them. The walk fills
+ * it, next() reads it; the orderer is next()'s alone.
+ */
+struct batch {
+	struct kx_event *ev;
+	uint32_t n, cap;
+	struct mark *marks;
+	uint32_t nmarks, cap_marks;
+	uint64_t saw;		/* largest sample time after the last mark */
+	int status;		/* 0 more follows, 1 end of input, < 0 error (diag) */
+	struct kx_diag diag;
+	uint32_t idx, mark_idx;	/* next()'s position */
 };
 
 struct perf_reader {
@@ -112,6 +150,21 @@ struct perf_reader {
 	char clock[32];
 	char note[320];
 	const char *buffer_names[1];
+
+	/* the walk's batches: a ring, next() reads at head */
+	struct batch batches[NR_BATCHES];
+	struct batch *fill;		/* the batch the walk writes */
+	struct batch *take;		/* the batch next() reads; NULL before the first */
+	struct kx_kvmdecode *name_dec;	/* next()'s: names exit reasons, in file order */
+	bool ended;			/* next() returned the end */
+	/* with a walking thread */
+	bool threaded;
+	uint32_t head, filled;		/* filled: batches handed over, not given back */
+	bool stop;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t handed;		/* a batch was filled */
+	pthread_cond_t freed;		/* a batch was given back, or stop */
 };
 
 static bool probe_perfdata(const struct kx_file *f)
@@ -261,7 +314,9 @@ static int parse_tracing_data(struct perf_reader *p, const unsigned char *buf, s
 		err = kx_tracedata_cmdlines(&p->td, &c, diag);
 	if (err)
 		return err;
-	err = kx_kvmdecode_new(p->td.tep, p->names, &p->dec);
+	/* the walk decodes, next() names the reasons: ids in one order whatever the threads */
+	err = kx_kvmdecode_new(p->td.tep, NULL, &p->dec);
+	err = err ?: kx_kvmdecode_new(p->td.tep, p->names, &p->name_dec);
 	if (err)
 		return kx_diag_set(diag, err, "out of memory");
 	return 0;
@@ -343,11 +398,62 @@ static int queue_failure(struct perf_reader *p, int err, struct kx_diag *diag)
 	return kx_diag_set(diag, err, "out of memory");
 }
 
+/* ---- the walk's batches ---- */
+
+static int grow_array(void **arr, uint32_t *cap, size_t size)
+{
+	uint32_t n = *cap ? *cap * 2 : 64;
+	void *a = realloc(*arr, n * size);
+
+	if (!a)
+		return -ENOMEM;
+	*arr = a;
+	*cap = n;
+	return 0;
+}
+
+/* Room for the next event of the batch being filled; it counts once walk_commit()ed. */
+static struct kx_event *walk_slot(struct perf_reader *p)
+{
+	struct batch *b = p->fill;
+
+	if (b->n == b->cap && grow_array((void **)&b->ev, &b->cap, sizeof(*b->ev)))
+		return NULL;
+	return &b->ev[b->n];
+}
+
+static void walk_commit(struct perf_reader *p)
+{
+	p->fill->n++;
+}
+
 static int push_event(struct perf_reader *p, const struct kx_event *ev, struct kx_diag *diag)
 {
-	int err = kx_perf_order_push(p->order, ev);
+	struct kx_event *slot = walk_slot(p);
 
-	return err ? queue_failure(p, err, diag) : 0;
+	if (!slot)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	*slot = *ev;
+	walk_commit(p);
+	return 0;
+}
+
+static void walk_saw(struct perf_reader *p, uint64_t ts)
+{
+	if (ts > p->fill->saw)
+		p->fill->saw = ts;
+}
+
+static int walk_mark(struct perf_reader *p, enum mark_kind kind, struct kx_diag *diag)
+{
+	struct batch *b = p->fill;
+
+	if (b->nmarks == b->cap_marks &&
+	    grow_array((void **)&b->marks, &b->cap_marks, sizeof(*b->marks)))
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	b->marks[b->nmarks++] = (struct mark){ .at = b->n, .kind = kind, .saw = b->saw };
+	b->saw = 0;
+	return 0;
 }
 
 static int handle_sample(struct perf_reader *p, const unsigned char *body, uint32_t len,
@@ -393,7 +499,7 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 		return kx_diag_set(diag, -KX_ECORRUPT,
 				   "sample at offset 0x%llx is shorter than its sample_type layout",
 				   (unsigned long long)p->pos);
-	kx_perf_order_saw(p->order, s.time);
+	walk_saw(p, s.time);
 	if (s.time > p->max_ts)
 		p->max_ts = s.time;
 	if (!p->dec || !s.raw || attr->type != KX_PERF_TYPE_TRACEPOINT)
@@ -402,10 +508,10 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 		cpu = (int32_t)s.cpu;
 	else if (idi)
 		cpu = idi->cpu;
-	/* decoded in place in the orderer's queue: no copy of the event */
-	ev = kx_perf_order_slot(p->order, cpu, &err);
+	/* decoded in place in the batch: no copy of the event */
+	ev = walk_slot(p);
 	if (!ev)
-		return queue_failure(p, err, diag);
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
 	memset(ev, 0, sizeof(*ev));
 	if (kx_kvmdecode_record(p->dec, s.raw, s.raw_size,
 				(uint32_t)(body + len - (const unsigned char *)s.raw), ev) != 1)
@@ -419,8 +525,8 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 		ev->pid = (int32_t)s.pid;
 		ev->tid = (int32_t)s.tid;
 	}
-	err = kx_perf_order_commit(p->order);
-	return err ? queue_failure(p, err, diag) : 0;
+	walk_commit(p);
+	return 0;
 }
 
 /* The sample_id trailer of a non-SAMPLE record; false when the file has none. */
@@ -650,8 +756,7 @@ static int handle_record(struct perf_reader *p, uint32_t type, const unsigned ch
 	case KX_PERF_COMM:
 		return handle_comm(p, body, len, diag);
 	case KX_PERF_FINISHED_ROUND:
-		kx_perf_order_round(p->order);
-		return 0;
+		return walk_mark(p, MARK_ROUND, diag);
 	case KX_PERF_HEADER_ATTR:
 		return handle_header_attr(p, body, len, diag);
 	case KX_PERF_ID_INDEX:
@@ -691,7 +796,7 @@ static int finish_input(struct perf_reader *p, struct kx_diag *diag)
 		p->info->lost_markers++;
 		err = push_event(p, &ev, diag);
 	}
-	kx_perf_order_finish(p->order);
+	err = err ?: walk_mark(p, MARK_FINISH, diag);
 	p->done = true;
 	return err;
 }
@@ -1028,9 +1133,105 @@ static void sync_info(struct perf_reader *p)
 	p->info->note = p->note[0] ? p->note : NULL;
 }
 
+/* ---- batches: walked here, or by the walking thread ---- */
+
+static void batch_reset(struct batch *b)
+{
+	b->n = b->nmarks = 0;
+	b->idx = b->mark_idx = 0;
+	b->saw = 0;
+	b->status = 0;
+}
+
+/* Walk records into @b (possibly partly filled) until it is full or the input ends or fails. */
+static void walk_batch(struct perf_reader *p, struct batch *b)
+{
+	p->fill = b;
+	while (!b->status && b->n < BATCH_EVENTS && b->nmarks < BATCH_MARKS) {
+		int err = step(p, &b->diag);
+
+		if (err)
+			b->status = err;
+		else if (p->done)
+			b->status = 1;
+	}
+}
+
+static void *walk_thread(void *arg)
+{
+	struct perf_reader *p = arg;
+	uint32_t i = 0;	/* batch 0 may hold what open walked */
+
+	for (;;) {
+		struct batch *b = &p->batches[i];
+		bool stop;
+
+		walk_batch(p, b);
+		pthread_mutex_lock(&p->lock);
+		p->filled++;
+		pthread_cond_signal(&p->handed);
+		while (!b->status && p->filled == NR_BATCHES && !p->stop)
+			pthread_cond_wait(&p->freed, &p->lock);
+		stop = b->status || p->stop;
+		pthread_mutex_unlock(&p->lock);
+		if (stop)
+			return NULL;
+		i = (i + 1) % NR_BATCHES;
+		batch_reset(&p->batches[i]);
+	}
+}
+
+/* The next batch to read: handed over by the walking thread, or walked here. */
+static struct batch *take_batch(struct perf_reader *p)
+{
+	struct batch *b = &p->batches[0];
+
+	if (!p->threaded) {
+		if (p->take)
+			batch_reset(b);
+		walk_batch(p, b);
+		return b;
+	}
+	pthread_mutex_lock(&p->lock);
+	if (p->take) {
+		p->head = (p->head + 1) % NR_BATCHES;
+		if (p->filled-- == NR_BATCHES)
+			pthread_cond_signal(&p->freed);
+	}
+	while (!p->filled)
+		pthread_cond_wait(&p->handed, &p->lock);
+	b = &p->batches[p->head];
+	pthread_mutex_unlock(&p->lock);
+	return b;
+}
+
+static void apply_mark(struct perf_reader *p, const struct mark *m)
+{
+	kx_perf_order_saw(p->order, m->saw);
+	if (m->kind == MARK_ROUND)
+		kx_perf_order_round(p->order);
+	else
+		kx_perf_order_finish(p->order);
+}
+
+static int fail_next(struct perf_reader *p, int err, struct kx_diag *diag)
+{
+	p->err = err;
+	return kx_diag_set(diag, err, "%s", p->err_diag.msg);
+}
+
+/*
+ * Deliver what the orderer released; else give it the next items of the
+ * batch, as the walk met them: events (exit reasons named now) up to one
+ * that may be released at once, or a mark.
+ */
 static int perf_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 {
 	struct perf_reader *p = priv;
+	struct kx_event *e;
+	struct batch *b;
+	uint64_t limit;
+	uint32_t end;
 	int err;
 
 	if (p->err)
@@ -1038,15 +1239,41 @@ static int perf_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 	for (;;) {
 		if (kx_perf_order_pop(p->order, ev))
 			return 1;
-		if (p->done) {
-			sync_info(p);
+		if (p->ended)
 			return 0;
+		b = p->take;
+		if (!b || (b->idx == b->n && b->mark_idx == b->nmarks)) {
+			if (b) {
+				kx_perf_order_saw(p->order, b->saw);
+				if (b->status < 0) {
+					p->err_diag = b->diag;
+					return fail_next(p, b->status, diag);
+				}
+				if (b->status) {
+					p->ended = true;
+					sync_info(p);
+					return 0;
+				}
+			}
+			p->take = take_batch(p);
+			continue;
 		}
-		err = step(p, &p->err_diag);
-		if (err) {
-			p->err = err;
-			return kx_diag_set(diag, err, "%s", p->err_diag.msg);
+		if (b->mark_idx < b->nmarks && b->marks[b->mark_idx].at == b->idx) {
+			apply_mark(p, &b->marks[b->mark_idx++]);
+			continue;
 		}
+		/* events above the limit release nothing: push them without asking */
+		end = b->mark_idx < b->nmarks ? b->marks[b->mark_idx].at : b->n;
+		limit = kx_perf_order_limit(p->order);
+		do {
+			e = &b->ev[b->idx++];
+			if (e->kind == KX_EV_EXIT)
+				e->u.exit.reason = kx_kvmdecode_reason(p->name_dec, e->u.exit.isa,
+								       e->u.exit.code);
+			err = kx_perf_order_push(p->order, e);
+			if (err)
+				return fail_next(p, queue_failure(p, err, &p->err_diag), diag);
+		} while (b->idx < end && e->ts > limit);
 	}
 }
 
@@ -1062,13 +1289,55 @@ static const char *perf_comm(void *priv, int32_t tid)
 	return NULL;
 }
 
+static void stop_walk(struct perf_reader *p)
+{
+	if (!p->threaded)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(p->thread, NULL);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->handed);
+	pthread_cond_destroy(&p->freed);
+	p->threaded = false;
+}
+
+/*
+ * --threads > 1: the walk goes on in a thread of its own, from batch 0.
+ * Without one (the system refuses) it goes on in next(), as with one.
+ */
+static void start_walk(struct perf_reader *p, const struct kx_source_opts *opts)
+{
+	if (kx_reader_threads(opts) < 2 || p->fill->status)
+		return;
+	/* with default attributes, glibc's init calls cannot fail */
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->handed, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	p->threaded = true;
+	if (pthread_create(&p->thread, NULL, walk_thread, p)) {
+		pthread_cond_destroy(&p->freed);
+		pthread_cond_destroy(&p->handed);
+		pthread_mutex_destroy(&p->lock);
+		p->threaded = false;
+	}
+}
+
 static void perf_close(void *priv)
 {
 	struct perf_reader *p = priv;
 
 	if (!p)
 		return;
+	stop_walk(p);
+	for (int i = 0; i < NR_BATCHES; i++) {
+		free(p->batches[i].ev);
+		free(p->batches[i].marks);
+	}
 	kx_kvmdecode_free(p->dec);
+	kx_kvmdecode_free(p->name_dec);
 	kx_perf_inflate_free(p->zin);
 	if (p->have_td)
 		kx_tracedata_fini(&p->td);
@@ -1104,6 +1373,7 @@ static int perf_open(struct kx_file *f, const struct kx_source_opts *opts, struc
 	p->sort_mem_cap = opts && opts->sort_mem_cap ? opts->sort_mem_cap : DEFAULT_SORT_MEM;
 	snprintf(p->clock, sizeof(p->clock), "perf");
 	p->buffer_names[0] = "";
+	p->fill = &p->batches[0];	/* what open walks (pipe mode) is the first batch */
 	err = kx_perf_order_new(p->sort_mem_cap, &p->order);
 	if (err) {
 		err = kx_diag_set(diag, err, "out of memory");
@@ -1143,6 +1413,9 @@ static int perf_open(struct kx_file *f, const struct kx_source_opts *opts, struc
 	r->info.nr_buffers = 1;
 	r->info.buffer_names = p->buffer_names;
 	sync_info(p);
+	if (p->done)
+		p->fill->status = 1;
+	start_walk(p, opts);
 	r->priv = p;
 	r->next = perf_next;
 	r->close = perf_close;

@@ -350,6 +350,11 @@ int kx_perf_order_pop(struct kx_perf_order *o, struct kx_event *ev)
 	return 1;
 }
 
+uint64_t kx_perf_order_limit(const struct kx_perf_order *o)
+{
+	return o->limit;
+}
+
 uint64_t kx_perf_order_rounds(const struct kx_perf_order *o)
 {
 	return o->rounds;

@@ -3,27 +3,42 @@
 # --threads N: worker threads walk and decompress the trace.dat CPU
 # streams ahead while the main thread merges them, and the main thread
 # walks a stream itself when the workers lag (the zlib traces here make
-# them lag); the output must not depend on N. report --json, report --by vcpu and cycles --json for
+# them lag); for perf.data one thread walks the records ahead of the
+# orderer. The output must not depend on N. report --json, report --by vcpu and cycles --json for
 # --threads 1, 2, 4 and 9 (more threads than CPU streams) byte for byte, on
 # synthesized multi-CPU traces (v6, v7-zstd, v7-zlib: several batches per
-# stream, migrating vCPUs, lost events, instances), and the same error
-# message and status on a trace with a corrupt page in the middle.
+# stream, migrating vCPUs, lost events, instances; perf.data file, pipe
+# mode on stdin and `perf record -z` compressed), and the same error
+# message and status on a trace with a corrupt page in the middle, a
+# perf.data stream cut short and a sort that outgrows --sort-mem.
 . "$(dirname "$0")/../lib.sh"
 
 sed 's/@REPS@/1000/' "$ROOT/bench/busy-host.scn.in" >"$TMP/busy.scn"
 "$SYNTH" -o v6="$TMP/busy.dat" -o v7-zstd="$TMP/busy.zst.dat" -o v7-zlib="$TMP/busy.zlib.dat" \
+	-o perf="$TMP/busy.perf.data" -o perf-pipe="$TMP/busy.pipe.data" \
 	"$TMP/busy.scn" >/dev/null 2>&1
 ok $? "kx-synth writes the busy-host trace (84004 events on 8 CPUs)"
 "$SYNTH" -o v6="$TMP/lost.dat" -o v7-zstd="$TMP/lost.zst.dat" "$FIXTURES/lost.scn" >/dev/null 2>&1
 "$SYNTH" -o v6="$TMP/inst.dat" "$FIXTURES/instances.scn" >/dev/null 2>&1
 "$SYNTH" -o v7-zstd="$TMP/mvm.zst.dat" "$FIXTURES/multi-vm.scn" >/dev/null 2>&1
 
-for f in busy.dat busy.zst.dat busy.zlib.dat lost.dat lost.zst.dat inst.dat mvm.zst.dat; do
+cp "$FIXTURES/lost.perf.data" "$FIXTURES/multi-vm.perf.data" "$TMP/"
+python3 "$ROOT/tests/corpus/perfz.py" "$TMP/busy.perf.data" "$TMP/busy.z.perf.data" 10000 >/dev/null
+ok $? "perfz.py writes a compressed copy of busy.perf.data"
+
+for f in busy.dat busy.zst.dat busy.zlib.dat lost.dat lost.zst.dat inst.dat mvm.zst.dat \
+	busy.perf.data busy.pipe.data busy.z.perf.data lost.perf.data multi-vm.perf.data; do
 	for cmd in "report --json" "report --by vcpu" "cycles --json"; do
 		out=$(echo "$cmd" | tr -c 'a-z\n' _)
 		for n in 1 2 4 9; do
-			# shellcheck disable=SC2086
-			"$KX" $cmd --threads $n "$TMP/$f" >"$TMP/$f.$out.$n" 2>&1
+			# the pipe-mode stream is read from stdin, the way perf record -o - feeds it
+			if [ "$f" = busy.pipe.data ]; then
+				# shellcheck disable=SC2086
+				"$KX" $cmd --threads $n - <"$TMP/$f" >"$TMP/$f.$out.$n" 2>&1
+			else
+				# shellcheck disable=SC2086
+				"$KX" $cmd --threads $n "$TMP/$f" >"$TMP/$f.$out.$n" 2>&1
+			fi
 			echo "status $?" >>"$TMP/$f.$out.$n"
 		done
 		same=0
@@ -50,4 +65,22 @@ done
 grep -q 'exceeds the page size' "$TMP/bad.err.1" && grep -q 'status [1-9]' "$TMP/bad.err.1" &&
 	cmp -s "$TMP/bad.err.1" "$TMP/bad.err.2" && cmp -s "$TMP/bad.err.1" "$TMP/bad.err.4"
 ok $? "corrupt page: same error and status for --threads 1, 2, 4 ($(head -n 1 "$TMP/bad.err.1"))"
+
+# perf.data: a pipe stream cut inside a record fails at its end, after
+# every batch before it; a sort that outgrows --sort-mem fails in the
+# orderer, which next() runs whatever the threads.
+size=$(stat -c %s "$TMP/busy.pipe.data")
+head -c $((size * 2 / 3)) "$TMP/busy.pipe.data" >"$TMP/cut.pipe.data"
+for n in 1 2 4; do
+	"$KX" report --threads $n - <"$TMP/cut.pipe.data" >/dev/null 2>"$TMP/cut.err.$n"
+	echo "status $?" >>"$TMP/cut.err.$n"
+	"$KX" report --threads $n --sort-mem 64K "$TMP/busy.perf.data" >/dev/null 2>"$TMP/mem.err.$n"
+	echo "status $?" >>"$TMP/mem.err.$n"
+done
+grep -q 'truncated record' "$TMP/cut.err.1" && grep -q 'status 3' "$TMP/cut.err.1" &&
+	cmp -s "$TMP/cut.err.1" "$TMP/cut.err.2" && cmp -s "$TMP/cut.err.1" "$TMP/cut.err.4"
+ok $? "perf stream cut short: same error and status for --threads 1, 2, 4 ($(head -n 1 "$TMP/cut.err.1"))"
+grep -q 'needs more than 64 KiB' "$TMP/mem.err.1" && grep -q 'status 3' "$TMP/mem.err.1" &&
+	cmp -s "$TMP/mem.err.1" "$TMP/mem.err.2" && cmp -s "$TMP/mem.err.1" "$TMP/mem.err.4"
+ok $? "--sort-mem exceeded: same error and status for --threads 1, 2, 4 ($(head -n 1 "$TMP/mem.err.1"))"
 done_testing
