@@ -145,9 +145,7 @@ for kind in v6 v7-zlib v7-zstd perf; do
 	recache "$f"
 	[ $kind = v6 ] || measure "kx-$kind" $LARGE "$ev" "$by" "exec $KXV report $f >/dev/null"
 	measure "kx-$kind-json" $LARGE "$ev" "$by" "exec $KXV report --json $f >/dev/null"
-	# --threads only changes the trace.dat reader
-	[ $kind = perf ] ||
-		measure "kx-$kind-t1" $LARGE "$ev" "$by" "exec $KXV report --threads 1 $f >/dev/null"
+	measure "kx-$kind-t1" $LARGE "$ev" "$by" "exec $KXV report --threads 1 $f >/dev/null"
 	case $kind in
 	v6 | perf) measure "cat-$kind" $LARGE "$ev" "$by" "exec cat $f >/dev/null" ;;
 	*) measure "inflate-$kind" $LARGE "$ev" "$by" \
