@@ -27,6 +27,9 @@ OPT ?= -O2 -g
 ifeq ($(SANITIZE),1)
 OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
+ifeq ($(SANITIZE),thread)
+OPT := -O1 -g -fsanitize=thread
+endif
 
 KX_CFLAGS := -std=gnu11 $(OPT) $(WFLAGS) -Iinclude -DKX_VERSION='"$(VERSION)"' \
 	     -DKX_HAVE_ZSTD=$(HAVE_ZSTD) -D_FILE_OFFSET_BITS=64 -MMD -MP $(CFG_CFLAGS) $(CFLAGS)
@@ -83,17 +86,23 @@ $(SYNTH): $(SYNTH_OBJS)
 
 unit: $(UNIT_BINS)
 
-# make check: the whole suite, then the same suite under ASan+UBSan.
+# make check: the whole suite, then the same suite under ASan+UBSan, then
+# the reading threads' test under ThreadSanitizer.
 check: all unit
 	$(Q)KX_BUILD=$(BUILD) sh tests/run.sh
 ifeq ($(BUILD),build)
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 check-asan
+	$(Q)$(MAKE) --no-print-directory BUILD=build-tsan SANITIZE=thread check-tsan
 endif
 
 check-asan: $(BIN) $(if $(SYNTH_SRCS),$(SYNTH)) unit
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		KX_BUILD=$(BUILD) KX_SANITIZED=1 sh tests/run.sh
+
+# threads live in the readers only: t-threads.sh drives every threaded path
+check-tsan: $(BIN) $(if $(SYNTH_SRCS),$(SYNTH))
+	$(Q)TSAN_OPTIONS=halt_on_error=1:exitcode=66 KX_BUILD=$(BUILD) sh tests/run.sh tests/cli/t-threads.sh
 
 bench: all
 	$(Q)sh bench/run.sh
@@ -104,14 +113,14 @@ install: kvmexit-stat
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 
 clean:
-	rm -rf build build-asan kvmexit-stat tests/out
+	rm -rf build build-asan build-tsan kvmexit-stat tests/out
 
 distclean: clean
 	rm -f config.mk
 
 help:
-	@echo "targets: all check check-asan bench install clean distclean (V=1 for full commands)"
+	@echo "targets: all check check-asan check-tsan bench install clean distclean (V=1 for full commands)"
 
-.PHONY: all check check-asan unit bench install clean distclean help kvmexit-stat
+.PHONY: all check check-asan check-tsan unit bench install clean distclean help kvmexit-stat
 
 -include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d) $(SYNTH_OBJS:.o=.d)

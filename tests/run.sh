@@ -3,8 +3,8 @@
 # tests/run.sh - runs every test: the unit test binaries, then the shell
 # tests under tests/cli and tests/corpus. Each prints TAP; this script
 # counts the results and ends with "N passed, N failed".
-# KX_BUILD selects the build directory (build, or build-asan for the
-# sanitizer pass).
+# KX_BUILD selects the build directory (build, or build-asan/build-tsan for
+# the sanitizer passes). With arguments it runs only those shell tests.
 
 cd "$(dirname "$0")/.." || exit 2
 KX_BUILD=${KX_BUILD:-build}
@@ -44,14 +44,20 @@ run_one() {
 	fi
 }
 
-for t in "$KX_BUILD"/tests/test_*; do
-	[ -x "$t" ] || continue
-	run_one "unit/${t##*/}" "$t"
-done
-for t in tests/cli/t*.sh tests/corpus/t*.sh tests/synth/t*.sh; do
-	[ -f "$t" ] || continue
-	run_one "$t" sh "$t"
-done
+if [ $# -gt 0 ]; then
+	for t in "$@"; do
+		run_one "$t" sh "$t"
+	done
+else
+	for t in "$KX_BUILD"/tests/test_*; do
+		[ -x "$t" ] || continue
+		run_one "unit/${t##*/}" "$t"
+	done
+	for t in tests/cli/t*.sh tests/corpus/t*.sh tests/synth/t*.sh; do
+		[ -f "$t" ] || continue
+		run_one "$t" sh "$t"
+	done
+fi
 
 [ -z "$bad_scripts" ] || echo "failed:$bad_scripts"
 echo "$pass passed, $fail failed, $skipped skipped"
