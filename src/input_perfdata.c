@@ -160,7 +160,7 @@ struct perf_reader {
 	/* with a walking thread */
 	bool threaded;
 	uint32_t head, filled;		/* filled: batches handed over, not given back */
-	bool stop;
+	bool stop;			/* next() is done: set under lock, read atomically */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t handed;		/* a batch was filled */
@@ -866,6 +866,23 @@ static int read_error(struct perf_reader *p, int64_t err, struct kx_diag *diag)
 }
 
 /*
+ * A read of the stream that the walking thread may be cancelled in: on a
+ * live pipe it can wait for the writer indefinitely, and next()'s caller
+ * must not wait with it when it stops early (an error, --sort-mem). The
+ * walking thread is cancellable nowhere else; other threads are as usual.
+ */
+static int64_t cancellable_read(struct kx_file *f, void *buf, size_t len)
+{
+	int64_t got;
+	int old;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+	got = kx_file_read(f, buf, len);
+	pthread_setcancelstate(old, NULL);
+	return got;
+}
+
+/*
  * Make @n (<= PIPE_BUF_SIZE) bytes of the stream available at p->buf +
  * p->buf_start, refilling the buffer with large reads.
  * Return: the bytes available (< @n only at end of input), or -errno.
@@ -879,7 +896,7 @@ static int64_t pipe_want(struct perf_reader *p, size_t n)
 		memmove(p->buf, p->buf + p->buf_start, have);
 		p->buf_start = 0;
 		p->buf_end = have;
-		got = kx_file_read(p->f, p->buf + have, PIPE_BUF_SIZE - have);
+		got = cancellable_read(p->f, p->buf + have, PIPE_BUF_SIZE - have);
 		if (got < 0)
 			return got;
 		if ((size_t)got < PIPE_BUF_SIZE - have)
@@ -1147,7 +1164,8 @@ static void batch_reset(struct batch *b)
 static void walk_batch(struct perf_reader *p, struct batch *b)
 {
 	p->fill = b;
-	while (!b->status && b->n < BATCH_EVENTS && b->nmarks < BATCH_MARKS) {
+	while (!b->status && b->n < BATCH_EVENTS && b->nmarks < BATCH_MARKS &&
+	       !__atomic_load_n(&p->stop, __ATOMIC_RELAXED)) {
 		int err = step(p, &b->diag);
 
 		if (err)
@@ -1162,6 +1180,7 @@ static void *walk_thread(void *arg)
 	struct perf_reader *p = arg;
 	uint32_t i = 0;	/* batch 0 may hold what open walked */
 
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	for (;;) {
 		struct batch *b = &p->batches[i];
 		bool stop;
@@ -1294,9 +1313,11 @@ static void stop_walk(struct perf_reader *p)
 	if (!p->threaded)
 		return;
 	pthread_mutex_lock(&p->lock);
-	p->stop = true;
+	__atomic_store_n(&p->stop, true, __ATOMIC_RELAXED);
 	pthread_cond_signal(&p->freed);
 	pthread_mutex_unlock(&p->lock);
+	/* takes effect only if it waits for a pipe's writer (cancellable_read()) */
+	pthread_cancel(p->thread);
 	pthread_join(p->thread, NULL);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->handed);

@@ -83,4 +83,17 @@ ok $? "perf stream cut short: same error and status for --threads 1, 2, 4 ($(hea
 grep -q 'needs more than 64 KiB' "$TMP/mem.err.1" && grep -q 'status 3' "$TMP/mem.err.1" &&
 	cmp -s "$TMP/mem.err.1" "$TMP/mem.err.2" && cmp -s "$TMP/mem.err.1" "$TMP/mem.err.4"
 ok $? "--sort-mem exceeded: same error and status for --threads 1, 2, 4 ($(head -n 1 "$TMP/mem.err.1"))"
+
+# A live pipe (perf record -o - | kvmexit-stat report -) whose writer is
+# still there when the report fails: the walking thread, waiting in a read
+# for more of the stream, must not keep the failed run from exiting. The
+# writer adds a byte every 0.2 s and dies of SIGPIPE once the reader is
+# gone; timeout turns a hang into status 124.
+for n in 1 2; do
+	{ head -c 1000000 "$TMP/busy.pipe.data"; while printf x; do sleep 0.2; done; } 2>/dev/null |
+		timeout 20 "$KX" report --threads $n --sort-mem 64K - >/dev/null 2>"$TMP/live.err"
+	rc=$?
+	grep -q 'needs more than 64 KiB' "$TMP/live.err" && [ $rc -eq 3 ]
+	ok $? "live pipe, --threads $n: the failed run exits at once with status 3 (got $rc)"
+done
 done_testing
