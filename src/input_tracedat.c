@@ -11,7 +11,8 @@
  * fault there maps the kernel's whole large folio, megabytes per CPU
  * stream; windows keep memory flat in the trace's length and small in its
  * number of CPUs. Streams
- * are walked and decoded in batches of events; with --threads N > 1 worker
+ * are walked and decoded in batches of events, packed to what the analysis
+ * reads (struct packed_event); with --threads N > 1 worker
  * threads fill (decompress, walk, decode) the batches ahead while this
  * thread merges them and names exit reasons, in the same order whatever N.
  * When a stream it needs has no batch ready and no worker is on it, this
@@ -86,11 +87,56 @@ struct tbuffer {
 };
 
 /*
+ * An event as a batch holds it: what the analysis reads of it, half the
+ * size of struct kx_event (the merging thread reads every batch line the
+ * walking thread wrote; fewer lines, less waiting). The stream gives cpu
+ * and buffer, trace.dat has no pid; the fields the sub-key came from are
+ * left behind (@key has it).
+ */
+struct packed_event {
+	uint64_t ts;
+	uint64_t key;
+	int32_t tid;
+	int32_t vcpu;
+	union {
+		struct {
+			uint32_t code;
+			uint32_t flags;
+		} exit;
+		uint64_t lost;
+	} u;
+	uint8_t kind;
+	uint8_t isa;
+	uint8_t key_rank;
+	uint8_t key_via;
+	uint8_t key_x2apic;
+};
+
+static inline void pack_event(struct packed_event *p, const struct kx_event *ev)
+{
+	p->ts = ev->ts;
+	p->key = ev->key;
+	p->tid = ev->tid;
+	p->vcpu = ev->vcpu;
+	p->kind = (uint8_t)ev->kind;
+	p->key_rank = ev->key_rank;
+	p->key_via = ev->key_via;
+	p->key_x2apic = ev->key_x2apic;
+	p->u.lost = 0;
+	p->isa = 0;
+	if (ev->kind == KX_EV_EXIT) {
+		p->u.exit.code = ev->u.exit.code;
+		p->u.exit.flags = ev->u.exit.flags;
+		p->isa = ev->u.exit.isa;
+	}
+}
+
+/*
  * Consecutive decoded events of one stream (lost markers included), exit
  * reasons not yet named (KX_REASON_DEFERRED), and how the walk went on.
  */
 struct batch {
-	struct kx_event *ev;		/* [t->batch_events] */
+	struct packed_event *ev;	/* [t->batch_events] */
 	uint32_t n;
 	uint64_t records;		/* records walked for these events, of any event */
 	int status;			/* after the n events: 0 more, 1 end, <0 error */
@@ -879,41 +925,32 @@ static inline void heap_down(struct stream **h, size_t n, size_t i)
  */
 static void fill_batch(struct tracedat *t, struct stream *s, struct batch *b)
 {
-	/* locals: the merge side of *s may be written by another core meanwhile */
-	const int32_t cpu = s->cpu;
-	const uint16_t buffer = s->buffer;
 	const uint32_t cap = t->batch_events;
+	struct kx_event ev;
 	struct kx_diag d = { "" };
 	uint64_t records = 0;
 	uint32_t n = 0;
 	int err = 0;
 
 	while (n + 2 <= cap) {
-		struct kx_event *ev;
-
 		err = stream_advance(t, s, &d);
 		if (err || s->done)
 			break;
 		if (s->lost_pending) {
-			ev = &b->ev[n++];
-			memset(ev, 0, sizeof(*ev));
-			ev->kind = KX_EV_LOST;
-			ev->ts = s->ts;
-			ev->cpu = cpu;
-			ev->tid = -1;
-			ev->pid = -1;
-			ev->vcpu = KX_VCPU_UNKNOWN;
-			ev->buffer = buffer;
-			ev->u.lost = s->lost;
+			struct packed_event *lost = &b->ev[n++];
+
+			memset(lost, 0, sizeof(*lost));
+			lost->kind = KX_EV_LOST;
+			lost->ts = s->ts;
+			lost->tid = -1;
+			lost->vcpu = KX_VCPU_UNKNOWN;
+			lost->u.lost = s->lost;
 			s->lost_pending = false;
 		}
 		records++;
-		ev = &b->ev[n];
-		if (kx_kvmdecode_record(s->dec, s->rec, s->rec_size, s->rec_size + PAGE_SLACK, ev)) {
-			ev->ts = s->ts;
-			ev->cpu = cpu;
-			ev->buffer = buffer;
-			n++;
+		if (kx_kvmdecode_record(s->dec, s->rec, s->rec_size, s->rec_size + PAGE_SLACK, &ev)) {
+			ev.ts = s->ts;
+			pack_event(&b->ev[n++], &ev);
 		}
 	}
 	b->n = n;
@@ -1058,7 +1095,7 @@ static int alloc_batches(struct tracedat *t, unsigned nslot, struct kx_diag *dia
 {
 	uint64_t per_batch = BATCH_BUDGET / ((uint64_t)nslot * (t->nr_streams ? t->nr_streams : 1));
 
-	t->batch_events = (uint32_t)(per_batch / sizeof(struct kx_event));
+	t->batch_events = (uint32_t)(per_batch / sizeof(struct packed_event));
 	if (t->batch_events > BATCH_EVENTS)
 		t->batch_events = BATCH_EVENTS;
 	if (t->batch_events < BATCH_MIN_EVENTS)
@@ -1071,7 +1108,7 @@ static int alloc_batches(struct tracedat *t, unsigned nslot, struct kx_diag *dia
 			return kx_diag_set(diag, -ENOMEM, "out of memory");
 		s->nslot = nslot;
 		for (unsigned k = 0; k < nslot; k++) {
-			s->slots[k].ev = malloc(t->batch_events * sizeof(struct kx_event));
+			s->slots[k].ev = malloc(t->batch_events * sizeof(struct packed_event));
 			if (!s->slots[k].ev)
 				return kx_diag_set(diag, -ENOMEM, "out of memory");
 		}
@@ -1252,6 +1289,7 @@ static int tracedat_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 {
 	struct tracedat *t = priv;
 	struct kx_source_info *info = &t->r->info;
+	const struct packed_event *pk;
 	struct stream *s;
 	int ret;
 
@@ -1260,11 +1298,26 @@ static int tracedat_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 		return 0;
 	}
 	s = t->heap[0];
-	*ev = s->cur->ev[s->idx];
+	pk = &s->cur->ev[s->idx];
+	ev->ts = pk->ts;
+	ev->key = pk->key;
+	ev->kind = pk->kind;
+	ev->cpu = s->cpu;
+	ev->tid = pk->tid;
+	ev->pid = -1;
+	ev->vcpu = pk->vcpu;
+	ev->buffer = s->buffer;
+	ev->key_rank = pk->key_rank;
+	ev->key_via = pk->key_via;
+	ev->key_x2apic = pk->key_x2apic;
 	if (ev->kind == KX_EV_EXIT) {
+		ev->u.exit.code = pk->u.exit.code;
+		ev->u.exit.flags = pk->u.exit.flags;
+		ev->u.exit.isa = pk->isa;
 		/* named here, in delivery order: ids do not depend on the threads */
-		ev->u.exit.reason = kx_kvmdecode_reason(t->dec, ev->u.exit.isa, ev->u.exit.code);
+		ev->u.exit.reason = kx_kvmdecode_reason(t->dec, pk->isa, pk->u.exit.code);
 	} else if (ev->kind == KX_EV_LOST) {
+		ev->u.lost = pk->u.lost;
 		info->lost_markers++;
 		if (ev->u.lost == KX_LOST_UNKNOWN)
 			info->lost_unknown++;

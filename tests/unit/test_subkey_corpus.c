@@ -83,11 +83,16 @@ static int scan(const char *path, bool x2apic, struct tally *t)
 	if (kx_source_open(path, &opts, &src, &diag) < 0)
 		return -1;
 	while ((ret = kx_source_next(src, &ev, &diag)) > 0) {
+		/*
+		 * Readers deliver the key each helper names on its own, not the
+		 * gpa or index it came from: an APIC key on a kvm_mmio or kvm_msr
+		 * is the APIC page or an x2APIC MSR.
+		 */
 		if (!x2apic && ev.kind == KX_EV_APIC && prev.kind == KX_EV_MMIO &&
-		    prev.tid == ev.tid && (prev.u.mmio.gpa & ~0xfffull) == 0xfee00000ull)
+		    prev.tid == ev.tid && kx_subkey_unpack(prev.key).cls == KX_SK_APIC)
 			count(t, &prev, &ev, KX_VMX_EPT_MISCONFIG);
 		if (x2apic && ev.kind == KX_EV_MSR && prev.kind == KX_EV_APIC &&
-		    prev.tid == ev.tid && ev.u.msr.index >= 0x800 && ev.u.msr.index <= 0x8ff)
+		    prev.tid == ev.tid && kx_subkey_unpack(ev.key).cls == KX_SK_APIC)
 			count(t, &ev, &prev, KX_VMX_MSR_WRITE);
 		/* kvm_eoi comes between x2APIC's kvm_apic and kvm_msr; it names no key */
 		if (ev.kind == KX_EV_APIC || ev.kind == KX_EV_MSR || ev.kind == KX_EV_MMIO ||
