@@ -5,9 +5,11 @@
 # with kx-synth, then times, side by side and RUNS times each (min/median/
 # max): kvmexit-stat report (text, --json, --threads 1) on trace.dat v6,
 # v7-zlib, v7-zstd and perf.data; trace-cmd report (to /dev/null and into an
-# awk exit->entry pairing script); perf kvm stat report; and the limits:
-# cat FILE >/dev/null (page cache) and decompression alone (kx-inflate over
-# the file's own chunks). Prints events/s, MB/s, peak RSS and the ratios,
+# awk exit->entry pairing script) and perf kvm stat report, each run
+# alternating with kvmexit-stat on the same file (the ratios to the peers
+# come from those pairs); and the limits: cat FILE >/dev/null (page cache)
+# and decompression alone (kx-inflate over the file's own chunks). Prints
+# events/s, MB/s, peak RSS and the ratios,
 # and writes docs/benchmarks.md (with --quick: $KX_BENCH_DIR/benchmarks.md).
 #
 # Sizes: headline LARGE = 50.4M events (--quick: 1M); the peers, which
@@ -69,25 +71,22 @@ gen() {
 	echo "$stamp $*" >"$DIR/$name.stamp"
 }
 
-# measure ID SIZE EVENTS BYTES COMMAND: RUNS timed runs of COMMAND (sh -c,
-# output discarded by the command itself); one TSV row per ID with
-# min/median/max elapsed (ms clock around /usr/bin/time), median user+sys,
-# max peak RSS (KB; for a pipeline, the largest process).
-measure() {
-	id=$1 size=$2 events=$3 bytes=$4 cmd=$5
-	: >"$DIR/times"
-	i=0
-	while [ $i -lt "$RUNS" ]; do
-		t0=$(date +%s%N)
-		/usr/bin/time -f '%U %S %M' -o "$DIR/time.1" sh -c "$cmd" ||
-			{ echo "bench: failed: $cmd" >&2; exit 1; }
-		t1=$(date +%s%N)
-		echo "$(((t1 - t0) / 1000000)) $(tail -n 1 "$DIR/time.1")" |
-			awk '{ printf "%.3f %s %s %s\n", $1 / 1000, $2, $3, $4 }' >>"$DIR/times"
-		i=$((i + 1))
-	done
-	sort -n "$DIR/times" | awk -v id="$id" -v size="$size" -v ev="$events" -v by="$bytes" \
-		-v cmd="$cmd" '
+# time_once COMMAND FILE: one timed run of COMMAND (sh -c, output discarded
+# by the command itself), appended to FILE as "elapsed user sys rss" (s, KB).
+time_once() {
+	t0=$(date +%s%N)
+	/usr/bin/time -f '%U %S %M' -o "$DIR/time.1" sh -c "$1" ||
+		{ echo "bench: failed: $1" >&2; exit 1; }
+	t1=$(date +%s%N)
+	echo "$(((t1 - t0) / 1000000)) $(tail -n 1 "$DIR/time.1")" |
+		awk '{ printf "%.3f %s %s %s\n", $1 / 1000, $2, $3, $4 }' >>"$2"
+}
+
+# summarize ID SIZE EVENTS BYTES COMMAND FILE: one TSV row per ID from the
+# runs in FILE: min/median/max elapsed (ms clock around /usr/bin/time),
+# median user+sys, max peak RSS (KB; for a pipeline, the largest process).
+summarize() {
+	sort -n "$6" | awk -v id="$1" -v size="$2" -v ev="$3" -v by="$4" -v cmd="$5" '
 	{ e[NR] = $1; cpu[NR] = $2 + $3; if ($4 > rss) rss = $4 }
 	END {
 		n = NR; med = e[int((n + 1) / 2)]
@@ -99,6 +98,35 @@ measure() {
 		r = $6 > 0 ? $3 / $6 : 0
 		printf "%-22s %-5s %6.2f M events/s %8.1f MB/s  elapsed %.3f/%.3f/%.3f s  cpu %.3f s  RSS %6.1f MiB\n",
 			$1, $2, r / 1e6, ($6 > 0 ? $4 / $6 / 1e6 : 0), $5, $6, $7, $8, $9 / 1024 }'
+}
+
+# measure ID SIZE EVENTS BYTES COMMAND: RUNS timed runs of COMMAND, one row.
+measure() {
+	: >"$DIR/times"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		time_once "$5" "$DIR/times"
+		i=$((i + 1))
+	done
+	summarize "$1" "$2" "$3" "$4" "$5" "$DIR/times"
+}
+
+# measure_pair ID1 ID2 SIZE EVENTS BYTES1 BYTES2 COMMAND1 COMMAND2: RUNS
+# runs of each, alternating, one row each. A ratio of two commands timed
+# minutes apart follows the machine's load as much as the commands (on the
+# shared test machine trace-cmd report took 9.6 to 13.9 s on the same file
+# in different hours); alternating puts both under the same load.
+measure_pair() {
+	: >"$DIR/times.a"
+	: >"$DIR/times.b"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		time_once "$7" "$DIR/times.a"
+		time_once "$8" "$DIR/times.b"
+		i=$((i + 1))
+	done
+	summarize "$1" "$3" "$4" "$5" "$7" "$DIR/times.a"
+	summarize "$2" "$3" "$4" "$6" "$8" "$DIR/times.b"
 }
 
 if [ $QUICK = 1 ]; then
@@ -178,12 +206,17 @@ cat >"$DIR/pair.awk" <<'EOF'
 }
 END { for (r in n) printf "%-24s %10d %14.3f us\n", r, n[r], t[r] * 1e6 }
 EOF
-measure trace-cmd-v6 $PEER "$ev" "$(bytes_of "$v6")" "exec trace-cmd report -i $v6 >/dev/null 2>&1"
-measure trace-cmd-v7-zstd $PEER "$ev" "$(bytes_of "$zst")" \
+# each peer alternates with kvmexit-stat on the same file (the *-paired rows)
+measure_pair kx-v6-paired trace-cmd-v6 $PEER "$ev" "$(bytes_of "$v6")" "$(bytes_of "$v6")" \
+	"exec $KXV report $v6 >/dev/null" "exec trace-cmd report -i $v6 >/dev/null 2>&1"
+measure_pair kx-v7-zstd-paired trace-cmd-v7-zstd $PEER "$ev" "$(bytes_of "$zst")" \
+	"$(bytes_of "$zst")" "exec $KXV report $zst >/dev/null" \
 	"exec trace-cmd report -i $zst >/dev/null 2>&1"
-measure trace-cmd-awk-v6 $PEER "$ev" "$(bytes_of "$v6")" \
+measure_pair kx-v6-paired-awk trace-cmd-awk-v6 $PEER "$ev" "$(bytes_of "$v6")" \
+	"$(bytes_of "$v6")" "exec $KXV report $v6 >/dev/null" \
 	"trace-cmd report -i $v6 2>/dev/null | awk -f $DIR/pair.awk >/dev/null"
-measure perf-kvm-stat $PEER "$ev" "$(bytes_of "$pd")" \
+measure_pair kx-perf-paired perf-kvm-stat $PEER "$ev" "$(bytes_of "$pd")" "$(bytes_of "$pd")" \
+	"exec $KXV report $pd >/dev/null" \
 	"exec perf kvm -i $pd stat report --event=vmexit >/dev/null 2>&1"
 
 # ---- docs/benchmarks.md --------------------------------------------------
@@ -264,10 +297,10 @@ ltev=$(dpkg-query -W -f '${Version}' libtraceevent1 2>/dev/null || echo unknown)
 	END {
 		print "| comparison (events/s ratio, same input) | ratio (medians) | ratio (minima) | target | |"
 		print "|---|---|---|---|---|"
-		ratio("kvmexit-stat v6 vs trace-cmd report v6 (" peer ")", "kx-v6@" peer, "trace-cmd-v6@" peer, 50, 1)
-		ratio("kvmexit-stat v7-zstd vs trace-cmd report v7-zstd (" peer ")", "kx-v7-zstd@" peer, "trace-cmd-v7-zstd@" peer, 50, 1)
-		ratio("kvmexit-stat v6 vs trace-cmd report \\| awk (" peer ")", "kx-v6@" peer, "trace-cmd-awk-v6@" peer, 50, 1)
-		ratio("kvmexit-stat perf.data vs perf kvm stat report (" peer ")", "kx-perf@" peer, "perf-kvm-stat@" peer, 10, 1)
+		ratio("kvmexit-stat v6 vs trace-cmd report v6 (" peer ", alternating)", "kx-v6-paired@" peer, "trace-cmd-v6@" peer, 50, 1)
+		ratio("kvmexit-stat v7-zstd vs trace-cmd report v7-zstd (" peer ", alternating)", "kx-v7-zstd-paired@" peer, "trace-cmd-v7-zstd@" peer, 50, 1)
+		ratio("kvmexit-stat v6 vs trace-cmd report \\| awk (" peer ", alternating)", "kx-v6-paired-awk@" peer, "trace-cmd-awk-v6@" peer, 50, 1)
+		ratio("kvmexit-stat perf.data vs perf kvm stat report (" peer ", alternating)", "kx-perf-paired@" peer, "perf-kvm-stat@" peer, 10, 1)
 		ratio("cat v6 (limit) vs kvmexit-stat v6: time(kx)/time(cat) (" large ")", "cat-v6@" large, "kx-v6@" large, 0, 0)
 		ratio("cat perf.data (limit) vs kvmexit-stat perf.data: time(kx)/time(cat) (" large ")", "cat-perf@" large, "kx-perf@" large, 0, 0)
 		ratio("decompression alone vs kvmexit-stat v7-zstd: time(kx)/time(inflate) (" large ")", "inflate-v7-zstd@" large, "kx-v7-zstd@" large, 1.3, 0)
@@ -290,6 +323,10 @@ ltev=$(dpkg-query -W -f '${Version}' libtraceevent1 2>/dev/null || echo unknown)
 		for (i = 1; i <= nmiss; i++)
 			printf "* %s\n", miss[i]
 	}' "$RES"
+	echo
+	echo "The ratios to trace-cmd and perf come from runs that alternate with"
+	echo "kvmexit-stat on the same file (the *-paired rows), so both sides run under"
+	echo "the same load; the other ratios compare rows timed minutes apart."
 	echo
 	echo "Targets are judged on the medians; the ratio of the fastest runs of both"
 	echo "sides is beside it, so a difference smaller than their gap is noise."
