@@ -131,6 +131,30 @@ static inline void pack_event(struct packed_event *p, const struct kx_event *ev)
 	}
 }
 
+/* The delivered event of @p, from a stream of @cpu in @buffer. */
+static inline void unpack_event(struct kx_event *ev, const struct packed_event *p, int32_t cpu,
+				uint16_t buffer)
+{
+	ev->ts = p->ts;
+	ev->key = p->key;
+	ev->kind = p->kind;
+	ev->cpu = cpu;
+	ev->tid = p->tid;
+	ev->pid = -1;
+	ev->vcpu = p->vcpu;
+	ev->buffer = buffer;
+	ev->key_rank = p->key_rank;
+	ev->key_via = p->key_via;
+	ev->key_x2apic = p->key_x2apic;
+	if (p->kind == KX_EV_EXIT) {
+		ev->u.exit.code = p->u.exit.code;
+		ev->u.exit.flags = p->u.exit.flags;
+		ev->u.exit.isa = p->isa;
+	} else if (p->kind == KX_EV_LOST) {
+		ev->u.lost = p->u.lost;
+	}
+}
+
 /*
  * Consecutive decoded events of one stream (lost markers included), exit
  * reasons not yet named (KX_REASON_DEFERRED), and how the walk went on.
@@ -1289,7 +1313,6 @@ static int tracedat_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 {
 	struct tracedat *t = priv;
 	struct kx_source_info *info = &t->r->info;
-	const struct packed_event *pk;
 	struct stream *s;
 	int ret;
 
@@ -1298,26 +1321,11 @@ static int tracedat_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 		return 0;
 	}
 	s = t->heap[0];
-	pk = &s->cur->ev[s->idx];
-	ev->ts = pk->ts;
-	ev->key = pk->key;
-	ev->kind = pk->kind;
-	ev->cpu = s->cpu;
-	ev->tid = pk->tid;
-	ev->pid = -1;
-	ev->vcpu = pk->vcpu;
-	ev->buffer = s->buffer;
-	ev->key_rank = pk->key_rank;
-	ev->key_via = pk->key_via;
-	ev->key_x2apic = pk->key_x2apic;
+	unpack_event(ev, &s->cur->ev[s->idx], s->cpu, s->buffer);
 	if (ev->kind == KX_EV_EXIT) {
-		ev->u.exit.code = pk->u.exit.code;
-		ev->u.exit.flags = pk->u.exit.flags;
-		ev->u.exit.isa = pk->isa;
 		/* named here, in delivery order: ids do not depend on the threads */
-		ev->u.exit.reason = kx_kvmdecode_reason(t->dec, pk->isa, pk->u.exit.code);
+		ev->u.exit.reason = kx_kvmdecode_reason(t->dec, ev->u.exit.isa, ev->u.exit.code);
 	} else if (ev->kind == KX_EV_LOST) {
-		ev->u.lost = pk->u.lost;
 		info->lost_markers++;
 		if (ev->u.lost == KX_LOST_UNKNOWN)
 			info->lost_unknown++;
