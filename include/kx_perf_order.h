@@ -31,21 +31,6 @@ void kx_perf_order_free(struct kx_perf_order *o);
  */
 int kx_perf_order_push(struct kx_perf_order *o, const struct kx_event *ev);
 
-/**
- * kx_perf_order_slot() - room for one event of @cpu, to be filled in place
- * (no copy) and queued by kx_perf_order_commit(); a slot not committed is
- * simply reused by the next call. The filled event's cpu must be @cpu.
- * Return: the slot, or NULL with *@err = -ENOMEM.
- */
-struct kx_event *kx_perf_order_slot(struct kx_perf_order *o, int32_t cpu, int *err);
-
-/**
- * kx_perf_order_commit() - queue the event filled into the last slot, as
- * kx_perf_order_push() would queue a copy of it.
- * Return: 0, -ENOMEM, or -E2BIG when the queue would exceed the memory cap.
- */
-int kx_perf_order_commit(struct kx_perf_order *o);
-
 /** kx_perf_order_saw() - note the timestamp of a record that is not queued. */
 void kx_perf_order_saw(struct kx_perf_order *o, uint64_t ts);
 

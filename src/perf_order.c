@@ -38,7 +38,6 @@ struct ready {
 struct kx_perf_order {
 	struct lane *lanes;
 	size_t nr_lanes;
-	struct lane *open_lane;	/* whose free slot kx_perf_order_slot() handed out */
 	struct ready *ready;	/* min-heap of the non-empty lanes, by head event */
 	size_t nr_ready;
 	struct queued *heap;	/* min-heap of the events that came out of lane order */
@@ -231,48 +230,35 @@ static void heap_pop(struct kx_perf_order *o, struct kx_event *ev)
 	o->heap[i] = *last;
 }
 
-/* kx_perf_order_slot() when the lane is missing or full. */
-static __attribute__((noinline)) struct kx_event *slot_slow(struct kx_perf_order *o, size_t li,
-							    int *err)
+/* Room at the tail of lane @li: the lane made or grown if needed. */
+static __attribute__((noinline)) int make_room(struct kx_perf_order *o, size_t li)
 {
-	struct lane *l;
+	int err = 0;
 
-	*err = 0;
 	if (li >= o->nr_lanes)
-		*err = add_lanes(o, li);
-	l = &o->lanes[li];
-	if (!*err && l->nr == l->alloc)
-		*err = grow_lane(l);
-	if (*err)
-		return NULL;
-	o->open_lane = l;
-	return &l->q[(l->head + l->nr) & (l->alloc - 1)].ev;
+		err = add_lanes(o, li);
+	if (!err && o->lanes[li].nr == o->lanes[li].alloc)
+		err = grow_lane(&o->lanes[li]);
+	return err;
 }
 
-struct kx_event *kx_perf_order_slot(struct kx_perf_order *o, int32_t cpu, int *err)
+int kx_perf_order_push(struct kx_perf_order *o, const struct kx_event *ev)
 {
-	size_t li = lane_index(cpu);
+	size_t li = lane_index(ev->cpu);
 	struct lane *l;
-
-	if (__builtin_expect(li >= o->nr_lanes, 0))
-		return slot_slow(o, li, err);
-	l = &o->lanes[li];
-	if (__builtin_expect(l->nr == l->alloc, 0))
-		return slot_slow(o, li, err);
-	*err = 0;
-	o->open_lane = l;
-	return &l->q[(l->head + l->nr) & (l->alloc - 1)].ev;
-}
-
-int kx_perf_order_commit(struct kx_perf_order *o)
-{
-	struct lane *l = o->open_lane;
-	struct queued *e = &l->q[(l->head + l->nr) & (l->alloc - 1)];
+	struct queued *e;
 	int err;
 
-	o->open_lane = NULL;
 	if (o->nr >= o->max_nr)
 		return -E2BIG;
+	if (__builtin_expect(li >= o->nr_lanes || o->lanes[li].nr == o->lanes[li].alloc, 0)) {
+		err = make_room(o, li);
+		if (err)
+			return err;
+	}
+	l = &o->lanes[li];
+	e = &l->q[(l->head + l->nr) & (l->alloc - 1)];
+	e->ev = *ev;
 	kx_perf_order_saw(o, e->ev.ts);
 	if (o->delivered && e->ev.ts < o->last_ts) {
 		e->ev.ts = o->last_ts;
@@ -284,23 +270,11 @@ int kx_perf_order_commit(struct kx_perf_order *o)
 		if (err)
 			return err;
 	} else if (!l->nr++) {
-		ready_add(o, ready_of(o, (size_t)(l - o->lanes)));
+		ready_add(o, ready_of(o, li));
 	}
 	if (++o->nr > o->peak)
 		o->peak = o->nr;
 	return 0;
-}
-
-int kx_perf_order_push(struct kx_perf_order *o, const struct kx_event *ev)
-{
-	struct kx_event *slot;
-	int err;
-
-	slot = kx_perf_order_slot(o, ev->cpu, &err);
-	if (!slot)
-		return err;
-	*slot = *ev;
-	return kx_perf_order_commit(o);
 }
 
 void kx_perf_order_saw(struct kx_perf_order *o, uint64_t ts)

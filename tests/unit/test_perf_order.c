@@ -132,7 +132,7 @@ static void test_late(void)
 static void test_cap(void)
 {
 	struct kx_perf_order *o;
-	struct kx_event *slot, ev;
+	struct kx_event ev;
 	int i, err = 0;
 
 	kx_perf_order_new(64 * 1024, &o);
@@ -141,22 +141,14 @@ static void test_cap(void)
 	is_u64(-err, E2BIG, "cap exceeded gives -E2BIG");
 	ok(i > 100 && (uint64_t)i * sizeof(struct kx_event) <= 64 * 1024 + sizeof(struct kx_event) * 2,
 	   "cap stops near the limit");
-	/* at the cap a slot is still given (the sample may be no kvm event): its commit fails */
-	slot = kx_perf_order_slot(o, 3, &err);
-	ok(slot != NULL && !err, "slot at the cap");
-	if (slot) {
-		*slot = ev_at(5, 0);
-		slot->cpu = 3;
-		is_u64(-kx_perf_order_commit(o), E2BIG, "commit at the cap gives -E2BIG");
-	}
+	ev = ev_at(5, 0);
+	ev.cpu = 3;
+	is_u64(-kx_perf_order_push(o, &ev), E2BIG, "a new lane at the cap gives -E2BIG too");
 	kx_perf_order_finish(o);
 	ok(kx_perf_order_pop(o, &ev) == 1 && ev.ts == 0, "pop makes room");
-	slot = kx_perf_order_slot(o, 3, &err);
-	if (slot) {
-		*slot = ev_at(i, 0);
-		slot->cpu = 3;
-	}
-	ok(slot && kx_perf_order_commit(o) == 0, "commit after room was made");
+	ev = ev_at((uint64_t)i, 0);
+	ev.cpu = 3;
+	ok(kx_perf_order_push(o, &ev) == 0, "push after room was made");
 	kx_perf_order_free(o);
 }
 
@@ -234,51 +226,41 @@ static void test_corpus_rounds(void)
 }
 
 /*
- * Events of three CPUs through slots, as the reader queues them: CPU 0
- * 10 30 30, CPU 1 20 30 15 (15 is older than its CPU's tail: off the lane
- * path), CPU 7 30, and one uncommitted slot on CPU 1 (a non-kvm record)
- * that must vanish. Tags are arrival numbers. By (ts, arrival):
- * 10/0 15/5 20/3 30/1 30/2 30/4 30/6.
+ * Events of three CPUs: CPU 0 10 30 30, CPU 1 20 30 15 (15 is older than
+ * its CPU's tail: off the lane path), CPU 7 30. Tags are arrival numbers.
+ * By (ts, arrival): 10/0 15/5 20/3 30/1 30/2 30/4 30/6.
  */
-static void test_slots(void)
+static void test_lanes(void)
 {
 	static const int32_t cpus[] = { 0, 0, 0, 1, 1, 1, 7 };
 	static const uint64_t tss[] = { 10, 30, 30, 20, 30, 15, 30 };
 	static const uint64_t want_ts[] = { 10, 15, 20, 30, 30, 30, 30 };
 	static const int32_t want_tag[] = { 0, 5, 3, 1, 2, 4, 6 };
 	struct kx_perf_order *o;
-	struct kx_event *slot;
+	struct kx_event ev;
 	uint64_t ts[16];
 	int32_t tag[16];
 	bool same = true;
-	int i, n, err;
+	int i, n;
 
 	kx_perf_order_new(1 << 20, &o);
 	for (i = 0; i < 7; i++) {
-		if (i == 4) {
-			slot = kx_perf_order_slot(o, 1, &err);
-			ok(slot != NULL && !err, "slot for a record that will not be queued");
-			*slot = ev_at(1, 99);
-			slot->cpu = 1;
-		}
-		slot = kx_perf_order_slot(o, cpus[i], &err);
-		if (!slot)
+		ev = ev_at(tss[i], i);
+		ev.cpu = cpus[i];
+		if (kx_perf_order_push(o, &ev))
 			break;
-		*slot = ev_at(tss[i], i);
-		slot->cpu = cpus[i];
-		kx_perf_order_commit(o);
 	}
-	is_u64(i, 7, "seven slots");
+	is_u64(i, 7, "seven events queued");
 	kx_perf_order_round(o);
 	is_u64(drain(o, ts, tag, 16), 0, "nothing before the second round");
 	kx_perf_order_finish(o);
 	n = drain(o, ts, tag, 16);
-	is_u64(n, 7, "seven events, the uncommitted slot gone");
+	is_u64(n, 7, "seven events");
 	for (i = 0; i < n && i < 7; i++)
 		if (ts[i] != want_ts[i] || tag[i] != want_tag[i])
 			same = false;
 	ok(same, "merged across CPUs by time, ties in arrival order");
-	is_u64(kx_perf_order_peak(o), 7, "peak counts committed events only");
+	is_u64(kx_perf_order_peak(o), 7, "peak");
 	kx_perf_order_free(o);
 }
 
@@ -288,7 +270,7 @@ int main(void)
 	test_no_rounds_stable();
 	test_late();
 	test_cap();
-	test_slots();
+	test_lanes();
 	test_corpus_rounds();
 	return done_testing();
 }
