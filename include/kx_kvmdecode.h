@@ -21,15 +21,15 @@
 struct tep_handle;
 struct kx_kvmdecode;
 
-/* kx_exit_fields.reason from a decoder without names (see kx_kvmdecode_reason()). */
+/* kx_exit_fields.reason as decoded: not named yet (see kx_kvmdecode_reason()). */
 #define KX_REASON_DEFERRED	UINT32_MAX
 
 /**
- * kx_kvmdecode_new() - prepare decoding for the events in @tep, interning
- * reason names into @names (borrowed; must outlive the decoder).
- * An event whose format did not parse is simply absent. With @names NULL
- * (a decoder for another thread) exits carry reason KX_REASON_DEFERRED: a
- * decoder with names names them with kx_kvmdecode_reason().
+ * kx_kvmdecode_new() - prepare decoding for the events in @tep. Decoded
+ * exits carry reason KX_REASON_DEFERRED: a decoder with @names (borrowed;
+ * must outlive it) names them with kx_kvmdecode_reason(), in delivery
+ * order, so that the ids do not depend on which thread decoded what.
+ * An event whose format did not parse is simply absent.
  * Return: 0 and *@out, or -ENOMEM.
  */
 int kx_kvmdecode_new(struct tep_handle *tep, struct kx_names *names,

@@ -463,7 +463,7 @@ static inline __attribute__((always_inline)) void decode_exit(struct kx_kvmdecod
 		x->flags = 0;
 	}
 	x->isa = (uint8_t)isa;
-	x->reason = dec->names ? reason_id(dec, isa, x->code) : KX_REASON_DEFERRED;
+	x->reason = KX_REASON_DEFERRED;	/* named in delivery order: kx_kvmdecode_reason() */
 	x->info1 = field(d, &s->f[F_C], be, wide);
 	x->info2 = field(d, &s->f[F_D], be, wide);
 	x->has_info = s->f[F_C].size && s->f[F_D].size;
