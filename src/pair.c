@@ -169,13 +169,14 @@ static bool reason_is_idle(struct kx_pair *p, uint32_t reason)
 static void fill_interval(struct kx_interval *iv, const struct thread *t, uint32_t kind,
 			  int32_t cpu)
 {
-	memset(iv, 0, sizeof(*iv));
-	iv->kind = kind;
-	iv->tid = t->tid;
-	iv->pid = t->pid;
-	iv->vcpu = t->vcpu;
-	iv->cpu = cpu;
-	iv->buffer = (uint16_t)(t->key >> 32);
+	*iv = (struct kx_interval){
+		.kind = kind,
+		.tid = t->tid,
+		.pid = t->pid,
+		.vcpu = t->vcpu,
+		.cpu = cpu,
+		.buffer = (uint16_t)(t->key >> 32),
+	};
 }
 
 static int emit_break(struct thread *t, int32_t cpu, uint64_t ts, kx_interval_fn sink, void *ctx)
