@@ -185,10 +185,6 @@ done
 ev=$(events_of "$(passes_of $PEER)")
 v6=$DIR/$PEER.dat zst=$DIR/$PEER.v7-zstd.dat pd=$DIR/$PEER.perf.data
 recache "$v6" "$zst" "$pd"
-[ $PEER = $LARGE ] || {
-	measure kx-v7-zstd $PEER "$ev" "$(bytes_of "$zst")" "exec $KXV report $zst >/dev/null"
-	measure kx-perf $PEER "$ev" "$(bytes_of "$pd")" "exec $KXV report $pd >/dev/null"
-}
 cat >"$DIR/pair.awk" <<'EOF'
 # exit -> entry per thread from trace-cmd report lines; total per reason
 {
