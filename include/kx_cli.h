@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * kx_cli.h - what the commands share: the input options every analysing
- * command accepts (--buffer, --tsc-khz, --sort-mem, --vcpu, --pid), the
- * one-line error format and the mapping from error codes to exit status.
+ * kx_cli.h - what the commands share: the options that say how to read
+ * the input (--buffer, --tsc-khz, --sort-mem, --threads: every command
+ * that reads one) and which vCPUs to analyse (--vcpu, --pid: the
+ * analysing commands), the one-line error format and the mapping from
+ * error codes to exit status.
  * Only command files include it.
  */
 #ifndef KX_CLI_H
@@ -26,22 +28,28 @@ enum kx_input_opt {
 	KX_OPT_CMD_BASE = 300,	/* first code free for a command's own options */
 };
 
-#define KX_INPUT_LONG_OPTIONS						\
+#define KX_READ_LONG_OPTIONS						\
 	{ "buffer", required_argument, NULL, KX_OPT_BUFFER },		\
 	{ "tsc-khz", required_argument, NULL, KX_OPT_TSC_KHZ },		\
 	{ "sort-mem", required_argument, NULL, KX_OPT_SORT_MEM },	\
-	{ "vcpu", required_argument, NULL, KX_OPT_VCPU },		\
-	{ "pid", required_argument, NULL, KX_OPT_PID },			\
 	{ "threads", required_argument, NULL, KX_OPT_THREADS }
 
+#define KX_INPUT_LONG_OPTIONS						\
+	KX_READ_LONG_OPTIONS,						\
+	{ "vcpu", required_argument, NULL, KX_OPT_VCPU },		\
+	{ "pid", required_argument, NULL, KX_OPT_PID }
+
 /* Help text of the shared options, for each command's usage. */
-#define KX_INPUT_OPTIONS_HELP							\
-	"      --buffer NAME     analyse only this trace.dat instance (\"\" or top = top buffer)\n" \
+#define KX_READ_OPTIONS_HELP							\
+	"      --buffer NAME     read only this trace.dat instance (\"\" or top = top buffer)\n" \
 	"      --tsc-khz N       convert a cycle clock (x86-tsc, counter) to ns at N kHz\n" \
 	"      --sort-mem SIZE   memory for ordering perf.data without rounds (default 256M)\n" \
-	"      --vcpu N          only the vCPU with vcpu_id N\n"		\
-	"      --pid N           only the vCPU thread N (or VM process N when recorded)\n" \
 	"      --threads N       trace.dat/perf.data reading threads (default: online CPUs)\n"
+
+#define KX_INPUT_OPTIONS_HELP							\
+	KX_READ_OPTIONS_HELP							\
+	"      --vcpu N          only the vCPU with vcpu_id N\n"		\
+	"      --pid N           only the vCPU thread N (or VM process N when recorded)\n"
 
 struct kx_input_args {
 	struct kx_source_opts sopts;

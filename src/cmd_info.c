@@ -18,14 +18,12 @@
 #include "kx_source.h"
 
 enum {
-	OPT_BUFFER = 256,
-	OPT_TSC_KHZ,
-	OPT_HELP,
+	OPT_HELP = KX_OPT_CMD_BASE,
 };
 
+/* How to read the input, as every command; --vcpu/--pid do not apply: info counts everything. */
 static const struct option long_opts[] = {
-	{ "buffer", required_argument, NULL, OPT_BUFFER },
-	{ "tsc-khz", required_argument, NULL, OPT_TSC_KHZ },
+	KX_READ_LONG_OPTIONS,
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -33,35 +31,19 @@ static const struct option long_opts[] = {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: kvmexit-stat info [--buffer NAME] [--tsc-khz N] FILE\n"
+		"usage: kvmexit-stat info [options] FILE\n"
 		"\n"
 		"Print what kvmexit-stat reads from FILE (trace.dat, perf.data or text; \"-\" for\n"
 		"stdin): format, clock, time unit, CPUs, buffers, then the record, lost-event\n"
 		"and per-kvm-event and per-exit-reason counts after reading the whole stream.\n"
 		"\n"
-		"  --buffer NAME   trace.dat: read only this buffer (\"\" = the top buffer)\n"
-		"  --tsc-khz N     convert x86-tsc/counter timestamps to ns at N kHz\n"
-		"  --help          this text\n"
+		"options:\n"
+		KX_READ_OPTIONS_HELP
+		"  -h, --help            this text\n"
 		"\n"
-		"EXAMPLES\n"
+		"examples:\n"
 		"  kvmexit-stat info trace.dat\n"
 		"  kvmexit-stat info --buffer vm1 trace.dat\n");
-}
-
-/* A decimal u64 > 0 without sign, garbage or overflow. */
-static int parse_khz(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!*s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v == 0)
-		return -EINVAL;
-	*out = v;
-	return 0;
 }
 
 /* The first lost-event markers are listed with their position in the stream. */
@@ -167,33 +149,26 @@ static void print_info(const struct kx_source *src, const struct info_totals *to
 
 int kx_cmd_info(int argc, char **argv)
 {
-	struct kx_source_opts opts = { 0 };
+	struct kx_input_args in;
 	struct info_totals tot = { 0 };
 	struct kx_diag diag = { "" };
 	struct kx_source *src;
 	const char *path;
 	int opt, ret;
 
+	kx_cli_input_init(&in);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_BUFFER:
-			opts.buffer = optarg;
-			break;
-		case OPT_TSC_KHZ:
-			if (parse_khz(optarg, &opts.tsc_khz)) {
-				fprintf(stderr, "kvmexit-stat: info: invalid --tsc-khz '%s' "
-					"(want a positive integer)\n", optarg);
-				return KX_EXIT_USAGE;
-			}
-			break;
-		case OPT_HELP:
+	while ((opt = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+		if (opt == 'h' || opt == OPT_HELP) {
 			usage(stdout);
 			return KX_EXIT_OK;
-		default:
-			return kx_cli_bad_option("info", argv[optind - 1]);
 		}
+		ret = kx_cli_input_opt(&in, opt, optarg, "info");
+		if (ret < 0)
+			return KX_EXIT_USAGE;
+		if (!ret)
+			return kx_cli_bad_option("info", argv[optind - 1]);
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "kvmexit-stat: info: expected one FILE (see --help)\n");
@@ -201,7 +176,7 @@ int kx_cmd_info(int argc, char **argv)
 	}
 	path = argv[optind];
 
-	ret = kx_source_open(path, &opts, &src, &diag);
+	ret = kx_source_open(path, &in.sopts, &src, &diag);
 	if (ret < 0) {
 		fprintf(stderr, "kvmexit-stat: %s: %s\n", path, diag.msg);
 		return ret == -KX_EUSAGE ? KX_EXIT_USAGE : KX_EXIT_INPUT;
