@@ -178,13 +178,13 @@ int kx_cmd_info(int argc, char **argv)
 
 	ret = kx_source_open(path, &in.sopts, &src, &diag);
 	if (ret < 0) {
-		fprintf(stderr, "kvmexit-stat: %s: %s\n", path, diag.msg);
+		kx_cli_error(path, ret, &diag);
 		return ret == -KX_EUSAGE ? KX_EXIT_USAGE : KX_EXIT_INPUT;
 	}
 	/* Read everything before printing: an error leaves stdout empty. */
 	ret = read_all(src, &tot, &diag);
 	if (ret < 0)
-		fprintf(stderr, "kvmexit-stat: %s: %s\n", path, diag.msg);
+		kx_cli_error(path, ret, &diag);
 	else
 		print_info(src, &tot);
 	free(tot.reason_count);

@@ -51,8 +51,8 @@ fails "$TMP/cut1.txt" "cut inside the first event line"
 # the same through stdin
 head -c 40 "$TMP/head50.txt" | "$KX" info - >"$TMP/out" 2>"$TMP/err"
 is "$?" 3 "cut inside the first event line, stdin: exit 3"
-grep -q '^kvmexit-stat: -: ' "$TMP/err"
-ok $? "stdin: the error names '-'"
+grep -q '^kvmexit-stat: (stdin): ' "$TMP/err"
+ok $? "stdin: the error names (stdin), as every command's"
 
 # Garbage numbers in some lines: they are skipped and counted in the note.
 cat >"$TMP/garbage.txt" <<'TXT'
