@@ -170,10 +170,9 @@ int kx_cmd_info(int argc, char **argv)
 		if (!ret)
 			return kx_cli_bad_option("info", argv[optind - 1]);
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "kvmexit-stat: info: expected one FILE (see --help)\n");
-		return KX_EXIT_USAGE;
-	}
+	if (optind != argc - 1)
+		return kx_cli_usage_error("info", optind >= argc ? "no input file" :
+					  "one input file at a time");
 	path = argv[optind];
 
 	ret = kx_source_open(path, &in.sopts, &src, &diag);
@@ -192,7 +191,7 @@ int kx_cmd_info(int argc, char **argv)
 	if (ret < 0)
 		return ret == -ENOMEM ? KX_EXIT_INTERNAL : KX_EXIT_INPUT;
 	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "kvmexit-stat: info: cannot write the output\n");
+		fprintf(stderr, "kvmexit-stat: cannot write the output\n");
 		return KX_EXIT_INTERNAL;
 	}
 	return KX_EXIT_OK;

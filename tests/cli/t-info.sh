@@ -55,4 +55,21 @@ for args in "--threads 0" "--threads many" "--sort-mem 0" "--tsc-khz 0" "--vcpu 
 		grep -q '^kvmexit-stat info: ' "$TMP/err"
 	ok $? "info $args: usage error, status 2 ($(cat "$TMP/err"))"
 done
+for files in "" "$INST $INST"; do
+	# shellcheck disable=SC2086
+	"$KX" info $files >"$TMP/out" 2>"$TMP/err"
+	st=$?
+	[ $st -eq 2 ] && [ ! -s "$TMP/out" ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+		grep -q "^kvmexit-stat info: .* (see 'kvmexit-stat info --help')$" "$TMP/err"
+	ok $? "info with $(echo $files | wc -w) files: usage error, status 2 ($(cat "$TMP/err"))"
+done
+if [ -w /dev/full ]; then
+	"$KX" info "$INST" >/dev/full 2>"$TMP/err"
+	is $? 4 "output that cannot be written: status 4"
+	[ "$(cat "$TMP/err")" = "kvmexit-stat: cannot write the output" ]
+	ok $? "one line says so"
+else
+	skip "output that cannot be written" "no /dev/full"
+	skip "one line says so" "no /dev/full"
+fi
 done_testing
