@@ -20,6 +20,11 @@
  * (disorder deeper than this window) is an error, not a silent misorder.
  */
 #define TEXT_REORDER_WINDOW	1024
+/*
+ * Heap slots: text_next reads lines while fewer than the window are held,
+ * and one line can add two events, a held lost marker and its own.
+ */
+#define TEXT_HEAP_SLOTS		(TEXT_REORDER_WINDOW + 1)
 
 #define TEXT_READ_CHUNK		65536
 #define TEXT_MAX_LINE		(16u << 20)	/* a longer "line" is no text trace */
@@ -767,7 +772,7 @@ static int text_open(struct kx_file *f, const struct kx_source_opts *opts, struc
 	t->max_cpu = -1;
 	t->cap = TEXT_READ_CHUNK;
 	t->buf = malloc(t->cap);
-	t->heap = malloc(TEXT_REORDER_WINDOW * sizeof(*t->heap));
+	t->heap = malloc(TEXT_HEAP_SLOTS * sizeof(*t->heap));
 	t->evnames = kx_names_new();
 	if (!t->buf || !t->heap || !t->evnames) {
 		text_close(t);
