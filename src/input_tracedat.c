@@ -170,11 +170,11 @@ struct batch {
 /* One per-CPU ring-buffer stream of one buffer. */
 struct stream {
 	/* merge side (the thread calling next) */
-	uint64_t key;			/* ts of the current event: the heap key */
 	uint16_t buffer;
 	int32_t cpu;
-	struct batch *cur;		/* batch being merged, ev[idx] current */
-	uint32_t idx;
+	struct batch *cur;		/* batch being merged */
+	const struct packed_event *at;	/* its current event */
+	const struct packed_event *end;	/* past its last */
 	/*
 	 * batches: a ring of nslot, the merge consumes at head (shared, under
 	 * t->lock); each side on its own cache lines (no false sharing)
@@ -216,6 +216,12 @@ struct stream {
 	size_t chunk_cap;
 	unsigned char *packed;		/* the chunk's compressed bytes */
 	size_t packed_cap;
+};
+
+/* A stream in the merge heap, with its current event's timestamp at hand. */
+struct heap_entry {
+	uint64_t key;
+	struct stream *s;
 };
 
 struct tracedat;
@@ -260,7 +266,7 @@ struct tracedat {
 	const char **names;		/* [nr_sel] names of the delivered buffers */
 	struct stream *streams;
 	size_t nr_streams;
-	struct stream **heap;
+	struct heap_entry *heap;
 	size_t heap_len;
 	uint32_t batch_events;		/* events per batch: many CPUs, smaller batches */
 	/* worker threads (none: batches are filled on demand by next) */
@@ -912,27 +918,27 @@ static inline int stream_advance(struct tracedat *t, struct stream *s, struct kx
 	return 0;
 }
 
-static inline bool stream_before(const struct stream *a, const struct stream *b)
+static inline bool stream_before(const struct heap_entry *a, const struct heap_entry *b)
 {
 	if (a->key != b->key)
 		return a->key < b->key;
-	if (a->buffer != b->buffer)
-		return a->buffer < b->buffer;
-	return a->cpu < b->cpu;
+	if (a->s->buffer != b->s->buffer)
+		return a->s->buffer < b->s->buffer;
+	return a->s->cpu < b->s->cpu;
 }
 
-static inline void heap_down(struct stream **h, size_t n, size_t i)
+static inline void heap_down(struct heap_entry *h, size_t n, size_t i)
 {
-	struct stream *s = h[i];
+	struct heap_entry s = h[i];
 
 	for (;;) {
 		size_t c = 2 * i + 1;
 
 		if (c >= n)
 			break;
-		if (c + 1 < n && stream_before(h[c + 1], h[c]))
+		if (c + 1 < n && stream_before(&h[c + 1], &h[c]))
 			c++;
-		if (!stream_before(h[c], s))
+		if (!stream_before(&h[c], &s))
 			break;
 		h[i] = h[c];
 		i = c;
@@ -1082,12 +1088,11 @@ static int next_batch(struct tracedat *t, struct stream *s, struct kx_diag *diag
 			pthread_mutex_unlock(&t->lock);
 		}
 		s->cur = b;
-		s->idx = 0;
+		s->at = b->ev;
+		s->end = b->ev + b->n;
 		t->r->info.records += b->records;
-		if (b->n) {
-			s->key = b->ev[0].ts;
+		if (b->n)
 			return 1;
-		}
 	}
 }
 
@@ -1287,7 +1292,7 @@ static int prime_heap(struct tracedat *t, struct kx_diag *diag)
 		if (ret < 0)
 			return ret;
 		if (ret)
-			t->heap[t->heap_len++] = s;
+			t->heap[t->heap_len++] = (struct heap_entry){ s->at->ts, s };
 	}
 	for (i = t->heap_len / 2; i-- > 0;)
 		heap_down(t->heap, t->heap_len, i);
@@ -1313,6 +1318,8 @@ static int tracedat_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 {
 	struct tracedat *t = priv;
 	struct kx_source_info *info = &t->r->info;
+	const struct packed_event *p;
+	struct heap_entry *top;
 	struct stream *s;
 	int ret;
 
@@ -1320,8 +1327,10 @@ static int tracedat_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 		finish_counts(t, true);
 		return 0;
 	}
-	s = t->heap[0];
-	unpack_event(ev, &s->cur->ev[s->idx], s->cpu, s->buffer);
+	top = &t->heap[0];
+	s = top->s;
+	p = s->at;
+	unpack_event(ev, p, s->cpu, s->buffer);
 	if (ev->kind == KX_EV_EXIT) {
 		/* named here, in delivery order: ids do not depend on the threads */
 		ev->u.exit.reason = kx_kvmdecode_reason(t->dec, ev->u.exit.isa, ev->u.exit.code);
@@ -1332,15 +1341,18 @@ static int tracedat_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 		else
 			info->lost_events += ev->u.lost;
 	}
-	if (++s->idx < s->cur->n) {
-		s->key = s->cur->ev[s->idx].ts;
+	if (++p < s->end) {
+		s->at = p;
+		top->key = p->ts;
 		/* batches were written by another core: ask for the next lines early */
-		__builtin_prefetch(&s->cur->ev[s->idx + 3]);
+		__builtin_prefetch(p + 3);
 	} else {
 		ret = next_batch(t, s, diag);
 		if (ret < 0)
 			return ret;
-		if (!ret)
+		if (ret)
+			top->key = s->at->ts;
+		else
 			t->heap[0] = t->heap[--t->heap_len];
 	}
 	if (t->heap_len > 1)
