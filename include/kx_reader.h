@@ -15,6 +15,11 @@ struct kx_reader {
 	void *priv;
 	/* 1 event, 0 end, <0 error (diag filled) */
 	int (*next)(void *priv, struct kx_event *ev, struct kx_diag *diag);
+	/*
+	 * Or up to @max events at once (a reader whose merge loop should not
+	 * return per event): their number, 0 at the end, <0 error.
+	 */
+	int (*next_batch)(void *priv, struct kx_event *evs, unsigned max, struct kx_diag *diag);
 	void (*close)(void *priv);
 	/* command name of a thread, NULL if unknown; may be NULL itself */
 	const char *(*comm)(void *priv, int32_t tid);
@@ -25,7 +30,7 @@ struct kx_reader {
 /*
  * A format reader. probe() looks only at f->head/head_len and returns true
  * when the content is this format; open() then reads the file (kx_file_read
- * or kx_file_map) and fills @r (priv, next, close, info).
+ * or kx_file_map) and fills @r (priv, next or next_batch, close, info).
  */
 struct kx_reader_ops {
 	const char *name;

@@ -41,7 +41,7 @@ struct kx_event_count {
 /*
  * struct kx_source_info - what the source is; valid while the source is open.
  * Counters (records, lost_*, event_counts) are final once kx_source_next()
- * returned 0.
+ * or kx_source_next_batch() returned 0.
  */
 struct kx_source_info {
 	const char *path;		/* as given */
@@ -77,6 +77,15 @@ int kx_source_open(const char *path, const struct kx_source_opts *opts,
  * Return: 1 with *@ev filled, 0 at the end, or a negative code with @diag.
  */
 int kx_source_next(struct kx_source *src, struct kx_event *ev, struct kx_diag *diag);
+
+/**
+ * kx_source_next_batch() - the next events in timestamp order, many at a
+ * time: the analysis loop then costs no call per event. *@evs stays valid
+ * until the next call on @src.
+ * Return: their number, 0 at the end, or a negative code with @diag.
+ */
+int kx_source_next_batch(struct kx_source *src, const struct kx_event **evs,
+			 struct kx_diag *diag);
 
 /** kx_source_info() - metadata and counters (borrowed). */
 const struct kx_source_info *kx_source_info(const struct kx_source *src);

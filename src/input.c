@@ -11,10 +11,15 @@
 #include "kx_reader.h"
 #include "kx_source.h"
 
+/* Events delivered per batch: their calls amortized, the buffer in L1. */
+#define SOURCE_BATCH	64
+
 struct kx_source {
 	struct kx_file file;
 	struct kx_reader reader;
 	bool reader_open;
+	unsigned pos, n;		/* buf[pos..n) not yet delivered */
+	struct kx_event buf[SOURCE_BATCH];
 };
 
 static const struct kx_reader_ops *const readers[] = {
@@ -85,9 +90,49 @@ fail:
 	return err;
 }
 
+/* Refill the buffer: 1, 0 at the end, <0 error. */
+static int refill(struct kx_source *src, struct kx_diag *diag)
+{
+	struct kx_reader *r = &src->reader;
+	unsigned n = 0;
+	int ret;
+
+	if (r->next_batch) {
+		ret = r->next_batch(r->priv, src->buf, SOURCE_BATCH, diag);
+	} else {
+		while (n < SOURCE_BATCH && (ret = r->next(r->priv, &src->buf[n], diag)) > 0)
+			n++;
+		if (ret >= 0)
+			ret = (int)n;
+	}
+	if (ret <= 0)
+		return ret;
+	src->pos = 0;
+	src->n = (unsigned)ret;
+	return 1;
+}
+
 int kx_source_next(struct kx_source *src, struct kx_event *ev, struct kx_diag *diag)
 {
-	return src->reader.next(src->reader.priv, ev, diag);
+	int ret;
+
+	if (src->pos == src->n && (ret = refill(src, diag)) <= 0)
+		return ret;
+	*ev = src->buf[src->pos++];
+	return 1;
+}
+
+int kx_source_next_batch(struct kx_source *src, const struct kx_event **evs,
+			 struct kx_diag *diag)
+{
+	int ret;
+
+	if (src->pos == src->n && (ret = refill(src, diag)) <= 0)
+		return ret;
+	*evs = src->buf + src->pos;
+	ret = (int)(src->n - src->pos);
+	src->pos = src->n;
+	return ret;
 }
 
 const struct kx_source_info *kx_source_info(const struct kx_source *src)

@@ -1240,26 +1240,30 @@ static int fail_next(struct perf_reader *p, int err, struct kx_diag *diag)
 }
 
 /*
- * Deliver what the orderer released; else give it the next items of the
- * batch, as the walk met them: events (exit reasons named now) up to one
- * that may be released at once, or a mark.
+ * Deliver what the orderer released, up to @max events; else give it the
+ * next items of the batch, as the walk met them: events (exit reasons
+ * named now) up to one that may be released at once, or a mark.
  */
-static int perf_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
+static int perf_next_batch(void *priv, struct kx_event *evs, unsigned max,
+			   struct kx_diag *diag)
 {
 	struct perf_reader *p = priv;
 	struct kx_event *e;
 	struct batch *b;
 	uint64_t limit;
 	uint32_t end;
+	unsigned n = 0;
 	int err;
 
 	if (p->err)
 		return kx_diag_set(diag, p->err, "%s", p->err_diag.msg);
-	for (;;) {
-		if (kx_perf_order_pop(p->order, ev))
-			return 1;
+	while (n < max) {
+		if (kx_perf_order_pop(p->order, &evs[n])) {
+			n++;
+			continue;
+		}
 		if (p->ended)
-			return 0;
+			break;
 		b = p->take;
 		if (!b || (b->idx == b->n && b->mark_idx == b->nmarks)) {
 			if (b) {
@@ -1271,7 +1275,7 @@ static int perf_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 				if (b->status) {
 					p->ended = true;
 					sync_info(p);
-					return 0;
+					break;
 				}
 			}
 			p->take = take_batch(p);
@@ -1294,6 +1298,7 @@ static int perf_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
 				return fail_next(p, queue_failure(p, err, &p->err_diag), diag);
 		} while (b->idx < end && e->ts > limit);
 	}
+	return (int)n;
 }
 
 static const char *perf_comm(void *priv, int32_t tid)
@@ -1438,7 +1443,7 @@ static int perf_open(struct kx_file *f, const struct kx_source_opts *opts, struc
 		p->fill->status = 1;
 	start_walk(p, opts);
 	r->priv = p;
-	r->next = perf_next;
+	r->next_batch = perf_next_batch;
 	r->close = perf_close;
 	r->comm = perf_comm;
 	return 0;

@@ -1314,50 +1314,54 @@ static void finish_counts(struct tracedat *t, bool at_end)
 	t->r->info.event_counts = kx_kvmdecode_event_counts(t->dec, &t->r->info.nr_event_counts);
 }
 
-static int tracedat_next(void *priv, struct kx_event *ev, struct kx_diag *diag)
+static int tracedat_next_batch(void *priv, struct kx_event *evs, unsigned max,
+			       struct kx_diag *diag)
 {
 	struct tracedat *t = priv;
 	struct kx_source_info *info = &t->r->info;
-	const struct packed_event *p;
-	struct heap_entry *top;
-	struct stream *s;
+	unsigned n = 0;
 	int ret;
 
 	if (!t->heap_len) {
 		finish_counts(t, true);
 		return 0;
 	}
-	top = &t->heap[0];
-	s = top->s;
-	p = s->at;
-	unpack_event(ev, p, s->cpu, s->buffer);
-	if (ev->kind == KX_EV_EXIT) {
-		/* named here, in delivery order: ids do not depend on the threads */
-		ev->u.exit.reason = kx_kvmdecode_reason(t->dec, ev->u.exit.isa, ev->u.exit.code);
-	} else if (ev->kind == KX_EV_LOST) {
-		info->lost_markers++;
-		if (ev->u.lost == KX_LOST_UNKNOWN)
-			info->lost_unknown++;
-		else
-			info->lost_events += ev->u.lost;
+	while (n < max && t->heap_len) {
+		struct heap_entry *top = &t->heap[0];
+		struct stream *s = top->s;
+		const struct packed_event *p = s->at;
+		struct kx_event *ev = &evs[n++];
+
+		unpack_event(ev, p, s->cpu, s->buffer);
+		if (ev->kind == KX_EV_EXIT) {
+			/* named here, in delivery order: ids do not depend on the threads */
+			ev->u.exit.reason = kx_kvmdecode_reason(t->dec, ev->u.exit.isa,
+								ev->u.exit.code);
+		} else if (ev->kind == KX_EV_LOST) {
+			info->lost_markers++;
+			if (ev->u.lost == KX_LOST_UNKNOWN)
+				info->lost_unknown++;
+			else
+				info->lost_events += ev->u.lost;
+		}
+		if (++p < s->end) {
+			s->at = p;
+			top->key = p->ts;
+			/* batches were written by another core: ask for the next lines early */
+			__builtin_prefetch(p + 3);
+		} else {
+			ret = next_batch(t, s, diag);
+			if (ret < 0)
+				return ret;
+			if (ret)
+				top->key = s->at->ts;
+			else
+				t->heap[0] = t->heap[--t->heap_len];
+		}
+		if (t->heap_len > 1)
+			heap_down(t->heap, t->heap_len, 0);
 	}
-	if (++p < s->end) {
-		s->at = p;
-		top->key = p->ts;
-		/* batches were written by another core: ask for the next lines early */
-		__builtin_prefetch(p + 3);
-	} else {
-		ret = next_batch(t, s, diag);
-		if (ret < 0)
-			return ret;
-		if (ret)
-			top->key = s->at->ts;
-		else
-			t->heap[0] = t->heap[--t->heap_len];
-	}
-	if (t->heap_len > 1)
-		heap_down(t->heap, t->heap_len, 0);
-	return 1;
+	return (int)n;
 }
 
 static const char *tracedat_comm(void *priv, int32_t tid)
@@ -1605,7 +1609,7 @@ static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,
 	free(selected);
 	finish_counts(t, false);
 	r->priv = t;
-	r->next = tracedat_next;
+	r->next_batch = tracedat_next_batch;
 	r->close = tracedat_close;
 	r->comm = tracedat_comm;
 	return 0;

@@ -71,25 +71,30 @@ int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_
 	void *feed_ctx = filtering ? (void *)&f : ctx;
 	kx_event_fn on_event = run->on_event;
 	uint64_t events = run->events, last_ts = run->last_ts;
-	struct kx_event ev;
-	int ret, fed = 0;
+	const struct kx_event *evs;
+	int n, ret = 0, fed = 0;
 
 	/* the counters live in locals in the loop and are stored once at the end */
-	while ((ret = kx_source_next(run->src, &ev, diag)) > 0) {
-		if (!events++)
-			run->first_ts = ev.ts;
-		last_ts = ev.ts;
-		if (on_event && (!filtering || event_passes(run, &ev))) {
-			ret = on_event(run->event_ctx, &ev);
-			if (ret)
+	while (!ret && (n = kx_source_next_batch(run->src, &evs, diag)) > 0) {
+		if (!events)
+			run->first_ts = evs[0].ts;
+		events += (unsigned)n;
+		last_ts = evs[n - 1].ts;
+		for (const struct kx_event *ev = evs; ev < evs + n; ev++) {
+			if (on_event && (!filtering || event_passes(run, ev))) {
+				ret = on_event(run->event_ctx, ev);
+				if (ret)
+					break;
+			}
+			fed = kx_pair_feed(run->pair, ev, feed_sink, feed_ctx);
+			if (fed) {
+				ret = fed;
 				break;
-		}
-		fed = kx_pair_feed(run->pair, &ev, feed_sink, feed_ctx);
-		if (fed) {
-			ret = fed;
-			break;
+			}
 		}
 	}
+	if (n < 0)
+		ret = n;
 	run->events = events;
 	run->last_ts = last_ts;
 	if (fed == -ENOMEM)
