@@ -90,7 +90,10 @@ void kx_attrib_free(struct kx_attrib *a);
 /** kx_attrib_interval() - a kx_interval_fn: @ctx is the kx_attrib. Return: 0 or -ENOMEM. */
 int kx_attrib_interval(void *ctx, const struct kx_interval *iv);
 
-/** kx_attrib_event() - a kx_event_fn counting helper events by sub-key. Return: 0 or -ENOMEM. */
+/**
+ * kx_attrib_event() - a kx_event_fn counting helper events by sub-key
+ * (events without a key of their own are ignored). Return: 0 or -ENOMEM.
+ */
 int kx_attrib_event(void *ctx, const struct kx_event *ev);
 
 #endif /* KX_ATTRIB_H */

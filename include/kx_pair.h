@@ -74,6 +74,12 @@ void kx_pair_free(struct kx_pair *p);
  */
 int kx_pair_feed(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink, void *ctx);
 
+/**
+ * kx_pair_vcpu() - the vcpu_id thread @tid of @buffer last showed in a
+ * kvm_exit/kvm_entry fed so far, or KX_VCPU_UNKNOWN.
+ */
+int32_t kx_pair_vcpu(struct kx_pair *p, uint16_t buffer, int32_t tid);
+
 /** kx_pair_finish() - end of input: count still-open exits. Return: 0. */
 int kx_pair_finish(struct kx_pair *p);
 

@@ -23,17 +23,17 @@ struct kx_filter {
 typedef int (*kx_event_fn)(void *ctx, const struct kx_event *ev);
 
 /*
- * struct kx_run - set @on_event (and @event_ctx) before kx_run_stream() to
- * see every event that passes the filter as well (e.g. to count helper
- * events that belong to no exit). @first_ts/@last_ts/@events cover every
- * event read.
+ * struct kx_run - set @on_helper (and @helper_ctx) before kx_run_stream()
+ * to see every helper event that names a sub-key on its own (key_rank != 0)
+ * and passes the filter, e.g. to count those that belong to no exit.
+ * @first_ts/@last_ts/@events cover every event read.
  */
 struct kx_run {
 	struct kx_source *src;
 	struct kx_pair *pair;
 	struct kx_filter filter;
-	kx_event_fn on_event;
-	void *event_ctx;
+	kx_event_fn on_helper;
+	void *helper_ctx;
 	uint64_t first_ts;
 	uint64_t last_ts;
 	uint64_t events;

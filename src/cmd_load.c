@@ -46,8 +46,8 @@ static int load_trace(const char *path, const struct kx_input_args *in,
 		err = kx_diag_set(diag, -ENOMEM, "out of memory");
 		goto out;
 	}
-	run.on_event = kx_attrib_event;
-	run.event_ctx = t.attrib;
+	run.on_helper = kx_attrib_event;
+	run.helper_ctx = t.attrib;
 	err = kx_run_stream(&run, tee_interval, &t, diag);
 	if (!err)
 		err = kx_cycles_finish(t.cycles);

@@ -140,8 +140,8 @@ int kx_report_file(const char *file, const struct kx_input_args *in, bool by_vcp
 		kx_run_close(&run);
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
 	}
-	run.on_event = kx_attrib_event;
-	run.event_ctx = attrib;
+	run.on_helper = kx_attrib_event;
+	run.helper_ctx = attrib;
 	err = kx_run_stream(&run, kx_attrib_interval, attrib, diag);
 	if (err == -ENOMEM)
 		kx_diag_set(diag, err, "out of memory");

@@ -3,7 +3,7 @@
  * run.c - one analysis pass: source -> filter -> pairing -> caller's
  * interval consumers. The vCPU filter needs the thread's vcpu_id, which
  * only exit/entry events carry, so helper events inherit it from the last
- * exit/entry of their thread (a small map, bounded by threads).
+ * exit/entry of their thread (the pairing's thread table).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -48,18 +48,20 @@ static int filter_interval(void *ctx, const struct kx_interval *iv)
 }
 
 /*
- * Event-level filter for the on_event hook: vcpu_id is only on exit/entry,
- * so helper events pass unless filtered by thread id.
+ * Filter for the on_helper hook. Helper events carry no vcpu_id: they
+ * belong to the vCPU their thread last showed in a kvm_exit/kvm_entry.
  */
-static bool event_passes(const struct kx_run *run, const struct kx_event *ev)
+static bool helper_passes(const struct kx_run *run, const struct kx_event *ev)
 {
-	if (ev->kind == KX_EV_LOST)
-		return true;
+	int32_t vcpu = ev->vcpu;
+
 	if (run->filter.pid >= 0 && ev->tid != run->filter.pid && ev->pid != run->filter.pid)
 		return false;
-	if (run->filter.vcpu >= 0 && ev->vcpu != KX_VCPU_UNKNOWN && ev->vcpu != run->filter.vcpu)
-		return false;
-	return true;
+	if (run->filter.vcpu < 0)
+		return true;
+	if (vcpu == KX_VCPU_UNKNOWN)
+		vcpu = kx_pair_vcpu(run->pair, ev->buffer, ev->tid);
+	return vcpu == run->filter.vcpu;
 }
 
 int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_diag *diag)
@@ -69,7 +71,7 @@ int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_
 	/* without a filter the intervals go straight to the sink: one call less per interval */
 	kx_interval_fn feed_sink = filtering ? filter_interval : sink;
 	void *feed_ctx = filtering ? (void *)&f : ctx;
-	kx_event_fn on_event = run->on_event;
+	kx_event_fn on_helper = run->on_helper;
 	uint64_t events = run->events, last_ts = run->last_ts;
 	const struct kx_event *evs;
 	int n, ret = 0, fed = 0;
@@ -81,8 +83,8 @@ int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_
 		events += (unsigned)n;
 		last_ts = evs[n - 1].ts;
 		for (const struct kx_event *ev = evs; ev < evs + n; ev++) {
-			if (on_event && (!filtering || event_passes(run, ev))) {
-				ret = on_event(run->event_ctx, ev);
+			if (on_helper && ev->key_rank && (!filtering || helper_passes(run, ev))) {
+				ret = on_helper(run->helper_ctx, ev);
 				if (ret)
 					break;
 			}

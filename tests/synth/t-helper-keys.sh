@@ -6,7 +6,8 @@
 # between the two in time. Checked against trace-cmd report on traces where
 # several vCPUs do that at once: each APIC register's count equals its
 # kvm_apic lines (every access has exactly one), the MMIO doorbell's its
-# kvm_mmio lines, TSC_DEADLINE's its kvm_msr lines.
+# kvm_mmio lines, TSC_DEADLINE's its kvm_msr lines; with --vcpu N, the
+# kvm_apic lines of the threads whose kvm_entry names vcpu N.
 . "$(dirname "$0")/../lib.sh"
 
 sed 's/@REPS@/2000/' "$ROOT/bench/busy-host.scn.in" >"$TMP/busy.scn"
@@ -38,5 +39,23 @@ for f in "$TMP/busy.dat" "$FIXTURES/multi-vm.dat"; do
 	want=$(grep -c "kvm_msr: *msr_write 6e0 " "$TMP/text")
 	[ "$want" -gt 0 ] && is "$(count "$TMP/out" "TSC_DEADLINE write")" "$want" \
 		"$name: TSC_DEADLINE writes = trace-cmd's kvm_msr 6e0 lines ($want)"
+
+	# --vcpu N: a helper event is its thread's, and the thread is the vCPU
+	# its kvm_entry lines name; "vcpu REG count" per vCPU from the text
+	awk '
+	{ tid = ""; for (i = 2; i <= NF; i++) if ($i ~ /^\[[0-9]+\]$/) { tid = $(i - 1); break }
+	  sub(/.*-/, "", tid) }
+	/ kvm_entry: / { for (i = 1; i < NF; i++) if ($i == "vcpu") { v = $(i + 1); sub(/,/, "", v); vcpu[tid] = v } }
+	/ kvm_apic: *apic_write APIC_(EOI|TMICT|ICR) / {
+		for (i = 1; i <= NF; i++) if ($i ~ /^APIC_/) reg = substr($i, 6)
+		n[vcpu[tid] " " reg]++ }
+	END { for (k in n) print k, n[k] }' "$TMP/text" | sort >"$TMP/per-vcpu"
+	[ -s "$TMP/per-vcpu" ]
+	ok $? "$name: trace-cmd's kvm_apic lines split by vCPU"
+	while read -r v reg want; do
+		run "$KX" report --json --vcpu "$v" "$f"
+		is "$(count "$TMP/out" "APIC $reg write")" "$want" \
+			"$name --vcpu $v: APIC $reg writes = that vCPU's kvm_apic lines ($want)"
+	done <"$TMP/per-vcpu"
 done
 done_testing
