@@ -324,7 +324,7 @@ int kx_pair_feed(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn si
 
 int32_t kx_pair_vcpu(struct kx_pair *p, uint16_t buffer, int32_t tid)
 {
-	const struct thread *t = find(p, kx_thread_key(buffer, tid));
+	const struct thread *t = slot_for(p->threads, p->nslots, kx_thread_key(buffer, tid));
 
 	return t->state != TS_UNUSED ? t->vcpu : KX_VCPU_UNKNOWN;
 }
