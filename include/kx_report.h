@@ -116,6 +116,7 @@ struct kx_report {
 	size_t ngroups;
 	struct kx_report_helper *helpers;	/* helper events by sub-key (no exit timing) */
 	size_t nhelpers;
+	uint64_t helpers_without_vcpu;		/* left out of helpers by --vcpu: no vcpu_id known */
 	/* data quality */
 	struct kx_pair_counts counts;
 	uint64_t lost_events;

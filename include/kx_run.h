@@ -26,7 +26,9 @@ typedef int (*kx_event_fn)(void *ctx, const struct kx_event *ev);
  * struct kx_run - set @on_helper (and @helper_ctx) before kx_run_stream()
  * to see every helper event that names a sub-key on its own (key_rank != 0)
  * and passes the filter, e.g. to count those that belong to no exit.
- * @first_ts/@last_ts/@events cover every event read.
+ * @first_ts/@last_ts/@events cover every event read; @helpers_without_vcpu
+ * counts the helper events --vcpu kept from @on_helper because their
+ * thread had shown no vcpu_id yet.
  */
 struct kx_run {
 	struct kx_source *src;
@@ -37,6 +39,7 @@ struct kx_run {
 	uint64_t first_ts;
 	uint64_t last_ts;
 	uint64_t events;
+	uint64_t helpers_without_vcpu;
 };
 
 /** kx_run_open() - open @path and prepare pairing. Return: 0 or negative with @diag. */

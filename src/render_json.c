@@ -164,6 +164,7 @@ void kx_render_json(const struct kx_report *r, const struct kx_render_opts *o, F
 		kx_json_obj_end(&j);
 	}
 	kx_json_arr_end(&j);
+	kx_json_u64(&j, "helpers_without_vcpu", r->helpers_without_vcpu);
 	if (r->ngroups > 1) {
 		kx_json_arr_begin(&j, "vcpus");
 		for (size_t i = 1; i < r->ngroups; i++) {

@@ -168,6 +168,9 @@ static void quality(FILE *out, const struct kx_report *r)
 		", negative intervals %" PRIu64 ", failed vmentries %" PRIu64 "\n",
 		r->lost_events, r->lost_markers, r->lost_unknown, c->discarded, c->orphan_entries,
 		c->unmatched_exits, c->unfinished_exits, c->negative, c->failed_vmentry);
+	if (r->helpers_without_vcpu)
+		fprintf(out, "note: --vcpu left out %" PRIu64 " helper events whose threads showed no "
+			"vcpu_id (no kvm_exit/kvm_entry before them)\n", r->helpers_without_vcpu);
 }
 
 static void group_table(FILE *out, const struct kx_report *r, const struct kx_report_group *g,

@@ -51,7 +51,7 @@ static int filter_interval(void *ctx, const struct kx_interval *iv)
  * Filter for the on_helper hook. Helper events carry no vcpu_id: they
  * belong to the vCPU their thread last showed in a kvm_exit/kvm_entry.
  */
-static bool helper_passes(const struct kx_run *run, const struct kx_event *ev)
+static bool helper_passes(struct kx_run *run, const struct kx_event *ev)
 {
 	int32_t vcpu = ev->vcpu;
 
@@ -61,6 +61,8 @@ static bool helper_passes(const struct kx_run *run, const struct kx_event *ev)
 		return true;
 	if (vcpu == KX_VCPU_UNKNOWN)
 		vcpu = kx_pair_vcpu(run->pair, ev->buffer, ev->tid);
+	if (vcpu == KX_VCPU_UNKNOWN)
+		run->helpers_without_vcpu++;
 	return vcpu == run->filter.vcpu;
 }
 

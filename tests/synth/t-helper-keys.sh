@@ -58,4 +58,29 @@ for f in "$TMP/busy.dat" "$FIXTURES/multi-vm.dat"; do
 			"$name --vcpu $v: APIC $reg writes = that vCPU's kvm_apic lines ($want)"
 	done <"$TMP/per-vcpu"
 done
+
+# A helper event before its thread's first kvm_exit/kvm_entry, and one of a
+# thread that never shows one, belong to no vCPU: --vcpu leaves them out
+# and says how many (the rule of the man page, applied by hand).
+cat >"$TMP/hv.txt" <<'EOT'
+cpus=2
+         CPU 0/KVM-500   [000]    10.000100: kvm_apic:             apic_write APIC_EOI = 0x0
+         CPU 0/KVM-500   [000]    10.000200: kvm_entry:            vcpu 0 rip 0xffffffff81000000
+         CPU 0/KVM-500   [000]    10.000300: kvm_exit:             reason APIC_ACCESS rip 0xffffffff81000010 info 10b0 0
+         CPU 0/KVM-500   [000]    10.000301: kvm_apic:             apic_write APIC_EOI = 0x0
+         CPU 0/KVM-500   [000]    10.000302: kvm_entry:            vcpu 0 rip 0xffffffff81000014
+         CPU 1/KVM-501   [001]    10.000400: kvm_apic:             apic_write APIC_EOI = 0x0
+EOT
+field() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+for case in ":3:0" "--vcpu 0:1:2" "--vcpu 1:0:2"; do
+	opt=${case%%:*} rest=${case#*:}
+	# shellcheck disable=SC2086
+	run "$KX" report --json $opt "$TMP/hv.txt"
+	is "$(count "$TMP/out" "APIC EOI write")" "${rest%%:*}" "hv.txt ${opt:-(no filter)}: EOI writes counted"
+	is "$(field "$TMP/out" helpers_without_vcpu)" "${rest#*:}" \
+		"hv.txt ${opt:-(no filter)}: helper events without a vCPU"
+done
+run "$KX" report --vcpu 0 "$TMP/hv.txt"
+grep -q "^note: --vcpu left out 2 helper events whose threads showed no vcpu_id" "$TMP/out"
+ok $? "hv.txt --vcpu 0: the text report says what --vcpu left out"
 done_testing
