@@ -31,6 +31,13 @@ struct kx_file {
 	uint64_t map_len;
 };
 
+/*
+ * kx_file_error() - @diag worded as every command words a failed open
+ * (@opening) or read of an input: "cannot open: ...", "cannot read: ...",
+ * "is a directory". Return: @err (-errno).
+ */
+int kx_file_error(struct kx_diag *diag, int err, bool opening);
+
 /** kx_file_open() - open @path ("-" = stdin) and fill head. Return: 0 or -errno. */
 int kx_file_open(struct kx_file *f, const char *path, struct kx_diag *diag);
 

@@ -12,6 +12,7 @@
 
 #include "kx_attrib.h"
 #include "kx_cycles.h"
+#include "kx_file.h"
 #include "kx_load.h"
 #include "kx_report.h"
 
@@ -158,18 +159,15 @@ int kx_load_snapshot(const char *path, const struct kx_input_args *in, struct kx
 	*out = NULL;
 	if (strcmp(path, "-") == 0)
 		return load_trace(path, in, out, diag);
-	/* the messages of kx_file_open(), which reads a trace: one wording for every command */
 	f = fopen(path, "rb");
 	if (!f)
-		return kx_diag_set(diag, -errno, "cannot open: %s", strerror(errno));
+		return kx_file_error(diag, -errno, true);
 	json = looks_like_json(f);
 	if (json > 0)
 		err = load_json(path, f, out, diag);
 	fclose(f);
-	if (json == -EISDIR)
-		return kx_diag_set(diag, json, "is a directory");
 	if (json < 0)
-		return kx_diag_set(diag, json, "cannot read: %s", strerror(-json));
+		return kx_file_error(diag, json, false);
 	if (json > 0)
 		return err;
 	return load_trace(path, in, out, diag);

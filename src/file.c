@@ -37,6 +37,13 @@ static int64_t read_full(int fd, void *buf, size_t len)
 	return (int64_t)done;
 }
 
+int kx_file_error(struct kx_diag *diag, int err, bool opening)
+{
+	if (err == -EISDIR)
+		return kx_diag_set(diag, err, "is a directory");
+	return kx_diag_set(diag, err, "cannot %s: %s", opening ? "open" : "read", strerror(-err));
+}
+
 int kx_file_open(struct kx_file *f, const char *path, struct kx_diag *diag)
 {
 	struct stat st;
@@ -50,7 +57,7 @@ int kx_file_open(struct kx_file *f, const char *path, struct kx_diag *diag)
 	} else {
 		f->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (f->fd < 0)
-			return kx_diag_set(diag, -errno, "cannot open: %s", strerror(errno));
+			return kx_file_error(diag, -errno, true);
 		f->owns_fd = true;
 	}
 	if (fstat(f->fd, &st) < 0) {
@@ -61,13 +68,13 @@ int kx_file_open(struct kx_file *f, const char *path, struct kx_diag *diag)
 	}
 	if (S_ISDIR(st.st_mode)) {
 		kx_file_close(f);
-		return kx_diag_set(diag, -EISDIR, "is a directory");
+		return kx_file_error(diag, -EISDIR, true);
 	}
 	f->seekable = S_ISREG(st.st_mode);
 	n = read_full(f->fd, f->head, sizeof(f->head));
 	if (n < 0) {
 		kx_file_close(f);
-		return kx_diag_set(diag, (int)n, "cannot read: %s", strerror((int)-n));
+		return kx_file_error(diag, (int)n, false);
 	}
 	f->head_len = (size_t)n;
 	return 0;
@@ -113,7 +120,7 @@ static int spill(struct kx_file *f, struct kx_diag *diag)
 		if (n < 0) {
 			err = (int)n;
 			close(fd);
-			return kx_diag_set(diag, err, "cannot read: %s", strerror(-err));
+			return kx_file_error(diag, err, false);
 		}
 		if (n == 0)
 			break;
