@@ -25,8 +25,17 @@ enum kx_input_opt {
 	KX_OPT_VCPU,
 	KX_OPT_PID,
 	KX_OPT_THREADS,
+	KX_OPT_JSON,
+	KX_OPT_CSV,
 	KX_OPT_CMD_BASE = 300,	/* first code free for a command's own options */
 };
+
+/* What a command writes its result as. */
+enum kx_out_format { KX_OUT_TEXT, KX_OUT_JSON, KX_OUT_CSV };
+
+#define KX_FORMAT_LONG_OPTIONS						\
+	{ "json", no_argument, NULL, KX_OPT_JSON },			\
+	{ "csv", no_argument, NULL, KX_OPT_CSV }
 
 #define KX_READ_LONG_OPTIONS						\
 	{ "buffer", required_argument, NULL, KX_OPT_BUFFER },		\
@@ -64,6 +73,13 @@ void kx_cli_input_init(struct kx_input_args *in);
  * Return: 1 handled, 0 not a shared option, -1 bad value (message printed).
  */
 int kx_cli_input_opt(struct kx_input_args *in, int code, const char *arg, const char *cmd);
+
+/**
+ * kx_cli_format_opt() - handle --json/--csv (@code) into @fmt; the two
+ * exclude each other. Return: 1 handled, 0 not one of them, -1 both given
+ * (message printed).
+ */
+int kx_cli_format_opt(enum kx_out_format *fmt, int code, const char *cmd);
 
 /** kx_cli_error() - print "kvmexit-stat: FILE: message" for @err with @diag. */
 void kx_cli_error(const char *file, int err, const struct kx_diag *diag);

@@ -20,9 +20,7 @@
 #include "kx_rules.h"
 
 enum check_opt {
-	OPT_JSON = KX_OPT_CMD_BASE,
-	OPT_CSV,
-	OPT_MAX,
+	OPT_MAX = KX_OPT_CMD_BASE,
 	OPT_MIN,
 	OPT_RULES,
 	OPT_BASELINE,
@@ -32,8 +30,6 @@ enum check_opt {
 	OPT_JUNIT,
 };
 
-enum check_format { FMT_TEXT, FMT_JSON, FMT_CSV };
-
 /* Largest rules file read. */
 #define RULES_FILE_MAX (1u << 20)
 
@@ -41,7 +37,7 @@ struct check_args {
 	struct kx_input_args in;
 	struct kx_check_opts opts;
 	struct kx_rules rules;
-	enum check_format format;
+	enum kx_out_format format;
 	const char *file;
 	const char *baseline;
 	const char *junit;
@@ -82,8 +78,7 @@ KX_INPUT_OPTIONS_HELP
 "  kvmexit-stat check --baseline base.json --max-regress 10% --junit gate.xml run.dat\n";
 
 static const struct option long_options[] = {
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "csv", no_argument, NULL, OPT_CSV },
+	KX_FORMAT_LONG_OPTIONS,
 	{ "max", required_argument, NULL, OPT_MAX },
 	{ "min", required_argument, NULL, OPT_MIN },
 	{ "rules", required_argument, NULL, OPT_RULES },
@@ -162,17 +157,13 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 	opterr = 0;
 	while (status < 0 && (c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		r = kx_cli_input_opt(&a->in, c, optarg, "check");
+		if (!r)
+			r = kx_cli_format_opt(&a->format, c, "check");
 		if (r < 0)
 			return KX_EXIT_USAGE;
 		if (r > 0)
 			continue;
 		switch (c) {
-		case OPT_JSON:
-			a->format = FMT_JSON;
-			break;
-		case OPT_CSV:
-			a->format = FMT_CSV;
-			break;
 		case OPT_MAX:
 			status = add_rule(a, KX_RULE_MAX, optarg, "--max");
 			break;
@@ -290,10 +281,10 @@ int kx_cmd_check(int argc, char **argv)
 	}
 	info = (struct kx_check_info){ .file = a.file, .baseline = a.baseline, .opts = &a.opts };
 	switch (a.format) {
-	case FMT_JSON:
+	case KX_OUT_JSON:
 		kx_render_check_json(result, &info, stdout);
 		break;
-	case FMT_CSV:
+	case KX_OUT_CSV:
 		kx_render_check_csv(result, stdout);
 		break;
 	default:

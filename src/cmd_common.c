@@ -36,6 +36,24 @@ int kx_cli_bad_option(const char *cmd, const char *arg)
 	return kx_cli_usage_error(cmd, "unknown option or missing value '%s'", arg);
 }
 
+int kx_cli_format_opt(enum kx_out_format *fmt, int code, const char *cmd)
+{
+	enum kx_out_format want;
+
+	if (code == KX_OPT_JSON)
+		want = KX_OUT_JSON;
+	else if (code == KX_OPT_CSV)
+		want = KX_OUT_CSV;
+	else
+		return 0;
+	if (*fmt != KX_OUT_TEXT && *fmt != want) {
+		kx_cli_usage_error(cmd, "--json and --csv exclude each other");
+		return -1;
+	}
+	*fmt = want;
+	return 1;
+}
+
 int kx_cli_input_opt(struct kx_input_args *in, int code, const char *arg, const char *cmd)
 {
 	uint64_t v;

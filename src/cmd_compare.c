@@ -20,15 +20,11 @@
 #include "kx_rules.h"
 
 enum compare_opt {
-	OPT_JSON = KX_OPT_CMD_BASE,
-	OPT_CSV,
-	OPT_METRIC,
+	OPT_METRIC = KX_OPT_CMD_BASE,
 	OPT_ALPHA,
 	OPT_MIN_SAMPLES,
 	OPT_RAW_KEYS,
 };
-
-enum compare_format { FMT_TEXT, FMT_JSON, FMT_CSV };
 
 /* Inputs beyond this are refused: the text table gets unreadable long before. */
 #define MAX_INPUTS 26
@@ -36,7 +32,7 @@ enum compare_format { FMT_TEXT, FMT_JSON, FMT_CSV };
 struct compare_args {
 	struct kx_input_args in;
 	struct kx_compare_opts opts;
-	enum compare_format format;
+	enum kx_out_format format;
 	char **files;
 	size_t nfiles;
 };
@@ -65,8 +61,7 @@ KX_INPUT_OPTIONS_HELP
 "  kvmexit-stat compare --metric p99 --csv base.json after.dat\n";
 
 static const struct option long_options[] = {
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "csv", no_argument, NULL, OPT_CSV },
+	KX_FORMAT_LONG_OPTIONS,
 	{ "metric", required_argument, NULL, OPT_METRIC },
 	{ "alpha", required_argument, NULL, OPT_ALPHA },
 	{ "min-samples", required_argument, NULL, OPT_MIN_SAMPLES },
@@ -91,17 +86,13 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		r = kx_cli_input_opt(&a->in, c, optarg, "compare");
+		if (!r)
+			r = kx_cli_format_opt(&a->format, c, "compare");
 		if (r < 0)
 			return KX_EXIT_USAGE;
 		if (r > 0)
 			continue;
 		switch (c) {
-		case OPT_JSON:
-			a->format = FMT_JSON;
-			break;
-		case OPT_CSV:
-			a->format = FMT_CSV;
-			break;
 		case OPT_METRIC:
 			fig = kx_snap_fig_parse(optarg);
 			if (fig != KX_FIG_MEAN && fig != KX_FIG_P50 && fig != KX_FIG_P90 &&
@@ -172,10 +163,10 @@ int kx_cmd_compare(int argc, char **argv)
 		goto out;
 	}
 	switch (a.format) {
-	case FMT_JSON:
+	case KX_OUT_JSON:
 		kx_render_compare_json(cmp, stdout);
 		break;
-	case FMT_CSV:
+	case KX_OUT_CSV:
 		kx_render_compare_csv(cmp, stdout);
 		break;
 	default:

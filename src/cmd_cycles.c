@@ -19,19 +19,15 @@
 #define WORST_MAX	10000	/* each kept cycle holds its segment list (~2.5 KiB) */
 
 enum cycles_opt {
-	OPT_JSON = KX_OPT_CMD_BASE,
-	OPT_CSV,
-	OPT_LIST,
+	OPT_LIST = KX_OPT_CMD_BASE,
 	OPT_WORST,
 	OPT_BY_HOST,
 	OPT_LVTT,
 };
 
-enum cycles_format { FMT_TEXT, FMT_JSON, FMT_CSV };
-
 struct cycles_args {
 	struct kx_input_args in;
-	enum cycles_format format;
+	enum kx_out_format format;
 	bool list;
 	bool by_host;
 	bool lvtt;
@@ -74,8 +70,7 @@ KX_INPUT_OPTIONS_HELP
 "  kvmexit-stat cycles --worst 10 --json trace.dat\n";
 
 static const struct option long_options[] = {
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "csv", no_argument, NULL, OPT_CSV },
+	KX_FORMAT_LONG_OPTIONS,
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "worst", required_argument, NULL, OPT_WORST },
 	{ "by-host", no_argument, NULL, OPT_BY_HOST },
@@ -97,17 +92,13 @@ static int parse_args(int argc, char **argv, struct cycles_args *a)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		r = kx_cli_input_opt(&a->in, c, optarg, "cycles");
+		if (!r)
+			r = kx_cli_format_opt(&a->format, c, "cycles");
 		if (r < 0)
 			return KX_EXIT_USAGE;
 		if (r > 0)
 			continue;
 		switch (c) {
-		case OPT_JSON:
-			a->format = FMT_JSON;
-			break;
-		case OPT_CSV:
-			a->format = FMT_CSV;
-			break;
 		case OPT_LIST:
 			a->list = true;
 			break;
@@ -144,10 +135,10 @@ static int on_cycle(void *ctx, const struct kx_cycle *cy)
 	struct cycles_out *o = ctx;
 
 	switch (o->args->format) {
-	case FMT_JSON:
+	case KX_OUT_JSON:
 		kx_cycles_json_cycle(&o->json, &o->render, cy);
 		break;
-	case FMT_CSV:
+	case KX_OUT_CSV:
 		kx_cycles_csv_cycle(o->out, &o->render, "list", cy);
 		break;
 	default:
@@ -160,10 +151,10 @@ static void render_begin(struct cycles_out *o)
 {
 	const struct cycles_args *a = o->args;
 
-	if (a->format == FMT_JSON) {
+	if (a->format == KX_OUT_JSON) {
 		kx_json_init(&o->json, o->out, true);
 		kx_cycles_json_begin(&o->json, &o->render, a->list);
-	} else if (a->format == FMT_CSV && (a->list || a->worst)) {
+	} else if (a->format == KX_OUT_CSV && (a->list || a->worst)) {
 		kx_cycles_csv_cycle_header(o->out);
 	}
 }
@@ -176,10 +167,10 @@ static void render_end(struct cycles_out *o)
 	size_t n;
 
 	switch (a->format) {
-	case FMT_JSON:
+	case KX_OUT_JSON:
 		kx_cycles_json_end(&o->json, &o->render, a->list);
 		break;
-	case FMT_CSV:
+	case KX_OUT_CSV:
 		if (!tot->timer_exits) {
 			fprintf(stderr, "kvmexit-stat: %s: no timer-programming exits, no cycles\n",
 				strcmp(a->file, "-") ? a->file : "(stdin)");

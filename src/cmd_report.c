@@ -17,20 +17,16 @@
 #include "kx_report.h"
 
 enum report_opt {
-	OPT_JSON = KX_OPT_CMD_BASE,
-	OPT_CSV,
-	OPT_BY,
+	OPT_BY = KX_OPT_CMD_BASE,
 	OPT_KEYS,
 	OPT_TOP,
 	OPT_ALLOW_EMPTY,
 };
 
-enum report_format { FMT_TEXT, FMT_JSON, FMT_CSV };
-
 struct report_args {
 	struct kx_input_args in;
 	struct kx_render_opts render;
-	enum report_format format;
+	enum kx_out_format format;
 	bool by_vcpu;
 	bool allow_empty;
 	const char *file;
@@ -59,8 +55,7 @@ KX_INPUT_OPTIONS_HELP
 "  perf record -o - -e 'kvm:*' -a sleep 1 | kvmexit-stat report --json -\n";
 
 static const struct option long_options[] = {
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "csv", no_argument, NULL, OPT_CSV },
+	KX_FORMAT_LONG_OPTIONS,
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "keys", no_argument, NULL, OPT_KEYS },
 	{ "top", required_argument, NULL, OPT_TOP },
@@ -84,17 +79,13 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		r = kx_cli_input_opt(&a->in, c, optarg, "report");
+		if (!r)
+			r = kx_cli_format_opt(&a->format, c, "report");
 		if (r < 0)
 			return KX_EXIT_USAGE;
 		if (r > 0)
 			continue;
 		switch (c) {
-		case OPT_JSON:
-			a->format = FMT_JSON;
-			break;
-		case OPT_CSV:
-			a->format = FMT_CSV;
-			break;
 		case OPT_BY:
 			if (strcmp(optarg, "vcpu"))
 				return kx_cli_usage_error("report", "--by takes 'vcpu', not '%s'", optarg);
@@ -173,10 +164,10 @@ int kx_cmd_report(int argc, char **argv)
 		return kx_cli_exit_status(err);
 	}
 	switch (a.format) {
-	case FMT_JSON:
+	case KX_OUT_JSON:
 		kx_render_json(r, &a.render, stdout);
 		break;
-	case FMT_CSV:
+	case KX_OUT_CSV:
 		kx_render_csv(r, &a.render, stdout);
 		break;
 	default:

@@ -19,6 +19,17 @@ run "$KX" report --by cpu "$DAT"
 is "$RC" 2 "--by takes only vcpu"
 run "$KX" report "$DAT" "$DAT"
 is "$RC" 2 "two inputs to report: 2"
+# --json and --csv exclude each other in every command that has both
+for cmd in report cycles compare check; do
+	run "$KX" $cmd --json --csv "$DAT"
+	is "$RC" 2 "$cmd --json --csv: usage error 2"
+	is "$(cat "$TMP/err")" "kvmexit-stat $cmd: --json and --csv exclude each other (see 'kvmexit-stat $cmd --help')" \
+		"$cmd --json --csv: one line naming both"
+	[ ! -s "$TMP/out" ]
+	ok $? "$cmd --json --csv: nothing on stdout"
+done
+run "$KX" report --csv --csv "$DAT"
+is "$RC" 0 "--csv twice is still CSV"
 run "$KX" report --help
 is "$RC" 0 "--help exits 0"
 grep -q '^usage: kvmexit-stat' "$TMP/out"
