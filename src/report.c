@@ -83,7 +83,7 @@ static int add_key(struct kx_report_group *g, size_t *cap, const struct kx_repor
 {
 	const char *name = sub->normalized[0] ? sub->normalized : sub->key;
 	struct kx_report_key *k = NULL;
-	size_t used;
+	size_t used, len;
 
 	for (size_t i = 0; i < g->nkeys; i++)
 		if (strcmp(g->keys[i].key, name) == 0)
@@ -108,9 +108,12 @@ static int add_key(struct kx_report_group *g, size_t *cap, const struct kx_repor
 		return -ENOMEM;
 	k->st.user += sub->st.user;
 	used = strlen(k->reasons);
-	if (!strstr(k->reasons, reason) && used + strlen(reason) + 2 < sizeof(k->reasons))
-		snprintf(k->reasons + used, sizeof(k->reasons) - used, "%s%s",
-			 used ? "," : "", reason);
+	len = strlen(reason);
+	if (!strstr(k->reasons, reason) && used + len + 2 < sizeof(k->reasons)) {
+		if (used)
+			k->reasons[used++] = ',';
+		memcpy(k->reasons + used, reason, len + 1);
+	}
 	return 0;
 }
 
