@@ -68,11 +68,27 @@ struct kx_pair;
 struct kx_pair *kx_pair_new(const struct kx_names *names);
 void kx_pair_free(struct kx_pair *p);
 
+/* The three kinds of event kx_pair_feed() hands on. */
+int kx_pair_exit_entry(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink,
+		       void *ctx);
+int kx_pair_lost(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink, void *ctx);
+void kx_pair_helper(struct kx_pair *p, const struct kx_event *ev);
+
 /**
  * kx_pair_feed() - consume one event; completed intervals go to @sink.
+ * Inline: it runs for every event and only dispatches by kind.
  * Return: 0, -ENOMEM, or the first non-zero value @sink returned.
  */
-int kx_pair_feed(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink, void *ctx);
+static inline int kx_pair_feed(struct kx_pair *p, const struct kx_event *ev,
+			       kx_interval_fn sink, void *ctx)
+{
+	if (ev->kind == KX_EV_EXIT || ev->kind == KX_EV_ENTRY)
+		return kx_pair_exit_entry(p, ev, sink, ctx);
+	if (ev->kind == KX_EV_LOST)
+		return kx_pair_lost(p, ev, sink, ctx);
+	kx_pair_helper(p, ev);
+	return 0;
+}
 
 /**
  * kx_pair_vcpu() - the vcpu_id thread @tid of @buffer last showed in a

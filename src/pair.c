@@ -259,7 +259,8 @@ static int on_vm_entry(struct kx_pair *p, struct thread *t, const struct kx_even
 	return err;
 }
 
-static __attribute__((noinline)) int on_lost(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink, void *ctx)
+/* A lost-events marker: every open thread last seen on its CPU breaks. */
+int kx_pair_lost(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink, void *ctx)
 {
 	int err = 0;
 
@@ -277,12 +278,9 @@ static __attribute__((noinline)) int on_lost(struct kx_pair *p, const struct kx_
 	return err;
 }
 
-/*
- * Exit and entry events, out of line (a tail call): they need many
- * registers, and the helper events should not pay for saving them.
- */
-static __attribute__((noinline)) int on_exit_or_entry(struct kx_pair *p, const struct kx_event *ev,
-						      kx_interval_fn sink, void *ctx)
+/* An exit or an entry: the state machine of its thread. */
+int kx_pair_exit_entry(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink,
+		       void *ctx)
 {
 	struct thread *t = lookup(p, ev);
 
@@ -298,28 +296,22 @@ static __attribute__((noinline)) int on_exit_or_entry(struct kx_pair *p, const s
 	return on_vm_entry(p, t, ev, sink, ctx);
 }
 
-int kx_pair_feed(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink, void *ctx)
+/* A helper event: it only feeds the sub-key of its thread's open exit. */
+void kx_pair_helper(struct kx_pair *p, const struct kx_event *ev)
 {
-	struct thread *t;
+	struct thread *t = find(p, kx_thread_key(ev->buffer, ev->tid));
 
-	if (ev->kind == KX_EV_EXIT || ev->kind == KX_EV_ENTRY)
-		return on_exit_or_entry(p, ev, sink, ctx);
-	if (ev->kind == KX_EV_LOST)
-		return on_lost(p, ev, sink, ctx);
-	/* helper events only matter while an exit of their thread is open */
-	t = find(p, kx_thread_key(ev->buffer, ev->tid));
 	if (t->state != TS_HOST)
-		return 0;
+		return;
 	t->cpu = ev->cpu;
 	if (ev->kind != KX_EV_USERSPACE_EXIT) {
 		kx_subkey_helper(&t->acc, ev);
-		return 0;
+		return;
 	}
 	if (!t->in_user) {
 		t->in_user = true;
 		t->user_since = ev->ts;
 	}
-	return 0;
 }
 
 int32_t kx_pair_vcpu(struct kx_pair *p, uint16_t buffer, int32_t tid)
