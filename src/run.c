@@ -36,13 +36,19 @@ struct filtered {
 	void *ctx;
 };
 
+/* --pid: the vCPU thread, or the VM process where the input records it. */
+static bool pid_passes(const struct kx_filter *filter, int32_t tid, int32_t pid)
+{
+	return filter->pid < 0 || tid == filter->pid || pid == filter->pid;
+}
+
 static int filter_interval(void *ctx, const struct kx_interval *iv)
 {
 	struct filtered *f = ctx;
 
 	if (f->filter->vcpu >= 0 && iv->vcpu != f->filter->vcpu)
 		return 0;
-	if (f->filter->pid >= 0 && iv->tid != f->filter->pid && iv->pid != f->filter->pid)
+	if (!pid_passes(f->filter, iv->tid, iv->pid))
 		return 0;
 	return f->sink(f->ctx, iv);
 }
@@ -55,7 +61,7 @@ static bool helper_passes(struct kx_run *run, const struct kx_event *ev)
 {
 	int32_t vcpu = ev->vcpu;
 
-	if (run->filter.pid >= 0 && ev->tid != run->filter.pid && ev->pid != run->filter.pid)
+	if (!pid_passes(&run->filter, ev->tid, ev->pid))
 		return false;
 	if (run->filter.vcpu < 0)
 		return true;
