@@ -58,13 +58,6 @@ struct kx_attrib_helper {
 	uint64_t count;
 };
 
-/* A thread's previous helper event (kind 0: none, or already paired). */
-struct kx_attrib_last {
-	uint64_t thread;		/* buffer << 32 | tid, + 1 (0 = free slot) */
-	uint64_t packed;
-	uint32_t kind;
-};
-
 struct kx_attrib {
 	struct kx_attrib_group *groups;	/* [0] = all threads */
 	uint32_t ngroups;
@@ -76,11 +69,6 @@ struct kx_attrib {
 	uint32_t cap_helpers;
 	uint32_t *helper_slots;		/* open-addressing index of @helpers by packed key: index + 1 */
 	uint32_t helper_nslots;		/* 2 * cap_helpers, a power of two */
-	/* each thread's previous helper event, to count kvm_mmio+kvm_apic of one access once */
-	struct kx_attrib_last *lasts;	/* open addressing by (buffer, tid) */
-	uint32_t lasts_nslots;		/* a power of two, at most half used */
-	uint32_t lasts_used;
-	struct kx_attrib_last *last_hit;
 };
 
 /** kx_attrib_new() - empty accumulators; @by_thread adds one group per vCPU thread. */
@@ -91,8 +79,9 @@ void kx_attrib_free(struct kx_attrib *a);
 int kx_attrib_interval(void *ctx, const struct kx_interval *iv);
 
 /**
- * kx_attrib_event() - a kx_event_fn counting helper events by sub-key
- * (events without a key of their own are ignored). Return: 0 or -ENOMEM.
+ * kx_attrib_event() - a kx_event_fn counting register accesses by sub-key:
+ * the helper events kx_pair_helper() found to be new accesses (events
+ * without a key of their own are ignored). Return: 0 or -ENOMEM.
  */
 int kx_attrib_event(void *ctx, const struct kx_event *ev);
 

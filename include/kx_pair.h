@@ -68,27 +68,25 @@ struct kx_pair;
 struct kx_pair *kx_pair_new(const struct kx_names *names);
 void kx_pair_free(struct kx_pair *p);
 
-/* The three kinds of event kx_pair_feed() hands on. */
+/**
+ * kx_pair_exit_entry() - a kvm_exit or kvm_entry; completed intervals go
+ * to @sink. Return: 0, -ENOMEM, or the first non-zero value @sink returned.
+ */
 int kx_pair_exit_entry(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink,
 		       void *ctx);
+
+/** kx_pair_lost() - a lost-events marker: threads last seen on its CPU break. Return: as above. */
 int kx_pair_lost(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink, void *ctx);
-void kx_pair_helper(struct kx_pair *p, const struct kx_event *ev);
 
 /**
- * kx_pair_feed() - consume one event; completed intervals go to @sink.
- * Inline: it runs for every event and only dispatches by kind.
- * Return: 0, -ENOMEM, or the first non-zero value @sink returned.
+ * kx_pair_helper() - any other event: it feeds the sub-key of its thread's
+ * open exit. One register access often shows as two helper events of its
+ * thread in a row (kvm_mmio or kvm_msr, then kvm_apic); within one exit or
+ * guest run the second is not counted as an access of its own.
+ * Return: 1 for an event with a sub-key of its own (key_rank) that is a
+ * new register access, 0 otherwise, -ENOMEM.
  */
-static inline int kx_pair_feed(struct kx_pair *p, const struct kx_event *ev,
-			       kx_interval_fn sink, void *ctx)
-{
-	if (ev->kind == KX_EV_EXIT || ev->kind == KX_EV_ENTRY)
-		return kx_pair_exit_entry(p, ev, sink, ctx);
-	if (ev->kind == KX_EV_LOST)
-		return kx_pair_lost(p, ev, sink, ctx);
-	kx_pair_helper(p, ev);
-	return 0;
-}
+int kx_pair_helper(struct kx_pair *p, const struct kx_event *ev);
 
 /**
  * kx_pair_vcpu() - the vcpu_id thread @tid of @buffer last showed in a

@@ -62,7 +62,6 @@ void kx_attrib_free(struct kx_attrib *a)
 	free(a->groups);
 	free(a->helpers);
 	free(a->helper_slots);
-	free(a->lasts);
 	free(a);
 }
 
@@ -249,77 +248,15 @@ static int helpers_grow(struct kx_attrib *a)
 	return 0;
 }
 
-static struct kx_attrib_last *last_slot(struct kx_attrib_last *tab, uint32_t nslots,
-					 uint64_t thread)
-{
-	uint32_t i = slot_hash(thread, nslots);
-
-	while (tab[i].thread && tab[i].thread != thread)
-		i = (i + 1) & (nslots - 1);
-	return &tab[i];
-}
-
-static int lasts_grow(struct kx_attrib *a)
-{
-	uint32_t nslots = a->lasts_nslots ? 2 * a->lasts_nslots : 16;
-	struct kx_attrib_last *tab = calloc(nslots, sizeof(*tab));
-
-	if (!tab)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < a->lasts_nslots; i++)
-		if (a->lasts[i].thread)
-			*last_slot(tab, nslots, a->lasts[i].thread) = a->lasts[i];
-	free(a->lasts);
-	a->lasts = tab;
-	a->lasts_nslots = nslots;
-	a->last_hit = NULL;
-	return 0;
-}
-
-/* The previous helper event of @ev's thread. Return: NULL on ENOMEM. */
-static struct kx_attrib_last *thread_last(struct kx_attrib *a, const struct kx_event *ev)
-{
-	uint64_t thread = kx_thread_key(ev->buffer, ev->tid) + 1;
-	struct kx_attrib_last *l;
-
-	if (a->last_hit && a->last_hit->thread == thread)
-		return a->last_hit;
-	if ((a->lasts_used + 1) * 2 > a->lasts_nslots && lasts_grow(a) < 0)
-		return NULL;
-	l = last_slot(a->lasts, a->lasts_nslots, thread);
-	if (!l->thread) {
-		l->thread = thread;
-		a->lasts_used++;
-	}
-	a->last_hit = l;
-	return l;
-}
-
 int kx_attrib_event(void *ctx, const struct kx_event *ev)
 {
 	struct kx_attrib *a = ctx;
-	struct kx_attrib_last *last;
 	struct kx_subkey sk;
 	uint64_t packed = ev->key;
 	uint32_t *slot;
 
-	/* runs for every event: the key the reader classified, no work for other kinds */
 	if (!ev->key_rank)
 		return 0;
-	/*
-	 * One register access often shows as two helper events of its thread
-	 * in a row (kvm_mmio or kvm_msr, then kvm_apic): count it once. Per
-	 * thread: other vCPUs' helper events may come between the two in time.
-	 */
-	last = thread_last(a, ev);
-	if (!last)
-		return -ENOMEM;
-	if (last->kind && last->packed == packed && last->kind != ev->kind) {
-		last->kind = 0;
-		return 0;
-	}
-	last->packed = packed;
-	last->kind = ev->kind;
 	if (a->nhelpers == a->cap_helpers && helpers_grow(a) < 0)
 		return -ENOMEM;
 	slot = helper_slot(a, packed);

@@ -15,6 +15,7 @@
 
 enum thread_state {
 	TS_UNUSED = 0,		/* free slot */
+	TS_HELPER,		/* seen in helper events only: not (yet) a vCPU thread */
 	TS_UNKNOWN,		/* seen, but nothing open (start, or after a break) */
 	TS_GUEST,		/* entered the guest at @since */
 	TS_HOST,		/* exited at @since, waiting for the entry */
@@ -32,6 +33,8 @@ struct thread {
 	uint32_t reason;
 	uint32_t code;
 	uint32_t flags;
+	uint64_t helper_key;	/* the previous helper event of this exit or guest run ... */
+	uint8_t helper_kind;	/* ... and its kind; 0: none, or already paired */
 	uint8_t isa;
 	uint8_t state;
 	bool in_user;		/* kvm_userspace_exit seen during this exit */
@@ -122,13 +125,10 @@ static struct thread *find(struct kx_pair *p, uint64_t key)
 	return t;
 }
 
-static struct thread *lookup(struct kx_pair *p, const struct kx_event *ev)
+/* A new thread in @t, the free slot find() gave for @key. Return: NULL on ENOMEM. */
+static struct thread *add(struct kx_pair *p, struct thread *t, uint64_t key,
+			  const struct kx_event *ev, uint8_t state)
 {
-	uint64_t key = kx_thread_key(ev->buffer, ev->tid);
-	struct thread *t = find(p, key);
-
-	if (t->state != TS_UNUSED)
-		return t;
 	if ((p->used + 1) * 2 > p->nslots) {
 		if (grow(p) < 0)
 			return NULL;
@@ -136,13 +136,28 @@ static struct thread *lookup(struct kx_pair *p, const struct kx_event *ev)
 	}
 	memset(t, 0, sizeof(*t));
 	t->key = key;
-	t->state = TS_UNKNOWN;
+	t->state = state;
 	t->tid = ev->tid;
 	t->pid = ev->pid;
 	t->vcpu = KX_VCPU_UNKNOWN;
 	p->used++;
-	p->counts.threads++;
 	return t;
+}
+
+/* The thread of an exit or entry: a vCPU thread from now on. */
+static struct thread *lookup(struct kx_pair *p, const struct kx_event *ev)
+{
+	uint64_t key = kx_thread_key(ev->buffer, ev->tid);
+	struct thread *t = find(p, key);
+
+	if (t->state > TS_HELPER)
+		return t;
+	p->counts.threads++;
+	if (t->state == TS_HELPER) {
+		t->state = TS_UNKNOWN;
+		return t;
+	}
+	return add(p, t, key, ev, TS_UNKNOWN);
 }
 
 static bool reason_is_idle(struct kx_pair *p, uint32_t reason)
@@ -220,6 +235,7 @@ static int on_vm_exit(struct kx_pair *p, struct thread *t, const struct kx_event
 	t->isa = ev->u.exit.isa;
 	t->idle = reason_is_idle(p, ev->u.exit.reason);
 	t->in_user = false;
+	t->helper_kind = 0;
 	kx_subkey_begin(&t->acc, ev);
 	return err;
 }
@@ -256,6 +272,7 @@ static int on_vm_entry(struct kx_pair *p, struct thread *t, const struct kx_even
 	}
 	t->state = TS_GUEST;
 	t->since = ev->ts;
+	t->helper_kind = 0;
 	return err;
 }
 
@@ -296,22 +313,46 @@ int kx_pair_exit_entry(struct kx_pair *p, const struct kx_event *ev, kx_interval
 	return on_vm_entry(p, t, ev, sink, ctx);
 }
 
-/* A helper event: it only feeds the sub-key of its thread's open exit. */
-void kx_pair_helper(struct kx_pair *p, const struct kx_event *ev)
+/*
+ * One register access often shows as two helper events of its thread in a
+ * row (kvm_mmio or kvm_msr, then kvm_apic): the second is not a new access.
+ * Only within one exit or guest run: two exits are two accesses.
+ */
+static bool new_access(struct thread *t, const struct kx_event *ev)
 {
-	struct thread *t = find(p, kx_thread_key(ev->buffer, ev->tid));
+	if (t->helper_kind && t->helper_key == ev->key && t->helper_kind != ev->kind) {
+		t->helper_kind = 0;
+		return false;
+	}
+	t->helper_key = ev->key;
+	t->helper_kind = (uint8_t)ev->kind;
+	return true;
+}
 
+/* A helper event: it feeds the sub-key of its thread's open exit. */
+int kx_pair_helper(struct kx_pair *p, const struct kx_event *ev)
+{
+	uint64_t key = kx_thread_key(ev->buffer, ev->tid);
+	struct thread *t = find(p, key);
+	int access = 0;
+
+	if (ev->key_rank) {
+		if (t->state == TS_UNUSED && !(t = add(p, t, key, ev, TS_HELPER)))
+			return -ENOMEM;
+		access = new_access(t, ev);
+	}
 	if (t->state != TS_HOST)
-		return;
+		return access;
 	t->cpu = ev->cpu;
 	if (ev->kind != KX_EV_USERSPACE_EXIT) {
 		kx_subkey_helper(&t->acc, ev);
-		return;
+		return access;
 	}
 	if (!t->in_user) {
 		t->in_user = true;
 		t->user_since = ev->ts;
 	}
+	return access;
 }
 
 int32_t kx_pair_vcpu(struct kx_pair *p, uint16_t buffer, int32_t tid)
@@ -323,8 +364,11 @@ int32_t kx_pair_vcpu(struct kx_pair *p, uint16_t buffer, int32_t tid)
 
 int kx_pair_finish(struct kx_pair *p)
 {
+	uint64_t open = 0;
+
 	for (uint32_t i = 0; i < p->nslots; i++)
 		if (p->threads[i].state == TS_HOST)
-			p->counts.unfinished_exits++;
+			open++;
+	p->counts.unfinished_exits = open;
 	return 0;
 }

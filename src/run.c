@@ -72,6 +72,25 @@ static bool helper_passes(struct kx_run *run, const struct kx_event *ev)
 	return vcpu == run->filter.vcpu;
 }
 
+/* One event through the pairing, and a new register access to the on_helper hook. */
+static inline int run_event(struct kx_run *run, const struct kx_event *ev, bool filtering,
+			    kx_interval_fn sink, void *ctx)
+{
+	int access;
+
+	if (ev->kind == KX_EV_EXIT || ev->kind == KX_EV_ENTRY)
+		return kx_pair_exit_entry(run->pair, ev, sink, ctx);
+	if (ev->kind == KX_EV_LOST)
+		return kx_pair_lost(run->pair, ev, sink, ctx);
+	access = kx_pair_helper(run->pair, ev);
+	if (access < 0 || !ev->key_rank || !run->on_helper)
+		return access < 0 ? access : 0;
+	/* the filter sees every keyed event: helpers_without_vcpu counts events, not accesses */
+	if (filtering && !helper_passes(run, ev))
+		return 0;
+	return access ? run->on_helper(run->helper_ctx, ev) : 0;
+}
+
 int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_diag *diag)
 {
 	struct filtered f = { &run->filter, sink, ctx };
@@ -79,10 +98,9 @@ int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_
 	/* without a filter the intervals go straight to the sink: one call less per interval */
 	kx_interval_fn feed_sink = filtering ? filter_interval : sink;
 	void *feed_ctx = filtering ? (void *)&f : ctx;
-	kx_event_fn on_helper = run->on_helper;
 	uint64_t events = run->events, last_ts = run->last_ts;
 	const struct kx_event *evs;
-	int n, ret = 0, fed = 0;
+	int n, ret = 0;
 
 	/* the counters live in locals in the loop and are stored once at the end */
 	while (!ret && (n = kx_source_next_batch(run->src, &evs, diag)) > 0) {
@@ -91,24 +109,17 @@ int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_
 		events += (unsigned)n;
 		last_ts = evs[n - 1].ts;
 		for (const struct kx_event *ev = evs; ev < evs + n; ev++) {
-			if (on_helper && ev->key_rank && (!filtering || helper_passes(run, ev))) {
-				ret = on_helper(run->helper_ctx, ev);
-				if (ret)
-					break;
-			}
-			fed = kx_pair_feed(run->pair, ev, feed_sink, feed_ctx);
-			if (fed) {
-				ret = fed;
+			ret = run_event(run, ev, filtering, feed_sink, feed_ctx);
+			if (ret)
 				break;
-			}
 		}
 	}
 	if (n < 0)
 		ret = n;
 	run->events = events;
 	run->last_ts = last_ts;
-	if (fed == -ENOMEM)
-		return kx_diag_set(diag, fed, "out of memory");
+	if (ret == -ENOMEM)
+		return kx_diag_set(diag, ret, "out of memory");
 	if (ret)
 		return ret;
 	return kx_pair_finish(run->pair);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Unit tests for attrib.c's helper-event counting (the index that finds a
- * key among thousands, the once-per-access rule) and for the inline
+ * key among thousands) and for the inline
  * kx_hist_add() (saturating total, min/max). Expected counts come from how
  * the input is built, not from the code under test.
  */
@@ -53,61 +53,6 @@ static void many_keys(void)
 	kx_attrib_free(a);
 }
 
-static void one_access_once(void)
-{
-	struct kx_attrib *a = kx_attrib_new(false);
-	struct kx_event msr = { .kind = KX_EV_MSR, .tid = 5, .pid = -1, .vcpu = KX_VCPU_UNKNOWN };
-	struct kx_event apic = { .kind = KX_EV_APIC, .tid = 5, .pid = -1, .vcpu = KX_VCPU_UNKNOWN };
-
-	msr.u.msr.index = 0x830;	/* x2APIC ICR */
-	msr.u.msr.write = 1;
-	apic.u.apic.reg = 0x300;	/* ICR */
-	apic.u.apic.write = 1;
-	kx_subkey_classify(&msr);
-	kx_subkey_classify(&apic);
-	kx_attrib_event(a, &msr);
-	kx_attrib_event(a, &apic);	/* the same write seen twice: once */
-	msr.tid = apic.tid = 6;
-	kx_attrib_event(a, &msr);
-	kx_attrib_event(a, &apic);
-	kx_attrib_event(a, &apic);	/* a second kvm_apic alone: a second write */
-	is_u64(a->nhelpers, 1, "x2APIC MSR 0x830 and kvm_apic ICR are one key");
-	is_u64(a->nhelpers ? a->helpers[0].count : 0, 3, "three ICR writes: two pairs and one alone");
-	kx_attrib_free(a);
-}
-
-/*
- * Two vCPU threads writing the ICR at the same time: in time order their
- * helper events interleave, and each thread's pair is still one access.
- */
-static void interleaved_threads(void)
-{
-	struct kx_attrib *a = kx_attrib_new(false);
-	struct kx_event msr = { .kind = KX_EV_MSR, .pid = -1, .vcpu = KX_VCPU_UNKNOWN };
-	struct kx_event apic = { .kind = KX_EV_APIC, .pid = -1, .vcpu = KX_VCPU_UNKNOWN };
-	struct kx_event mmio = mmio_write(7, 0xfebd1000);
-
-	msr.u.msr.index = 0x830;
-	msr.u.msr.write = 1;
-	apic.u.apic.reg = 0x300;
-	apic.u.apic.write = 1;
-	kx_subkey_classify(&msr);
-	kx_subkey_classify(&apic);
-	msr.tid = 5;
-	kx_attrib_event(a, &msr);	/* thread 5's write begins */
-	msr.tid = 6;
-	kx_attrib_event(a, &msr);	/* thread 6's write begins */
-	apic.tid = 5;
-	kx_attrib_event(a, &apic);	/* thread 5's write ends */
-	kx_attrib_event(a, &mmio);	/* thread 7: another key */
-	apic.tid = 6;
-	kx_attrib_event(a, &apic);	/* thread 6's write ends */
-	is_u64(a->nhelpers, 2, "ICR and the MMIO address");
-	is_u64(a->nhelpers ? a->helpers[0].count : 0, 2,
-	       "two ICR writes whose helper events interleave across threads");
-	kx_attrib_free(a);
-}
-
 static void hist_inline(void)
 {
 	struct kx_hist h;
@@ -128,8 +73,6 @@ static void hist_inline(void)
 int main(void)
 {
 	many_keys();
-	one_access_once();
-	interleaved_threads();
 	hist_inline();
 	return done_testing();
 }

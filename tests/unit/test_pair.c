@@ -52,7 +52,66 @@ static struct kx_event vmexit(uint64_t ts, int tid, int cpu, uint32_t reason)
 
 static void feed(struct kx_pair *p, struct kx_event e, struct sink *s)
 {
-	kx_pair_feed(p, &e, collect, s);
+	if (e.kind == KX_EV_EXIT || e.kind == KX_EV_ENTRY)
+		kx_pair_exit_entry(p, &e, collect, s);
+	else if (e.kind == KX_EV_LOST)
+		kx_pair_lost(p, &e, collect, s);
+	else
+		kx_pair_helper(p, &e);
+}
+
+static struct kx_event icr_write(uint32_t kind, int tid)
+{
+	struct kx_event e = ev(kind, 0, tid, 0);
+
+	if (kind == KX_EV_MSR) {
+		e.u.msr.index = 0x830;	/* x2APIC ICR */
+		e.u.msr.write = 1;
+	} else {
+		e.u.apic.reg = 0x300;	/* ICR */
+		e.u.apic.write = 1;
+	}
+	kx_subkey_classify(&e);		/* as the readers do while decoding */
+	return e;
+}
+
+/* Helper events: which are new register accesses (kx_pair_helper() returns 1). */
+static int accesses(struct kx_pair *p, const struct kx_event *evs, size_t n)
+{
+	int count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		count += kx_pair_helper(p, &evs[i]) == 1;
+	return count;
+}
+
+static void one_access_once(void)
+{
+	struct kx_pair *p = kx_pair_new(names);
+	struct kx_event msr = icr_write(KX_EV_MSR, 5), apic = icr_write(KX_EV_APIC, 5);
+	struct kx_event msr6 = icr_write(KX_EV_MSR, 6), apic6 = icr_write(KX_EV_APIC, 6);
+	struct kx_event seq[] = { msr, apic, msr6, apic6, apic6 };
+	/* two threads writing the ICR at once: their helper events interleave */
+	struct kx_event interleaved[] = { icr_write(KX_EV_MSR, 15), icr_write(KX_EV_MSR, 16),
+					  icr_write(KX_EV_APIC, 15), icr_write(KX_EV_APIC, 16) };
+	struct kx_event other = icr_write(KX_EV_APIC, 7);
+	struct sink s = { .n = 0 };
+
+	other.key ^= 1;		/* another key of its own */
+	is_u64(accesses(p, seq, 5), 3, "MSR 0x830 + kvm_apic ICR is one write; a second kvm_apic alone a second");
+	is_u64(accesses(p, interleaved, 4), 2, "each thread's pair is one write across interleaving");
+	is_u64(accesses(p, &other, 1), 1, "another key is an access");
+	/* a pair split by an exit is two accesses: an exit starts a new one */
+	feed(p, vmexit(100, 8, 0, msr_id), &s);
+	msr.tid = apic.tid = 8;
+	is_u64(kx_pair_helper(p, &msr), 1, "thread 8 writes 0x830 in one exit");
+	feed(p, ev(KX_EV_ENTRY, 200, 8, 0), &s);
+	is_u64(kx_pair_helper(p, &apic), 1, "and its kvm_apic after the entry is another access");
+	feed(p, vmexit(300, 8, 0, msr_id), &s);
+	is_u64(kx_pair_helper(p, &msr), 1, "an ICR write in the next exit");
+	is_u64(kx_pair_helper(p, &apic), 0, "with its kvm_apic in the same exit: once");
+	is_u64(kx_pair_counts(p)->threads, 1, "threads seen only in helper events are not vCPU threads");
+	kx_pair_free(p);
 }
 
 int main(void)
@@ -135,6 +194,7 @@ int main(void)
 	is_u64(c->threads, 2, "two threads");
 	is_u64(c->exits, 7, "exits counted");
 	kx_pair_free(p);
+	one_access_once();
 	kx_names_free(names);
 	return done_testing();
 }
