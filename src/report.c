@@ -70,6 +70,26 @@ static int cmp_helpers(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
+/*
+ * --by vcpu: per buffer and VM process (where the input has it), in vcpu_id
+ * order (threads without one last), then by thread id
+ */
+static int cmp_groups(const void *a, const void *b)
+{
+	const struct kx_attrib_group *x = a, *y = b;
+	bool xu = x->vcpu == KX_VCPU_UNKNOWN, yu = y->vcpu == KX_VCPU_UNKNOWN;
+
+	if (x->buffer != y->buffer)
+		return x->buffer < y->buffer ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (xu != yu)
+		return xu ? 1 : -1;
+	if (x->vcpu != y->vcpu)
+		return x->vcpu < y->vcpu ? -1 : 1;
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
 static void set_shares(struct kx_stat *st, const struct kx_report_group *g, bool idle)
 {
 	st->count_pct = g->exits ? 100.0 * (double)st->count / (double)g->exits : NAN;
@@ -288,6 +308,9 @@ int kx_report_build(const struct kx_run *run, struct kx_attrib *attrib, struct k
 		return -ENOMEM;
 	}
 	r->attrib = attrib;
+	/* the order does not depend on which thread showed up first */
+	if (attrib->ngroups > 2)
+		qsort(attrib->groups + 1, attrib->ngroups - 1, sizeof(*attrib->groups), cmp_groups);
 	err = copy_meta(r, run);
 	if (!err)
 		err = copy_helpers(r, attrib);

@@ -89,6 +89,25 @@ assert all(g["comm"] for g in v), "threads named by comm"
 PY
 ok $? "--by vcpu: per-thread figures add up to the total"
 
+# --by vcpu lists the threads in vcpu_id order, whichever showed up first:
+# in multi-vm.dat thread 6101 (vcpu 0 of the second VM) exits first
+first=$(trace-cmd report -i "$FIXTURES/multi-vm.dat" 2>/dev/null | grep -m1 kvm_exit)
+case $first in *-6101\ *) ok 0 "trace-cmd: the first exit in multi-vm.dat is thread 6101's" ;;
+*) ok 1 "trace-cmd: the first exit in multi-vm.dat is thread 6101's (got: $first)" ;; esac
+run "$KX" report --by vcpu --json "$FIXTURES/multi-vm.dat"
+python3 - "$TMP/out" "$FIXTURES/multi-vm.perf.data" "$KX" <<'PY'
+import json, subprocess, sys
+d = json.load(open(sys.argv[1]))
+order = [(g["vcpu"], g["tid"]) for g in d["vcpus"]]
+assert order == sorted(order), order
+assert order == [(0, 5101), (0, 6101), (1, 5102), (1, 6102)], order
+p = json.loads(subprocess.run([sys.argv[3], "report", "--by", "vcpu", "--json", sys.argv[2]],
+                              capture_output=True, text=True).stdout)
+order = [(g["pid"], g["vcpu"], g["tid"]) for g in p["vcpus"]]
+assert order == sorted(order) and len({g[0] for g in order}) == 2, order
+PY
+ok $? "--by vcpu: threads in vcpu_id order (perf.data: per VM process first)"
+
 # --vcpu filter keeps only that vCPU's exits
 run "$KX" report --vcpu 1 --json "$DAT"
 python3 - "$TMP/out" "$TMP/json" <<'PY'
