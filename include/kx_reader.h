@@ -23,6 +23,10 @@ struct kx_reader {
 	void (*close)(void *priv);
 	/* command name of a thread, NULL if unknown; may be NULL itself */
 	const char *(*comm)(void *priv, int32_t tid);
+	/* time slices (may be NULL): see kx_source_split(), _joins(), _absorb() */
+	unsigned (*split)(void *priv, unsigned n, uint64_t *cuts);
+	bool (*joins)(const void *priv, const void *next_priv);
+	void (*absorb)(void *priv, const void *other_priv);
 	struct kx_source_info info;	/* filled by open; counters final once next returned 0 */
 	struct kx_names *names;		/* created by the dispatcher before open; reader interns into it */
 };
@@ -39,8 +43,6 @@ struct kx_reader_ops {
 		    struct kx_reader *r, struct kx_diag *diag);
 };
 
-/* kx_reader_threads() - the threads a reader may use: --threads, else the online CPUs. */
-unsigned kx_reader_threads(const struct kx_source_opts *opts);
 
 extern const struct kx_reader_ops kx_tracedat_reader;
 extern const struct kx_reader_ops kx_perfdata_reader;

@@ -30,6 +30,13 @@ struct kx_source_opts {
 	uint64_t tsc_khz;	/* convert cycle clocks to ns at this rate; 0 = keep cycles */
 	uint64_t sort_mem_cap;	/* perf.data without FINISHED_ROUND: bytes for sorting; 0 = default */
 	unsigned threads;	/* decode threads; 0 = online CPUs */
+	/*
+	 * Only the events with slice_start <= ts < slice_end (0: no end),
+	 * slice_start from kx_source_split() (0: from the start).
+	 */
+	uint64_t slice_start;
+	uint64_t slice_end;
+	unsigned slices;	/* slices read at once (0 = 1): each takes its share of memory */
 };
 
 /* Per-event-name count of every event of the "kvm" system seen. */
@@ -65,6 +72,9 @@ struct kx_source_info {
 
 struct kx_source;
 
+/** kx_source_threads() - the threads an analysis may use: --threads, else the online CPUs. */
+unsigned kx_source_threads(const struct kx_source_opts *opts);
+
 /**
  * kx_source_open() - open @path ("-" = stdin), detect its format, read its
  * metadata. Return: 0 and *@out, or a negative code with @diag filled.
@@ -93,8 +103,34 @@ const struct kx_source_info *kx_source_info(const struct kx_source *src);
 /** kx_source_names() - the intern table behind kx_exit_fields.reason (borrowed). */
 const struct kx_names *kx_source_names(const struct kx_source *src);
 
+/**
+ * kx_source_name_id() - the id of exit reason @name in @src's table, added
+ * if new (a name another slice of the input met first). Return: id or -ENOMEM.
+ */
+int64_t kx_source_name_id(struct kx_source *src, const char *name);
+
 /** kx_source_comm() - command name of thread @tid, or NULL if unknown (borrowed). */
 const char *kx_source_comm(const struct kx_source *src, int32_t tid);
+
+/**
+ * kx_source_split() - up to @n - 1 increasing times that cut the events of
+ * @src into @n time slices of about the same size, for sources opened
+ * again with kx_source_opts.slice_start/slice_end and read in parallel.
+ * Return: the number of cuts; 0 if the input cannot be cut (not an
+ * uncompressed trace.dat) or is too small to be worth it.
+ */
+unsigned kx_source_split(struct kx_source *src, unsigned n, uint64_t *cuts);
+
+/**
+ * kx_source_joins() - did slice @a, read to its end, stop exactly where
+ * slice @b (the next one) starts in every stream, with timestamps in order?
+ * Only then are the two together the events of both in the order one
+ * source over both would deliver them.
+ */
+bool kx_source_joins(const struct kx_source *a, const struct kx_source *b);
+
+/** kx_source_absorb() - add the counters of @src (a later slice, read to its end) to @dst's. */
+void kx_source_absorb(struct kx_source *dst, const struct kx_source *src);
 
 void kx_source_close(struct kx_source *src);
 

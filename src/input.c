@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "kx_reader.h"
@@ -28,7 +29,7 @@ static const struct kx_reader_ops *const readers[] = {
 	&kx_text_reader,
 };
 
-unsigned kx_reader_threads(const struct kx_source_opts *opts)
+unsigned kx_source_threads(const struct kx_source_opts *opts)
 {
 	long n;
 
@@ -145,11 +146,41 @@ const struct kx_names *kx_source_names(const struct kx_source *src)
 	return src->reader.names;
 }
 
+int64_t kx_source_name_id(struct kx_source *src, const char *name)
+{
+	return kx_names_intern(src->reader.names, name, strlen(name));
+}
+
 const char *kx_source_comm(const struct kx_source *src, int32_t tid)
 {
 	if (!src->reader.comm)
 		return NULL;
 	return src->reader.comm(src->reader.priv, tid);
+}
+
+unsigned kx_source_split(struct kx_source *src, unsigned n, uint64_t *cuts)
+{
+	if (!src->reader.split)
+		return 0;
+	return src->reader.split(src->reader.priv, n, cuts);
+}
+
+bool kx_source_joins(const struct kx_source *a, const struct kx_source *b)
+{
+	return a->reader.joins && a->reader.joins(a->reader.priv, b->reader.priv);
+}
+
+void kx_source_absorb(struct kx_source *dst, const struct kx_source *src)
+{
+	struct kx_source_info *d = &dst->reader.info;
+	const struct kx_source_info *s = &src->reader.info;
+
+	d->records += s->records;
+	d->lost_events += s->lost_events;
+	d->lost_markers += s->lost_markers;
+	d->lost_unknown += s->lost_unknown;
+	if (dst->reader.absorb)
+		dst->reader.absorb(dst->reader.priv, src->reader.priv);
 }
 
 void kx_source_close(struct kx_source *src)

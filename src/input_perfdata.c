@@ -1336,7 +1336,7 @@ static void stop_walk(struct perf_reader *p)
  */
 static void start_walk(struct perf_reader *p, const struct kx_source_opts *opts)
 {
-	if (kx_reader_threads(opts) < 2 || p->fill->status)
+	if (kx_source_threads(opts) < 2 || p->fill->status)
 		return;
 	/* with default attributes, glibc's init calls cannot fail */
 	pthread_mutex_init(&p->lock, NULL);

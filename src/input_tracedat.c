@@ -167,6 +167,19 @@ struct batch {
 	char msg[KX_DIAG_MAX];		/* the error's message */
 };
 
+/*
+ * Where a time slice of a stream begins or ends: the file offset of the
+ * event (EDGE_END past the last) and the lost-events marker due before it.
+ * Two slices join when the one ends where the next begins.
+ */
+struct slice_edge {
+	uint64_t pos;
+	uint64_t lost;		/* its count, KX_LOST_UNKNOWN, or 0 for none */
+	bool lost_pending;
+};
+
+#define EDGE_END	UINT64_MAX
+
 /* One per-CPU ring-buffer stream of one buffer. */
 struct stream {
 	/* merge side (the thread calling next) */
@@ -190,6 +203,11 @@ struct stream {
 	const char *buffer_name;	/* for messages; "" = top */
 	bool done;
 	bool started;		/* a page is loaded */
+	bool held;		/* the current event is the next one (a slice's first) */
+	uint64_t prev_ts;	/* of the event before: a slice needs them in order */
+	bool unordered;		/* a timestamp went back: slices do not join */
+	struct slice_edge first;	/* a slice's first event */
+	struct slice_edge stop;		/* the event after the slice's last */
 	bool lost_pending;	/* emit a KX_EV_LOST before the current event */
 	uint64_t lost;		/* its count or KX_LOST_UNKNOWN */
 	/* pages */
@@ -269,6 +287,10 @@ struct tracedat {
 	struct heap_entry *heap;
 	size_t heap_len;
 	uint32_t batch_events;		/* events per batch: many CPUs, smaller batches */
+	/* a time slice [slice_start, slice_end) of the trace (see kx_source_opts) */
+	uint64_t slice_start;
+	uint64_t slice_end;		/* UINT64_MAX: to the end */
+	unsigned slices;		/* slices read at once: each maps its share of windows */
 	/* worker threads (none: batches are filled on demand by next) */
 	struct worker *workers;
 	unsigned nw;
@@ -898,10 +920,17 @@ static int load_page(struct tracedat *t, struct stream *s, struct kx_diag *diag)
 }
 
 /* Advance @s to its next event (or done). Return: 0 or <0 error. */
-static inline int stream_advance(struct tracedat *t, struct stream *s, struct kx_diag *diag)
+static inline __attribute__((always_inline)) int stream_advance(struct tracedat *t,
+								struct stream *s,
+								struct kx_diag *diag)
 {
-	int ret = s->started ? kx_rbpage_next(&s->pg) : 0;
+	int ret;
 
+	if (s->held) {
+		s->held = false;
+		return 0;
+	}
+	ret = s->started ? kx_rbpage_next(&s->pg) : 0;
 	if (ret == 0) {
 		ret = load_page(t, s, diag);
 		if (ret <= 0) {
@@ -946,6 +975,159 @@ static inline void heap_down(struct heap_entry *h, size_t n, size_t i)
 	h[i] = s;
 }
 
+/* ---- time slices ------------------------------------------------------------- */
+
+/* The edge at @s's current event, or at its end. */
+static struct slice_edge edge_here(const struct stream *s)
+{
+	if (s->done)
+		return (struct slice_edge){ EDGE_END, 0, false };
+	return (struct slice_edge){ s->page_off + (uint64_t)(s->rec - s->page),
+				    s->lost_pending ? s->lost : 0, s->lost_pending };
+}
+
+/* The converted timestamp in the header of page @i of uncompressed @s. Return: 0 or <0. */
+static int page_time(struct tracedat *t, const struct stream *s, uint64_t i, uint64_t *ts)
+{
+	unsigned char head[8];
+
+	if (kx_file_pread(t->file, head, sizeof(head), s->data_off + i * s->page_size))
+		return -KX_ETRUNC;
+	*ts = convert_ts(t, kx_load64(head, t->td.big_endian));
+	return 0;
+}
+
+/*
+ * Move uncompressed @s to its first event at or after t->slice_start: from
+ * the last page whose header time is before it (a page's events are no
+ * later than the next page's first), walking the events before it.
+ */
+static int seek_slice(struct tracedat *t, struct stream *s, struct kx_diag *diag)
+{
+	uint64_t lo = 0, hi = s->data_len / s->page_size, ts;
+	int err;
+
+	while (hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (page_time(t, s, mid, &ts))
+			return stream_error(s, diag, -KX_ETRUNC, "truncated ring-buffer page");
+		if (ts < t->slice_start)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	s->pos = lo * s->page_size;
+	for (;;) {
+		err = stream_advance(t, s, diag);
+		if (err || s->done)
+			break;
+		if (s->ts >= t->slice_start) {
+			s->held = true;
+			break;
+		}
+		s->lost_pending = false;	/* due before an event of the slice before */
+	}
+	s->first = edge_here(s);
+	s->prev_ts = s->ts;
+	return err;
+}
+
+/*
+ * Times that cut the events into @n slices of about the same size: page
+ * header times sampled evenly over every stream, each sample weighing the
+ * pages it stands for. Uncompressed data only (a chunk's time needs it
+ * inflated). Return: the number of cuts, 0 if the trace is not cut.
+ */
+#define SPLIT_SAMPLES		256	/* per stream */
+#define SPLIT_MIN_PAGES		64	/* per slice: less is not worth a thread */
+
+struct split_sample {
+	uint64_t ts;
+	double weight;
+};
+
+static int cmp_sample(const void *a, const void *b)
+{
+	const struct split_sample *x = a, *y = b;
+
+	return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
+static unsigned tracedat_split(void *priv, unsigned n, uint64_t *cuts)
+{
+	struct tracedat *t = priv;
+	struct split_sample *smp;
+	uint64_t pages = 0;
+	double total = 0, acc = 0;
+	size_t ns = 0;
+	unsigned nc = 0;
+
+	if (t->compress != KX_COMPRESS_NONE || n < 2)
+		return 0;
+	for (size_t i = 0; i < t->nr_streams; i++)
+		pages += t->streams[i].data_len / t->streams[i].page_size;
+	if (pages < (uint64_t)n * SPLIT_MIN_PAGES)
+		return 0;
+	smp = calloc(t->nr_streams * SPLIT_SAMPLES, sizeof(*smp));
+	if (!smp)
+		return 0;
+	for (size_t i = 0; i < t->nr_streams; i++) {
+		const struct stream *s = &t->streams[i];
+		uint64_t np = s->data_len / s->page_size;
+		uint64_t m = np < SPLIT_SAMPLES ? np : SPLIT_SAMPLES;
+
+		for (uint64_t j = 0; j < m; j++) {
+			if (page_time(t, s, j * np / m, &smp[ns].ts))
+				continue;
+			smp[ns].weight = (double)np / (double)m;
+			total += smp[ns++].weight;
+		}
+	}
+	qsort(smp, ns, sizeof(*smp), cmp_sample);
+	for (size_t i = 0; i < ns && nc < n - 1; i++) {
+		acc += smp[i].weight;
+		if (acc >= total * (nc + 1) / n && (!nc || smp[i].ts > cuts[nc - 1]) && smp[i].ts)
+			cuts[nc++] = smp[i].ts;
+	}
+	free(smp);
+	return nc;
+}
+
+/* Read only the slice the options ask for: every stream from its first event in it. */
+static int start_slice(struct tracedat *t, const struct kx_source_opts *opts,
+		       struct kx_diag *diag)
+{
+	int err = 0;
+
+	t->slice_start = opts->slice_start;
+	t->slice_end = opts->slice_end ? opts->slice_end : UINT64_MAX;
+	if (!t->slice_start)
+		return 0;
+	if (t->compress != KX_COMPRESS_NONE)
+		return kx_diag_set(diag, -EINVAL, "a time slice of compressed data");
+	for (size_t i = 0; i < t->nr_streams && !err; i++)
+		err = seek_slice(t, &t->streams[i], diag);
+	return err;
+}
+
+/* Does the slice of @priv end, in every stream, where the slice of @next_priv begins? */
+static bool tracedat_joins(const void *priv, const void *next_priv)
+{
+	const struct tracedat *a = priv, *b = next_priv;
+
+	if (a->nr_streams != b->nr_streams)
+		return false;
+	for (size_t i = 0; i < a->nr_streams; i++) {
+		const struct slice_edge *x = &a->streams[i].stop, *y = &b->streams[i].first;
+
+		if (a->streams[i].unordered || b->streams[i].unordered || x->pos != y->pos || (x->pos != EDGE_END && (x->lost_pending != y->lost_pending ||
+								 x->lost != y->lost)))
+			return false;
+	}
+	return true;
+}
+
 /* ---- batches ---------------------------------------------------------------- */
 
 /*
@@ -956,6 +1138,10 @@ static inline void heap_down(struct heap_entry *h, size_t n, size_t i)
 static void fill_batch(struct tracedat *t, struct stream *s, struct batch *b)
 {
 	const uint32_t cap = t->batch_events;
+	const uint64_t end = t->slice_end;
+	const bool sliced = t->slice_start || end != UINT64_MAX;
+	uint64_t prev_ts = s->prev_ts;
+	bool unordered = false;
 	struct kx_event ev;
 	struct kx_diag d = { "" };
 	uint64_t records = 0;
@@ -966,6 +1152,15 @@ static void fill_batch(struct tracedat *t, struct stream *s, struct batch *b)
 		err = stream_advance(t, s, &d);
 		if (err || s->done)
 			break;
+		if (sliced) {
+			unordered |= s->ts < prev_ts;
+			prev_ts = s->ts;
+			if (s->ts >= end) {
+				s->stop = edge_here(s);
+				s->done = true;
+				break;
+			}
+		}
 		if (s->lost_pending) {
 			struct packed_event *lost = &b->ev[n++];
 
@@ -983,6 +1178,8 @@ static void fill_batch(struct tracedat *t, struct stream *s, struct batch *b)
 			pack_event(&b->ev[n++], &ev);
 		}
 	}
+	s->prev_ts = prev_ts;
+	s->unordered |= unordered;
 	b->n = n;
 	b->records = records;
 	b->status = err ? err : s->done ? 1 : 0;
@@ -1203,7 +1400,7 @@ static int start_batches(struct tracedat *t, unsigned threads, struct kx_diag *d
 	return 0;
 }
 
-/* Bytes a stream reads at a time: whole pages, WINDOW_BUDGET for all @nr_streams. */
+/* Bytes a stream reads at a time: whole pages, WINDOW_BUDGET for all @nr_streams (of all slices). */
 static uint32_t window_cap(uint32_t page_size, size_t nr_streams)
 {
 	uint64_t cap = WINDOW_BUDGET / (nr_streams ? nr_streams : 1);
@@ -1249,6 +1446,7 @@ static int setup_streams(struct tracedat *t, const bool *selected, struct kx_dia
 
 			s->buffer = (uint16_t)nsel;
 			s->buffer_name = b->name;
+			s->first = s->stop = (struct slice_edge){ EDGE_END, 0, false };
 			s->cpu = (int32_t)cd->cpu;
 			s->page_size = b->page_size;
 			s->page_off = cd->offset;
@@ -1258,7 +1456,7 @@ static int setup_streams(struct tracedat *t, const bool *selected, struct kx_dia
 			if (t->compress == KX_COMPRESS_NONE) {
 				s->data_off = cd->offset;
 				s->data_len = cd->size;
-				s->window_cap = window_cap(b->page_size, n);
+				s->window_cap = window_cap(b->page_size, n * t->slices);
 				s->scratch = malloc(b->page_size + PAGE_SLACK);
 				if (!s->scratch)
 					return kx_diag_set(diag, -ENOMEM, "out of memory");
@@ -1312,6 +1510,16 @@ static void finish_counts(struct tracedat *t, bool at_end)
 		t->counted = true;
 	}
 	t->r->info.event_counts = kx_kvmdecode_event_counts(t->dec, &t->r->info.nr_event_counts);
+}
+
+/* Add the per-event counts of @other_priv's slice to ours. */
+static void tracedat_absorb(void *priv, const void *other_priv)
+{
+	struct tracedat *t = priv;
+	const struct tracedat *o = other_priv;
+
+	kx_kvmdecode_add_counts(t->dec, o->dec);
+	finish_counts(t, false);
 }
 
 static int tracedat_next_batch(void *priv, struct kx_event *evs, unsigned max,
@@ -1597,11 +1805,14 @@ static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,
 	if (err < 0)
 		goto fail;
 	tracedat_setup_info(t, opts, selected);
+	t->slices = opts->slices ? opts->slices : 1;
 	err = setup_streams(t, selected, diag);
 	/* the metadata is read: the streams read the file, not the mapping */
 	kx_file_unmap_pages(f);
 	if (!err)
-		err = start_batches(t, kx_reader_threads(opts), diag);
+		err = start_slice(t, opts, diag);
+	if (!err)
+		err = start_batches(t, kx_source_threads(opts), diag);
 	if (!err)
 		err = prime_heap(t, diag);
 	if (err)
@@ -1612,6 +1823,9 @@ static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,
 	r->next_batch = tracedat_next_batch;
 	r->close = tracedat_close;
 	r->comm = tracedat_comm;
+	r->split = tracedat_split;
+	r->joins = tracedat_joins;
+	r->absorb = tracedat_absorb;
 	return 0;
 fail:
 	free(selected);
