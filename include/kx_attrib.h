@@ -85,4 +85,12 @@ int kx_attrib_interval(void *ctx, const struct kx_interval *iv);
  */
 int kx_attrib_event(void *ctx, const struct kx_event *ev);
 
+/**
+ * kx_attrib_absorb() - add everything @src accumulated (a later time slice)
+ * to @dst; @src's exit reason ids become @reason_map[id] (@nr_reasons of
+ * them). Return: 0, -ENOMEM, or -EINVAL for an id past the map.
+ */
+int kx_attrib_absorb(struct kx_attrib *dst, const struct kx_attrib *src,
+		     const uint32_t *reason_map, uint32_t nr_reasons);
+
 #endif /* KX_ATTRIB_H */

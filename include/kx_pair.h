@@ -57,7 +57,6 @@ struct kx_pair_counts {
 	uint64_t unfinished_exits;	/* exit still open at the end of the trace */
 	uint64_t negative;		/* intervals with end < start (dropped) */
 	uint64_t discarded;		/* intervals straddling a lost-events gap (dropped) */
-	uint64_t lost_markers;		/* KX_EV_LOST events seen */
 	uint64_t failed_vmentry;	/* exits with VMX flag bits set */
 	uint64_t threads;		/* distinct vCPU threads */
 };
@@ -84,7 +83,7 @@ int kx_pair_lost(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn si
  * thread in a row (kvm_mmio or kvm_msr, then kvm_apic); within one exit or
  * guest run the second is not counted as an access of its own.
  * Return: 1 for an event with a sub-key of its own (key_rank) that is a
- * new register access, 0 otherwise, -ENOMEM.
+ * new register access, 0 otherwise, KX_PAIR_DEFER (see below), -ENOMEM.
  */
 int kx_pair_helper(struct kx_pair *p, const struct kx_event *ev);
 
@@ -93,6 +92,30 @@ int kx_pair_helper(struct kx_pair *p, const struct kx_event *ev);
  * kvm_exit/kvm_entry fed so far, or KX_VCPU_UNKNOWN.
  */
 int32_t kx_pair_vcpu(struct kx_pair *p, uint16_t buffer, int32_t tid);
+
+/*
+ * A pairing that starts in the middle of a trace (a time slice) knows a
+ * thread only from its first kvm_entry on. Until then every event of the
+ * thread, that entry and lost-events markers are KX_PAIR_DEFER: the caller
+ * keeps them for the pairing of the slice before, which replays them in
+ * order (a replayed entry then kx_pair_retire()s its thread there), and
+ * kx_pair_absorb() then takes the threads and counts of this one.
+ */
+#define KX_PAIR_DEFER	2
+
+void kx_pair_mid_trace(struct kx_pair *p);
+
+/** kx_pair_retire() - the thread moved on in the next slice: its state here is stale. */
+void kx_pair_retire(struct kx_pair *p, uint16_t buffer, int32_t tid);
+
+/**
+ * kx_pair_absorb() - @dst, after the replay, takes @src's threads (their
+ * state at the end of @src's slice) and adds its counters; @src's exit
+ * reason ids become @reason_map[id] (@nr_reasons of them).
+ * Return: 0 or -ENOMEM.
+ */
+int kx_pair_absorb(struct kx_pair *dst, const struct kx_pair *src, const uint32_t *reason_map,
+		   uint32_t nr_reasons);
 
 /** kx_pair_finish() - end of input: count still-open exits. Return: 0. */
 int kx_pair_finish(struct kx_pair *p);

@@ -40,7 +40,21 @@ struct kx_run {
 	uint64_t last_ts;
 	uint64_t events;
 	uint64_t helpers_without_vcpu;
+	/* a time slice after the first: what its pairing defers, for the replay */
+	struct kx_run_deferred *deferred;
+	size_t nr_deferred;
+	size_t cap_deferred;
+	size_t markers_from;	/* deferred[] from here on are lost-events markers only */
 };
+
+/* An event kept for the replay; @retire: the thread entered the later slice with it. */
+struct kx_run_deferred {
+	struct kx_event ev;
+	bool retire;
+};
+
+/* Most events one slice may defer: past it the slices are given up (-E2BIG). */
+#define KX_RUN_DEFER_MAX	(1u << 14)
 
 /** kx_run_open() - open @path and prepare pairing. Return: 0 or negative with @diag. */
 int kx_run_open(struct kx_run *run, const char *path, const struct kx_source_opts *sopts,
@@ -51,6 +65,28 @@ int kx_run_open(struct kx_run *run, const char *path, const struct kx_source_opt
  * Return: 0, a negative read error with @diag, or @sink's non-zero value.
  */
 int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_diag *diag);
+
+/**
+ * kx_run_mid_trace() - @run reads a time slice that is not the first (see
+ * kx_pair_mid_trace()); kx_run_stream() then keeps the deferred events.
+ */
+void kx_run_mid_trace(struct kx_run *run);
+
+/**
+ * kx_run_reason_map() - for each exit reason id of @later's input, the id
+ * of the same name in @run's (added there if new). Return: the map, *@nr
+ * entries (free() it), or NULL on ENOMEM.
+ */
+uint32_t *kx_run_reason_map(struct kx_run *run, const struct kx_run *later, uint32_t *nr);
+
+/**
+ * kx_run_join() - @run has read the slice before @later's: replay what
+ * @later deferred (intervals to @sink, helper events to @run's hook), then
+ * take @later's thread states and counters. The caller adds what @later's
+ * own consumers accumulated. Return: 0, -ENOMEM, or @sink's non-zero value.
+ */
+int kx_run_join(struct kx_run *run, const struct kx_run *later, const uint32_t *reason_map,
+		uint32_t nr_reasons, kx_interval_fn sink, void *ctx);
 
 void kx_run_close(struct kx_run *run);
 

@@ -98,7 +98,9 @@ found:
 	return g;
 }
 
-static struct kx_attrib_row *row_for(struct kx_attrib_group *g, const struct kx_interval *iv)
+/* always inline: add_exit() runs them for every exit; kx_attrib_absorb() too */
+static inline __attribute__((always_inline)) struct kx_attrib_row *
+row_for(struct kx_attrib_group *g, const struct kx_interval *iv)
 {
 	struct kx_attrib_row *row;
 
@@ -124,7 +126,8 @@ static struct kx_attrib_row *row_for(struct kx_attrib_group *g, const struct kx_
 	return row;
 }
 
-static struct kx_attrib_sub *sub_for(struct kx_attrib_row *row, const struct kx_subkey *sk)
+static inline __attribute__((always_inline)) struct kx_attrib_sub *
+sub_for(struct kx_attrib_row *row, const struct kx_subkey *sk)
 {
 	uint64_t packed = kx_subkey_pack(sk);
 	struct kx_attrib_sub *sub;
@@ -268,4 +271,76 @@ int kx_attrib_event(void *ctx, const struct kx_event *ev)
 	a->helpers[a->nhelpers++] = (struct kx_attrib_helper){ packed, sk, 1 };
 	*slot = a->nhelpers;
 	return 0;
+}
+
+/* @dst's group of @g's thread, added if new. Return: NULL on ENOMEM. */
+static struct kx_attrib_group *absorb_group(struct kx_attrib *dst, const struct kx_attrib_group *g)
+{
+	struct kx_interval iv = { .tid = g->tid, .pid = g->pid, .vcpu = g->vcpu,
+				  .buffer = g->buffer };
+
+	return thread_group(dst, &iv);
+}
+
+static int absorb_row(struct kx_attrib_group *dg, const struct kx_attrib_row *from,
+		      uint32_t reason)
+{
+	struct kx_interval iv = { .reason = reason, .code = from->code, .isa = from->isa,
+				  .idle = from->idle };
+	struct kx_attrib_row *row = row_for(dg, &iv);
+
+	if (!row || kx_hist_merge(&row->h, &from->h) < 0)
+		return -ENOMEM;
+	row->user += from->user;
+	row->failed_vmentry += from->failed_vmentry;
+	for (uint32_t i = 0; i < from->nsubs; i++) {
+		struct kx_attrib_sub *sub = sub_for(row, &from->subs[i].sk);
+
+		if (!sub || kx_hist_merge(&sub->h, &from->subs[i].h) < 0)
+			return -ENOMEM;
+		sub->user += from->subs[i].user;
+	}
+	return 0;
+}
+
+static int absorb_helpers(struct kx_attrib *dst, const struct kx_attrib *src)
+{
+	for (uint32_t i = 0; i < src->nhelpers; i++) {
+		const struct kx_attrib_helper *h = &src->helpers[i];
+		uint32_t *slot;
+
+		if (dst->nhelpers == dst->cap_helpers && helpers_grow(dst) < 0)
+			return -ENOMEM;
+		slot = helper_slot(dst, h->packed);
+		if (*slot) {
+			dst->helpers[*slot - 1].count += h->count;
+			continue;
+		}
+		dst->helpers[dst->nhelpers++] = *h;
+		*slot = dst->nhelpers;
+	}
+	return 0;
+}
+
+int kx_attrib_absorb(struct kx_attrib *dst, const struct kx_attrib *src,
+		     const uint32_t *reason_map, uint32_t nr_reasons)
+{
+	for (uint32_t i = 0; i < src->ngroups; i++) {
+		const struct kx_attrib_group *g = &src->groups[i];
+		struct kx_attrib_group *dg = i ? absorb_group(dst, g) : &dst->groups[0];
+
+		if (!dg || kx_hist_merge(&dg->guest, &g->guest) < 0)
+			return -ENOMEM;
+		dg->breaks += g->breaks;
+		for (uint32_t r = 0; r < g->nrows; r++) {
+			if (!g->rows[r].used)
+				continue;
+			/* a row's id is one of @src's reasons: the map covers it */
+			if (r >= nr_reasons)
+				return -EINVAL;
+			if (absorb_row(dg, &g->rows[r], reason_map[r]) < 0)
+				return -ENOMEM;
+		}
+	}
+	return absorb_helpers(dst, src);
 }

@@ -50,6 +50,7 @@ struct kx_pair {
 	const struct kx_names *names;
 	int8_t *idle_cache;	/* per reason id: -1 unknown, 0 busy, 1 idle */
 	uint32_t idle_cap;
+	bool mid_trace;		/* kx_pair_mid_trace(): threads enter at their first entry */
 	struct kx_pair_counts counts;
 };
 
@@ -111,7 +112,7 @@ static int grow(struct kx_pair *p)
 }
 
 /* The slot of @key, possibly unused; remembered when it is in use. */
-static struct thread *find(struct kx_pair *p, uint64_t key)
+static inline __attribute__((always_inline)) struct thread *find(struct kx_pair *p, uint64_t key)
 {
 	struct thread *t;
 
@@ -281,7 +282,6 @@ int kx_pair_lost(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn si
 {
 	int err = 0;
 
-	p->counts.lost_markers++;
 	for (uint32_t i = 0; i < p->nslots && !err; i++) {
 		struct thread *t = &p->threads[i];
 
@@ -292,15 +292,44 @@ int kx_pair_lost(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn si
 		p->counts.discarded++;
 		err = emit_break(t, ev->cpu, ev->ts, sink, ctx);
 	}
-	return err;
+	/* mid-trace only the threads entered here are known: the others break in the replay */
+	return err ? err : p->mid_trace ? KX_PAIR_DEFER : 0;
 }
 
 /* An exit or an entry: the state machine of its thread. */
+/*
+ * Mid-trace, a thread's state is known from its first kvm_entry (with a
+ * vcpu_id) on: the entry itself closes an exit this pairing never saw, so
+ * it is deferred like everything before it, and the thread starts in the
+ * guest here.
+ */
+static int enter_mid_trace(struct kx_pair *p, struct thread *t, const struct kx_event *ev)
+{
+	uint64_t key = kx_thread_key(ev->buffer, ev->tid);
+
+	if (ev->kind != KX_EV_ENTRY || ev->vcpu == KX_VCPU_UNKNOWN)
+		return KX_PAIR_DEFER;
+	t = add(p, t, key, ev, TS_GUEST);
+	if (!t)
+		return -ENOMEM;
+	t->since = ev->ts;
+	t->vcpu = ev->vcpu;
+	t->cpu = ev->cpu;
+	return KX_PAIR_DEFER;
+}
+
 int kx_pair_exit_entry(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn sink,
 		       void *ctx)
 {
-	struct thread *t = lookup(p, ev);
+	struct thread *t;
 
+	if (p->mid_trace) {
+		t = find(p, kx_thread_key(ev->buffer, ev->tid));
+		if (t->state == TS_UNUSED)
+			return enter_mid_trace(p, t, ev);
+	} else {
+		t = lookup(p, ev);
+	}
 	if (!t)
 		return -ENOMEM;
 	if (ev->vcpu != KX_VCPU_UNKNOWN)
@@ -336,6 +365,8 @@ int kx_pair_helper(struct kx_pair *p, const struct kx_event *ev)
 	struct thread *t = find(p, key);
 	int access = 0;
 
+	if (p->mid_trace && t->state == TS_UNUSED)
+		return KX_PAIR_DEFER;
 	if (ev->key_rank) {
 		if (t->state == TS_UNUSED && !(t = add(p, t, key, ev, TS_HELPER)))
 			return -ENOMEM;
@@ -370,5 +401,50 @@ int kx_pair_finish(struct kx_pair *p)
 		if (p->threads[i].state == TS_HOST)
 			open++;
 	p->counts.unfinished_exits = open;
+	return 0;
+}
+
+void kx_pair_mid_trace(struct kx_pair *p)
+{
+	p->mid_trace = true;
+}
+
+void kx_pair_retire(struct kx_pair *p, uint16_t buffer, int32_t tid)
+{
+	struct thread *t = find(p, kx_thread_key(buffer, tid));
+
+	if (t->state > TS_HELPER)
+		t->state = TS_UNKNOWN;
+}
+
+int kx_pair_absorb(struct kx_pair *dst, const struct kx_pair *src, const uint32_t *reason_map,
+		   uint32_t nr_reasons)
+{
+	const struct kx_pair_counts *c = &src->counts;
+
+	for (uint32_t i = 0; i < src->nslots; i++) {
+		const struct thread *from = &src->threads[i];
+		struct thread *t;
+
+		if (from->state == TS_UNUSED)
+			continue;
+		t = find(dst, from->key);
+		if (t->state == TS_UNUSED) {
+			t = add(dst, t, from->key, &(struct kx_event){ .tid = from->tid }, TS_UNKNOWN);
+			if (!t)
+				return -ENOMEM;
+			dst->counts.threads++;
+		}
+		*t = *from;
+		if (from->reason < nr_reasons)
+			t->reason = reason_map[from->reason];
+	}
+	dst->counts.exits += c->exits;
+	dst->counts.entries += c->entries;
+	dst->counts.orphan_entries += c->orphan_entries;
+	dst->counts.unmatched_exits += c->unmatched_exits;
+	dst->counts.negative += c->negative;
+	dst->counts.discarded += c->discarded;
+	dst->counts.failed_vmentry += c->failed_vmentry;
 	return 0;
 }

@@ -3,7 +3,9 @@
  * run.c - one analysis pass: source -> filter -> pairing -> caller's
  * interval consumers. The vCPU filter needs the thread's vcpu_id, which
  * only exit/entry events carry, so helper events inherit it from the last
- * exit/entry of their thread (the pairing's thread table).
+ * exit/entry of their thread (the pairing's thread table). A pass over a
+ * later time slice keeps what its pairing defers; kx_run_join() replays
+ * that on the pass over the slice before, then takes its state.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -72,7 +74,10 @@ static bool helper_passes(struct kx_run *run, const struct kx_event *ev)
 	return vcpu == run->filter.vcpu;
 }
 
-/* One event through the pairing, and a new register access to the on_helper hook. */
+/*
+ * One event through the pairing, and a new register access to the on_helper
+ * hook. Return: 0, KX_PAIR_DEFER, or an error.
+ */
 static inline int run_event(struct kx_run *run, const struct kx_event *ev, bool filtering,
 			    kx_interval_fn sink, void *ctx)
 {
@@ -83,12 +88,48 @@ static inline int run_event(struct kx_run *run, const struct kx_event *ev, bool 
 	if (ev->kind == KX_EV_LOST)
 		return kx_pair_lost(run->pair, ev, sink, ctx);
 	access = kx_pair_helper(run->pair, ev);
-	if (access < 0 || !ev->key_rank || !run->on_helper)
-		return access < 0 ? access : 0;
+	if (access < 0 || access == KX_PAIR_DEFER || !ev->key_rank || !run->on_helper)
+		return access == 1 ? 0 : access;
 	/* the filter sees every keyed event: helpers_without_vcpu counts events, not accesses */
 	if (filtering && !helper_passes(run, ev))
 		return 0;
 	return access ? run->on_helper(run->helper_ctx, ev) : 0;
+}
+
+/* Keep @ev for the replay in the slice before. Return: 0 or -E2BIG, -ENOMEM. */
+static int defer(struct kx_run *run, const struct kx_event *ev)
+{
+	struct kx_run_deferred *d;
+
+	/*
+	 * A marker breaks the threads last seen on its CPU. With no other event
+	 * deferred since one of the same CPU, it would break nothing that one
+	 * did not: not kept, so heavy loss does not fill the list.
+	 */
+	if (ev->kind == KX_EV_LOST)
+		for (size_t i = run->markers_from; i < run->nr_deferred; i++)
+			if (run->deferred[i].ev.cpu == ev->cpu &&
+			    run->deferred[i].ev.buffer == ev->buffer)
+				return 0;
+	if (run->nr_deferred == run->cap_deferred) {
+		size_t cap = run->cap_deferred ? 2 * run->cap_deferred : 256;
+
+		if (cap > KX_RUN_DEFER_MAX)
+			return -E2BIG;
+		d = realloc(run->deferred, cap * sizeof(*d));
+		if (!d)
+			return -ENOMEM;
+		run->deferred = d;
+		run->cap_deferred = cap;
+	}
+	if (ev->kind != KX_EV_LOST)
+		run->markers_from = run->nr_deferred + 1;
+	d = &run->deferred[run->nr_deferred++];
+	d->ev = *ev;
+	/* the entry a thread entered this slice with: its state from here on is this run's */
+	d->retire = ev->kind == KX_EV_ENTRY &&
+		    kx_pair_vcpu(run->pair, ev->buffer, ev->tid) != KX_VCPU_UNKNOWN;
+	return 0;
 }
 
 int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_diag *diag)
@@ -110,8 +151,11 @@ int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_
 		last_ts = evs[n - 1].ts;
 		for (const struct kx_event *ev = evs; ev < evs + n; ev++) {
 			ret = run_event(run, ev, filtering, feed_sink, feed_ctx);
-			if (ret)
+			if (__builtin_expect(ret != 0, 0)) {
+				if (ret == KX_PAIR_DEFER && !(ret = defer(run, ev)))
+					continue;
 				break;
+			}
 		}
 	}
 	if (n < 0)
@@ -120,13 +164,72 @@ int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_
 	run->last_ts = last_ts;
 	if (ret == -ENOMEM)
 		return kx_diag_set(diag, ret, "out of memory");
+	if (ret == -E2BIG)
+		return kx_diag_set(diag, ret, "a time slice deferred too many events");
 	if (ret)
 		return ret;
 	return kx_pair_finish(run->pair);
 }
 
+void kx_run_mid_trace(struct kx_run *run)
+{
+	kx_pair_mid_trace(run->pair);
+}
+
+uint32_t *kx_run_reason_map(struct kx_run *run, const struct kx_run *later, uint32_t *nr)
+{
+	const struct kx_names *from = kx_source_names(later->src);
+	uint32_t n = kx_names_count(from);
+	uint32_t *map = malloc((n ? n : 1) * sizeof(*map));
+
+	for (uint32_t i = 0; map && i < n; i++) {
+		int64_t id = kx_source_name_id(run->src, kx_names_get(from, i));
+
+		if (id < 0) {
+			free(map);
+			return NULL;
+		}
+		map[i] = (uint32_t)id;
+	}
+	*nr = n;
+	return map;
+}
+
+int kx_run_join(struct kx_run *run, const struct kx_run *later, const uint32_t *reason_map,
+		uint32_t nr_reasons, kx_interval_fn sink, void *ctx)
+{
+	struct filtered f = { &run->filter, sink, ctx };
+	bool filtering = run->filter.vcpu >= 0 || run->filter.pid >= 0;
+	int err = 0;
+
+	for (size_t i = 0; i < later->nr_deferred && !err; i++) {
+		const struct kx_run_deferred *d = &later->deferred[i];
+		struct kx_event ev = d->ev;
+
+		if (ev.kind == KX_EV_EXIT && ev.u.exit.reason < nr_reasons)
+			ev.u.exit.reason = reason_map[ev.u.exit.reason];
+		err = run_event(run, &ev, filtering, filtering ? filter_interval : sink,
+				filtering ? (void *)&f : ctx);
+		if (d->retire)
+			kx_pair_retire(run->pair, ev.buffer, ev.tid);
+	}
+	if (err)
+		return err;
+	if (later->events) {
+		if (!run->events)
+			run->first_ts = later->first_ts;
+		run->last_ts = later->last_ts;
+	}
+	run->events += later->events;
+	run->helpers_without_vcpu += later->helpers_without_vcpu;
+	kx_source_absorb(run->src, later->src);
+	err = kx_pair_absorb(run->pair, later->pair, reason_map, nr_reasons);
+	return err ? err : kx_pair_finish(run->pair);
+}
+
 void kx_run_close(struct kx_run *run)
 {
+	free(run->deferred);
 	kx_pair_free(run->pair);
 	kx_source_close(run->src);
 	memset(run, 0, sizeof(*run));
