@@ -100,9 +100,9 @@ check-asan: $(BIN) $(if $(SYNTH_SRCS),$(SYNTH)) unit
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		KX_BUILD=$(BUILD) KX_SANITIZED=1 sh tests/run.sh
 
-# threads live in the readers only: t-threads.sh drives every threaded path
+# threads live in the readers and the time slices: t-threads.sh and t-slices.sh drive them
 check-tsan: $(BIN) $(if $(SYNTH_SRCS),$(SYNTH))
-	$(Q)TSAN_OPTIONS=halt_on_error=1:exitcode=66 KX_BUILD=$(BUILD) sh tests/run.sh tests/cli/t-threads.sh
+	$(Q)TSAN_OPTIONS=halt_on_error=1:exitcode=66 KX_BUILD=$(BUILD) sh tests/run.sh tests/cli/t-threads.sh tests/synth/t-slices.sh
 
 bench: all
 	$(Q)sh bench/run.sh

@@ -15,6 +15,7 @@
 #include "kx_parse.h"
 #include "kx_render.h"
 #include "kx_report.h"
+#include "kx_slices.h"
 
 enum report_opt {
 	OPT_BY = KX_OPT_CMD_BASE,
@@ -123,6 +124,10 @@ int kx_report_file(const char *file, const struct kx_input_args *in, bool by_vcp
 	struct kx_run run;
 	int err;
 
+	err = kx_slices_report(file, &in->sopts, &in->filter, by_vcpu, out, NULL);
+	if (err != KX_SLICES_NOT_SPLIT)
+		return err ? kx_diag_set(diag, err, err == -ENOMEM ? "out of memory" :
+					  "the time slices do not add up") : 0;
 	err = kx_run_open(&run, file, &in->sopts, &in->filter, diag);
 	if (err < 0)
 		return err;

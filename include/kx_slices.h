@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kx_slices.h - the report's analysis split by time: each thread reads one
+ * time slice of the trace through its own source, pairing and
+ * accumulators; then, in time order, each slice's deferred events are
+ * replayed on the state the slice before ended with and its results are
+ * added. The report is the one a single pass gives, byte for byte; where
+ * that cannot be shown (the input cannot be cut, the slices do not join,
+ * a read error, too much deferred) the caller runs the single pass.
+ */
+#ifndef KX_SLICES_H
+#define KX_SLICES_H
+
+#include <stdbool.h>
+
+#include "kx_report.h"
+#include "kx_run.h"
+#include "kx_source.h"
+
+#define KX_SLICES_NOT_SPLIT	1
+
+/* How a report was made: slices read, events deferred and replayed. */
+struct kx_slices_stats {
+	unsigned slices;
+	size_t deferred;
+};
+
+/**
+ * kx_slices_report() - the report of @path (as kx_run_open() and
+ * kx_attrib_new(@by_thread) would make it) from @sopts->threads slices;
+ * @stats (may be NULL) says how.
+ * Return: 0 and *@out; KX_SLICES_NOT_SPLIT (run the single pass); -ENOMEM;
+ * -EINVAL if the slices' results do not fit together (a bug).
+ */
+int kx_slices_report(const char *path, const struct kx_source_opts *sopts,
+		     const struct kx_filter *filter, bool by_thread, struct kx_report **out,
+		     struct kx_slices_stats *stats);
+
+#endif /* KX_SLICES_H */

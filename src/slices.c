@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * slices.c - the report's analysis split by time across threads. A single
+ * pass is bound by the one thread that merges the per-CPU streams in time
+ * order and pairs them; here every thread merges and pairs its own time
+ * slice. A thread's state at a slice's start is unknown until its first
+ * kvm_entry there, so what comes before (and that entry) is deferred and
+ * replayed on the state the slice before ended with: in time order, the
+ * replay continues exactly where that slice stopped.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kx_attrib.h"
+#include "kx_slices.h"
+
+#define MAX_SLICES	64
+
+struct slice {
+	struct kx_run run;
+	struct kx_attrib *attrib;
+	bool open;
+	pthread_t thread;
+	bool started;
+	int err;
+	struct kx_diag diag;
+};
+
+static void *read_slice(void *arg)
+{
+	struct slice *s = arg;
+
+	s->err = kx_run_stream(&s->run, kx_attrib_interval, s->attrib, &s->diag);
+	return NULL;
+}
+
+static int open_slice(struct slice *s, const char *path, const struct kx_source_opts *sopts,
+		      const struct kx_filter *filter, bool by_thread, uint64_t start, uint64_t end,
+		      unsigned n)
+{
+	struct kx_source_opts o = *sopts;
+
+	o.threads = 1;
+	o.slices = n;
+	o.slice_start = start;
+	o.slice_end = end;
+	if (kx_run_open(&s->run, path, &o, filter, &s->diag) < 0)
+		return -1;
+	s->open = true;
+	s->attrib = kx_attrib_new(by_thread);
+	if (!s->attrib)
+		return -ENOMEM;
+	s->run.on_helper = kx_attrib_event;
+	s->run.helper_ctx = s->attrib;
+	if (start)
+		kx_run_mid_trace(&s->run);
+	return 0;
+}
+
+/* Replay and add slice @s to slice @first, which holds slices 0..s-1. */
+static int join(struct slice *first, struct slice *s)
+{
+	uint32_t nr, *map = kx_run_reason_map(&first->run, &s->run, &nr);
+	int err;
+
+	if (!map)
+		return -ENOMEM;
+	err = kx_run_join(&first->run, &s->run, map, nr, kx_attrib_interval, first->attrib);
+	if (!err)
+		err = kx_attrib_absorb(first->attrib, s->attrib, map, nr);
+	free(map);
+	return err;
+}
+
+/* Open every slice, read them in parallel. Return: 0, or nonzero: no report from them. */
+static int read_slices(struct slice *sl, unsigned n, const uint64_t *cuts, const char *path,
+		       const struct kx_source_opts *sopts, const struct kx_filter *filter,
+		       bool by_thread)
+{
+	int err = 0;
+
+	for (unsigned i = 0; i < n && !err; i++)
+		err = open_slice(&sl[i], path, sopts, filter, by_thread, i ? cuts[i - 1] : 0,
+				 i + 1 < n ? cuts[i] : 0, n);
+	for (unsigned i = 1; i < n && !err; i++) {
+		sl[i].started = pthread_create(&sl[i].thread, NULL, read_slice, &sl[i]) == 0;
+		if (!sl[i].started)
+			err = -EAGAIN;
+	}
+	if (!err)
+		read_slice(&sl[0]);
+	for (unsigned i = 1; i < n; i++)
+		if (sl[i].started)
+			pthread_join(sl[i].thread, NULL);
+	for (unsigned i = 0; i < n && !err; i++) {
+		err = sl[i].err;
+		if (!err && i && !kx_source_joins(sl[i - 1].run.src, sl[i].run.src))
+			err = KX_SLICES_NOT_SPLIT;
+	}
+	return err;
+}
+
+int kx_slices_report(const char *path, const struct kx_source_opts *sopts,
+		     const struct kx_filter *filter, bool by_thread, struct kx_report **out,
+		     struct kx_slices_stats *stats)
+{
+	unsigned threads = kx_source_threads(sopts), n;
+	uint64_t cuts[MAX_SLICES - 1];
+	struct kx_source_opts probe = *sopts;
+	struct kx_source *src;
+	struct kx_diag diag;
+	struct slice *sl;
+	struct stat st;
+	int err;
+
+	if (stats)
+		memset(stats, 0, sizeof(*stats));
+	/* only a regular file can be read more than once (not stdin, not a FIFO) */
+	if (threads < 2 || strcmp(path, "-") == 0 || stat(path, &st) || !S_ISREG(st.st_mode))
+		return KX_SLICES_NOT_SPLIT;
+	if (threads > MAX_SLICES)
+		threads = MAX_SLICES;
+	probe.threads = 1;
+	if (kx_source_open(path, &probe, &src, &diag) < 0)
+		return KX_SLICES_NOT_SPLIT;
+	n = kx_source_split(src, threads, cuts) + 1;
+	kx_source_close(src);
+	if (n < 2)
+		return KX_SLICES_NOT_SPLIT;
+	sl = calloc(n, sizeof(*sl));
+	if (!sl)
+		return -ENOMEM;
+	err = read_slices(sl, n, cuts, path, sopts, filter, by_thread);
+	/* out of memory is an answer; any other trouble the single pass reports itself */
+	if (err && err != -ENOMEM)
+		err = KX_SLICES_NOT_SPLIT;
+	for (unsigned i = 1; i < n && !err; i++) {
+		if (stats) {
+			stats->slices = n;
+			stats->deferred += sl[i].run.nr_deferred;
+		}
+		err = join(&sl[0], &sl[i]);
+	}
+	if (!err) {
+		err = kx_report_build(&sl[0].run, sl[0].attrib, out);
+		sl[0].attrib = NULL;	/* the report owns it now, also on failure */
+	}
+	for (unsigned i = 0; i < n; i++) {
+		kx_attrib_free(sl[i].attrib);
+		if (sl[i].open)
+			kx_run_close(&sl[i].run);
+	}
+	free(sl);
+	return err;
+}

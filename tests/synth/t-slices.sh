@@ -1,0 +1,108 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# report cuts an uncompressed trace.dat into time slices, one per thread.
+# On a trace built to cross every slice edge (vCPUs migrating between CPUs,
+# lost-events markers on every CPU, userspace exits, idle exits lasting
+# milliseconds, orphan entries, an exit open at the end, two buffers) the
+# report must equal kx-synth's known answer for any --threads, and be
+# byte for byte the same as --threads 1 in every form and with filters.
+. "$(dirname "$0")/../lib.sh"
+D=$(dirname "$0")
+. "$D/synth-lib.sh"
+
+cat >"$TMP/slices.scn" <<'SCN'
+kernel 6.18
+isa vmx
+clock local
+cpus 6
+buffer second
+seed 11
+vcpu tid=9001 vcpu=0 vm=9000 cpu=0 {
+	entry
+	repeat 3000 {
+		guest lognormal median=4us sigma=0.8
+		choose {
+			4: exit APIC_ACCESS apic write EOI lognormal median=2us sigma=0.5
+			3: exit APIC_WRITE apic write TMICT val=0x2710 lognormal median=1us sigma=0.3
+			2: exit MSR_WRITE msr write 0x830 val=0x2000000fd lognormal median=1500ns sigma=0.3
+			2: exit MSR_WRITE msr write 0x6e0 lognormal median=1us sigma=0.3
+			1: exit EPT_MISCONFIG mmio write 0xfebd1000 len=4 lognormal median=6us sigma=0.4
+			1: exit IO_INSTRUCTION pio out 0x3f8 userspace 2us lognormal median=20us sigma=1
+			1: exit HLT lognormal median=200us sigma=2
+			1: exit HLT lost 3 lognormal median=50us sigma=1
+			1: { migrate cpu 1 ; exit EXTERNAL_INTERRUPT 900ns }
+			1: { migrate cpu 0 ; exit EXTERNAL_INTERRUPT 900ns }
+		}
+	}
+	exit HLT unfinished 5us
+}
+vcpu tid=9002 vcpu=1 vm=9000 cpu=2 start=3us {
+	entry
+	repeat 3000 {
+		guest lognormal median=3us sigma=0.8
+		choose {
+			4: exit APIC_ACCESS apic write EOI lognormal median=2us sigma=0.5
+			3: exit MSR_WRITE msr write 0x830 val=0x2000000fd lognormal median=1500ns sigma=0.3
+			1: exit HLT lognormal median=500us sigma=2
+			1: { lost cpu 2 count 5 ; exit CPUID 700ns }
+			1: { migrate cpu 3 ; exit EXTERNAL_INTERRUPT 900ns }
+			1: { migrate cpu 2 ; exit EXTERNAL_INTERRUPT 900ns }
+			1: { entry ; exit CPUID 1us }
+		}
+	}
+}
+vcpu tid=9003 vcpu=2 vm=9000 cpu=4 start=7us {
+	entry
+	repeat 2000 {
+		guest lognormal median=10us sigma=1
+		exit HLT lognormal median=2ms sigma=1.5
+		guest 1us
+		exit APIC_WRITE apic write TMICT val=0x100 1us
+	}
+}
+vcpu tid=9101 vcpu=0 vm=9100 cpu=5 buffer=second start=1us {
+	entry
+	repeat 4000 {
+		guest lognormal median=5us sigma=0.6
+		choose {
+			2: exit APIC_ACCESS apic write EOI 2us
+			1: exit MSR_WRITE msr write 0x6e0 1us
+			1: exit HLT lognormal median=100us sigma=1
+		}
+	}
+}
+SCN
+run "$SYNTH" -o v6="$TMP/s.dat" -o v7-none="$TMP/s.v7.dat" -a "$TMP/answer.json" "$TMP/slices.scn"
+is "$RC" 0 "kx-synth writes the slices trace (v6, v7 without compression) and its answer"
+
+pairs=""
+for f in s.dat s.v7.dat; do
+	for n in 1 2 4 8; do
+		"$KX" report --json --threads $n "$TMP/$f" >"$TMP/$f.$n.json" 2>"$TMP/err"
+		pairs="$pairs $TMP/answer.json=$TMP/$f.$n.json"
+	done
+done
+# shellcheck disable=SC2086
+python3 "$D/answer_cmp.py" $pairs >"$TMP/res"
+tap_results "$TMP/res" "report --json in 1, 2, 4 and 8 slices equals the known answer"
+
+for f in s.dat s.v7.dat; do
+	for cmd in "report --json" "report --by vcpu --keys" "report --csv --by vcpu" \
+		"report --json --vcpu 1 --by vcpu" "report --pid 9101 --json" \
+		"report --buffer second --json" "report --top 9"; do
+		# shellcheck disable=SC2086
+		"$KX" $cmd --threads 1 "$TMP/$f" >"$TMP/one" 2>&1
+		echo "status $?" >>"$TMP/one"
+		# a real report, not a usage error
+		grep -q '^status 0$' "$TMP/one" && grep -q 'APIC EOI write' "$TMP/one"
+		same=$?
+		for n in 2 3 5 8; do
+			# shellcheck disable=SC2086
+			"$KX" $cmd --threads $n "$TMP/$f" >"$TMP/many" 2>&1
+			echo "status $?" >>"$TMP/many"
+			cmp -s "$TMP/one" "$TMP/many" || same=1
+		done
+		ok $same "$f: $cmd identical for --threads 1, 2, 3, 5, 8"
+	done
+done
+done_testing

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_slices.c - the report from time slices read in parallel must be the
+ * single pass's, byte for byte (JSON with histograms), and the slices must
+ * really be used: kx-synth (an independent writer) makes a trace with
+ * vCPUs migrating between CPUs, lost events, userspace exits, long idle
+ * exits and two buffers, read as 2, 3, 5 and 8 slices, with and without
+ * filters. Inputs the slices cannot prove right must fall back to the
+ * single pass: compressed data, timestamps out of order, a thread that
+ * never enters (kvm_entry unreadable).
+ */
+#define _GNU_SOURCE	/* memmem */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kx_attrib.h"
+#include "kx_render.h"
+#include "kx_slices.h"
+#include "tap.h"
+
+static const char scenario[] =
+	"kernel 6.18\nisa vmx\nclock local\ncpus 4\nbuffer second\nseed 5\n"
+	"vcpu tid=9001 vcpu=0 vm=9000 cpu=0 {\n entry\n repeat 4000 {\n"
+	"  guest lognormal median=4us sigma=0.8\n  choose {\n"
+	"   4: exit APIC_ACCESS apic write EOI lognormal median=2us sigma=0.5\n"
+	"   2: exit MSR_WRITE msr write 0x830 val=0x2000000fd 1500ns\n"
+	"   1: exit IO_INSTRUCTION pio out 0x3f8 userspace 2us lognormal median=20us sigma=1\n"
+	"   1: exit HLT lognormal median=200us sigma=2\n"
+	"   1: exit HLT lost 3 50us\n"
+	"   1: { migrate cpu 1 ; exit EXTERNAL_INTERRUPT 900ns }\n"
+	"   1: { migrate cpu 0 ; exit EXTERNAL_INTERRUPT 900ns }\n  }\n }\n"
+	" exit HLT unfinished 5us\n}\n"
+	"vcpu tid=9002 vcpu=1 vm=9000 cpu=2 start=3us {\n entry\n repeat 4000 {\n"
+	"  guest lognormal median=3us sigma=0.8\n  choose {\n"
+	"   4: exit APIC_WRITE apic write TMICT val=0x2710 1us\n"
+	"   1: exit HLT lognormal median=500us sigma=2\n"
+	"   1: { lost cpu 2 count 5 ; exit CPUID 700ns }\n"
+	"   1: { migrate cpu 3 ; exit EXTERNAL_INTERRUPT 900ns }\n"
+	"   1: { migrate cpu 2 ; exit EXTERNAL_INTERRUPT 900ns }\n"
+	"   1: { entry ; exit CPUID 1us }\n  }\n }\n}\n"
+	"vcpu tid=9101 vcpu=0 vm=9100 cpu=1 buffer=second start=1us {\n entry\n"
+	" repeat 3000 {\n  guest lognormal median=5us sigma=0.6\n"
+	"  exit MSR_WRITE msr write 0x6e0 1us\n  guest 2us\n  exit HLT 40us\n }\n}\n";
+
+/*
+ * Lost markers every 20 us on the CPU where another thread sits in 100 us
+ * exits: a slice that starts while that one runs its guest defers its
+ * exit, and the next marker must break it although earlier ones were kept.
+ */
+static const char markers[] =
+	"kernel 6.18\nisa vmx\nclock local\ncpus 1\n"
+	"vcpu tid=9201 vcpu=0 cpu=0 {\n entry\n repeat 600 {\n"
+	"  guest 10us\n  exit HLT lost 1 10us\n }\n}\n"
+	"vcpu tid=9202 vcpu=1 cpu=0 start=5us {\n entry\n repeat 60 {\n"
+	"  guest 100us\n  exit CPUID 100us\n }\n}\n";
+
+/* One vCPU, many exits: with kvm_entry unreadable, more than a slice may defer. */
+static const char many_exits[] =
+	"kernel 6.18\nisa vmx\nclock local\ncpus 2\n"
+	"vcpu tid=7001 vcpu=0 cpu=0 {\n entry\n repeat 20000 {\n"
+	"  guest 1us\n  exit CPUID 1us\n  guest 1us\n  exit HLT 2us\n }\n}\n";
+
+static char dir[64];
+
+static char *path_in(const char *name)
+{
+	static char buf[4][128];
+	static unsigned i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
+	return buf[i];
+}
+
+static char *json_of(struct kx_report *r)
+{
+	struct kx_render_opts o = { .hist = true };
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f) {
+		kx_render_json(r, &o, f);
+		fclose(f);
+	}
+	kx_report_free(r);
+	return buf;
+}
+
+/* The single pass, as kvmexit-stat report --threads 1 makes it. */
+static char *single_pass(const char *path, const struct kx_filter *filter, bool by_thread)
+{
+	struct kx_source_opts so = { .threads = 1 };
+	struct kx_diag diag = { "" };
+	struct kx_attrib *a = kx_attrib_new(by_thread);
+	struct kx_report *r = NULL;
+	struct kx_run run;
+
+	if (!a || kx_run_open(&run, path, &so, filter, &diag) < 0)
+		return NULL;
+	run.on_helper = kx_attrib_event;
+	run.helper_ctx = a;
+	if (kx_run_stream(&run, kx_attrib_interval, a, &diag) || kx_report_build(&run, a, &r))
+		r = NULL;
+	kx_run_close(&run);
+	return r ? json_of(r) : NULL;
+}
+
+static int sliced(const char *path, unsigned threads, const struct kx_filter *filter,
+		  bool by_thread, char **json, struct kx_slices_stats *st)
+{
+	struct kx_source_opts so = { .threads = threads };
+	struct kx_report *r;
+	int err = kx_slices_report(path, &so, filter, by_thread, &r, st);
+
+	*json = err ? NULL : json_of(r);
+	return err;
+}
+
+static void same_as_single_pass(const char *name, const struct kx_filter *filter, bool by_thread,
+				const char *what)
+{
+	static const unsigned threads[] = { 2, 3, 5, 8 };
+	char *want = single_pass(path_in(name), filter, by_thread);
+
+	ok(want != NULL, "%s, %s: the single pass reads it", name, what);
+	for (size_t i = 0; i < sizeof(threads) / sizeof(threads[0]); i++) {
+		struct kx_slices_stats st;
+		char *got = NULL, msg[160];
+		int err = sliced(path_in(name), threads[i], filter, by_thread, &got, &st);
+
+		snprintf(msg, sizeof(msg), "%s, %s, %u threads: read in slices", name, what,
+			 threads[i]);
+		is_u64(err, 0, msg);
+		snprintf(msg, sizeof(msg), "%s, %s: %u slices", name, what, threads[i]);
+		is_u64(st.slices, threads[i], msg);
+		ok(st.deferred > 0, "%s, %s, %u slices: %zu events replayed", name, what,
+		   threads[i], st.deferred);
+		ok(want && got && strcmp(want, got) == 0, "%s, %s, %u slices: the same report",
+		   name, what, threads[i]);
+		free(got);
+	}
+	free(want);
+}
+
+static void not_split(const char *name, const char *why)
+{
+	struct kx_filter all = { -1, -1 };
+	char *got = NULL, msg[160];
+
+	snprintf(msg, sizeof(msg), "%s: %s, left to the single pass", name, why);
+	is_u64(sliced(path_in(name), 2, &all, false, &got, NULL), KX_SLICES_NOT_SPLIT, msg);
+	free(got);
+}
+
+/* Copy @from to @to with @old (each of its occurrences after @after) turned into @new. */
+static int rewrite(const char *from, const char *to, const char *after, const char *old,
+		   const char *new)
+{
+	FILE *f = fopen(from, "rb");
+	char *d, *p;
+	long n;
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	d = malloc((size_t)n + 1);
+	if (d && fread(d, 1, (size_t)n, f) == (size_t)n) {
+		p = memmem(d, (size_t)n, after, strlen(after));
+		/* within the next 1000 bytes: the one format block */
+		for (char *q = p; p && (q = memmem(q, (size_t)(d + n - q), old, strlen(old))) &&
+				  q < p + 1000; q++) {
+			memcpy(q, new, strlen(new));
+			ret = 0;
+		}
+		fclose(f);
+		f = fopen(to, "wb");
+		if (!f || fwrite(d, 1, (size_t)n, f) != (size_t)n)
+			ret = -1;
+	}
+	if (f)
+		fclose(f);
+	free(d);
+	return ret;
+}
+
+/*
+ * A ring-buffer page in the middle of the data (v6 pages are 4 KiB aligned)
+ * whose header time is 1000 s late: its events come out of order.
+ */
+static int unorder(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	unsigned char *d = NULL;
+	uint64_t ts;
+	long n = -1, mid;
+	int ret = -1;
+
+	if (in && out && !fseek(in, 0, SEEK_END) && (n = ftell(in)) > 0 && !fseek(in, 0, SEEK_SET))
+		d = malloc((size_t)n);
+	if (d && fread(d, 1, (size_t)n, in) == (size_t)n) {
+		mid = n / 2 / 4096 * 4096;
+		memcpy(&ts, d + mid, sizeof(ts));
+		ts += 1000000000000ull;
+		memcpy(d + mid, &ts, sizeof(ts));
+		ret = fwrite(d, 1, (size_t)n, out) == (size_t)n ? 0 : -1;
+	}
+	if (in)
+		fclose(in);
+	if (out && fclose(out))
+		ret = -1;
+	free(d);
+	return ret;
+}
+
+/* Write @text to @name.scn and run kx-synth with @outputs ("-o v6=... "). Return: 0 or -1. */
+static int synth(const char *build, const char *name, const char *text, const char *outputs)
+{
+	char cmd[1024], scn[128];
+	FILE *f;
+
+	snprintf(scn, sizeof(scn), "%s.scn", path_in(name));
+	f = fopen(scn, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "'%s/kx-synth' %s '%s' >/dev/null", build, outputs, scn);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const char *build = getenv("KX_BUILD") ? getenv("KX_BUILD") : "build";
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	struct kx_filter all = { -1, -1 }, vcpu1 = { 1, -1 }, tid = { -1, 9101 };
+	char outputs[512], cmd[128];
+
+	snprintf(dir, sizeof(dir), "%s/kx-slices-XXXXXX", tmp);
+	if (!ok(mkdtemp(dir) != NULL, "a temporary directory"))
+		return done_testing();
+	snprintf(outputs, sizeof(outputs), "-o v6='%s' -o v7-none='%s' -o v7-zstd='%s'",
+		 path_in("s.dat"), path_in("s.v7.dat"), path_in("s.zst.dat"));
+	if (!ok(synth(build, "s", scenario, outputs) == 0,
+		"kx-synth writes the trace (v6, v7 none and zstd)"))
+		return done_testing();
+
+	same_as_single_pass("s.dat", &all, false, "report");
+	same_as_single_pass("s.dat", &all, true, "--by vcpu");
+	same_as_single_pass("s.dat", &vcpu1, true, "--vcpu 1 --by vcpu");
+	same_as_single_pass("s.dat", &tid, false, "--pid 9101");
+	same_as_single_pass("s.v7.dat", &all, true, "--by vcpu");
+
+	snprintf(outputs, sizeof(outputs), "-o v6='%s'", path_in("markers.dat"));
+	ok(synth(build, "markers", markers, outputs) == 0, "kx-synth writes 600 lost markers");
+	same_as_single_pass("markers.dat", &all, true, "--by vcpu");
+
+	not_split("s.zst.dat", "compressed");
+	ok(unorder(path_in("s.dat"), path_in("unordered.dat")) == 0, "a copy out of order");
+	not_split("unordered.dat", "a page's events out of order");
+	snprintf(outputs, sizeof(outputs), "-o v6='%s'", path_in("many.dat"));
+	ok(synth(build, "many", many_exits, outputs) == 0, "kx-synth writes 80000 events");
+	ok(rewrite(path_in("many.dat"), path_in("noentry.dat"), "name: kvm_entry", "vcpu_id",
+		   "vcpu_ix") == 0, "a copy whose kvm_entry has no vcpu_id field");
+	not_split("noentry.dat", "no thread ever enters a slice: too many events deferred");
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ok(system(cmd) == 0, "the temporary directory is removed");
+	return done_testing();
+}
