@@ -116,8 +116,8 @@ const char *kx_source_comm(const struct kx_source *src, int32_t tid);
  * kx_source_split() - up to @n - 1 increasing times that cut the events of
  * @src into @n time slices of about the same size, for sources opened
  * again with kx_source_opts.slice_start/slice_end and read in parallel.
- * Return: the number of cuts; 0 if the input cannot be cut (not an
- * uncompressed trace.dat) or is too small to be worth it.
+ * Return: the number of cuts; 0 if the input cannot be cut (not a
+ * trace.dat) or cutting it does not pay (too small; compressed with @n 2).
  */
 unsigned kx_source_split(struct kx_source *src, unsigned n, uint64_t *cuts);
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# report cuts an uncompressed trace.dat into time slices, one per thread.
+# report cuts a trace.dat into time slices, one per thread (compressed
+# data from three threads on).
 # On a trace built to cross every slice edge (vCPUs migrating between CPUs,
 # lost-events markers on every CPU, userspace exits, idle exits lasting
 # milliseconds, orphan entries, an exit open at the end, two buffers) the
@@ -72,11 +73,18 @@ vcpu tid=9101 vcpu=0 vm=9100 cpu=5 buffer=second start=1us {
 	}
 }
 SCN
-run "$SYNTH" -o v6="$TMP/s.dat" -o v7-none="$TMP/s.v7.dat" -a "$TMP/answer.json" "$TMP/slices.scn"
-is "$RC" 0 "kx-synth writes the slices trace (v6, v7 without compression) and its answer"
+kinds="-o v7-zlib=$TMP/s.zlib.dat"
+"$SYNTH" -o v7-zstd="$TMP/probe.dat" "$FIXTURES/seed-xapic.scn" 2>/dev/null &&
+	kinds="$kinds -o v7-zstd=$TMP/s.zst.dat"
+# shellcheck disable=SC2086
+run "$SYNTH" -o v6="$TMP/s.dat" -o v7-none="$TMP/s.v7.dat" $kinds -a "$TMP/answer.json" \
+	"$TMP/slices.scn"
+is "$RC" 0 "kx-synth writes the slices trace (v6, v7 none, zlib, zstd) and its answer"
+files="s.dat s.v7.dat s.zlib.dat"
+[ -f "$TMP/s.zst.dat" ] && files="$files s.zst.dat"
 
 pairs=""
-for f in s.dat s.v7.dat; do
+for f in $files; do
 	for n in 1 2 4 8; do
 		"$KX" report --json --threads $n "$TMP/$f" >"$TMP/$f.$n.json" 2>"$TMP/err"
 		pairs="$pairs $TMP/answer.json=$TMP/$f.$n.json"
@@ -86,7 +94,7 @@ done
 python3 "$D/answer_cmp.py" $pairs >"$TMP/res"
 tap_results "$TMP/res" "report --json in 1, 2, 4 and 8 slices equals the known answer"
 
-for f in s.dat s.v7.dat; do
+for f in $files; do
 	for cmd in "report --json" "report --by vcpu --keys" "report --csv --by vcpu" \
 		"report --json --vcpu 1 --by vcpu" "report --pid 9101 --json" \
 		"report --buffer second --json" "report --top 9"; do
