@@ -5,7 +5,8 @@
  * really be used: kx-synth (an independent writer) makes a trace with
  * vCPUs migrating between CPUs, lost events, userspace exits, long idle
  * exits and two buffers, read as 2, 3, 5 and 8 slices, with and without
- * filters, uncompressed and zstd. Inputs the slices cannot prove right must
+ * filters, uncompressed and zstd, and the real VMX host recording of the
+ * corpus in 3 to 7 slices. Inputs the slices cannot prove right must
  * fall back to the single pass: timestamps out of order, a thread that
  * never enters (kvm_entry unreadable); compressed data on two threads is
  * left to the pipeline.
@@ -62,6 +63,8 @@ static const char many_exits[] =
 	"kernel 6.18\nisa vmx\nclock local\ncpus 2\n"
 	"vcpu tid=7001 vcpu=0 cpu=0 {\n entry\n repeat 20000 {\n"
 	"  guest 1us\n  exit CPUID 1us\n  guest 1us\n  exit HLT 2us\n }\n}\n";
+
+#define HOST_TRACE "../shared/corpus/vmx-host/ma-host-2vcpu.dat"
 
 static char dir[64];
 
@@ -120,32 +123,40 @@ static int sliced(const char *path, unsigned threads, const struct kx_filter *fi
 	return err;
 }
 
-static void same_as_single_pass(const char *name, const struct kx_filter *filter, bool by_thread,
-				const char *what)
+/* Every count of @threads (0-terminated) cuts @path in as many slices, with the single pass's report. */
+static void same_in(const char *path, const char *name, const unsigned *threads,
+		    const struct kx_filter *filter, bool by_thread, const char *what)
 {
-	static const unsigned threads[] = { 2, 3, 5, 8 };
-	/* compressed data is cut from three threads on */
-	size_t first = strstr(name, ".zst") ? 1 : 0;
-	char *want = single_pass(path_in(name), filter, by_thread);
+	char *want = single_pass(path, filter, by_thread);
 
 	ok(want != NULL, "%s, %s: the single pass reads it", name, what);
-	for (size_t i = first; i < sizeof(threads) / sizeof(threads[0]); i++) {
+	for (; *threads; threads++) {
 		struct kx_slices_stats st;
 		char *got = NULL, msg[160];
-		int err = sliced(path_in(name), threads[i], filter, by_thread, &got, &st);
+		int err = sliced(path, *threads, filter, by_thread, &got, &st);
 
 		snprintf(msg, sizeof(msg), "%s, %s, %u threads: read in slices", name, what,
-			 threads[i]);
+			 *threads);
 		is_u64(err, 0, msg);
-		snprintf(msg, sizeof(msg), "%s, %s: %u slices", name, what, threads[i]);
-		is_u64(st.slices, threads[i], msg);
+		snprintf(msg, sizeof(msg), "%s, %s: %u slices", name, what, *threads);
+		is_u64(st.slices, *threads, msg);
 		ok(st.deferred > 0, "%s, %s, %u slices: %zu events replayed", name, what,
-		   threads[i], st.deferred);
+		   *threads, st.deferred);
 		ok(want && got && strcmp(want, got) == 0, "%s, %s, %u slices: the same report",
-		   name, what, threads[i]);
+		   name, what, *threads);
 		free(got);
 	}
 	free(want);
+}
+
+static void same_as_single_pass(const char *name, const struct kx_filter *filter, bool by_thread,
+				const char *what)
+{
+	static const unsigned threads[] = { 2, 3, 5, 8, 0 };
+
+	/* compressed data is cut from three threads on */
+	same_in(path_in(name), name, threads + (strstr(name, ".zst") ? 1 : 0), filter, by_thread,
+		what);
 }
 
 static void not_split(const char *name, const char *why)
@@ -262,6 +273,15 @@ int main(void)
 	snprintf(outputs, sizeof(outputs), "-o v6='%s'", path_in("markers.dat"));
 	ok(synth(build, "markers", markers, outputs) == 0, "kx-synth writes 600 lost markers");
 	same_as_single_pass("markers.dat", &all, true, "--by vcpu");
+
+	/* the real VMX host recording (zlib, 2 vCPUs on 20 CPUs): 3 to 7 slices of 64+ pages */
+	if (access(HOST_TRACE, R_OK) == 0) {
+		static const unsigned host_threads[] = { 3, 4, 5, 6, 7, 0 };
+
+		same_in(HOST_TRACE, "ma-host-2vcpu.dat", host_threads, &all, true, "--by vcpu");
+	} else {
+		ok(1, "# SKIP %s not found", HOST_TRACE);
+	}
 
 	not_split("s.zst.dat", "compressed, two threads: the pipeline");
 	ok(unorder(path_in("s.dat"), path_in("unordered.dat")) == 0, "a copy out of order");
