@@ -293,6 +293,7 @@ struct tracedat {
 	uint64_t slice_start;
 	uint64_t slice_end;		/* UINT64_MAX: to the end */
 	unsigned slices;		/* slices read at once: each maps its share of windows */
+	bool unstarted;			/* a later slice, not entered yet (start_slice()) */
 	/* worker threads (none: batches are filled on demand by next) */
 	struct worker *workers;
 	unsigned nw;
@@ -1243,21 +1244,6 @@ static unsigned tracedat_split(void *priv, unsigned n, uint64_t *cuts)
 	return nc;
 }
 
-/* Read only the slice the options ask for: every stream from its first event in it. */
-static int start_slice(struct tracedat *t, const struct kx_source_opts *opts,
-		       struct kx_diag *diag)
-{
-	int err = 0;
-
-	t->slice_start = opts->slice_start;
-	t->slice_end = opts->slice_end ? opts->slice_end : UINT64_MAX;
-	if (!t->slice_start)
-		return 0;
-	for (size_t i = 0; i < t->nr_streams && !err; i++)
-		err = seek_slice(t, &t->streams[i], diag);
-	return err;
-}
-
 /* Does the slice of @priv end, in every stream, where the slice of @next_priv begins? */
 static bool tracedat_joins(const void *priv, const void *next_priv)
 {
@@ -1645,6 +1631,21 @@ static int prime_heap(struct tracedat *t, struct kx_diag *diag)
 	return 0;
 }
 
+/*
+ * A slice after the first is entered at its first read, on the thread that
+ * reads it: walking chunk headers and inflating chunks to find the start
+ * runs in parallel then, not in the opening thread.
+ */
+static int start_slice(struct tracedat *t, struct kx_diag *diag)
+{
+	int err = 0;
+
+	t->unstarted = false;
+	for (size_t i = 0; i < t->nr_streams && !err; i++)
+		err = seek_slice(t, &t->streams[i], diag);
+	return err ? err : prime_heap(t, diag);
+}
+
 /* ---- reader callbacks ------------------------------------------------------ */
 
 /* Event counts: the walking threads' decoders' once every stream ended. */
@@ -1678,6 +1679,8 @@ static int tracedat_next_batch(void *priv, struct kx_event *evs, unsigned max,
 	unsigned n = 0;
 	int ret;
 
+	if (t->unstarted && (ret = start_slice(t, diag)) < 0)
+		return ret;
 	if (!t->heap_len) {
 		finish_counts(t, true);
 		return 0;
@@ -1957,11 +1960,14 @@ static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,
 	err = setup_streams(t, selected, diag);
 	/* the metadata is read: the streams read the file, not the mapping */
 	kx_file_unmap_pages(f);
+	t->slice_start = opts->slice_start;
+	t->slice_end = opts->slice_end ? opts->slice_end : UINT64_MAX;
+	t->unstarted = t->slice_start != 0;
+	/* a slice is read by the thread that reads it, no workers */
 	if (!err)
-		err = start_slice(t, opts, diag);
-	if (!err)
-		err = start_batches(t, kx_source_threads(opts), diag);
-	if (!err)
+		err = start_batches(t, t->slice_start || opts->slice_end ? 1 :
+				    kx_source_threads(opts), diag);
+	if (!err && !t->unstarted)
 		err = prime_heap(t, diag);
 	if (err)
 		goto fail;
