@@ -231,6 +231,8 @@ struct stream {
 	struct kx_decompressor *dz;	/* of the thread walking it now */
 	uint64_t chunk_off;		/* file offset of the next chunk's header */
 	uint32_t chunks_left;
+	uint64_t first_chunk_off;	/* the stream's first chunk ... */
+	uint32_t nr_chunks;		/* ... and how many there are */
 	unsigned char *chunk;
 	size_t chunk_len;
 	size_t chunk_cap;
@@ -1009,10 +1011,10 @@ struct units {
 static int find_chunks(struct tracedat *t, const struct stream *s, struct units *u)
 {
 	unsigned char *buf = malloc(HEADER_READ);
-	uint64_t at = s->chunk_off, buf_at = 0, buf_len = 0;
+	uint64_t at = s->first_chunk_off, buf_at = 0, buf_len = 0;
 	int err = 0;
 
-	u->n = s->chunks_left;
+	u->n = s->nr_chunks;
 	u->chunk_off = calloc(u->n ? u->n : 1, sizeof(*u->chunk_off));
 	if (!buf || !u->chunk_off) {
 		free(buf);
@@ -1041,7 +1043,7 @@ static int find_chunks(struct tracedat *t, const struct stream *s, struct units 
 static int units_of(struct tracedat *t, const struct stream *s, struct units *u)
 {
 	memset(u, 0, sizeof(*u));
-	if (!s->chunk && !s->chunks_left) {
+	if (!s->nr_chunks) {
 		u->n = s->data_len / s->page_size;
 		return 0;
 	}
@@ -1121,6 +1123,8 @@ static int seek_slice(struct tracedat *t, struct stream *s, struct kx_diag *diag
 		uint64_t mid = lo + (hi - lo) / 2;
 
 		err = unit_time(t, s, &u, mid, &ts, &pages);
+		if (err)
+			break;
 		if (ts < t->slice_start)
 			lo = mid;
 		else
@@ -1606,6 +1610,8 @@ static int setup_streams(struct tracedat *t, const bool *selected, struct kx_dia
 			if (kx_cursor_u32(&chunks, &s->chunks_left))
 				return stream_error(s, diag, -KX_ETRUNC, "truncated chunk count");
 			s->chunk_off = cd->offset + chunks.pos;
+			s->first_chunk_off = s->chunk_off;
+			s->nr_chunks = s->chunks_left;
 		}
 		nsel++;
 	}
