@@ -251,25 +251,40 @@ static int helpers_grow(struct kx_attrib *a)
 	return 0;
 }
 
+/*
+ * The helper entry of @packed; a new one (count 0, sub-key for the caller
+ * to fill) sets *@added. Return: NULL on ENOMEM. Inline: it runs for every
+ * keyed helper event.
+ */
+static inline __attribute__((always_inline)) struct kx_attrib_helper *
+helper_entry(struct kx_attrib *a, uint64_t packed, bool *added)
+{
+	uint32_t *slot;
+
+	if (a->nhelpers == a->cap_helpers && helpers_grow(a) < 0)
+		return NULL;
+	slot = helper_slot(a, packed);
+	*added = !*slot;
+	if (*added) {
+		a->helpers[a->nhelpers++] = (struct kx_attrib_helper){ .packed = packed };
+		*slot = a->nhelpers;
+	}
+	return &a->helpers[*slot - 1];
+}
+
 int kx_attrib_event(void *ctx, const struct kx_event *ev)
 {
-	struct kx_attrib *a = ctx;
-	struct kx_subkey sk;
-	uint64_t packed = ev->key;
-	uint32_t *slot;
+	struct kx_attrib_helper *h;
+	bool added;
 
 	if (!ev->key_rank)
 		return 0;
-	if (a->nhelpers == a->cap_helpers && helpers_grow(a) < 0)
+	h = helper_entry(ctx, ev->key, &added);
+	if (!h)
 		return -ENOMEM;
-	slot = helper_slot(a, packed);
-	if (*slot) {
-		a->helpers[*slot - 1].count++;
-		return 0;
-	}
-	kx_subkey_of_helper(ev, &sk);
-	a->helpers[a->nhelpers++] = (struct kx_attrib_helper){ packed, sk, 1 };
-	*slot = a->nhelpers;
+	if (added)
+		kx_subkey_of_helper(ev, &h->sk);
+	h->count++;
 	return 0;
 }
 
@@ -306,18 +321,16 @@ static int absorb_row(struct kx_attrib_group *dg, const struct kx_attrib_row *fr
 static int absorb_helpers(struct kx_attrib *dst, const struct kx_attrib *src)
 {
 	for (uint32_t i = 0; i < src->nhelpers; i++) {
-		const struct kx_attrib_helper *h = &src->helpers[i];
-		uint32_t *slot;
+		const struct kx_attrib_helper *from = &src->helpers[i];
+		struct kx_attrib_helper *h;
+		bool added;
 
-		if (dst->nhelpers == dst->cap_helpers && helpers_grow(dst) < 0)
+		h = helper_entry(dst, from->packed, &added);
+		if (!h)
 			return -ENOMEM;
-		slot = helper_slot(dst, h->packed);
-		if (*slot) {
-			dst->helpers[*slot - 1].count += h->count;
-			continue;
-		}
-		dst->helpers[dst->nhelpers++] = *h;
-		*slot = dst->nhelpers;
+		if (added)
+			h->sk = from->sk;
+		h->count += from->count;
 	}
 	return 0;
 }
