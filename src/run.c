@@ -55,6 +55,23 @@ static int filter_interval(void *ctx, const struct kx_interval *iv)
 	return f->sink(f->ctx, iv);
 }
 
+static bool has_filter(const struct kx_run *run)
+{
+	return run->filter.vcpu >= 0 || run->filter.pid >= 0;
+}
+
+/*
+ * The sink the pairing feeds: @f (set up here) over @sink when a filter is
+ * set, else @sink itself: one call less per interval.
+ */
+static kx_interval_fn feed_of(const struct kx_run *run, kx_interval_fn sink, void *ctx,
+			      struct filtered *f, void **feed_ctx)
+{
+	*f = (struct filtered){ &run->filter, sink, ctx };
+	*feed_ctx = has_filter(run) ? (void *)f : ctx;
+	return has_filter(run) ? filter_interval : sink;
+}
+
 /*
  * Filter for the on_helper hook. Helper events carry no vcpu_id: they
  * belong to the vCPU their thread last showed in a kvm_exit/kvm_entry.
@@ -134,11 +151,10 @@ static int defer(struct kx_run *run, const struct kx_event *ev)
 
 int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_diag *diag)
 {
-	struct filtered f = { &run->filter, sink, ctx };
-	bool filtering = run->filter.vcpu >= 0 || run->filter.pid >= 0;
-	/* without a filter the intervals go straight to the sink: one call less per interval */
-	kx_interval_fn feed_sink = filtering ? filter_interval : sink;
-	void *feed_ctx = filtering ? (void *)&f : ctx;
+	struct filtered f;
+	void *feed_ctx;
+	kx_interval_fn feed_sink = feed_of(run, sink, ctx, &f, &feed_ctx);
+	bool filtered = has_filter(run);
 	uint64_t events = run->events, last_ts = run->last_ts;
 	const struct kx_event *evs;
 	int n, ret = 0;
@@ -150,7 +166,7 @@ int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_
 		events += (unsigned)n;
 		last_ts = evs[n - 1].ts;
 		for (const struct kx_event *ev = evs; ev < evs + n; ev++) {
-			ret = run_event(run, ev, filtering, feed_sink, feed_ctx);
+			ret = run_event(run, ev, filtered, feed_sink, feed_ctx);
 			if (__builtin_expect(ret != 0, 0)) {
 				if (ret == KX_PAIR_DEFER && !(ret = defer(run, ev)))
 					continue;
@@ -198,8 +214,9 @@ uint32_t *kx_run_reason_map(struct kx_run *run, const struct kx_run *later, uint
 int kx_run_join(struct kx_run *run, const struct kx_run *later, const uint32_t *reason_map,
 		uint32_t nr_reasons, kx_interval_fn sink, void *ctx)
 {
-	struct filtered f = { &run->filter, sink, ctx };
-	bool filtering = run->filter.vcpu >= 0 || run->filter.pid >= 0;
+	struct filtered f;
+	void *feed_ctx;
+	kx_interval_fn feed_sink = feed_of(run, sink, ctx, &f, &feed_ctx);
 	int err = 0;
 
 	for (size_t i = 0; i < later->nr_deferred && !err; i++) {
@@ -208,8 +225,7 @@ int kx_run_join(struct kx_run *run, const struct kx_run *later, const uint32_t *
 
 		if (ev.kind == KX_EV_EXIT && ev.u.exit.reason < nr_reasons)
 			ev.u.exit.reason = reason_map[ev.u.exit.reason];
-		err = run_event(run, &ev, filtering, filtering ? filter_interval : sink,
-				filtering ? (void *)&f : ctx);
+		err = run_event(run, &ev, has_filter(run), feed_sink, feed_ctx);
 		if (d->retire)
 			kx_pair_retire(run->pair, ev.buffer, ev.tid);
 	}
