@@ -67,6 +67,7 @@ enum {
 #define MAX_WORKERS		64
 #define MAX_PAGE_SIZE		(1u << 24)
 #define MAX_CHUNK		(256u << 20)	/* largest decompressed chunk or section */
+#define CHUNK_HEAD		8		/* u32 compressed size, u32 inflated size */
 #define MAX_CPUS		65536
 #define MAX_OPTION_SECTIONS	4096
 #define MAX_BUFFERS		4096
@@ -182,6 +183,14 @@ struct slice_edge {
 
 #define EDGE_END	UINT64_MAX
 
+/* A compressed chunk's bytes and the chunk inflated, reused chunk after chunk. */
+struct chunk_bufs {
+	unsigned char *packed;
+	size_t packed_cap;
+	unsigned char *plain;
+	size_t plain_cap;
+};
+
 /* One per-CPU ring-buffer stream of one buffer. */
 struct stream {
 	/* merge side (the thread calling next) */
@@ -233,11 +242,8 @@ struct stream {
 	uint32_t chunks_left;
 	uint64_t first_chunk_off;	/* the stream's first chunk ... */
 	uint32_t nr_chunks;		/* ... and how many there are */
-	unsigned char *chunk;
+	struct chunk_bufs zbuf;		/* zbuf.plain: the inflated chunk */
 	size_t chunk_len;
-	size_t chunk_cap;
-	unsigned char *packed;		/* the chunk's compressed bytes */
-	size_t packed_cap;
 };
 
 /* A stream in the merge heap, with its current event's timestamp at hand. */
@@ -784,45 +790,69 @@ static int reserve(unsigned char **buf, size_t *cap, size_t len)
 	return 0;
 }
 
+/*
+ * Read the chunk whose header is at @at and inflate it with @dz into
+ * @b->plain, grown to its size + @slack. Return: 0 and *@blk, or <0 with
+ * *@what saying what failed (NULL: the decompressor's words in @diag).
+ */
+static int read_chunk(struct tracedat *t, struct kx_decompressor *dz, uint64_t at, size_t slack,
+		      struct chunk_bufs *b, struct kx_zblock *blk, const char **what,
+		      struct kx_diag *diag)
+{
+	unsigned char head[CHUNK_HEAD];
+	int err;
+
+	*what = "truncated compressed chunk";
+	if (at > t->size || t->size - at < sizeof(head) ||
+	    kx_file_pread(t->file, head, sizeof(head), at))
+		return -KX_ETRUNC;
+	blk->csize = kx_load32(head, t->td.big_endian);
+	blk->usize = kx_load32(head + 4, t->td.big_endian);
+	if (blk->csize > t->size - at - sizeof(head))
+		return -KX_ETRUNC;
+	*what = "oversized compressed chunk";
+	if (blk->usize > MAX_CHUNK || blk->csize > MAX_CHUNK)
+		return -KX_ECORRUPT;
+	*what = "out of memory";
+	if (reserve(&b->packed, &b->packed_cap, blk->csize) ||
+	    reserve(&b->plain, &b->plain_cap, blk->usize + slack))
+		return -ENOMEM;
+	*what = "cannot read a compressed chunk";
+	err = kx_file_pread(t->file, b->packed, blk->csize, at + sizeof(head));
+	if (err)
+		return err;
+	*what = NULL;
+	blk->data = b->packed;
+	return kx_decompress(dz, blk, b->plain, diag);
+}
+
 /* Decompress the next chunk. Return: 1 loaded, 0 no more, <0 error. */
 static int next_chunk(struct tracedat *t, struct stream *s, struct kx_diag *diag)
 {
-	unsigned char head[8];
+	const size_t slack = s->page_size + PAGE_SLACK;
 	struct kx_zblock blk;
 	uint64_t at = s->chunk_off;
+	const char *what;
 	int err;
 
 	if (!s->chunks_left)
 		return 0;
 	s->page_off = at;
-	if (at > t->size || t->size - at < sizeof(head) ||
-	    kx_file_pread(t->file, head, sizeof(head), at))
-		return stream_error(s, diag, -KX_ETRUNC, "truncated compressed chunk");
-	blk.csize = kx_load32(head, t->td.big_endian);
-	blk.usize = kx_load32(head + 4, t->td.big_endian);
-	if (blk.csize > t->size - at - sizeof(head))
-		return stream_error(s, diag, -KX_ETRUNC, "truncated compressed chunk");
-	if (blk.usize > MAX_CHUNK || blk.csize > MAX_CHUNK)
-		return stream_error(s, diag, -KX_ECORRUPT, "oversized compressed chunk");
-	if (reserve(&s->packed, &s->packed_cap, blk.csize) ||
-	    reserve(&s->chunk, &s->chunk_cap, blk.usize + (size_t)s->page_size + PAGE_SLACK))
-		return kx_diag_set(diag, -ENOMEM, "out of memory");
-	err = kx_file_pread(t->file, s->packed, blk.csize, at + sizeof(head));
-	if (err)
-		return stream_error(s, diag, err, "cannot read a compressed chunk");
-	blk.data = s->packed;
-	err = kx_decompress(s->dz, &blk, s->chunk, diag);
+	err = read_chunk(t, s->dz, at, slack, &s->zbuf, &blk, &what, diag);
+	if (err == -ENOMEM && what)
+		return kx_diag_set(diag, err, "%s", what);
 	if (err) {
 		char msg[KX_DIAG_MAX];
 
-		snprintf(msg, sizeof(msg), "%s", diag ? diag->msg : "corrupt compressed chunk");
+		snprintf(msg, sizeof(msg), "%s",
+			 what ? what : diag ? diag->msg : "corrupt compressed chunk");
 		return stream_error(s, diag, err, msg);
 	}
 	/* A short last page reads zeros, never past the buffer. */
-	memset(s->chunk + blk.usize, 0, s->page_size + PAGE_SLACK);
+	memset(s->zbuf.plain + blk.usize, 0, slack);
 	s->chunk_len = blk.usize;
 	s->pos = 0;
-	s->chunk_off = at + sizeof(head) + blk.csize;
+	s->chunk_off = at + CHUNK_HEAD + blk.csize;
 	s->chunks_left--;
 	return 1;
 }
@@ -855,13 +885,13 @@ static int next_page_ptr(struct tracedat *t, struct stream *s, struct kx_diag *d
 	uint64_t avail;
 	int ret;
 
-	if (s->chunk || s->chunks_left) {
+	if (s->zbuf.plain || s->chunks_left) {
 		while (s->pos >= s->chunk_len) {
 			ret = next_chunk(t, s, diag);
 			if (ret <= 0)
 				return ret;
 		}
-		s->page = s->chunk + s->pos;
+		s->page = s->zbuf.plain + s->pos;
 		s->pos += s->page_size;
 		return 1;
 	}
@@ -987,8 +1017,8 @@ static struct slice_edge edge_here(const struct stream *s)
 {
 	if (s->done)
 		return (struct slice_edge){ EDGE_END, 0, 0, false };
-	if (s->chunk)	/* the chunk's file offset, the event's offset once inflated */
-		return (struct slice_edge){ s->page_off, (uint64_t)(s->rec - s->chunk),
+	if (s->zbuf.plain)	/* the chunk's file offset, the event's offset once inflated */
+		return (struct slice_edge){ s->page_off, (uint64_t)(s->rec - s->zbuf.plain),
 					    s->lost_pending ? s->lost : 0, s->lost_pending };
 	return (struct slice_edge){ s->page_off + (uint64_t)(s->rec - s->page), 0,
 				    s->lost_pending ? s->lost : 0, s->lost_pending };
@@ -1001,8 +1031,7 @@ static struct slice_edge edge_here(const struct stream *s)
 struct units {
 	uint64_t n;
 	uint64_t *chunk_off;		/* [n] for compressed data, else NULL */
-	unsigned char *packed, *plain;	/* one chunk, to read its first page's time */
-	size_t packed_cap, plain_cap;
+	struct chunk_bufs zbuf;		/* one chunk, to read its first page's time */
 };
 
 #define HEADER_READ	(64u << 10)	/* chunk headers read this many bytes at a time */
@@ -1021,17 +1050,17 @@ static int find_chunks(struct tracedat *t, const struct stream *s, struct units 
 		return -ENOMEM;
 	}
 	for (uint64_t i = 0; i < u->n && !err; i++) {
-		if (at < buf_at || at + 8 > buf_at + buf_len) {
+		if (at < buf_at || at + CHUNK_HEAD > buf_at + buf_len) {
 			buf_at = at;
 			buf_len = t->size - at < HEADER_READ ? t->size - at : HEADER_READ;
-			if (buf_len < 8 || kx_file_pread(t->file, buf, (size_t)buf_len, at))
+			if (buf_len < CHUNK_HEAD || kx_file_pread(t->file, buf, (size_t)buf_len, at))
 				err = -KX_ETRUNC;
 		}
 		if (!err) {
 			uint64_t csize = kx_load32(buf + (at - buf_at), t->td.big_endian);
 
 			u->chunk_off[i] = at;
-			at += 8 + csize;
+			at += CHUNK_HEAD + csize;
 			if (at > t->size)
 				err = -KX_ETRUNC;
 		}
@@ -1053,8 +1082,8 @@ static int units_of(struct tracedat *t, const struct stream *s, struct units *u)
 static void units_free(struct units *u)
 {
 	free(u->chunk_off);
-	free(u->packed);
-	free(u->plain);
+	free(u->zbuf.packed);
+	free(u->zbuf.plain);
 }
 
 /*
@@ -1066,6 +1095,8 @@ static int unit_time(struct tracedat *t, const struct stream *s, struct units *u
 {
 	unsigned char head[8];
 	struct kx_zblock blk;
+	const char *what;
+	int err;
 
 	if (!u->chunk_off) {
 		if (kx_file_pread(t->file, head, sizeof(head), s->data_off + i * s->page_size))
@@ -1074,22 +1105,12 @@ static int unit_time(struct tracedat *t, const struct stream *s, struct units *u
 		*pages = 1;
 		return 0;
 	}
-	if (kx_file_pread(t->file, head, sizeof(head), u->chunk_off[i]))
-		return -KX_ETRUNC;
-	blk.csize = kx_load32(head, t->td.big_endian);
-	blk.usize = kx_load32(head + 4, t->td.big_endian);
-	if (blk.usize < 8 || blk.usize > MAX_CHUNK || blk.csize > MAX_CHUNK ||
-	    blk.csize > t->size - u->chunk_off[i] - sizeof(head))
+	err = read_chunk(t, t->dz, u->chunk_off[i], 0, &u->zbuf, &blk, &what, NULL);
+	if (err)
+		return err;
+	if (blk.usize < 8)
 		return -KX_ECORRUPT;
-	if (reserve(&u->packed, &u->packed_cap, blk.csize) ||
-	    reserve(&u->plain, &u->plain_cap, blk.usize))
-		return -ENOMEM;
-	if (kx_file_pread(t->file, u->packed, blk.csize, u->chunk_off[i] + sizeof(head)))
-		return -KX_ETRUNC;
-	blk.data = u->packed;
-	if (kx_decompress(t->dz, &blk, u->plain, NULL))
-		return -KX_ECORRUPT;
-	*ts = convert_ts(t, kx_load64(u->plain, t->td.big_endian));
+	*ts = convert_ts(t, kx_load64(u->zbuf.plain, t->td.big_endian));
 	*pages = (double)blk.usize / s->page_size;
 	return 0;
 }
@@ -1749,8 +1770,8 @@ static void tracedat_close(void *priv)
 	for (i = 0; i < t->nr_streams; i++) {
 		struct stream *s = &t->streams[i];
 
-		free(s->chunk);
-		free(s->packed);
+		free(s->zbuf.plain);
+		free(s->zbuf.packed);
 		free(s->scratch);
 		kx_file_unmap_window(&s->win);
 		for (uint32_t k = 0; s->slots && k < s->nslot; k++)
