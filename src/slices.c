@@ -124,6 +124,8 @@ int kx_slices_report(const char *path, const struct kx_source_opts *sopts,
 	if (threads > MAX_SLICES)
 		threads = MAX_SLICES;
 	probe.threads = 1;
+	/* as a later slice the probe reads no events at open: only its cuts are wanted */
+	probe.slice_start = 1;
 	if (kx_source_open(path, &probe, &src, &diag) < 0)
 		return KX_SLICES_NOT_SPLIT;
 	n = kx_source_split(src, threads, cuts) + 1;
