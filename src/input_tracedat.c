@@ -1183,6 +1183,8 @@ static int seek_slice(struct tracedat *t, struct stream *s, struct kx_diag *diag
 #define SPLIT_SAMPLES		256	/* per stream: a page header each */
 #define SPLIT_CHUNK_SAMPLES	32	/* per stream: a chunk inflated each */
 #define SPLIT_MIN_PAGES		64	/* per slice: less is not worth a thread */
+#define SLICES_BUDGET		(16u << 20)	/* the slices' own, windows and batches aside */
+#define SLICE_BASE		(1u << 20)	/* a slice's own: histograms (bench: 0.7 MiB), decoders */
 
 struct split_sample {
 	uint64_t ts;
@@ -1196,8 +1198,13 @@ static int cmp_sample(const void *a, const void *b)
 	return x->ts < y->ts ? -1 : x->ts > y->ts;
 }
 
-/* Sample @s's unit times into @smp. Return: how many, or <0 (ENOMEM). */
-static int sample_stream(struct tracedat *t, const struct stream *s, struct split_sample *smp)
+/*
+ * Sample @s's unit times into @smp; add to @bytes what a slice's reader
+ * holds for @s (its partial-page copy, or its largest chunk sampled,
+ * inflated and not). Return: how many samples, or <0 (ENOMEM).
+ */
+static int sample_stream(struct tracedat *t, const struct stream *s, struct split_sample *smp,
+			 uint64_t *bytes)
 {
 	struct units u;
 	uint64_t m;
@@ -1222,6 +1229,7 @@ static int sample_stream(struct tracedat *t, const struct stream *s, struct spli
 			ns++;
 		}
 	}
+	*bytes += u.chunk_off ? u.zbuf.plain_cap + u.zbuf.packed_cap : s->page_size + PAGE_SLACK;
 	units_free(&u);
 	return err == -ENOMEM ? err : ns;
 }
@@ -1231,6 +1239,7 @@ static unsigned tracedat_split(void *priv, unsigned n, uint64_t *cuts)
 	struct tracedat *t = priv;
 	struct split_sample *smp;
 	double total = 0, acc = 0;
+	uint64_t stream_bytes = 0, fit;
 	size_t ns = 0;
 	unsigned nc = 0;
 
@@ -1245,7 +1254,7 @@ static unsigned tracedat_split(void *priv, unsigned n, uint64_t *cuts)
 	if (!smp)
 		return 0;
 	for (size_t i = 0; i < t->nr_streams; i++) {
-		int got = sample_stream(t, &t->streams[i], smp + ns);
+		int got = sample_stream(t, &t->streams[i], smp + ns, &stream_bytes);
 
 		if (got < 0) {
 			free(smp);
@@ -1253,9 +1262,20 @@ static unsigned tracedat_split(void *priv, unsigned n, uint64_t *cuts)
 		}
 		ns += (size_t)got;
 	}
+	/*
+	 * Every slice holds its own histograms and a chunk or page buffer per
+	 * stream (64 CPUs of zstd chunks: ~3 MiB a slice): no more slices than
+	 * the budget holds, whatever --threads says, so that windows, batches
+	 * and slices stay under 64 MiB together. Compressed data maps no
+	 * windows: its slices take that budget too.
+	 */
+	fit = (SLICES_BUDGET + (t->compress != KX_COMPRESS_NONE ? WINDOW_BUDGET : 0)) /
+	      (SLICE_BASE + stream_bytes);
+	if (n > fit)
+		n = (unsigned)fit;
 	for (size_t i = 0; i < ns; i++)
 		total += smp[i].weight;
-	if (total < (double)n * SPLIT_MIN_PAGES) {
+	if (n < 2 || total < (double)n * SPLIT_MIN_PAGES) {
 		free(smp);
 		return 0;
 	}
@@ -1475,10 +1495,11 @@ static void stop_workers(struct tracedat *t)
 	t->have_sync = false;
 }
 
-/* @nslot batches per stream, their size bounded by BATCH_BUDGET in all. */
+/* @nslot batches per stream, their size bounded by BATCH_BUDGET in all (of all slices). */
 static int alloc_batches(struct tracedat *t, unsigned nslot, struct kx_diag *diag)
 {
-	uint64_t per_batch = BATCH_BUDGET / ((uint64_t)nslot * (t->nr_streams ? t->nr_streams : 1));
+	uint64_t per_batch = BATCH_BUDGET / ((uint64_t)nslot * t->slices *
+					     (t->nr_streams ? t->nr_streams : 1));
 
 	t->batch_events = (uint32_t)(per_batch / sizeof(struct packed_event));
 	if (t->batch_events > BATCH_EVENTS)
