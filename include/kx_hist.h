@@ -5,8 +5,10 @@
  * of two is split into 128 buckets, so a bucket spans at most 1/128 of its
  * lower bound and the reported value (bucket midpoint, clamped to
  * [min, max]) is within 0.4% of the true sample: comfortably inside the
- * documented 1%. Memory: at most KX_HIST_BUCKETS counters, allocated on
- * first use; never grows with the number of samples.
+ * documented 1%. Memory: at most KX_HIST_BUCKETS counters, in groups of
+ * 128 (one power of two) allocated when a value first falls in them: a
+ * histogram of exit times spanning 1 us to 1 ms holds ~10 KiB, not the
+ * 58 KiB of every bucket. Never grows with the number of samples.
  */
 #ifndef KX_HIST_H
 #define KX_HIST_H
@@ -17,20 +19,34 @@
 #define KX_HIST_SUB_BITS	7
 #define KX_HIST_LINEAR		256u	/* values 0..255 have a bucket each */
 #define KX_HIST_BUCKETS		(KX_HIST_LINEAR + (64 - 8) * (1u << KX_HIST_SUB_BITS))
+#define KX_HIST_GROUP		(1u << KX_HIST_SUB_BITS)	/* counters allocated together */
+#define KX_HIST_GROUPS		(KX_HIST_BUCKETS / KX_HIST_GROUP)
 
 struct kx_hist {
 	uint64_t count;
 	uint64_t total;		/* sum of values; saturates at UINT64_MAX */
 	uint64_t min;		/* UINT64_MAX while empty */
 	uint64_t max;
-	uint64_t *buckets;	/* KX_HIST_BUCKETS counters, NULL while empty */
+	uint64_t **groups;	/* [KX_HIST_GROUPS], each NULL or KX_HIST_GROUP counters; NULL while empty */
 };
 
 /** kx_hist_init() - an empty histogram (no allocation yet). */
 void kx_hist_init(struct kx_hist *h);
 
-/** kx_hist_alloc() - allocate the buckets (kx_hist_add() calls it on first use). Return: 0 or -ENOMEM. */
-int kx_hist_alloc(struct kx_hist *h);
+/**
+ * kx_hist_add_count() - add @n samples to bucket @idx, allocating its group
+ * (kx_hist_add() calls it on a group's first value; count, total, min and
+ * max are left to the caller). Return: 0 or -ENOMEM.
+ */
+int kx_hist_add_count(struct kx_hist *h, unsigned idx, uint64_t n);
+
+/** kx_hist_count_at() - samples in bucket @idx. */
+static inline uint64_t kx_hist_count_at(const struct kx_hist *h, unsigned idx)
+{
+	const uint64_t *g = h->groups ? h->groups[idx / KX_HIST_GROUP] : NULL;
+
+	return g ? g[idx % KX_HIST_GROUP] : 0;
+}
 
 /** kx_hist_bucket() - bucket index of @value (inline: it runs for every sample). */
 static inline unsigned kx_hist_bucket(uint64_t v)
@@ -46,16 +62,18 @@ static inline unsigned kx_hist_bucket(uint64_t v)
 
 /**
  * kx_hist_add() - record one value (inline: it runs two or three times per
- * exit; only the first value of a histogram allocates).
- * Return: 0 or -ENOMEM (first value only).
+ * exit; only the first value of a group allocates).
+ * Return: 0 or -ENOMEM.
  */
 static inline int kx_hist_add(struct kx_hist *h, uint64_t value)
 {
-	uint64_t total;
+	unsigned idx = kx_hist_bucket(value);
+	uint64_t total, *g = h->groups ? h->groups[idx / KX_HIST_GROUP] : NULL;
 
-	if (__builtin_expect(!h->buckets, 0) && kx_hist_alloc(h) < 0)
+	if (__builtin_expect(g != NULL, 1))
+		g[idx % KX_HIST_GROUP]++;
+	else if (kx_hist_add_count(h, idx, 1) < 0)
 		return -ENOMEM;
-	h->buckets[kx_hist_bucket(value)]++;
 	h->count++;
 	h->total = __builtin_add_overflow(h->total, value, &total) ? UINT64_MAX : total;
 	h->min = value < h->min ? value : h->min;

@@ -16,7 +16,7 @@ void kx_hist_init(struct kx_hist *h)
 	h->total = 0;
 	h->min = UINT64_MAX;
 	h->max = 0;
-	h->buckets = NULL;
+	h->groups = NULL;
 }
 
 uint64_t kx_hist_bucket_low(unsigned idx)
@@ -35,20 +35,42 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-int kx_hist_alloc(struct kx_hist *h)
+/* Group @gi of @h, allocated if it is not yet. Return: it, or NULL (ENOMEM). */
+static uint64_t *group_of(struct kx_hist *h, unsigned gi)
 {
-	h->buckets = calloc(KX_HIST_BUCKETS, sizeof(*h->buckets));
-	return h->buckets ? 0 : -ENOMEM;
+	if (!h->groups && !(h->groups = calloc(KX_HIST_GROUPS, sizeof(*h->groups))))
+		return NULL;
+	if (!h->groups[gi])
+		h->groups[gi] = calloc(KX_HIST_GROUP, sizeof(*h->groups[gi]));
+	return h->groups[gi];
+}
+
+int kx_hist_add_count(struct kx_hist *h, unsigned idx, uint64_t n)
+{
+	uint64_t *g = group_of(h, idx / KX_HIST_GROUP);
+
+	if (!g)
+		return -ENOMEM;
+	g[idx % KX_HIST_GROUP] += n;
+	return 0;
 }
 
 int kx_hist_merge(struct kx_hist *dst, const struct kx_hist *src)
 {
 	if (!src->count)
 		return 0;
-	if (!dst->buckets && kx_hist_alloc(dst) < 0)
-		return -ENOMEM;
-	for (unsigned i = 0; i < KX_HIST_BUCKETS; i++)
-		dst->buckets[i] += src->buckets[i];
+	for (unsigned gi = 0; src->groups && gi < KX_HIST_GROUPS; gi++) {
+		const uint64_t *from = src->groups[gi];
+		uint64_t *to;
+
+		if (!from)
+			continue;
+		to = group_of(dst, gi);
+		if (!to)
+			return -ENOMEM;
+		for (unsigned i = 0; i < KX_HIST_GROUP; i++)
+			to[i] += from[i];
+	}
 	dst->count += src->count;
 	dst->total = sat_add(dst->total, src->total);
 	if (src->min < dst->min)
@@ -76,7 +98,11 @@ uint64_t kx_hist_percentile(const struct kx_hist *h, double pct)
 	if (rank == 1)
 		return h->min;
 	for (unsigned i = 0; i < KX_HIST_BUCKETS; i++) {
-		seen += h->buckets[i];
+		if (!h->groups || !h->groups[i / KX_HIST_GROUP]) {
+			i += KX_HIST_GROUP - 1;		/* the group is empty */
+			continue;
+		}
+		seen += h->groups[i / KX_HIST_GROUP][i % KX_HIST_GROUP];
 		if (seen < rank)
 			continue;
 		low = kx_hist_bucket_low(i);
@@ -98,6 +124,8 @@ double kx_hist_mean(const struct kx_hist *h)
 
 void kx_hist_free(struct kx_hist *h)
 {
-	free(h->buckets);
-	h->buckets = NULL;
+	for (unsigned gi = 0; h->groups && gi < KX_HIST_GROUPS; gi++)
+		free(h->groups[gi]);
+	free(h->groups);
+	h->groups = NULL;
 }

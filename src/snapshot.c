@@ -112,17 +112,19 @@ int kx_snap_row_set_hist(struct kx_snap_row *row, const struct kx_hist *h, doubl
 	free(row->bins);
 	row->bins = NULL;
 	row->nbins = 0;
-	for (unsigned b = 0; h->buckets && b < KX_HIST_BUCKETS; b++)
-		n += h->buckets[b] != 0;
+	for (unsigned b = 0; b < KX_HIST_BUCKETS; b++)
+		n += kx_hist_count_at(h, b) != 0;
 	if (n) {
 		row->bins = calloc(n, sizeof(*row->bins));
 		if (!row->bins)
 			return -ENOMEM;
 		for (unsigned b = 0; b < KX_HIST_BUCKETS; b++) {
-			if (!h->buckets[b])
+			uint64_t count = kx_hist_count_at(h, b);
+
+			if (!count)
 				continue;
 			row->bins[row->nbins].low = kx_hist_bucket_low(b);
-			row->bins[row->nbins++].count = h->buckets[b];
+			row->bins[row->nbins++].count = count;
 		}
 	}
 	row->has_hist = true;
@@ -368,6 +370,17 @@ static int jrow(const struct jload *L, uint32_t obj, enum kx_snap_kind kind, con
 	return jhist(L, obj, row);
 }
 
+/* Add the bins of @row to @h's buckets and count. Return: 0 or -ENOMEM. */
+static int add_bins(struct kx_hist *h, const struct kx_snap_row *row)
+{
+	for (size_t k = 0; k < row->nbins; k++) {
+		if (kx_hist_add_count(h, kx_hist_bucket(row->bins[k].low), row->bins[k].count) < 0)
+			return -ENOMEM;
+		h->count += row->bins[k].count;
+	}
+	return 0;
+}
+
 /* Merge the raw sub-key rows that share a name (after reading every reason). */
 static int merge_raw_keys(const struct jload *L)
 {
@@ -390,17 +403,11 @@ static int merge_raw_keys(const struct jload *L)
 
 			if (b->kind != KX_SNAP_RAWKEY || strcmp(a->name, b->name))
 				continue;
-			if (!merged) {
-				h.buckets = calloc(KX_HIST_BUCKETS, sizeof(*h.buckets));
-				if (!h.buckets)
-					return kx_diag_set(L->diag, -ENOMEM, "out of memory");
-				for (size_t k = 0; k < a->nbins; k++)
-					h.buckets[kx_hist_bucket(a->bins[k].low)] +=
-						a->bins[k].count;
-				merged = true;
+			if ((!merged && add_bins(&h, a) < 0) || add_bins(&h, b) < 0) {
+				kx_hist_free(&h);
+				return kx_diag_set(L->diag, -ENOMEM, "out of memory");
 			}
-			for (size_t k = 0; k < b->nbins; k++)
-				h.buckets[kx_hist_bucket(b->bins[k].low)] += b->bins[k].count;
+			merged = true;
 			total += b->fig[KX_FIG_TOTAL];
 			lo = fmin(lo, b->fig[KX_FIG_MIN]);
 			hi = fmax(hi, b->fig[KX_FIG_MAX]);
@@ -413,8 +420,6 @@ static int merge_raw_keys(const struct jload *L)
 		}
 		if (!merged)
 			continue;
-		for (unsigned k = 0; k < KX_HIST_BUCKETS; k++)
-			h.count += h.buckets[k];
 		h.total = (uint64_t)total;
 		h.min = (uint64_t)lo;
 		h.max = (uint64_t)hi;

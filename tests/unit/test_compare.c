@@ -35,9 +35,9 @@ static size_t to_bins(const uint64_t *v, size_t n, struct kx_snap_bin *bins)
 	for (size_t i = 0; i < n; i++)
 		kx_hist_add(&h, v[i]);
 	for (unsigned b = 0; b < KX_HIST_BUCKETS; b++)
-		if (h.buckets[b]) {
+		if (kx_hist_count_at(&h, b)) {
 			bins[nb].low = kx_hist_bucket_low(b);
-			bins[nb++].count = h.buckets[b];
+			bins[nb++].count = kx_hist_count_at(&h, b);
 		}
 	kx_hist_free(&h);
 	return nb;

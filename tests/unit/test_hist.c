@@ -13,6 +13,61 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static unsigned groups_held(const struct kx_hist *h)
+{
+	unsigned n = 0;
+
+	for (unsigned gi = 0; h->groups && gi < KX_HIST_GROUPS; gi++)
+		n += h->groups[gi] != NULL;
+	return n;
+}
+
+/* Counters come in groups of one power of two; merging adds bucket by bucket. */
+static void groups_and_merge(void)
+{
+	struct kx_hist a, b, all;
+	uint64_t x = 7, diff = 0;
+
+	kx_hist_init(&a);
+	is_u64(groups_held(&a), 0, "an empty histogram holds no counters");
+	kx_hist_add(&a, 1000);
+	kx_hist_add(&a, 1023);
+	kx_hist_add(&a, 1000000);
+	is_u64(groups_held(&a), 2, "values in two powers of two: two groups of counters");
+	is_u64(kx_hist_count_at(&a, kx_hist_bucket(1000)), 1, "1000 counted in its bucket");
+	is_u64(kx_hist_count_at(&a, kx_hist_bucket(5000)), 0, "a bucket of a group never used reads 0");
+	kx_hist_free(&a);
+	ok(a.groups == NULL, "freed");
+
+	kx_hist_init(&a);
+	kx_hist_init(&b);
+	kx_hist_init(&all);
+	for (unsigned i = 0; i < 20000; i++) {
+		uint64_t v;
+
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		v = x % 3 ? 200 + x % 9000 : 1000000 + x % 90000000;
+		kx_hist_add(i % 2 ? &a : &b, v);
+		kx_hist_add(&all, v);
+	}
+	is_u64(kx_hist_merge(&a, &b), 0, "merge");
+	kx_hist_init(&b);
+	is_u64(kx_hist_merge(&b, &a), 0, "merge into an empty histogram");
+	for (unsigned i = 0; i < KX_HIST_BUCKETS; i++)
+		diff += kx_hist_count_at(&all, i) != kx_hist_count_at(&b, i);
+	is_u64(diff, 0, "merged halves: every bucket as one histogram of all values");
+	is_u64(b.count, all.count, "merged count");
+	is_u64(b.total, all.total, "merged total");
+	is_u64(b.min, all.min, "merged min");
+	is_u64(b.max, all.max, "merged max");
+	is_u64(kx_hist_percentile(&b, 99), kx_hist_percentile(&all, 99), "merged p99");
+	is_u64(kx_hist_add_count(&b, kx_hist_bucket(3), 5), 0, "add a count to a bucket");
+	is_u64(kx_hist_count_at(&b, 3), 5, "read it back");
+	kx_hist_free(&a);
+	kx_hist_free(&b);
+	kx_hist_free(&all);
+}
+
 int main(void)
 {
 	struct kx_hist h;
@@ -54,6 +109,8 @@ int main(void)
 	ok(worst <= 0.01, "percentiles within 1%% of the exact nearest rank (worst %.4f%%)", worst * 100);
 	is_u64(kx_hist_percentile(&h, 100), vals[99999], "p100 is the max");
 	kx_hist_free(&h);
+
+	groups_and_merge();
 
 	kx_hist_init(&h);
 	kx_hist_add(&h, 11000);
