@@ -11,20 +11,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 # 32 vCPUs on 64 CPUs, vCPU v alternating between CPUs v and v + 32
-python3 - "$ROOT/bench/busy-host.scn.in" >"$TMP/wide.scn" <<'EOF'
-import re, sys
-text = open(sys.argv[1]).read().replace("@REPS@", "600").replace("cpus 8", "cpus 64")
-head, first = text.split("vcpu tid=", 2)[:2]
-block = "vcpu tid=" + first[:first.index("\n}\n") + 3]
-out = [head]
-for v in range(32):
-    b = block.replace("tid=4001", "tid=%d" % (5000 + v)).replace("vcpu=0", "vcpu=%d" % v)
-    b = b.replace('"CPU 0/KVM"', '"CPU %d/KVM"' % v).replace("cpu=0 {", "cpu=%d {" % v)
-    b = b.replace("migrate cpu 4", "migrate cpu %d" % (v + 32))
-    b = b.replace("migrate cpu 0\n", "migrate cpu %d\n" % v)
-    out.append(b)
-sys.stdout.write("".join(out))
-EOF
+python3 "$ROOT/bench/wide-host.py" "$ROOT/bench/busy-host.scn.in" 600 >"$TMP/wide.scn"
 "$SYNTH" -o v6="$TMP/wide.dat" -o v7-zstd="$TMP/wide.zst.dat" "$TMP/wide.scn" >/dev/null 2>&1
 ok $? "kx-synth writes a 64-CPU trace: 32 vCPUs x (1 + 21 x 600) events"
 is "$(grep -c 'migrate cpu' "$TMP/wide.scn")" 64 "every vCPU moves between two CPUs"
