@@ -51,6 +51,7 @@ static void groups_and_merge(void)
 		kx_hist_add(&all, v);
 	}
 	is_u64(kx_hist_merge(&a, &b), 0, "merge");
+	kx_hist_free(&b);
 	kx_hist_init(&b);
 	is_u64(kx_hist_merge(&b, &a), 0, "merge into an empty histogram");
 	for (unsigned i = 0; i < KX_HIST_BUCKETS; i++)
