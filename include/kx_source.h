@@ -116,10 +116,13 @@ const char *kx_source_comm(const struct kx_source *src, int32_t tid);
  * kx_source_split() - up to @n - 1 increasing times that cut the events of
  * @src into @n time slices of about the same size, for sources opened
  * again with kx_source_opts.slice_start/slice_end and read in parallel.
+ * Fewer when the slices would not fit the reader's memory budget, each
+ * holding its reader's buffers and @analysis_bytes of its own.
  * Return: the number of cuts; 0 if the input cannot be cut (not a
  * trace.dat) or cutting it does not pay (too small; compressed with @n 2).
  */
-unsigned kx_source_split(struct kx_source *src, unsigned n, uint64_t *cuts);
+unsigned kx_source_split(struct kx_source *src, unsigned n, uint64_t analysis_bytes,
+			 uint64_t *cuts);
 
 /**
  * kx_source_joins() - did slice @a, read to its end, stop exactly where

@@ -158,11 +158,12 @@ const char *kx_source_comm(const struct kx_source *src, int32_t tid)
 	return src->reader.comm(src->reader.priv, tid);
 }
 
-unsigned kx_source_split(struct kx_source *src, unsigned n, uint64_t *cuts)
+unsigned kx_source_split(struct kx_source *src, unsigned n, uint64_t analysis_bytes,
+			 uint64_t *cuts)
 {
 	if (!src->reader.split)
 		return 0;
-	return src->reader.split(src->reader.priv, n, cuts);
+	return src->reader.split(src->reader.priv, n, analysis_bytes, cuts);
 }
 
 bool kx_source_joins(const struct kx_source *a, const struct kx_source *b)

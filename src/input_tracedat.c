@@ -1184,7 +1184,7 @@ static int seek_slice(struct tracedat *t, struct stream *s, struct kx_diag *diag
 #define SPLIT_CHUNK_SAMPLES	32	/* per stream: a chunk inflated each */
 #define SPLIT_MIN_PAGES		64	/* per slice: less is not worth a thread */
 #define SLICES_BUDGET		(16u << 20)	/* the slices' own, windows and batches aside */
-#define SLICE_BASE		(1u << 20)	/* a slice's own: histograms (bench: 0.7 MiB), decoders */
+#define SLICE_READER		(256u << 10)	/* a slice's reader: decoders, formats, tables */
 
 struct split_sample {
 	uint64_t ts;
@@ -1234,7 +1234,7 @@ static int sample_stream(struct tracedat *t, const struct stream *s, struct spli
 	return err == -ENOMEM ? err : ns;
 }
 
-static unsigned tracedat_split(void *priv, unsigned n, uint64_t *cuts)
+static unsigned tracedat_split(void *priv, unsigned n, uint64_t analysis_bytes, uint64_t *cuts)
 {
 	struct tracedat *t = priv;
 	struct split_sample *smp;
@@ -1263,14 +1263,14 @@ static unsigned tracedat_split(void *priv, unsigned n, uint64_t *cuts)
 		ns += (size_t)got;
 	}
 	/*
-	 * Every slice holds its own histograms and a chunk or page buffer per
-	 * stream (64 CPUs of zstd chunks: ~3 MiB a slice): no more slices than
-	 * the budget holds, whatever --threads says, so that windows, batches
-	 * and slices stay under 64 MiB together. Compressed data maps no
-	 * windows: its slices take that budget too.
+	 * Every slice holds its analysis and a chunk or page buffer per stream
+	 * (64 CPUs of zstd chunks: ~3 MiB a slice): no more slices than the
+	 * budget holds, whatever --threads says, so that windows, batches and
+	 * slices stay under 64 MiB together. Compressed data maps no windows:
+	 * its slices take that budget too.
 	 */
 	fit = (SLICES_BUDGET + (t->compress != KX_COMPRESS_NONE ? WINDOW_BUDGET : 0)) /
-	      (SLICE_BASE + stream_bytes);
+	      (SLICE_READER + analysis_bytes + stream_bytes);
 	if (n > fit)
 		n = (unsigned)fit;
 	for (size_t i = 0; i < ns; i++)
