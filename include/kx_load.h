@@ -19,12 +19,16 @@
 #define KX_LOAD_JSON_MAX	(256u << 20)
 
 /**
- * kx_load_snapshot() - load @path ("-" = a trace on stdin) with the input
- * options @in (traces only). Return: 0 and *@out (kx_snapshot_free()), or a
- * negative code with @diag filled.
+ * kx_load_snapshots() - load the @n inputs @paths ("-" = a trace on stdin)
+ * with the input options @in (traces only). The traces are read at the
+ * same time, the --threads of @in shared out among them; the snapshots do
+ * not depend on it.
+ * Return: 0 and @out[0..n-1] (kx_snapshot_free() each), or the error of the
+ * first input in order that fails: its index in *@failed, @diag filled,
+ * nothing in @out.
  */
-int kx_load_snapshot(const char *path, const struct kx_input_args *in, struct kx_snapshot **out,
-		     struct kx_diag *diag);
+int kx_load_snapshots(const char *const *paths, size_t n, const struct kx_input_args *in,
+		      struct kx_snapshot **out, size_t *failed, struct kx_diag *diag);
 
 /**
  * kx_load_read_all() - read @f to its end (pipes too), at most @cap bytes.

@@ -243,7 +243,9 @@ static int write_junit(const struct kx_check *c, const struct kx_check_info *inf
 
 int kx_cmd_check(int argc, char **argv)
 {
-	struct kx_snapshot *run = NULL, *base = NULL;
+	struct kx_snapshot *run = NULL, *base = NULL, *snaps[2] = { NULL, NULL };
+	const char *paths[2];
+	size_t bad = 0;
 	struct kx_diag diag = { "" };
 	struct kx_check *result = NULL;
 	struct kx_check_info info;
@@ -253,19 +255,17 @@ int kx_cmd_check(int argc, char **argv)
 	status = parse_args(argc, argv, &a);
 	if (status >= 0)
 		goto out;
-	err = kx_load_snapshot(a.file, &a.in, &run, &diag);
+	paths[0] = a.file;
+	paths[1] = a.baseline;
+	err = kx_load_snapshots(paths, a.baseline ? 2 : 1, &a.in, snaps, &bad, &diag);
 	if (err < 0) {
-		kx_cli_error(a.file, err, &diag);
+		kx_cli_error(paths[bad], err, &diag);
 		status = kx_cli_exit_status(err);
 		goto out;
 	}
+	run = snaps[0];
+	base = snaps[1];
 	if (a.baseline) {
-		err = kx_load_snapshot(a.baseline, &a.in, &base, &diag);
-		if (err < 0) {
-			kx_cli_error(a.baseline, err, &diag);
-			status = kx_cli_exit_status(err);
-			goto out;
-		}
 		if (base->unit != run->unit) {
 			fprintf(stderr, "kvmexit-stat check: baseline '%s' is in %s, '%s' in %s\n",
 				a.baseline, kx_unit_name(base->unit), a.file, kx_unit_name(run->unit));

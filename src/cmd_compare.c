@@ -138,7 +138,7 @@ int kx_cmd_compare(int argc, char **argv)
 	struct kx_compare *cmp = NULL;
 	struct compare_args a;
 	int status, err;
-	size_t stdin_uses = 0;
+	size_t stdin_uses = 0, bad = 0;
 
 	status = parse_args(argc, argv, &a);
 	if (status >= 0)
@@ -147,13 +147,11 @@ int kx_cmd_compare(int argc, char **argv)
 		stdin_uses += strcmp(a.files[i], "-") == 0;
 	if (stdin_uses > 1)
 		return kx_cli_usage_error("compare", "stdin ('-') can be one input only");
-	for (size_t i = 0; i < a.nfiles; i++) {
-		err = kx_load_snapshot(a.files[i], &a.in, &snaps[i], &diag);
-		if (err < 0) {
-			kx_cli_error(a.files[i], err, &diag);
-			status = kx_cli_exit_status(err);
-			goto out;
-		}
+	err = kx_load_snapshots((const char *const *)a.files, a.nfiles, &a.in, snaps, &bad, &diag);
+	if (err < 0) {
+		kx_cli_error(a.files[bad], err, &diag);
+		status = kx_cli_exit_status(err);
+		goto out;
 	}
 	err = kx_compare_build((const struct kx_snapshot *const *)snaps, a.nfiles, &a.opts, &cmp,
 			       &diag);

@@ -6,6 +6,7 @@
  * timer-cycle analysis.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "kx_file.h"
 #include "kx_load.h"
 #include "kx_report.h"
+#include "kx_source.h"
 
 struct tee {
 	struct kx_attrib *attrib;
@@ -29,53 +31,82 @@ static int tee_interval(void *ctx, const struct kx_interval *iv)
 	return err ? err : kx_cycles_feed(t->cycles, iv);
 }
 
-static int load_trace(const char *path, const struct kx_input_args *in,
-		      struct kx_snapshot **out, struct kx_diag *diag)
+/*
+ * One input on its way to a snapshot. Inputs are opened in order on the
+ * calling thread (libtraceevent parses formats with a global tokenizer),
+ * the traces among them are then read at the same time, one thread each.
+ */
+struct load {
+	const char *path;
+	struct kx_snapshot *snap;
+	struct kx_diag diag;
+	int err;
+	bool trace;		/* a trace opened in @run, read into @tee */
+	struct kx_run run;
+	struct tee tee;
+	pthread_t thread;
+	bool started;
+};
+
+static int open_trace(struct load *l, const struct kx_input_args *in, unsigned threads)
 {
 	struct kx_cycles_opts copts = { 0 };
-	struct kx_report *report = NULL;
-	struct tee t = { NULL, NULL };
-	struct kx_run run;
+	struct kx_source_opts sopts = in->sopts;
+
 	int err;
 
-	err = kx_run_open(&run, path, &in->sopts, &in->filter, diag);
+	sopts.threads = threads;
+	err = kx_run_open(&l->run, l->path, &sopts, &in->filter, &l->diag);
 	if (err < 0)
 		return err;
-	t.attrib = kx_attrib_new(false);
-	t.cycles = kx_cycles_new(&copts);
-	if (!t.attrib || !t.cycles) {
-		err = kx_diag_set(diag, -ENOMEM, "out of memory");
-		goto out;
-	}
-	run.on_helper = kx_attrib_event;
-	run.helper_ctx = t.attrib;
-	err = kx_run_stream(&run, tee_interval, &t, diag);
+	l->trace = true;
+	l->tee.attrib = kx_attrib_new(false);
+	l->tee.cycles = kx_cycles_new(&copts);
+	if (!l->tee.attrib || !l->tee.cycles)
+		return kx_diag_set(&l->diag, -ENOMEM, "out of memory");
+	l->run.on_helper = kx_attrib_event;
+	l->run.helper_ctx = l->tee.attrib;
+	return 0;
+}
+
+static void *read_trace(void *arg)
+{
+	struct load *l = arg;
+
+	l->err = kx_run_stream(&l->run, tee_interval, &l->tee, &l->diag);
+	if (!l->err)
+		l->err = kx_cycles_finish(l->tee.cycles);
+	if (l->err == -ENOMEM)
+		kx_diag_set(&l->diag, l->err, "out of memory");
+	return NULL;
+}
+
+/* The snapshot of a trace read to its end. Return: 0 or <0 with l->diag. */
+static int build_trace(struct load *l)
+{
+	struct kx_report *report = NULL;
+	int err = kx_report_build(&l->run, l->tee.attrib, &report);
+
+	l->tee.attrib = NULL;	/* the report owns it now, also on failure */
 	if (!err)
-		err = kx_cycles_finish(t.cycles);
-	if (err == -ENOMEM)
-		kx_diag_set(diag, err, "out of memory");
-	if (err < 0)
-		goto out;
-	err = kx_report_build(&run, t.attrib, &report);
-	t.attrib = NULL;	/* the report owns it now, also on failure */
+		err = kx_snapshot_from_report(report, &l->snap);
 	if (!err)
-		err = kx_snapshot_from_report(report, out);
-	if (!err)
-		err = kx_snapshot_add_cycles(*out, kx_cycles_total(t.cycles));
-	if (err)
-		kx_diag_set(diag, err, "out of memory");
-	else if (!(*out)->has_exits)
-		err = kx_diag_set(diag, -KX_ENOEVENTS, "no kvm_exit/kvm_entry events to judge");
-	if (err && *out) {
-		kx_snapshot_free(*out);
-		*out = NULL;
-	}
-out:
+		err = kx_snapshot_add_cycles(l->snap, kx_cycles_total(l->tee.cycles));
 	kx_report_free(report);
-	kx_cycles_free(t.cycles);
-	kx_attrib_free(t.attrib);
-	kx_run_close(&run);
-	return err;
+	if (err)
+		return kx_diag_set(&l->diag, err, "out of memory");
+	if (!l->snap->has_exits)
+		return kx_diag_set(&l->diag, -KX_ENOEVENTS, "no kvm_exit/kvm_entry events to judge");
+	return 0;
+}
+
+static void close_load(struct load *l)
+{
+	kx_snapshot_free(l->snap);
+	kx_cycles_free(l->tee.cycles);
+	kx_attrib_free(l->tee.attrib);
+	if (l->trace)
+		kx_run_close(&l->run);
 }
 
 /* Return: 1 when the file starts (after blanks) with '{', 0 if not, negative on error. */
@@ -150,25 +181,82 @@ static int load_json(const char *path, FILE *f, struct kx_snapshot **out, struct
 	return err;
 }
 
-int kx_load_snapshot(const char *path, const struct kx_input_args *in, struct kx_snapshot **out,
-		     struct kx_diag *diag)
+/*
+ * Load @l unless it is a trace: a saved report is read here, a trace only
+ * recognised. Return: 0, or <0 with l->diag.
+ */
+static int load_saved(struct load *l)
 {
 	FILE *f;
-	int json, err;
+	int json, err = 0;
 
-	*out = NULL;
-	if (strcmp(path, "-") == 0)
-		return load_trace(path, in, out, diag);
-	f = fopen(path, "rb");
+	if (strcmp(l->path, "-") == 0)
+		return 0;
+	f = fopen(l->path, "rb");
 	if (!f)
-		return kx_file_error(diag, -errno, true);
+		return kx_file_error(&l->diag, -errno, true);
 	json = looks_like_json(f);
 	if (json > 0)
-		err = load_json(path, f, out, diag);
+		err = load_json(l->path, f, &l->snap, &l->diag);
 	fclose(f);
 	if (json < 0)
-		return kx_file_error(diag, json, false);
-	if (json > 0)
-		return err;
-	return load_trace(path, in, out, diag);
+		return kx_file_error(&l->diag, json, false);
+	return err;
+}
+
+int kx_load_snapshots(const char *const *paths, size_t n, const struct kx_input_args *in,
+		      struct kx_snapshot **out, size_t *failed, struct kx_diag *diag)
+{
+	struct load *ld = calloc(n ? n : 1, sizeof(*ld));
+	size_t upto = n, traces = 0, i;
+	unsigned per_trace;
+	int err = 0;
+
+	if (!ld)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	/* only the first failure in input order counts: nothing after it is read */
+	for (i = 0; i < upto; i++) {
+		ld[i].path = paths[i];
+		ld[i].err = load_saved(&ld[i]);
+		if (ld[i].err)
+			upto = i;
+		else
+			traces += !ld[i].snap;
+	}
+	/* the threads are shared out among the traces read at once */
+	per_trace = kx_source_threads(&in->sopts) / (traces ? (unsigned)traces : 1);
+	for (i = 0; i < upto; i++)
+		if (!ld[i].snap && (ld[i].err = open_trace(&ld[i], in, per_trace ? per_trace : 1)))
+			upto = i;
+	/* every trace but the last on a thread of its own, the last on this one */
+	for (i = 0; i < upto; i++)
+		if (ld[i].trace && i + 1 < upto)
+			ld[i].started = pthread_create(&ld[i].thread, NULL, read_trace, &ld[i]) == 0;
+	for (i = 0; i < upto; i++)
+		if (ld[i].trace && !ld[i].started)
+			read_trace(&ld[i]);
+	for (i = 0; i < upto; i++)
+		if (ld[i].started)
+			pthread_join(ld[i].thread, NULL);
+	for (i = 0; i < n && !err; i++) {
+		err = ld[i].err;
+		if (!err && ld[i].trace)
+			err = build_trace(&ld[i]);
+		if (err) {
+			*diag = ld[i].diag;
+			*failed = i;
+		} else {
+			out[i] = ld[i].snap;
+			ld[i].snap = NULL;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (err)
+			kx_snapshot_free(out[i]);
+		close_load(&ld[i]);
+	}
+	if (err)
+		memset(out, 0, n * sizeof(*out));
+	free(ld);
+	return err;
 }

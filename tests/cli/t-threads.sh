@@ -10,7 +10,8 @@
 # stream, migrating vCPUs, lost events, instances; perf.data file, pipe
 # mode on stdin and `perf record -z` compressed), and the same error
 # message and status on a trace with a corrupt page in the middle, a
-# perf.data stream cut short and a sort that outgrows --sort-mem.
+# perf.data stream cut short and a sort that outgrows --sort-mem. compare
+# and check, which read their traces at the same time, likewise.
 . "$(dirname "$0")/../lib.sh"
 
 sed 's/@REPS@/1000/' "$ROOT/bench/busy-host.scn.in" >"$TMP/busy.scn"
@@ -65,6 +66,36 @@ done
 grep -q 'exceeds the page size' "$TMP/bad.err.1" && grep -q 'status [1-9]' "$TMP/bad.err.1" &&
 	cmp -s "$TMP/bad.err.1" "$TMP/bad.err.2" && cmp -s "$TMP/bad.err.1" "$TMP/bad.err.4"
 ok $? "corrupt page: same error and status for --threads 1, 2, 4 ($(head -n 1 "$TMP/bad.err.1"))"
+
+# compare and check read their traces at the same time, --threads shared
+# out among them: the same output whatever N, and the error of the first
+# input (in argument order) that fails, whichever thread meets it first.
+for n in 1 2 4 9; do
+	"$KX" compare --json --threads $n "$TMP/busy.dat" "$TMP/busy.zst.dat" "$TMP/lost.perf.data" \
+		>"$TMP/cmp.$n" 2>&1
+	echo "status $?" >>"$TMP/cmp.$n"
+	"$KX" check --json --max-regress 5% --max host_guest_ratio=10 --threads $n --baseline "$TMP/lost.zst.dat" \
+		"$TMP/busy.zlib.dat" >"$TMP/chk.$n" 2>&1
+	echo "status $?" >>"$TMP/chk.$n"
+	"$KX" compare --threads $n "$TMP/bad.dat" "$TMP/busy.zst.dat" >/dev/null 2>"$TMP/first.$n"
+	echo "status $?" >>"$TMP/first.$n"
+	"$KX" compare --threads $n "$TMP/busy.zlib.dat" "$TMP/bad.dat" "$TMP/nonexistent.dat" \
+		>/dev/null 2>"$TMP/second.$n"
+	echo "status $?" >>"$TMP/second.$n"
+done
+grep -q '"rows"' "$TMP/cmp.1" && grep -q '"passed"' "$TMP/chk.1"
+ok $? "compare and check of traces give their documents"
+for x in cmp chk first second; do
+	same=0
+	for n in 2 4 9; do
+		cmp -s "$TMP/$x.1" "$TMP/$x.$n" || same=1
+	done
+	ok $same "$x: identical for --threads 1, 2, 4, 9 ($(head -n 1 "$TMP/$x.1" | cut -c 1-70))"
+done
+grep -q "bad.dat: .*exceeds the page size" "$TMP/first.1" && grep -q 'status 3' "$TMP/first.1"
+ok $? "a trace failing midway before a good one: its error"
+grep -q "bad.dat: .*exceeds the page size" "$TMP/second.1" && ! grep -q nonexistent "$TMP/second.1"
+ok $? "a good trace, one failing midway, a missing file: the error of the one failing midway"
 
 # perf.data: a pipe stream cut inside a record fails at its end, after
 # every batch before it; a sort that outgrows --sort-mem fails in the
