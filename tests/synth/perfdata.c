@@ -3,7 +3,9 @@
  * perfdata.c - kx-synth: write perf.data as `perf record -e kvm:...` (perf
  * 6.1) does, in file or pipe mode: one tracepoint attr per kvm event, the
  * tracing-data feature, COMM records, samples drained per CPU in batches
- * with FINISHED_ROUND after each pass, PERF_RECORD_LOST for `lost`.
+ * with FINISHED_ROUND after each pass, PERF_RECORD_LOST for `lost`. With
+ * `perf-stagger`, a pass reads the CPUs one after another, each up to its
+ * own time, as perf record's mmap reads do: rounds then overlap in time.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +27,12 @@ enum { F_TRACING = 1, F_HOSTNAME = 3, F_OSRELEASE = 4, F_VERSION = 5, F_ARCH = 6
 
 struct batch {
 	uint8_t *p;
-	size_t used;
+	size_t used, cap;
 	uint64_t pending_lost;
+	/* perf-stagger: where each buffered record ends, and its time */
+	size_t *end;
+	uint64_t *ns;
+	size_t nrec, caprec;
 };
 
 struct sy_perf {
@@ -36,6 +42,8 @@ struct sy_perf {
 	const struct sy_scenario *sc;
 	const struct sy_formats *f;
 	struct batch b[SY_MAX_CPUS];
+	bool round_due;			/* perf-stagger: a pass started at @round_ns */
+	uint64_t round_ns;
 	uint64_t data_at, data_len;
 	uint8_t rec[256];
 };
@@ -94,20 +102,75 @@ static void drain(struct sy_perf *w)
 			continue;
 		wr(w, w->b[c].p, w->b[c].used);
 		w->b[c].used = 0;
+		w->b[c].nrec = 0;
 		any = true;
 	}
 	if (any)
 		wr(w, round, 8);
 }
 
+/*
+ * perf-stagger: the pass that started at round_ns reads CPU c at round_ns +
+ * c * stagger, so it holds CPU c's records up to that time; the rest stay
+ * for the next pass. Written once the last CPU's read time has passed.
+ */
+static void staggered_pass(struct sy_perf *w)
+{
+	static const uint8_t round[8] = { REC_FINISHED_ROUND, 0, 0, 0, 0, 0, 8, 0 };
+
+	for (uint32_t c = 0; c < w->sc->ncpus; c++) {
+		struct batch *b = &w->b[c];
+		uint64_t upto = w->round_ns + c * w->sc->perf_stagger_ns;
+		size_t k = 0, bytes;
+
+		while (k < b->nrec && b->ns[k] <= upto)
+			k++;
+		bytes = k ? b->end[k - 1] : 0;
+		wr(w, b->p, bytes);
+		memmove(b->p, b->p + bytes, b->used - bytes);
+		b->used -= bytes;
+		for (size_t i = k; i < b->nrec; i++) {
+			b->end[i - k] = b->end[i] - bytes;
+			b->ns[i - k] = b->ns[i];
+		}
+		b->nrec -= k;
+	}
+	wr(w, round, 8);
+	w->round_due = false;
+}
+
 static uint8_t *reserve(struct sy_perf *w, uint32_t cpu, size_t n)
 {
 	struct batch *b = &w->b[cpu];
 
-	if (b->used + n > BATCH)
+	if (b->used + n > BATCH && !w->sc->perf_stagger_ns)
 		drain(w);
+	if (b->used + n > b->cap) {
+		b->cap = 2 * (b->used + n);
+		b->p = sy_xrealloc(b->p, b->cap);
+	}
 	b->used += n;
 	return b->p + b->used - n;
+}
+
+/* perf-stagger: note the record just reserved on @cpu (it ends the buffer) and its time. */
+static void staggered_record(struct sy_perf *w, uint32_t cpu, uint64_t ns)
+{
+	struct batch *b = &w->b[cpu];
+
+	if (!w->sc->perf_stagger_ns)
+		return;
+	if (b->nrec == b->caprec) {
+		b->caprec = b->caprec ? 2 * b->caprec : 1024;
+		b->end = sy_xrealloc(b->end, b->caprec * sizeof(*b->end));
+		b->ns = sy_xrealloc(b->ns, b->caprec * sizeof(*b->ns));
+	}
+	b->end[b->nrec] = b->used;
+	b->ns[b->nrec++] = ns;
+	if (!w->round_due && b->used > BATCH) {
+		w->round_due = true;
+		w->round_ns = ns;
+	}
 }
 
 void sy_perf_event(struct sy_perf *w, const struct sy_ev *ev)
@@ -115,6 +178,8 @@ void sy_perf_event(struct sy_perf *w, const struct sy_ev *ev)
 	size_t rs, raw, n;
 	uint8_t *p;
 
+	if (w->round_due && ev->ns > w->round_ns + (w->sc->ncpus - 1) * w->sc->perf_stagger_ns)
+		staggered_pass(w);
 	if (ev->kind == SY_LOST) {
 		w->b[ev->cpu].pending_lost += ev->v[0];
 		return;
@@ -127,6 +192,7 @@ void sy_perf_event(struct sy_perf *w, const struct sy_ev *ev)
 		trailer(p + 24, ev->pid, ev->tid, ev->ns - 1, ev->cpu,
 			sample_id(w, SY_EXIT, ev->cpu));
 		w->b[ev->cpu].pending_lost = 0;
+		staggered_record(w, ev->cpu, ev->ns - 1);
 	}
 	rs = w->f->ev[ev->kind].rec_size;
 	raw = ((rs + 4 + 7) & ~(size_t)7) - 4;
@@ -144,6 +210,7 @@ void sy_perf_event(struct sy_perf *w, const struct sy_ev *ev)
 	sy_put32(p + 56, raw);
 	sy_record(w->f, ev->kind, ev->tid, ev->v, p + 60);
 	memset(p + 60 + rs, 0, raw - rs);
+	staggered_record(w, ev->cpu, ev->ns);
 }
 
 static void comm_records(struct sy_perf *w)
@@ -237,7 +304,7 @@ struct sy_perf *sy_perf_open(const char *path, bool pipe, const struct sy_scenar
 		sy_die("%s: cannot create", path);
 	setvbuf(w->out, NULL, _IOFBF, 1 << 18);
 	for (uint32_t c = 0; c < sc->ncpus; c++)
-		w->b[c].p = sy_xmalloc(BATCH);
+		w->b[c] = (struct batch){ .p = sy_xmalloc(BATCH), .cap = BATCH };
 	if (pipe) {
 		uint8_t *meta;
 		size_t parts[6], mlen = sy_tracing_meta(sc, f, &meta, true, parts);
@@ -338,8 +405,11 @@ int sy_perf_close(struct sy_perf *w)
 	}
 	if (w->out != stdout ? fclose(w->out) : fflush(w->out))
 		sy_die("%s: write error", w->path);
-	for (uint32_t c = 0; c < w->sc->ncpus; c++)
+	for (uint32_t c = 0; c < w->sc->ncpus; c++) {
 		free(w->b[c].p);
+		free(w->b[c].end);
+		free(w->b[c].ns);
+	}
 	free(w->path);
 	free(w);
 	return 0;

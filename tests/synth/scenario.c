@@ -753,6 +753,10 @@ static void parse_header(struct parser *ps, struct tok *t)
 		if (!parse_time(ws(next(ps)), &ns))
 			fail(ps, "start TIME");
 		sc->start_ns = llround(ns);
+	} else if (is_word(t, "perf-stagger")) {
+		if (!parse_time(ws(next(ps)), &ns) || ns < 1)
+			fail(ps, "perf-stagger TIME");
+		sc->perf_stagger_ns = llround(ns);
 	} else if (is_word(t, "vcpu")) {
 		parse_vcpu(ps);
 	} else {

@@ -149,6 +149,7 @@ struct sy_scenario {
 	bool outputs[SY_NOUTS];
 	uint64_t seed;
 	uint64_t start_ns;
+	uint64_t perf_stagger_ns;	/* perf.data: CPUs read this far apart in a round, 0 = at once */
 	uint32_t nthreads;
 	struct sy_thread th[SY_MAX_THREADS];
 	void **allocs;			/* everything the parser allocated, for freeing */
@@ -230,6 +231,7 @@ static inline void sy_put64(uint8_t *p, uint64_t v)
 
 void sy_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void *sy_xmalloc(size_t n);
+void *sy_xrealloc(void *p, size_t n);
 /* A scratch file next to @near (unlinked at once) so copies stay on one file system. */
 int sy_scratch_fd(const char *near);
 

@@ -32,6 +32,14 @@ void *sy_xmalloc(size_t n)
 	return p;
 }
 
+void *sy_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		sy_die("out of memory");
+	return p;
+}
+
 int sy_scratch_fd(const char *near)
 {
 	char tmpl[4096];
