@@ -73,10 +73,13 @@ for off, typ, ts in sorted(recs):
         rounds.append([])
     elif typ == "SAMPLE":
         rounds[-1].append(ts)
-done = [max(r) for r in rounds if r]
+# newest[i]: the newest sample in rounds 0..i
+newest, top = [], 0
+for r in rounds:
+    top = max([top] + r)
+    newest.append(top)
 back = sum(1 for i in range(1, len(rounds)) for t in rounds[i] if rounds[i - 1] and t < max(rounds[i - 1]))
-two = sum(1 for i in range(2, len(rounds)) for t in rounds[i]
-          if any(rounds[:i - 1]) and t < max(max(r) for r in rounds[:i - 1] if r))
+two = sum(1 for i in range(2, len(rounds)) for t in rounds[i] if t < newest[i - 2])
 print(len(rounds), back, two)
 PY
 read -r nr back two <"$TMP/st.rounds"
