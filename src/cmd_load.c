@@ -52,7 +52,6 @@ static int open_trace(struct load *l, const struct kx_input_args *in, unsigned t
 {
 	struct kx_cycles_opts copts = { 0 };
 	struct kx_source_opts sopts = in->sopts;
-
 	int err;
 
 	sopts.threads = threads;
@@ -208,10 +207,11 @@ int kx_load_snapshots(const char *const *paths, size_t n, const struct kx_input_
 		      struct kx_snapshot **out, size_t *failed, struct kx_diag *diag)
 {
 	struct load *ld = calloc(n ? n : 1, sizeof(*ld));
-	size_t upto = n, traces = 0, i;
+	size_t upto = n, traces = 0, last = 0, i;
 	unsigned per_trace;
 	int err = 0;
 
+	memset(out, 0, n * sizeof(*out));
 	if (!ld)
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
 	/* only the first failure in input order counts: nothing after it is read */
@@ -230,7 +230,10 @@ int kx_load_snapshots(const char *const *paths, size_t n, const struct kx_input_
 			upto = i;
 	/* every trace but the last on a thread of its own, the last on this one */
 	for (i = 0; i < upto; i++)
-		if (ld[i].trace && i + 1 < upto)
+		if (ld[i].trace)
+			last = i;
+	for (i = 0; i < upto; i++)
+		if (ld[i].trace && i != last)
 			ld[i].started = pthread_create(&ld[i].thread, NULL, read_trace, &ld[i]) == 0;
 	for (i = 0; i < upto; i++)
 		if (ld[i].trace && !ld[i].started)
@@ -251,12 +254,12 @@ int kx_load_snapshots(const char *const *paths, size_t n, const struct kx_input_
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (err)
+		if (err) {
 			kx_snapshot_free(out[i]);
+			out[i] = NULL;
+		}
 		close_load(&ld[i]);
 	}
-	if (err)
-		memset(out, 0, n * sizeof(*out));
 	free(ld);
 	return err;
 }
