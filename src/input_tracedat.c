@@ -1234,6 +1234,17 @@ static int sample_stream(struct tracedat *t, const struct stream *s, struct spli
 	return err == -ENOMEM ? err : ns;
 }
 
+/*
+ * Are @n slices worth cutting? Compressed, two threads do better as a
+ * pipeline (one inflates, one merges and pairs: zstd p5m 280 ms against
+ * 320 ms in two slices); from three on slices win, the pipeline stopping
+ * at its one merging thread.
+ */
+static bool slices_pay(const struct tracedat *t, unsigned n)
+{
+	return n >= 2 && (t->compress == KX_COMPRESS_NONE || n >= 3);
+}
+
 static unsigned tracedat_split(void *priv, unsigned n, uint64_t analysis_bytes, uint64_t *cuts)
 {
 	struct tracedat *t = priv;
@@ -1243,12 +1254,7 @@ static unsigned tracedat_split(void *priv, unsigned n, uint64_t analysis_bytes, 
 	size_t ns = 0;
 	unsigned nc = 0;
 
-	/*
-	 * Compressed, two threads do better as a pipeline (one inflates, one
-	 * merges and pairs: zstd p5m 280 ms against 320 ms in two slices); from
-	 * three on slices win, the pipeline stopping at its one merging thread.
-	 */
-	if (n < 2 || (t->compress != KX_COMPRESS_NONE && n < 3))
+	if (!slices_pay(t, n))
 		return 0;
 	smp = calloc(t->nr_streams * SPLIT_SAMPLES, sizeof(*smp));
 	if (!smp)
@@ -1275,7 +1281,7 @@ static unsigned tracedat_split(void *priv, unsigned n, uint64_t analysis_bytes, 
 		n = (unsigned)fit;
 	for (size_t i = 0; i < ns; i++)
 		total += smp[i].weight;
-	if (n < 2 || total < (double)n * SPLIT_MIN_PAGES) {
+	if (!slices_pay(t, n) || total < (double)n * SPLIT_MIN_PAGES) {
 		free(smp);
 		return 0;
 	}
