@@ -757,6 +757,12 @@ static void parse_header(struct parser *ps, struct tok *t)
 		if (!parse_time(ws(next(ps)), &ns) || ns < 1)
 			fail(ps, "perf-stagger TIME");
 		sc->perf_stagger_ns = llround(ns);
+	} else if (is_word(t, "subbuf-size")) {
+		if (!parse_u64(ws(next(ps)), &v) || v < SY_PAGE_SIZE || v > SY_MAX_SUBBUF ||
+		    (v & (v - 1)))
+			fail(ps, "subbuf-size BYTES (a power of two, 4096 to 1048576)");
+		else
+			sc->subbuf_size = (uint32_t)v;
 	} else if (is_word(t, "vcpu")) {
 		parse_vcpu(ps);
 	} else {
@@ -807,6 +813,7 @@ int sy_scenario_parse(struct sy_scenario *sc, const char *path, struct sy_format
 	sc->ncpus = 1;
 	sc->nbufs = 1;
 	sc->start_ns = 1000000000000ull;
+	sc->subbuf_size = SY_PAGE_SIZE;
 	if (!fp) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -errno;

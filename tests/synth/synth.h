@@ -14,7 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SY_PAGE_SIZE	4096
+#define SY_PAGE_SIZE	4096		/* the system's page; trace.dat sub-buffers by default */
+#define SY_MAX_SUBBUF	(1u << 20)
 #define SY_MAX_CPUS	64
 #define SY_MAX_BUFS	4
 #define SY_MAX_THREADS	64
@@ -150,6 +151,7 @@ struct sy_scenario {
 	uint64_t seed;
 	uint64_t start_ns;
 	uint64_t perf_stagger_ns;	/* perf.data: CPUs read this far apart in a round, 0 = at once */
+	uint32_t subbuf_size;		/* trace.dat ring-buffer sub-buffer ("page") bytes */
 	uint32_t nthreads;
 	struct sy_thread th[SY_MAX_THREADS];
 	void **allocs;			/* everything the parser allocated, for freeing */

@@ -94,4 +94,8 @@ bad 'vcpu tid=1 { repeat 3 { guest 1us }' "missing '}'"
 bad 'vcpu tid=1 { exit MSR_WRITE msr write 0x838 lognormal median=1us 1us }' "sigma"
 bad 'clock x86-tsc
 vcpu tid=1 { guest 1us }' "tsc-khz"
+bad 'subbuf-size 6000
+vcpu tid=1 { guest 1us }' "subbuf-size BYTES (a power of two"
+bad 'subbuf-size 2097152
+vcpu tid=1 { guest 1us }' "subbuf-size BYTES (a power of two"
 done_testing

@@ -17,9 +17,9 @@
 
 #include "synth.h"
 
-#define DATA_MAX	(SY_PAGE_SIZE - 16)
+#define PAGE_HEADER	16		/* timestamp, commit */
 #define CHUNK_PAGES	10
-#define STREAM_PAGES	64
+#define STREAM_BYTES	(256u << 10)	/* a stream's pages written at once */
 #define TS_BITS		27
 #define COMMIT_FLAGS	0xffffffffc0000000ull	/* MISSED_EVENTS|MISSED_STORED, sign-extended */
 
@@ -113,7 +113,7 @@ static void write_all(const struct sy_tdat *w, struct cstream *c, const void *p,
 /* Write the complete pages held in the stream's buffer. */
 static void spill(struct sy_tdat *w, struct cstream *c)
 {
-	size_t n = (size_t)c->npages * SY_PAGE_SIZE;
+	size_t n = (size_t)c->npages * w->sc->subbuf_size;
 
 	if (!n)
 		return;
@@ -143,7 +143,7 @@ static void flush_page(struct sy_tdat *w, struct cstream *c)
 		end += 8;
 	}
 	/* the page was not cleared when opened: zero only what no record filled */
-	memset(c->page + end, 0, SY_PAGE_SIZE - end);
+	memset(c->page + end, 0, w->sc->subbuf_size - end);
 	c->open = false;
 	c->limit = 0;
 	if (++c->npages == c->cap)
@@ -154,18 +154,20 @@ static void new_page(struct sy_tdat *w, struct cstream *c, uint64_t ts)
 {
 	flush_page(w, c);
 	if (!c->buf) {
-		c->cap = compressed(w) ? CHUNK_PAGES : STREAM_PAGES;
+		c->cap = compressed(w) ? CHUNK_PAGES : STREAM_BYTES / w->sc->subbuf_size;
+		if (!c->cap)
+			c->cap = 1;
 		/* slack: copy_rec() may write a few bytes past the last page */
-		c->buf = sy_xmalloc((size_t)c->cap * SY_PAGE_SIZE + 64);
+		c->buf = sy_xmalloc((size_t)c->cap * w->sc->subbuf_size + 64);
 	}
-	c->page = c->buf + (size_t)c->npages * SY_PAGE_SIZE;
+	c->page = c->buf + (size_t)c->npages * w->sc->subbuf_size;
 	c->open = true;
 	c->used = 0;
 	c->page_ts = c->last_ts = ts;
 	c->missed = c->pending_lost != 0;
 	c->missed_count = c->pending_lost;
 	c->pending_lost = 0;
-	c->limit = DATA_MAX - (c->missed ? 8 : 0);	/* the lost count follows the data */
+	c->limit = w->sc->subbuf_size - PAGE_HEADER - (c->missed ? 8 : 0);	/* the lost count follows the data */
 }
 
 /* Room for a @len-byte record at @ts in the stream's current page; returns where it goes. */
@@ -327,9 +329,10 @@ static void pad_to(FILE *out, uint64_t align)
 {
 	static const uint8_t zero[SY_PAGE_SIZE];
 	long pos = ftell(out);
+	uint64_t pad = pos % align ? align - pos % align : 0;
 
-	if (pos % align)
-		wr(out, zero, align - pos % align);
+	for (; pad; pad -= pad < sizeof(zero) ? pad : sizeof(zero))
+		wr(out, zero, pad < sizeof(zero) ? pad : sizeof(zero));
 }
 
 /* Append a scratch stream to the output (in the kernel when it can). */
@@ -425,6 +428,7 @@ static void v6_place(const struct sy_tdat *w, size_t mlen, struct v6_pos *p,
 		     const uint64_t size[SY_MAX_BUFS][SY_MAX_CPUS])
 {
 	const struct sy_scenario *sc = w->sc;
+	const uint64_t ps = sc->subbuf_size;
 	size_t common;
 	uint64_t pos = v6_header_len(w, mlen, &common);
 
@@ -436,7 +440,7 @@ static void v6_place(const struct sy_tdat *w, size_t mlen, struct v6_pos *p,
 	pos = p->inst_at + (sc->nbufs - 1) * p->table;
 	for (uint32_t b = 0; b < sc->nbufs; b++) {
 		for (uint32_t c = 0; c < sc->ncpus; c++) {
-			pos = (pos + SY_PAGE_SIZE - 1) / SY_PAGE_SIZE * SY_PAGE_SIZE;
+			pos = (pos + ps - 1) / ps * ps;
 			p->data_at[b][c] = pos;
 			pos += size[b][c];
 		}
@@ -471,7 +475,7 @@ static int close_v6(struct sy_tdat *w, FILE *out, const uint8_t *meta, size_t ml
 	fseek(out, 0, SEEK_SET);
 	wr(out, "\x17\x08\x44tracing6", 11);
 	wr(out, "\0\0\x08", 3);
-	wr32(out, SY_PAGE_SIZE);
+	wr32(out, w->sc->subbuf_size);
 	wr(out, meta, mlen);
 	wr32(out, sc->ncpus);
 	wr(out, "options  ", 10);
@@ -500,7 +504,7 @@ static int close_v6(struct sy_tdat *w, FILE *out, const uint8_t *meta, size_t ml
 				fseek(out, p.data_at[b][c] + size[b][c], SEEK_SET);
 				continue;
 			}
-			pad_to(out, SY_PAGE_SIZE);
+			pad_to(out, w->sc->subbuf_size);
 			if ((uint64_t)ftell(out) != p.data_at[b][c])
 				sy_die("internal: v6 layout mismatch");
 			copy_data(out, &w->cs[b][c]);
@@ -558,7 +562,7 @@ static void v7_options(struct sy_tdat *w, FILE *m, const uint64_t sec[6],
 		p += strlen(sc->bufname[b]) + 1;
 		memcpy(o + p, clk, strlen(clk) + 1);
 		p += strlen(clk) + 1;
-		sy_put32(o + p, SY_PAGE_SIZE);
+		sy_put32(o + p, w->sc->subbuf_size);
 		for (uint32_t c = 0; c < sc->ncpus; c++)
 			n += data_size(w, &w->cs[b][c]) != 0;
 		sy_put32(o + p + 4, n);
@@ -602,7 +606,7 @@ static int close_v7(struct sy_tdat *w, FILE *out, const uint8_t *meta, size_t ml
 #endif
 	wr(out, "\x17\x08\x44tracing7", 11);
 	wr(out, "\0\0\x08", 3);
-	wr32(out, SY_PAGE_SIZE);
+	wr32(out, w->sc->subbuf_size);
 	wr(out, alg, strlen(alg) + 1);
 	wr(out, ver, strlen(ver) + 1);
 	first_opt_pos = ftell(out);
@@ -620,6 +624,7 @@ static int close_v7(struct sy_tdat *w, FILE *out, const uint8_t *meta, size_t ml
 	v7_options(w, m, sec, bufsec, data_at);
 	fclose(m);
 	{
+		const uint64_t ps = sc->subbuf_size;
 		uint64_t pos = opt_at + 16 + ms;
 
 		for (uint32_t b = 0; b < sc->nbufs; b++) {
@@ -630,7 +635,7 @@ static int close_v7(struct sy_tdat *w, FILE *out, const uint8_t *meta, size_t ml
 
 				if (!sz)
 					continue;
-				pos = (pos + SY_PAGE_SIZE - 1) / SY_PAGE_SIZE * SY_PAGE_SIZE;
+				pos = (pos + ps - 1) / ps * ps;
 				data_at[b][c] = pos;
 				pos += sz;
 			}
@@ -664,7 +669,7 @@ static int close_v7(struct sy_tdat *w, FILE *out, const uint8_t *meta, size_t ml
 
 			if (!data_size(w, cs))
 				continue;
-			pad_to(out, SY_PAGE_SIZE);
+			pad_to(out, w->sc->subbuf_size);
 			if (compressed(w))
 				wr32(out, cs->nchunks);
 			copy_data(out, cs);

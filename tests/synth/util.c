@@ -4,6 +4,7 @@
  * APIC register name table and the tracing-metadata blocks (header info,
  * event formats, cmdlines) shared by the trace.dat and perf.data writers.
  */
+#define _GNU_SOURCE	/* memmem() */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,36 @@ static void gput64(struct gbuf *b, uint64_t v)
 }
 
 /*
+ * header_page as the kernel prints it for @subbuf-byte sub-buffers: its
+ * "data" field spans the rest of the sub-buffer (the real text says 4080
+ * for 4 KiB). Appended to @b.
+ */
+static void put_header_page(struct gbuf *b, const struct sy_formats *f, uint32_t subbuf)
+{
+	const char *text = (const char *)f->header_page, *end = text + f->hp_len;
+	const char *data = memmem(text, f->hp_len, "char data;", 10);
+	const char *eol = data ? memchr(data, '\n', (size_t)(end - data)) : NULL;
+	const char *off = data ? memmem(data, (size_t)((eol ? eol : end) - data), "offset:", 7) : NULL;
+	const char *size = data ? memmem(data, (size_t)((eol ? eol : end) - data), "size:", 5) : NULL;
+	char num[16];
+	size_t digits;
+	int n;
+
+	if (!off || !size || subbuf == SY_PAGE_SIZE) {
+		gput64(b, f->hp_len);
+		gput(b, f->header_page, f->hp_len);
+		return;
+	}
+	size += 5;
+	digits = strspn(size, "0123456789");
+	n = snprintf(num, sizeof(num), "%u", subbuf - (uint32_t)strtoul(off + 7, NULL, 10));
+	gput64(b, f->hp_len - digits + (size_t)n);
+	gput(b, text, (size_t)(size - text));
+	gput(b, num, (size_t)n);
+	gput(b, size + digits, (size_t)(end - size - digits));
+}
+
+/*
  * The tracing-data metadata in trace.dat v6 order. With @perf it is the
  * HEADER_TRACING_DATA feature (own "0.6" prelude, no flyrecord); else the
  * blocks that follow the trace.dat prelude. @parts receives the offsets of
@@ -117,8 +148,7 @@ size_t sy_tracing_meta(const struct sy_scenario *sc, const struct sy_formats *f,
 	}
 	parts[0] = b.len;
 	gput(&b, "header_page", 12);
-	gput64(&b, f->hp_len);
-	gput(&b, f->header_page, f->hp_len);
+	put_header_page(&b, f, perf ? SY_PAGE_SIZE : sc->subbuf_size);
 	gput(&b, "header_event", 13);
 	gput64(&b, f->he_len);
 	gput(&b, f->header_event, f->he_len);
