@@ -70,13 +70,24 @@ struct kx_file_window {
 	const unsigned char *data;	/* the byte at the offset asked for */
 	void *base;			/* private */
 	size_t base_len;
+	size_t page;
 };
 
 /**
  * kx_file_map_window() - map [@off, @off + @len) of a mapped file (within
- * its size), replacing what @w mapped before. Return: 0 or -errno.
+ * its size), replacing what @w mapped before. @populate: fault it all in
+ * at once (cheaper than page by page); else pages come in as touched, and
+ * kx_file_window_release() gives back what was read.
+ * Return: 0 or -errno.
  */
-int kx_file_map_window(struct kx_file *f, uint64_t off, size_t len, struct kx_file_window *w);
+int kx_file_map_window(struct kx_file *f, uint64_t off, size_t len, bool populate,
+		       struct kx_file_window *w);
+
+/**
+ * kx_file_window_release() - unmap the pages of @w wholly before @upto (a
+ * pointer into it; others are ignored): read once, never read again.
+ */
+void kx_file_window_release(struct kx_file_window *w, const unsigned char *upto);
 
 void kx_file_unmap_window(struct kx_file_window *w);
 

@@ -189,7 +189,8 @@ int kx_file_pread(struct kx_file *f, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
-int kx_file_map_window(struct kx_file *f, uint64_t off, size_t len, struct kx_file_window *w)
+int kx_file_map_window(struct kx_file *f, uint64_t off, size_t len, bool populate,
+		       struct kx_file_window *w)
 {
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	uint64_t start = off & ~(page - 1);
@@ -198,13 +199,33 @@ int kx_file_map_window(struct kx_file *f, uint64_t off, size_t len, struct kx_fi
 
 	kx_file_unmap_window(w);
 	/* populated at once: page by page, the faults cost a tenth of a read */
-	base = mmap(NULL, span, PROT_READ, MAP_PRIVATE | MAP_POPULATE, f->fd, (off_t)start);
+	base = mmap(NULL, span, PROT_READ, MAP_PRIVATE | (populate ? MAP_POPULATE : 0), f->fd,
+		    (off_t)start);
 	if (base == MAP_FAILED)
 		return -errno;
 	w->base = base;
 	w->base_len = span;
 	w->data = (const unsigned char *)base + (off - start);
+	w->page = (size_t)page;
 	return 0;
+}
+
+void kx_file_window_release(struct kx_file_window *w, const unsigned char *upto)
+{
+	const unsigned char *base = w->base;
+	size_t done;
+
+	if (!base || upto < base || upto > base + w->base_len)
+		return;
+	done = (size_t)(upto - base) / w->page * w->page;
+	/*
+	 * Unmapped, not just given back: a fault maps the file's whole large
+	 * folio where the mapping allows, which would bring them in again.
+	 */
+	if (!done || munmap(w->base, done))
+		return;
+	w->base = (unsigned char *)w->base + done;
+	w->base_len -= done;
 }
 
 void kx_file_unmap_window(struct kx_file_window *w)

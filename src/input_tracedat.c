@@ -234,6 +234,7 @@ struct stream {
 	uint64_t window_start;
 	uint64_t window_len;
 	uint32_t window_cap;		/* a whole number of pages */
+	bool lazy_window;		/* a page is more than the budget: fault in, give back */
 	unsigned char *scratch;		/* page_size + PAGE_SLACK: copy of a partial page */
 	struct kx_kvmdecode *dec;	/* of the thread walking it now; reasons deferred */
 	/* compressed: the chunk stream and one decompressed chunk */
@@ -848,8 +849,9 @@ static int next_chunk(struct tracedat *t, struct stream *s, struct kx_diag *diag
 			 what ? what : diag ? diag->msg : "corrupt compressed chunk");
 		return stream_error(s, diag, err, msg);
 	}
-	/* A short last page reads zeros, never past the buffer. */
-	memset(s->zbuf.plain + blk.usize, 0, slack);
+	/* A short last page reads zeros, never past the buffer (the rest stays untouched). */
+	memset(s->zbuf.plain + blk.usize, 0,
+	       (s->page_size - blk.usize % s->page_size) % s->page_size + PAGE_SLACK);
 	s->chunk_len = blk.usize;
 	s->pos = 0;
 	s->chunk_off = at + CHUNK_HEAD + blk.csize;
@@ -871,7 +873,7 @@ static int map_window(struct tracedat *t, struct stream *s, struct kx_diag *diag
 	if (n > s->window_cap)
 		n = s->window_cap;
 	span = n + PAGE_SLACK < t->size - off ? n + PAGE_SLACK : t->size - off;
-	err = kx_file_map_window(t->file, off, (size_t)span, &s->win);
+	err = kx_file_map_window(t->file, off, (size_t)span, !s->lazy_window, &s->win);
 	if (err)
 		return stream_error(s, diag, err, "cannot map the ring-buffer data");
 	s->window_start = s->pos;
@@ -1363,6 +1365,8 @@ static void fill_batch(struct tracedat *t, struct stream *s, struct batch *b)
 			pack_event(&b->ev[n++], &ev);
 		}
 	}
+	if (s->lazy_window && s->rec)
+		kx_file_window_release(&s->win, s->rec);	/* it may be held: kept */
 	s->prev_ts = prev_ts;
 	s->unordered |= unordered;
 	b->n = n;
@@ -1586,14 +1590,20 @@ static int start_batches(struct tracedat *t, unsigned threads, struct kx_diag *d
 	return 0;
 }
 
-/* Bytes a stream reads at a time: whole pages, WINDOW_BUDGET for all @nr_streams (of all slices). */
-static uint32_t window_cap(uint32_t page_size, size_t nr_streams)
+/*
+ * Bytes a stream reads at a time: whole pages, WINDOW_BUDGET for all
+ * @nr_streams (of all slices). *@lazy: not even one page fits the share
+ * (large sub-buffers on many CPUs), so it is not faulted in at once and
+ * what was read is given back as the walk goes.
+ */
+static uint32_t window_cap(uint32_t page_size, size_t nr_streams, bool *lazy)
 {
 	uint64_t cap = WINDOW_BUDGET / (nr_streams ? nr_streams : 1);
 
 	if (cap > WINDOW_MAX)
 		cap = WINDOW_MAX;
 	cap -= cap % page_size;
+	*lazy = !cap;
 	return cap ? (uint32_t)cap : page_size;
 }
 
@@ -1642,7 +1652,7 @@ static int setup_streams(struct tracedat *t, const bool *selected, struct kx_dia
 			if (t->compress == KX_COMPRESS_NONE) {
 				s->data_off = cd->offset;
 				s->data_len = cd->size;
-				s->window_cap = window_cap(b->page_size, n * t->slices);
+				s->window_cap = window_cap(b->page_size, n * t->slices, &s->lazy_window);
 				s->scratch = malloc(b->page_size + PAGE_SLACK);
 				if (!s->scratch)
 					return kx_diag_set(diag, -ENOMEM, "out of memory");

@@ -9,22 +9,13 @@
 # not by kvmexit-stat; sanitizer builds keep shadow memory, so they only
 # check the report.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/synth-lib.sh"
 
 # 32 vCPUs on 64 CPUs, vCPU v alternating between CPUs v and v + 32
 python3 "$ROOT/bench/wide-host.py" "$ROOT/bench/busy-host.scn.in" 600 >"$TMP/wide.scn"
 "$SYNTH" -o v6="$TMP/wide.dat" -o v7-zstd="$TMP/wide.zst.dat" "$TMP/wide.scn" >/dev/null 2>&1
 ok $? "kx-synth writes a 64-CPU trace: 32 vCPUs x (1 + 21 x 600) events"
 is "$(grep -c 'migrate cpu' "$TMP/wide.scn")" 64 "every vCPU moves between two CPUs"
-
-# peak_rss OUT CMD...: run CMD (stdout to OUT), print "STATUS PEAK_KIB"
-peak_rss() {
-	python3 - "$@" <<'EOF'
-import resource, subprocess, sys
-with open(sys.argv[1], "w") as out:
-    rc = subprocess.call(sys.argv[2:], stdout=out)
-print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-EOF
-}
 
 # with --by vcpu every slice holds the histograms of all 32 vCPUs
 for f in wide.dat wide.zst.dat; do
@@ -34,16 +25,11 @@ for f in wide.dat wide.zst.dat; do
 		"$KX" report --json $by --threads 1 "$TMP/$f" >"$TMP/$f.1"
 		is $? 0 "$what --threads 1"
 		for n in 16 64; do
-			# shellcheck disable=SC2086
+			# shellcheck disable=SC2086,SC2046
 			set -- $(peak_rss "$TMP/$f.$n" "$KX" report --json $by --threads $n "$TMP/$f")
 			is "$1" 0 "$what --threads $n"
 			same_files "$TMP/$f.1" "$TMP/$f.$n" "$what --threads $n: the report of --threads 1"
-			if [ -n "$KX_SANITIZED" ]; then
-				skip "$what --threads $n: peak RSS under 64 MiB" "sanitizer build"
-			else
-				[ "$2" -lt 65536 ]
-				ok $? "$what --threads $n: peak RSS under 64 MiB ($2 KiB)"
-			fi
+			under_64mib "$2" "$what --threads $n"
 		done
 	done
 done

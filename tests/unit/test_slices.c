@@ -5,7 +5,8 @@
  * really be used: kx-synth (an independent writer) makes a trace with
  * vCPUs migrating between CPUs, lost events, userspace exits, long idle
  * exits and two buffers, read as 2, 3, 5 and 8 slices, with and without
- * filters, uncompressed and zstd, and the real VMX host recording of the
+ * filters, uncompressed and zstd, also with 16 KiB sub-buffers, and the
+ * real VMX host recording of the
  * corpus in 3 to 7 slices. Inputs the slices cannot prove right must
  * fall back to the single pass: timestamps out of order, a thread that
  * never enters (kvm_entry unreadable); compressed data on two threads is
@@ -276,6 +277,21 @@ int main(void)
 	same_as_single_pass("s.v7.dat", &all, true, "--by vcpu");
 	same_as_single_pass("s.zst.dat", &all, true, "--by vcpu");
 	same_as_single_pass("s.zst.dat", &vcpu1, false, "--vcpu 1");
+
+	/* 16 KiB sub-buffers: a quarter of the pages to cut at */
+	{
+		static const unsigned big_threads[] = { 2, 3, 0 };
+		char big[sizeof(scenario) + 32];
+
+		snprintf(big, sizeof(big), "subbuf-size 16384\n%s", scenario);
+		snprintf(outputs, sizeof(outputs), "-o v6='%s' -o v7-zstd='%s'",
+			 path_in("s16k.dat"), path_in("s16k.zst.dat"));
+		ok(synth(build, "s16k", big, outputs) == 0,
+		   "kx-synth writes it with 16 KiB sub-buffers (v6, zstd)");
+		same_in(path_in("s16k.dat"), "s16k.dat", big_threads, &all, true, "--by vcpu");
+		same_in(path_in("s16k.zst.dat"), "s16k.zst.dat", big_threads + 1, &all, false,
+			"report");
+	}
 
 	snprintf(outputs, sizeof(outputs), "-o v6='%s'", path_in("markers.dat"));
 	ok(synth(build, "markers", markers, outputs) == 0, "kx-synth writes 600 lost markers");
