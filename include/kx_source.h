@@ -32,10 +32,13 @@ struct kx_source_opts {
 	unsigned threads;	/* decode threads; 0 = online CPUs */
 	/*
 	 * Only the events with slice_start <= ts < slice_end (0: no end),
-	 * slice_start from kx_source_split() (0: from the start).
+	 * slice_start from kx_source_split() (0: from the start), and where
+	 * the reader finds them (struct kx_cut.pos of each, 0 if none).
 	 */
 	uint64_t slice_start;
 	uint64_t slice_end;
+	uint64_t slice_start_pos;
+	uint64_t slice_end_pos;
 	unsigned slices;	/* slices read at once (0 = 1): each takes its share of memory */
 };
 
@@ -112,17 +115,23 @@ int64_t kx_source_name_id(struct kx_source *src, const char *name);
 /** kx_source_comm() - command name of thread @tid, or NULL if unknown (borrowed). */
 const char *kx_source_comm(const struct kx_source *src, int32_t tid);
 
+/* Where time slices meet: a time, and the reader's own position for it (or 0). */
+struct kx_cut {
+	uint64_t ts;
+	uint64_t pos;
+};
+
 /**
  * kx_source_split() - up to @n - 1 increasing times that cut the events of
  * @src into @n time slices of about the same size, for sources opened
  * again with kx_source_opts.slice_start/slice_end and read in parallel.
  * Fewer when the slices would not fit the reader's memory budget, each
  * holding its reader's buffers and @analysis_bytes of its own.
- * Return: the number of cuts; 0 if the input cannot be cut (not a
- * trace.dat) or cutting it does not pay (too small; compressed with @n 2).
+ * Return: the number of cuts; 0 if the input cannot be cut (text, pipes)
+ * or cutting it does not pay (too small; compressed with @n 2).
  */
 unsigned kx_source_split(struct kx_source *src, unsigned n, uint64_t analysis_bytes,
-			 uint64_t *cuts);
+			 struct kx_cut *cuts);
 
 /**
  * kx_source_joins() - did slice @a, read to its end, stop exactly where
@@ -132,8 +141,12 @@ unsigned kx_source_split(struct kx_source *src, unsigned n, uint64_t analysis_by
  */
 bool kx_source_joins(const struct kx_source *a, const struct kx_source *b);
 
-/** kx_source_absorb() - add the counters of @src (a later slice, read to its end) to @dst's. */
-void kx_source_absorb(struct kx_source *dst, const struct kx_source *src);
+/**
+ * kx_source_absorb() - add the counters (and the reader's other results,
+ * e.g. thread names) of @src, a later slice read to its end, to @dst's.
+ * Return: 0 or -ENOMEM.
+ */
+int kx_source_absorb(struct kx_source *dst, const struct kx_source *src);
 
 void kx_source_close(struct kx_source *src);
 

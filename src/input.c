@@ -159,7 +159,7 @@ const char *kx_source_comm(const struct kx_source *src, int32_t tid)
 }
 
 unsigned kx_source_split(struct kx_source *src, unsigned n, uint64_t analysis_bytes,
-			 uint64_t *cuts)
+			 struct kx_cut *cuts)
 {
 	if (!src->reader.split)
 		return 0;
@@ -171,7 +171,7 @@ bool kx_source_joins(const struct kx_source *a, const struct kx_source *b)
 	return a->reader.joins && a->reader.joins(a->reader.priv, b->reader.priv);
 }
 
-void kx_source_absorb(struct kx_source *dst, const struct kx_source *src)
+int kx_source_absorb(struct kx_source *dst, const struct kx_source *src)
 {
 	struct kx_source_info *d = &dst->reader.info;
 	const struct kx_source_info *s = &src->reader.info;
@@ -180,8 +180,7 @@ void kx_source_absorb(struct kx_source *dst, const struct kx_source *src)
 	d->lost_events += s->lost_events;
 	d->lost_markers += s->lost_markers;
 	d->lost_unknown += s->lost_unknown;
-	if (dst->reader.absorb)
-		dst->reader.absorb(dst->reader.priv, src->reader.priv);
+	return dst->reader.absorb ? dst->reader.absorb(dst->reader.priv, src->reader.priv) : 0;
 }
 
 void kx_source_close(struct kx_source *src)

@@ -1247,7 +1247,8 @@ static bool slices_pay(const struct tracedat *t, unsigned n)
 	return n >= 2 && (t->compress == KX_COMPRESS_NONE || n >= 3);
 }
 
-static unsigned tracedat_split(void *priv, unsigned n, uint64_t analysis_bytes, uint64_t *cuts)
+static unsigned tracedat_split(void *priv, unsigned n, uint64_t analysis_bytes,
+			       struct kx_cut *cuts)
 {
 	struct tracedat *t = priv;
 	struct split_sample *smp;
@@ -1290,8 +1291,8 @@ static unsigned tracedat_split(void *priv, unsigned n, uint64_t analysis_bytes, 
 	qsort(smp, ns, sizeof(*smp), cmp_sample);
 	for (size_t i = 0; i < ns && nc < n - 1; i++) {
 		acc += smp[i].weight;
-		if (acc >= total * (nc + 1) / n && (!nc || smp[i].ts > cuts[nc - 1]) && smp[i].ts)
-			cuts[nc++] = smp[i].ts;
+		if (acc >= total * (nc + 1) / n && (!nc || smp[i].ts > cuts[nc - 1].ts) && smp[i].ts)
+			cuts[nc++] = (struct kx_cut){ smp[i].ts, 0 };
 	}
 	free(smp);
 	return nc;
@@ -1726,13 +1727,14 @@ static void finish_counts(struct tracedat *t, bool at_end)
 }
 
 /* Add the per-event counts of @other_priv's slice to ours. */
-static void tracedat_absorb(void *priv, const void *other_priv)
+static int tracedat_absorb(void *priv, const void *other_priv)
 {
 	struct tracedat *t = priv;
 	const struct tracedat *o = other_priv;
 
 	kx_kvmdecode_add_counts(t->dec, o->dec);
 	finish_counts(t, false);
+	return 0;
 }
 
 static int tracedat_next_batch(void *priv, struct kx_event *evs, unsigned max,

@@ -238,8 +238,8 @@ int kx_run_join(struct kx_run *run, const struct kx_run *later, const uint32_t *
 	}
 	run->events += later->events;
 	run->helpers_without_vcpu += later->helpers_without_vcpu;
-	kx_source_absorb(run->src, later->src);
-	err = kx_pair_absorb(run->pair, later->pair, reason_map, nr_reasons);
+	err = kx_source_absorb(run->src, later->src);
+	err = err ?: kx_pair_absorb(run->pair, later->pair, reason_map, nr_reasons);
 	return err ? err : kx_pair_finish(run->pair);
 }
 

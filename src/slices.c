@@ -45,15 +45,17 @@ static void *read_slice(void *arg)
 }
 
 static int open_slice(struct slice *s, const char *path, const struct kx_source_opts *sopts,
-		      const struct kx_filter *filter, bool by_thread, uint64_t start, uint64_t end,
-		      unsigned n)
+		      const struct kx_filter *filter, bool by_thread, const struct kx_cut *start,
+		      const struct kx_cut *end, unsigned n)
 {
 	struct kx_source_opts o = *sopts;
 
 	o.threads = 1;
 	o.slices = n;
-	o.slice_start = start;
-	o.slice_end = end;
+	o.slice_start = start ? start->ts : 0;
+	o.slice_start_pos = start ? start->pos : 0;
+	o.slice_end = end ? end->ts : 0;
+	o.slice_end_pos = end ? end->pos : 0;
 	if (kx_run_open(&s->run, path, &o, filter, &s->diag) < 0)
 		return -1;
 	s->open = true;
@@ -83,15 +85,15 @@ static int join(struct slice *first, struct slice *s)
 }
 
 /* Open every slice, read them in parallel. Return: 0, or nonzero: no report from them. */
-static int read_slices(struct slice *sl, unsigned n, const uint64_t *cuts, const char *path,
+static int read_slices(struct slice *sl, unsigned n, const struct kx_cut *cuts, const char *path,
 		       const struct kx_source_opts *sopts, const struct kx_filter *filter,
 		       bool by_thread)
 {
 	int err = 0;
 
 	for (unsigned i = 0; i < n && !err; i++)
-		err = open_slice(&sl[i], path, sopts, filter, by_thread, i ? cuts[i - 1] : 0,
-				 i + 1 < n ? cuts[i] : 0, n);
+		err = open_slice(&sl[i], path, sopts, filter, by_thread, i ? &cuts[i - 1] : NULL,
+				 i + 1 < n ? &cuts[i] : NULL, n);
 	for (unsigned i = 1; i < n && !err; i++) {
 		sl[i].started = pthread_create(&sl[i].thread, NULL, read_slice, &sl[i]) == 0;
 		if (!sl[i].started)
@@ -115,7 +117,7 @@ int kx_slices_report(const char *path, const struct kx_source_opts *sopts,
 		     struct kx_slices_stats *stats)
 {
 	unsigned threads = kx_source_threads(sopts), n;
-	uint64_t cuts[MAX_SLICES - 1];
+	struct kx_cut cuts[MAX_SLICES - 1];
 	struct kx_source_opts probe = *sopts;
 	struct kx_source *src;
 	struct kx_diag diag;
