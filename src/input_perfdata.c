@@ -10,7 +10,8 @@
  * orderer and names exit reasons. With --threads > 1 the walk runs on a
  * thread of its own, a few batches ahead: the records are one stream, so
  * one walking thread is all that helps. Either way next() sees the same
- * batches, so the output does not depend on the threads.
+ * batches, so the output does not depend on the threads. A file can also
+ * be read as time slices in parallel (kx_slices.h): see "time slices".
  */
 #include <errno.h>
 #include <pthread.h>
@@ -45,6 +46,7 @@
 #define DEFAULT_SORT_MEM	(256ULL << 20)
 #define MAX_INFLATE		(64u << 20)	/* decompressed bytes pending at once */
 #define RELEASE_STEP		(8u << 20)	/* give back mapped data pages every 8 MiB */
+#define SLICE_RELEASE_STEP	(1u << 20)	/* ... every 1 MiB in a slice: many read at once */
 #define COMM_LEN		16		/* TASK_COMM_LEN */
 
 /* feature bits (perf header.h) */
@@ -100,6 +102,37 @@ struct batch {
 	uint32_t idx, mark_idx;	/* next()'s position */
 };
 
+/* The walk's counters of records and losses (a slice keeps those up to its cut). */
+struct walk_counts {
+	uint64_t records, lost_events, lost_markers;
+	uint64_t lost_records, unknown_id, lost_samples_sum, lost_samples_records;
+};
+
+/*
+ * struct perf_slice - a time slice of a perf.data file (see "time slices").
+ * @start, @end:       deliver the events with start <= ts < end (end 0: none)
+ * @first_pos:         P: where it starts, just after a FINISHED_ROUND
+ * @cut_pos:           where the next slice starts (0: this is the last)
+ * @marks:             FINISHED_ROUNDs read since first_pos
+ * @marks_past_cut:    ... since cut_pos: at two the slice has read enough
+ * @prologue_end:      the first FINISHED_ROUND's offset: metadata past it breaks slices
+ * @met_cut:           the walk came to cut_pos exactly, two rounds in
+ * @broken:            why the slice cannot stand for its part of one pass, NULL if it can
+ * @own:               the counters at the cut (of records before it only)
+ * @past_dec:          decodes the records past the cut: its counts are the next slice's
+ */
+struct perf_slice {
+	bool on;
+	uint64_t start, end;
+	uint64_t first_pos, cut_pos;
+	uint32_t marks, marks_past_cut;
+	uint64_t prologue_end;
+	bool past_cut, met_cut;
+	const char *broken;
+	struct walk_counts own;
+	struct kx_kvmdecode *past_dec;
+};
+
 struct perf_reader {
 	struct kx_file *f;
 	struct kx_source_info *info;
@@ -110,7 +143,7 @@ struct perf_reader {
 	struct kx_diag err_diag;
 
 	/* file mode: records come from the mapping */
-	uint64_t data_end;
+	uint64_t data_off, data_end;
 	uint64_t released;	/* mapping pages below this offset were given back */
 	/* both: offset of the next record (file offset; stream offset in pipe mode) */
 	uint64_t pos;
@@ -133,6 +166,7 @@ struct perf_reader {
 	struct kx_tracedata td;
 	bool have_td;
 	struct kx_kvmdecode *dec;
+	struct kx_kvmdecode *counted;	/* whose event counts info shows: dec, or a slice's own */
 	struct kx_perf_inflate *zin;	/* perf record -z streams, created on first use */
 	struct kx_perf_order *order;
 	uint64_t sort_mem_cap;
@@ -150,6 +184,8 @@ struct perf_reader {
 	char clock[32];
 	char note[320];
 	const char *buffer_names[1];
+
+	struct perf_slice sl;
 
 	/* the walk's batches: a ring, next() reads at head */
 	struct batch batches[NR_BATCHES];
@@ -319,6 +355,7 @@ static int parse_tracing_data(struct perf_reader *p, const unsigned char *buf, s
 	err = err ?: kx_kvmdecode_new(p->td.tep, p->names, &p->name_dec);
 	if (err)
 		return kx_diag_set(diag, err, "out of memory");
+	p->counted = p->dec;
 	return 0;
 }
 
@@ -456,6 +493,130 @@ static int walk_mark(struct perf_reader *p, enum mark_kind kind, struct kx_diag 
 	return 0;
 }
 
+/* ---- time slices: what a slice checks as it walks ---------------------------- */
+
+/*
+ * perf.data is one stream of records, only roughly in time order: perf
+ * copies each CPU's ring buffer once a round and writes FINISHED_ROUND
+ * after it, so an event can come a round late. Slice k starts at P_k, the
+ * record after a FINISHED_ROUND, reads on to two rounds past P_{k+1} and
+ * delivers the events with T_k <= ts < T_{k+1}. It stands for its part of
+ * the one pass only if what it read shows:
+ *  - every record before P_{k+1} is older than T_{k+1} (with the slices
+ *    before: every record before P_k older than T_k);
+ *  - from two rounds past P_k on, none is older than T_k (those before
+ *    that, the slice before read and delivered);
+ *  - it met P_{k+1} exactly (a record starts there), two rounds in;
+ *  - no event it delivers is below its orderer's release limit (which,
+ *    with T_k - 1 standing for all before P_k, bounds the one pass's): so
+ *    the one pass raises no timestamp and delivers every event in (ts,
+ *    file order), as the slices do, each its time range;
+ *  - every record has a time; no compressed records, no metadata past the
+ *    first round (a later slice reads the prologue's first), no losses
+ *    counted at the end of the run.
+ * Its counters count the records before P_{k+1} only.
+ */
+
+static void slice_break(struct perf_reader *p, const char *why)
+{
+	if (p->sl.on && !p->sl.broken)
+		p->sl.broken = why;
+}
+
+/* A record's time (@has_time false: it has none) on the slice's rules. */
+static void slice_saw(struct perf_reader *p, bool has_time, uint64_t ts)
+{
+	const struct perf_slice *s = &p->sl;
+
+	if (!has_time)
+		slice_break(p, "a record without a time");
+	else if (s->end && !s->past_cut && ts >= s->end)
+		slice_break(p, "a record before the cut is not older than the cut's time");
+	else if (s->marks >= 2 && ts < s->start)
+		slice_break(p, "a record two rounds into the slice is older than its start");
+}
+
+static void slice_round(struct perf_reader *p)
+{
+	struct perf_slice *s = &p->sl;
+
+	if (s->prologue_end == UINT64_MAX)
+		s->prologue_end = p->pos;
+	s->marks++;
+	if (s->past_cut)
+		s->marks_past_cut++;
+}
+
+/* HEADER_ATTR, ID_INDEX, HEADER_FEATURE: a later slice knows the prologue's only. */
+static void slice_metadata(struct perf_reader *p)
+{
+	if (p->sl.on && p->pos >= p->sl.prologue_end)
+		slice_break(p, "metadata records after the first round");
+}
+
+static struct walk_counts counts_now(const struct perf_reader *p)
+{
+	return (struct walk_counts){
+		.records = p->info->records,
+		.lost_events = p->info->lost_events,
+		.lost_markers = p->info->lost_markers,
+		.lost_records = p->lost_records,
+		.unknown_id = p->unknown_id,
+		.lost_samples_sum = p->lost_samples_sum,
+		.lost_samples_records = p->lost_samples_records,
+	};
+}
+
+static void counts_set(struct perf_reader *p, const struct walk_counts *c)
+{
+	p->info->records = c->records;
+	p->info->lost_events = c->lost_events;
+	p->info->lost_markers = c->lost_markers;
+	p->lost_records = c->lost_records;
+	p->unknown_id = c->unknown_id;
+	p->lost_samples_sum = c->lost_samples_sum;
+	p->lost_samples_records = c->lost_samples_records;
+}
+
+/*
+ * At a record boundary: at the cut, keep the counters and decode on with
+ * the other decoder. Return: true when the slice has read enough (two
+ * rounds past the cut).
+ */
+static bool slice_at(struct perf_reader *p)
+{
+	struct perf_slice *s = &p->sl;
+
+	if (s->cut_pos && !s->past_cut && p->pos >= s->cut_pos) {
+		s->past_cut = true;
+		if (p->pos != s->cut_pos)
+			slice_break(p, "the cut is not where a record starts");
+		else if (s->marks < 2)
+			slice_break(p, "fewer than two rounds in the slice");
+		else
+			s->met_cut = true;
+		s->own = counts_now(p);
+		if (s->past_dec)
+			p->dec = s->past_dec;
+	}
+	return s->past_cut && s->marks_past_cut >= 2;
+}
+
+/*
+ * next(): does the slice deliver @e (its time in range)? One it does may
+ * not be below @limit, the release limit of its orderer. Every event
+ * counts for the orderer's view of time, as a push would.
+ */
+static bool slice_delivers(struct perf_reader *p, const struct kx_event *e, uint64_t limit)
+{
+	kx_perf_order_saw(p->order, e->ts);
+	if (e->ts < p->sl.start || (p->sl.end && e->ts >= p->sl.end))
+		return false;
+	if (e->ts < limit)
+		slice_break(p, "an event below the release limit: one pass may have raised its time");
+	return true;
+}
+
 static int handle_sample(struct perf_reader *p, const unsigned char *body, uint32_t len,
 			 struct kx_diag *diag)
 {
@@ -502,6 +663,8 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 	walk_saw(p, s.time);
 	if (s.time > p->max_ts)
 		p->max_ts = s.time;
+	if (p->sl.on)
+		slice_saw(p, attr->sample_type & KX_PERF_S_TIME, s.time);
 	if (!p->dec || !s.raw || attr->type != KX_PERF_TYPE_TRACEPOINT)
 		return 0;
 	if (attr->sample_type & KX_PERF_S_CPU)
@@ -564,12 +727,15 @@ static int handle_lost(struct perf_reader *p, const unsigned char *body, uint32_
 	id = kx_load64(body, false);
 	ev.u.lost = kx_load64(body + 8, false);
 	ev.ts = p->max_ts;
+	sid.has_time = false;
 	if (record_trailer(p, body, len, 16, &sid)) {
 		if (sid.has_time)
 			ev.ts = sid.time;
 		if (sid.has_cpu)
 			ev.cpu = (int32_t)sid.cpu;
 	}
+	if (p->sl.on)
+		slice_saw(p, sid.has_time, ev.ts);
 	if (ev.cpu < 0 && kx_perf_idmap_get(&p->id_map, id, &idx))
 		ev.cpu = p->ids[idx].cpu;
 	p->lost_records++;
@@ -597,11 +763,16 @@ static int handle_lost_samples(struct perf_reader *p, const unsigned char *body,
 				   (unsigned long long)p->pos);
 	ev.u.lost = kx_load64(body, false);
 	if (!record_trailer(p, body, len, 8, &sid) || !sid.has_time || !sid.time) {
+		/* whether they make a marker depends on the whole file: a slice cannot tell */
+		if (ev.u.lost)
+			slice_break(p, "losses counted at the end of the run");
 		p->lost_samples_sum += ev.u.lost;
 		p->lost_samples_records++;
 		return 0;
 	}
 	ev.ts = sid.time;
+	if (p->sl.on)
+		slice_saw(p, true, ev.ts);
 	if (sid.has_cpu)
 		ev.cpu = (int32_t)sid.cpu;
 	p->info->lost_events += ev.u.lost;
@@ -609,35 +780,38 @@ static int handle_lost_samples(struct perf_reader *p, const unsigned char *body,
 	return push_event(p, &ev, diag);
 }
 
-/* PERF_RECORD_COMM: { u32 pid, tid; char comm[]; sample_id } */
-static int handle_comm(struct perf_reader *p, const unsigned char *body, uint32_t len,
-		       struct kx_diag *diag)
+/* Thread @tid is called @name (@n bytes, < COMM_LEN). Return: 0 or -ENOMEM. */
+static int set_comm(struct perf_reader *p, uint32_t tid, const char *name, size_t n)
 {
-	uint32_t tid, idx;
-	size_t n;
+	uint32_t idx;
 
-	if (len < 9)
-		return 0;
-	tid = kx_load32(body + 4, false);
-	n = strnlen((const char *)body + 8, len - 8 < COMM_LEN ? len - 8 : COMM_LEN - 1);
 	if (!kx_perf_idmap_get(&p->comm_map, tid, &idx)) {
 		if (p->nr_comms == p->comms_alloc) {
 			size_t alloc = p->comms_alloc ? p->comms_alloc * 2 : 64;
 			char (*comms)[COMM_LEN] = realloc(p->comms, alloc * sizeof(*comms));
 
 			if (!comms)
-				return kx_diag_set(diag, -ENOMEM, "out of memory");
+				return -ENOMEM;
 			p->comms = comms;
 			p->comms_alloc = alloc;
 		}
 		idx = (uint32_t)p->nr_comms;
 		if (kx_perf_idmap_put(&p->comm_map, tid, idx))
-			return kx_diag_set(diag, -ENOMEM, "out of memory");
+			return -ENOMEM;
 		p->nr_comms++;
 	}
-	memcpy(p->comms[idx], body + 8, n);
+	memcpy(p->comms[idx], name, n);
 	p->comms[idx][n] = '\0';
 	return 0;
+}
+
+/* PERF_RECORD_COMM: { u32 pid, tid; char comm[]; sample_id } */
+static int handle_comm(struct perf_reader *p, const unsigned char *body, uint32_t len)
+{
+	if (len < 9 || p->sl.past_cut)
+		return 0;	/* past the cut: the next slice's */
+	return set_comm(p, kx_load32(body + 4, false), (const char *)body + 8,
+			strnlen((const char *)body + 8, len - 8 < COMM_LEN ? len - 8 : COMM_LEN - 1));
 }
 
 /* HEADER_ATTR (pipe mode): { perf_event_attr; u64 ids[] } */
@@ -716,6 +890,8 @@ static int handle_compressed(struct perf_reader *p, uint32_t type, const unsigne
 					   (unsigned long long)p->pos);
 		body += 8;
 	}
+	if (p->sl.on)
+		slice_break(p, "compressed records");
 	if (!p->zin) {
 		err = kx_perf_inflate_new(MAX_INFLATE, &p->zin, diag);
 		if (err)
@@ -754,14 +930,19 @@ static int handle_record(struct perf_reader *p, uint32_t type, const unsigned ch
 	case KX_PERF_LOST_SAMPLES:
 		return handle_lost_samples(p, body, len, diag);
 	case KX_PERF_COMM:
-		return handle_comm(p, body, len, diag);
+		return handle_comm(p, body, len) ? kx_diag_set(diag, -ENOMEM, "out of memory") : 0;
 	case KX_PERF_FINISHED_ROUND:
+		if (p->sl.on)
+			slice_round(p);
 		return walk_mark(p, MARK_ROUND, diag);
 	case KX_PERF_HEADER_ATTR:
+		slice_metadata(p);
 		return handle_header_attr(p, body, len, diag);
 	case KX_PERF_ID_INDEX:
+		slice_metadata(p);
 		return handle_id_index(p, body, len, diag);
 	case KX_PERF_HEADER_FEATURE:
+		slice_metadata(p);
 		if (len < 8)
 			return kx_diag_set(diag, -KX_ECORRUPT, "short HEADER_FEATURE record at offset 0x%llx",
 					   (unsigned long long)p->pos);
@@ -798,6 +979,8 @@ static int finish_input(struct perf_reader *p, struct kx_diag *diag)
 	}
 	err = err ?: walk_mark(p, MARK_FINISH, diag);
 	p->done = true;
+	if (p->sl.past_cut)
+		counts_set(p, &p->sl.own);
 	return err;
 }
 
@@ -827,9 +1010,9 @@ static int step_file(struct perf_reader *p, struct kx_diag *diag)
 	uint16_t size;
 	int err;
 
-	if (p->pos - p->released >= RELEASE_STEP)
+	if (p->pos - p->released >= (p->sl.on ? SLICE_RELEASE_STEP : RELEASE_STEP))
 		release_behind(p);
-	if (!left)
+	if (!left || (p->sl.on && slice_at(p)))
 		return finish_input(p, diag);
 	if (left < REC_HEADER_SIZE)
 		return kx_diag_set(diag, -KX_ETRUNC, "truncated record header at offset 0x%llx",
@@ -846,6 +1029,7 @@ static int step_file(struct perf_reader *p, struct kx_diag *diag)
 	if (type == KX_PERF_HEADER_TRACING_DATA) {
 		uint32_t tsize = size >= 12 ? kx_load32(rec + 8, false) : 0;
 
+		slice_metadata(p);
 		if (tsize > left - size)
 			return kx_diag_set(diag, -KX_ETRUNC,
 					   "tracing data at offset 0x%llx runs past the end of the data",
@@ -1100,7 +1284,7 @@ static int open_file_mode(struct perf_reader *p, struct kx_diag *diag)
 	err = read_features(p, bitmap, data.off + data.size, diag);
 	if (err)
 		return err;
-	p->pos = data.off;
+	p->pos = p->data_off = data.off;
 	p->data_end = data.off + data.size;
 	return 0;
 }
@@ -1116,8 +1300,8 @@ static void sync_info(struct perf_reader *p)
 	uint64_t late = kx_perf_order_late(p->order);
 	size_t nr = 0;
 
-	if (p->dec) {
-		p->info->event_counts = kx_kvmdecode_event_counts(p->dec, &nr);
+	if (p->counted) {
+		p->info->event_counts = kx_kvmdecode_event_counts(p->counted, &nr);
 		p->info->nr_event_counts = nr;
 	}
 	if (!p->done)
@@ -1131,10 +1315,10 @@ static void sync_info(struct perf_reader *p)
 		snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note),
 			 "no FINISHED_ROUND markers: all %llu events were held and sorted in memory. ",
 			 (unsigned long long)kx_perf_order_peak(p->order));
-	if (p->dec && kx_kvmdecode_short(p->dec))
+	if (p->counted && kx_kvmdecode_short(p->counted))
 		snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note),
 			 "%llu kvm records were shorter than their format and were skipped. ",
-			 (unsigned long long)kx_kvmdecode_short(p->dec));
+			 (unsigned long long)kx_kvmdecode_short(p->counted));
 	if (p->unknown_id)
 		snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note),
 			 "%llu samples belong to no known event and were skipped. ",
@@ -1148,6 +1332,247 @@ static void sync_info(struct perf_reader *p)
 			 (unsigned long long)p->lost_records,
 			 (unsigned long long)p->info->lost_events);
 	p->info->note = p->note[0] ? p->note : NULL;
+}
+
+/* ---- time slices: where to cut, opening a slice, joining ------------------- */
+
+#define RESYNC_RECORDS		64		/* plausible records in a row to trust a resync */
+#define RESYNC_SPAN		(4u << 20)	/* how far a resync looks */
+#define SPLIT_MIN_BYTES		(1u << 20)	/* data a slice, at least */
+#define PERF_SLICES_BUDGET	(40u << 20)	/* the slices' memory, next to one pass's */
+#define PERF_SLICE_READER	(1u << 20)	/* a slice's reader: decoders, batches, formats */
+
+static bool known_record_type(uint32_t type)
+{
+	return (type >= 1 && type <= 21) || (type >= KX_PERF_HEADER_ATTR && type <= 83);
+}
+
+/*
+ * The time of the SAMPLE body @body of @len bytes in *@t, false if it does
+ * not read as a sample of this file (unknown id, size not its layout's).
+ */
+static bool sample_time(struct perf_reader *p, const unsigned char *body, uint32_t len,
+			uint64_t *t)
+{
+	const struct id_info *idi = lookup_id(p, body, len, p->sample_id_pos, false);
+	const struct kx_perf_layout *l;
+	struct kx_perf_sample s;
+	uint32_t ai;
+
+	if (idi)
+		ai = idi->attr;
+	else if (p->nr_attrs == 1)
+		ai = 0;
+	else
+		return false;
+	l = &p->layouts[ai];
+	if (!(p->attrs[ai].sample_type & KX_PERF_S_TIME))
+		return false;
+	if (l->fixed) {
+		if (kx_perf_sample_fixed(l, body, len, &s) ||
+		    (l->raw != KX_PERF_NO_FIELD && l->min_len + s.raw_size != len))
+			return false;
+	} else if (kx_perf_sample_parse(body, len, false, &p->attrs[ai], &s)) {
+		return false;
+	}
+	*t = s.time;
+	return true;
+}
+
+/* Do RESYNC_RECORDS plausible records (or all up to the data's end) start at @at? */
+static bool records_start_at(struct perf_reader *p, uint64_t at)
+{
+	for (unsigned i = 0; i < RESYNC_RECORDS; i++) {
+		const unsigned char *rec = p->f->map + at;
+		uint32_t type;
+		uint16_t size;
+		uint64_t t;
+
+		if (at == p->data_end)
+			return i > 0;
+		if (p->data_end - at < REC_HEADER_SIZE)
+			return false;
+		type = kx_load32(rec, false);
+		size = kx_load16(rec + 6, false);
+		if (!known_record_type(type) || size < REC_HEADER_SIZE || size % 8 ||
+		    size > p->data_end - at || (type == KX_PERF_FINISHED_ROUND && size != 8) ||
+		    (type == KX_PERF_SAMPLE &&
+		     !sample_time(p, rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, &t)))
+			return false;
+		at += size;
+	}
+	return true;
+}
+
+/*
+ * A cut near @from: resync to the records, then read two rounds; the cut
+ * is the record after the second FINISHED_ROUND, its time one past the
+ * newest record read. *@round_bytes: the longest round read.
+ * Return: true and *@cut, false if there is none.
+ */
+static bool find_cut(struct perf_reader *p, uint64_t from, struct kx_cut *cut,
+		     uint64_t *round_bytes)
+{
+	uint64_t at = from, newest = 0, round_at = 0;
+	unsigned rounds = 0;
+
+	while (!records_start_at(p, at)) {
+		at += 8;
+		if (at - from > RESYNC_SPAN || at >= p->data_end)
+			return false;
+	}
+	while (p->data_end - at >= REC_HEADER_SIZE) {
+		const unsigned char *rec = p->f->map + at;
+		uint32_t type = kx_load32(rec, false);
+		uint16_t size = kx_load16(rec + 6, false);
+		struct kx_perf_sample_id sid;
+		uint64_t t;
+
+		if (size < REC_HEADER_SIZE || size > p->data_end - at)
+			return false;
+		if (type == KX_PERF_SAMPLE &&
+		    sample_time(p, rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, &t) && t > newest)
+			newest = t;
+		if (type == KX_PERF_LOST &&
+		    record_trailer(p, rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, 16, &sid) &&
+		    sid.has_time && sid.time > newest)
+			newest = sid.time;
+		at += size;
+		if (type != KX_PERF_FINISHED_ROUND)
+			continue;
+		if (rounds++ && at - round_at > *round_bytes)
+			*round_bytes = at - round_at;
+		round_at = at;
+		if (rounds == 2) {
+			*cut = (struct kx_cut){ newest + 1, at };
+			return newest != UINT64_MAX;
+		}
+	}
+	return false;
+}
+
+/*
+ * Cut the data section at about equal offsets, as many slices as the
+ * memory budget holds: each slice's reader, its analysis, and its orderer
+ * holding about two rounds of events.
+ */
+static unsigned perf_split(void *priv, unsigned n, uint64_t analysis_bytes, struct kx_cut *cuts)
+{
+	struct perf_reader *p = priv;
+	uint64_t len = p->data_end - p->data_off, round_bytes = 0, fit;
+	unsigned nc = 0;
+
+	if (p->pipe || !p->dec || n < 2)
+		return 0;
+	if (len / SPLIT_MIN_BYTES < n)
+		n = (unsigned)(len / SPLIT_MIN_BYTES);
+	for (unsigned i = 1; i < n; i++) {
+		struct kx_cut c;
+
+		if (!find_cut(p, p->data_off + ((len * i / n) & ~7ull), &c, &round_bytes))
+			continue;
+		if (nc && (c.pos <= cuts[nc - 1].pos || c.ts <= cuts[nc - 1].ts))
+			continue;
+		cuts[nc++] = c;
+	}
+	fit = PERF_SLICES_BUDGET /
+	      (PERF_SLICE_READER + SLICE_RELEASE_STEP + analysis_bytes + 2 * round_bytes);
+	while (nc && nc + 1 > fit) {
+		/* drop every other cut: the slices stay about equal */
+		unsigned k = 0;
+
+		for (unsigned i = 1; i < nc; i += 2)
+			cuts[k++] = cuts[i];
+		nc = k;
+	}
+	return nc;
+}
+
+/* The metadata of the data section's prologue (up to the first round), for a later slice. */
+static int read_prologue(struct perf_reader *p, struct kx_diag *diag)
+{
+	while (p->data_end - p->pos >= REC_HEADER_SIZE) {
+		const unsigned char *rec = p->f->map + p->pos;
+		uint32_t type = kx_load32(rec, false);
+		uint16_t size = kx_load16(rec + 6, false);
+		int err;
+
+		if (size < REC_HEADER_SIZE || size > p->data_end - p->pos)
+			break;
+		if (type == KX_PERF_FINISHED_ROUND) {
+			p->sl.prologue_end = p->pos;
+			return 0;
+		}
+		if (type == KX_PERF_ID_INDEX) {
+			err = handle_id_index(p, rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, diag);
+			if (err)
+				return err;
+		}
+		p->pos += size;
+	}
+	slice_break(p, "no round ends in the data");
+	return 0;
+}
+
+/* Open as a time slice (kx_source_opts.slice_*): start at its first record. */
+static int slice_open(struct perf_reader *p, const struct kx_source_opts *opts,
+		      struct kx_diag *diag)
+{
+	struct perf_slice *s = &p->sl;
+	int err;
+
+	s->on = true;
+	s->start = opts->slice_start;
+	s->end = opts->slice_end;
+	s->first_pos = opts->slice_start_pos ? opts->slice_start_pos : p->data_off;
+	s->cut_pos = opts->slice_end_pos;
+	s->prologue_end = UINT64_MAX;
+	if (p->dec && kx_kvmdecode_new(p->td.tep, NULL, &s->past_dec))
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	if (s->first_pos == p->data_off)
+		return 0;
+	if (s->first_pos < p->data_off || s->first_pos >= p->data_end ||
+	    (s->first_pos - p->data_off) % 8) {
+		slice_break(p, "the start is not in the data");
+		return 0;	/* read from the data's start: it never joins */
+	}
+	err = read_prologue(p, diag);
+	p->pos = s->first_pos;
+	p->released = p->pos;
+	return err;
+}
+
+/* Does slice @priv, read to its end, stand with @next_priv for one pass over both? */
+static bool perf_joins(const void *priv, const void *next_priv)
+{
+	const struct perf_reader *a = priv, *b = next_priv;
+
+	return a->sl.on && b->sl.on && !a->sl.broken && !b->sl.broken && a->sl.met_cut &&
+	       a->done && b->done && b->sl.first_pos == a->sl.cut_pos && b->sl.start == a->sl.end;
+}
+
+/* Add the counters and names of @other_priv (the next slice, read to its end) to ours. */
+static int perf_absorb(void *priv, const void *other_priv)
+{
+	struct perf_reader *p = priv;
+	const struct perf_reader *o = other_priv;
+	const struct kx_perf_idmap *m = &o->comm_map;
+
+	if (p->counted && o->counted)
+		kx_kvmdecode_add_counts(p->counted, o->counted);
+	p->lost_records += o->lost_records;
+	p->unknown_id += o->unknown_id;
+	p->lost_samples_sum += o->lost_samples_sum;
+	p->lost_samples_records += o->lost_samples_records;
+	if (o->info->nr_cpus > p->info->nr_cpus)
+		p->info->nr_cpus = o->info->nr_cpus;
+	sync_info(p);
+	/* the later slice's names are the later records' */
+	for (size_t i = 0; i < m->alloc; i++)
+		if (m->used[i] && set_comm(p, (uint32_t)m->keys[i], o->comms[m->vals[i]],
+					   strlen(o->comms[m->vals[i]])))
+			return -ENOMEM;
+	return 0;
 }
 
 /* ---- batches: walked here, or by the walking thread ---- */
@@ -1290,6 +1715,8 @@ static int perf_next_batch(void *priv, struct kx_event *evs, unsigned max,
 		limit = kx_perf_order_limit(p->order);
 		do {
 			e = &b->ev[b->idx++];
+			if (p->sl.on && !slice_delivers(p, e, limit))
+				continue;
 			if (e->kind == KX_EV_EXIT)
 				e->u.exit.reason = kx_kvmdecode_reason(p->name_dec, e->u.exit.isa,
 								       e->u.exit.code);
@@ -1362,7 +1789,11 @@ static void perf_close(void *priv)
 		free(p->batches[i].ev);
 		free(p->batches[i].marks);
 	}
-	kx_kvmdecode_free(p->dec);
+	kx_kvmdecode_free(p->counted);
+	if (p->dec != p->counted)
+		kx_kvmdecode_free(p->dec);
+	if (p->sl.past_dec != p->dec)
+		kx_kvmdecode_free(p->sl.past_dec);
 	kx_kvmdecode_free(p->name_dec);
 	kx_perf_inflate_free(p->zin);
 	if (p->have_td)
@@ -1422,6 +1853,8 @@ static int perf_open(struct kx_file *f, const struct kx_source_opts *opts, struc
 			err = step_pipe(p, diag);
 	} else if (hsize == FILE_HEADER_SIZE) {
 		err = open_file_mode(p, diag);
+		if (!err && opts && (opts->slice_start || opts->slice_end))
+			err = slice_open(p, opts, diag);
 	} else {
 		err = kx_diag_set(diag, -KX_ECORRUPT,
 				  "perf.data header size %llu is neither %d (file) nor %d (pipe)",
@@ -1446,6 +1879,11 @@ static int perf_open(struct kx_file *f, const struct kx_source_opts *opts, struc
 	r->next_batch = perf_next_batch;
 	r->close = perf_close;
 	r->comm = perf_comm;
+	if (!p->pipe) {
+		r->split = perf_split;
+		r->joins = perf_joins;
+		r->absorb = perf_absorb;
+	}
 	return 0;
 fail:
 	perf_close(p);

@@ -4,7 +4,8 @@
 # is the online CPUs: 64 on a 64-CPU host). Each time slice reads with its
 # own buffers for every CPU stream, so a 64-CPU trace read by 64 slices
 # once took 106 MiB (v6) and 256 MiB (zstd chunks); the slices are now as
-# many as the memory budget holds. The report must stay the one of
+# many as the memory budget holds (perf.data slices too, each with its
+# orderer holding about two rounds). The report must stay the one of
 # --threads 1. Peak RSS is measured by the kernel (getrusage of the child),
 # not by kvmexit-stat; sanitizer builds keep shadow memory, so they only
 # check the report.
@@ -13,12 +14,13 @@
 
 # 32 vCPUs on 64 CPUs, vCPU v alternating between CPUs v and v + 32
 python3 "$ROOT/bench/wide-host.py" "$ROOT/bench/busy-host.scn.in" 600 >"$TMP/wide.scn"
-"$SYNTH" -o v6="$TMP/wide.dat" -o v7-zstd="$TMP/wide.zst.dat" "$TMP/wide.scn" >/dev/null 2>&1
+"$SYNTH" -o v6="$TMP/wide.dat" -o v7-zstd="$TMP/wide.zst.dat" -o perf="$TMP/wide.perf.data" \
+	"$TMP/wide.scn" >/dev/null 2>&1
 ok $? "kx-synth writes a 64-CPU trace: 32 vCPUs x (1 + 21 x 600) events"
 is "$(grep -c 'migrate cpu' "$TMP/wide.scn")" 64 "every vCPU moves between two CPUs"
 
 # with --by vcpu every slice holds the histograms of all 32 vCPUs
-for f in wide.dat wide.zst.dat; do
+for f in wide.dat wide.zst.dat wide.perf.data; do
 	for by in "" "--by vcpu"; do
 		what="$f${by:+ $by}"
 		# shellcheck disable=SC2086

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # report cuts a trace.dat into time slices, one per thread (compressed
-# data from three threads on).
+# data from three threads on), and a perf.data file too (rounds read 20 us
+# apart per CPU, so they overlap in time as perf's do).
 # On a trace built to cross every slice edge (vCPUs migrating between CPUs,
 # lost-events markers on every CPU, userspace exits, idle exits lasting
 # milliseconds, orphan entries, an exit open at the end, two buffers) the
@@ -82,6 +83,10 @@ run "$SYNTH" -o v6="$TMP/s.dat" -o v7-none="$TMP/s.v7.dat" $kinds -a "$TMP/answe
 is "$RC" 0 "kx-synth writes the slices trace (v6, v7 none, zlib, zstd) and its answer"
 files="s.dat s.v7.dat s.zlib.dat"
 [ -f "$TMP/s.zst.dat" ] && files="$files s.zst.dat"
+{ echo "perf-stagger 20us"; cat "$TMP/slices.scn"; } >"$TMP/perf.scn"
+run "$SYNTH" -o perf="$TMP/s.perf.data" "$TMP/perf.scn"
+is "$RC" 0 "kx-synth writes it as perf.data"
+files="$files s.perf.data"
 
 pairs=""
 for f in $files; do
@@ -98,6 +103,8 @@ for f in $files; do
 	for cmd in "report --json" "report --by vcpu --keys" "report --csv --by vcpu" \
 		"report --json --vcpu 1 --by vcpu" "report --pid 9101 --json" \
 		"report --buffer second --json" "report --top 9"; do
+		# perf.data has one buffer
+		case "$f $cmd" in *.perf.data*--buffer*) continue ;; esac
 		# shellcheck disable=SC2086
 		"$KX" $cmd --threads 1 "$TMP/$f" >"$TMP/one" 2>&1
 		echo "status $?" >>"$TMP/one"

@@ -5,11 +5,13 @@
  * really be used: kx-synth (an independent writer) makes a trace with
  * vCPUs migrating between CPUs, lost events, userspace exits, long idle
  * exits and two buffers, read as 2, 3, 5 and 8 slices, with and without
- * filters, uncompressed and zstd, also with 16 KiB sub-buffers, and the
- * real VMX host recording of the
- * corpus in 3 to 7 slices. Inputs the slices cannot prove right must
- * fall back to the single pass: timestamps out of order, a thread that
- * never enters (kvm_entry unreadable); compressed data on two threads is
+ * filters, uncompressed and zstd, also with 16 KiB sub-buffers and as a
+ * perf.data file whose rounds overlap in time, and the real VMX host
+ * recording of the corpus in 3 to 7 slices. Inputs the slices cannot prove
+ * right must fall back to the single pass: timestamps out of order, a
+ * thread that never enters (kvm_entry unreadable), perf.data without
+ * FINISHED_ROUND or with a sample late or early by 100 ms; a perf.data cut
+ * moved in time or place must not join; compressed data on two threads is
  * left to the pipeline.
  */
 #define _GNU_SOURCE	/* memmem */
@@ -161,10 +163,14 @@ static void same_as_single_pass(const char *name, const struct kx_filter *filter
 				const char *what)
 {
 	static const unsigned threads[] = { 2, 3, 5, 8, 0 };
+	/* perf.data slices take 1 MiB at least: this one holds 4 */
+	static const unsigned perf_threads[] = { 2, 3, 4, 0 };
 
-	/* compressed data is cut from three threads on */
-	same_in(path_in(name), name, threads + (strstr(name, ".zst") ? 1 : 0), filter, by_thread,
-		what);
+	if (strstr(name, ".perf"))
+		same_in(path_in(name), name, perf_threads, filter, by_thread, what);
+	else	/* compressed data is cut from three threads on */
+		same_in(path_in(name), name, threads + (strstr(name, ".zst") ? 1 : 0), filter,
+			by_thread, what);
 }
 
 static void not_split(const char *name, const char *why)
@@ -211,33 +217,142 @@ static int rewrite(const char *from, const char *to, const char *after, const ch
 	return ret;
 }
 
-/*
- * A ring-buffer page in the middle of the data (v6 pages are 4 KiB aligned)
- * whose header time is 1000 s late: its events come out of order.
- */
-static int unorder(const char *from, const char *to)
+/* Copy @from to @to, changed on the way by @change (0 or -1). Return: 0 or -1. */
+static int copy_changed(const char *from, const char *to,
+			int (*change)(unsigned char *d, long n, const void *arg), const void *arg)
 {
 	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
 	unsigned char *d = NULL;
-	uint64_t ts;
-	long n = -1, mid;
+	long n = -1;
 	int ret = -1;
 
 	if (in && out && !fseek(in, 0, SEEK_END) && (n = ftell(in)) > 0 && !fseek(in, 0, SEEK_SET))
 		d = malloc((size_t)n);
-	if (d && fread(d, 1, (size_t)n, in) == (size_t)n) {
-		mid = n / 2 / 4096 * 4096;
-		memcpy(&ts, d + mid, sizeof(ts));
-		ts += 1000000000000ull;
-		memcpy(d + mid, &ts, sizeof(ts));
+	if (d && fread(d, 1, (size_t)n, in) == (size_t)n && change(d, n, arg) == 0)
 		ret = fwrite(d, 1, (size_t)n, out) == (size_t)n ? 0 : -1;
-	}
 	if (in)
 		fclose(in);
 	if (out && fclose(out))
 		ret = -1;
 	free(d);
 	return ret;
+}
+
+/*
+ * A ring-buffer page in the middle of the data (v6 pages are 4 KiB aligned)
+ * whose header time is 1000 s late: its events come out of order.
+ */
+static int unorder(unsigned char *d, long n, const void *arg)
+{
+	long mid = n / 2 / 4096 * 4096;
+	uint64_t ts;
+
+	(void)arg;
+	memcpy(&ts, d + mid, sizeof(ts));
+	ts += 1000000000000ull;
+	memcpy(d + mid, &ts, sizeof(ts));
+	return 0;
+}
+
+/*
+ * A perf.data file with each record of @type turned into @new_type (0:
+ * kept), and the time of the middle SAMPLE @age ns older (IDENTIFIER, IP,
+ * TID, TIME: at byte 32 of the record).
+ */
+struct perf_change {
+	uint32_t type, new_type;
+	uint64_t age;
+};
+
+static int change_perf(unsigned char *d, long n, const void *arg)
+{
+	const struct perf_change *c = arg;
+	uint64_t off, size, samples = 0, seen = 0;
+
+	memcpy(&off, d + 40, 8);	/* the data section: { u64 offset, size } after attrs */
+	memcpy(&size, d + 48, 8);
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint64_t at = off; at + 8 <= off + size && at + 8 <= (uint64_t)n;) {
+			uint32_t t;
+			uint16_t len;
+
+			memcpy(&t, d + at, 4);
+			memcpy(&len, d + at + 6, 2);
+			if (len < 8)
+				return -1;
+			if (pass == 0 && t == 9)
+				samples++;
+			if (pass == 1 && t == 9 && ++seen == samples / 2 && c->age) {
+				uint64_t ts;
+
+				memcpy(&ts, d + at + 32, 8);
+				ts -= c->age;
+				memcpy(d + at + 32, &ts, 8);
+			}
+			if (pass == 1 && c->new_type && t == c->type)
+				memcpy(d + at, &c->new_type, 4);
+			at += len;
+		}
+	}
+	return 0;
+}
+
+/* Open @path as the slice between @from and @to (either NULL: the end) and read it through. */
+static struct kx_source *read_slice_of(const char *path, const struct kx_cut *from,
+				       const struct kx_cut *to)
+{
+	struct kx_source_opts so = { .threads = 1, .slices = 2 };
+	struct kx_source *src;
+	const struct kx_event *evs;
+	struct kx_diag diag;
+
+	so.slice_start = from ? from->ts : 0;
+	so.slice_start_pos = from ? from->pos : 0;
+	so.slice_end = to ? to->ts : 0;
+	so.slice_end_pos = to ? to->pos : 0;
+	if (kx_source_open(path, &so, &src, &diag) < 0)
+		return NULL;
+	while (kx_source_next_batch(src, &evs, &diag) > 0)
+		;
+	return src;
+}
+
+/*
+ * The cut kx_source_split() makes in perf.data file @name, moved by @dt ns
+ * and, with @next_record, to the record after it (not after a round end):
+ * the two slices on either side must not join, unless nothing was moved.
+ */
+static void moved_cut(const char *name, int64_t dt, bool next_record, const char *what)
+{
+	struct kx_source_opts probe = { .threads = 1, .slice_start = 1 };
+	struct kx_source *src, *a, *b;
+	struct kx_diag diag;
+	struct kx_cut cut;
+	bool joins, moved = dt || next_record;
+
+	if (kx_source_open(path_in(name), &probe, &src, &diag) < 0 ||
+	    kx_source_split(src, 2, 0, &cut) != 1) {
+		ok(0, "%s: cut in two", name);
+		kx_source_close(src);
+		return;
+	}
+	kx_source_close(src);
+	cut.ts += (uint64_t)dt;
+	if (next_record) {
+		FILE *f = fopen(path_in(name), "rb");
+		uint16_t size = 0;
+
+		if (f && !fseek(f, (long)cut.pos + 6, SEEK_SET) && fread(&size, 2, 1, f) == 1)
+			cut.pos += size;
+		if (f)
+			fclose(f);
+	}
+	a = read_slice_of(path_in(name), NULL, &cut);
+	b = read_slice_of(path_in(name), &cut, NULL);
+	joins = a && b && kx_source_joins(a, b);
+	ok(joins == !moved, "%s, cut %s: the slices %s", name, what, moved ? "do not join" : "join");
+	kx_source_close(a);
+	kx_source_close(b);
 }
 
 /* Write @text to @name.scn and run kx-synth with @outputs ("-o v6=... "). Return: 0 or -1. */
@@ -307,13 +422,43 @@ int main(void)
 	}
 
 	not_split("s.zst.dat", "compressed, two threads: the pipeline");
-	ok(unorder(path_in("s.dat"), path_in("unordered.dat")) == 0, "a copy out of order");
+	ok(copy_changed(path_in("s.dat"), path_in("unordered.dat"), unorder, NULL) == 0,
+	   "a copy out of order");
 	not_split("unordered.dat", "a page's events out of order");
 	snprintf(outputs, sizeof(outputs), "-o v6='%s'", path_in("many.dat"));
 	ok(synth(build, "many", many_exits, outputs) == 0, "kx-synth writes 80000 events");
 	ok(rewrite(path_in("many.dat"), path_in("noentry.dat"), "name: kvm_entry", "vcpu_id",
 		   "vcpu_ix") == 0, "a copy whose kvm_entry has no vcpu_id field");
 	not_split("noentry.dat", "no thread ever enters a slice: too many events deferred");
+
+	/* perf.data: CPUs read 20 us apart in a round, so rounds overlap in time as perf's do */
+	{
+		char staggered[sizeof(scenario) + 32];
+
+		snprintf(staggered, sizeof(staggered), "perf-stagger 20us\n%s", scenario);
+		snprintf(outputs, sizeof(outputs), "-o perf='%s'", path_in("s.perf.data"));
+		ok(synth(build, "sp", staggered, outputs) == 0,
+		   "kx-synth writes it as perf.data, rounds overlapping");
+	}
+	same_as_single_pass("s.perf.data", &all, false, "report");
+	same_as_single_pass("s.perf.data", &all, true, "--by vcpu");
+	same_as_single_pass("s.perf.data", &tid, false, "--pid 9101");
+	ok(copy_changed(path_in("s.perf.data"), path_in("noround.perf.data"), change_perf,
+			&(struct perf_change){ 68, 0x7fff, 0 }) == 0,
+	   "a copy without FINISHED_ROUND records");
+	not_split("noround.perf.data", "no rounds: cannot be cut");
+	ok(copy_changed(path_in("s.perf.data"), path_in("late.perf.data"), change_perf,
+			&(struct perf_change){ 0, 0, 100000000 }) == 0,
+	   "a copy with a sample 100 ms late");
+	not_split("late.perf.data", "a late event: one pass raises its time");
+	ok(copy_changed(path_in("s.perf.data"), path_in("early.perf.data"), change_perf,
+			&(struct perf_change){ 0, 0, (uint64_t)-100000000 }) == 0,
+	   "a copy with a sample 100 ms early");
+	not_split("early.perf.data", "an event newer than the cut before it");
+	moved_cut("s.perf.data", 0, false, "where it was made");
+	moved_cut("s.perf.data", -1000, false, "1 us earlier");
+	moved_cut("s.perf.data", 1000000000000, false, "past the last event");
+	moved_cut("s.perf.data", 0, true, "one record later");
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	ok(system(cmd) == 0, "the temporary directory is removed");
