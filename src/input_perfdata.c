@@ -1338,7 +1338,7 @@ static void sync_info(struct perf_reader *p)
 
 #define RESYNC_RECORDS		64		/* plausible records in a row to trust a resync */
 #define RESYNC_SPAN		(4u << 20)	/* how far a resync looks */
-#define SPLIT_MIN_BYTES		(1u << 20)	/* data a slice, at least */
+#define SPLIT_MIN_BYTES		(256u << 10)	/* data a slice, at least (trace.dat: 64 pages) */
 #define PERF_SLICES_BUDGET	(40u << 20)	/* the slices' memory, next to one pass's */
 #define PERF_SLICE_READER	(1u << 20)	/* a slice's reader: decoders, batches, formats */
 

@@ -68,6 +68,11 @@ static const char many_exits[] =
 	"  guest 1us\n  exit CPUID 1us\n  guest 1us\n  exit HLT 2us\n }\n}\n";
 
 #define HOST_TRACE "../shared/corpus/vmx-host/ma-host-2vcpu.dat"
+/* perf record -e 'kvm:*' of a guest's APIC timer loop: 31 and 34 rounds, no exits on that host */
+#define PERF_X2APIC "../shared/corpus/emulated/perf-x2apic.data"
+#define PERF_XAPIC "../shared/corpus/emulated/perf-xapic.data"
+/* 718 rounds, LOST records, samples out of order, losses counted at the end */
+#define PERF_LOST "../shared/corpus/local/perf-lost.data"
 
 static char dir[64];
 
@@ -163,14 +168,10 @@ static void same_as_single_pass(const char *name, const struct kx_filter *filter
 				const char *what)
 {
 	static const unsigned threads[] = { 2, 3, 5, 8, 0 };
-	/* perf.data slices take 1 MiB at least: this one holds 4 */
-	static const unsigned perf_threads[] = { 2, 3, 4, 0 };
 
-	if (strstr(name, ".perf"))
-		same_in(path_in(name), name, perf_threads, filter, by_thread, what);
-	else	/* compressed data is cut from three threads on */
-		same_in(path_in(name), name, threads + (strstr(name, ".zst") ? 1 : 0), filter,
-			by_thread, what);
+	/* compressed data is cut from three threads on */
+	same_in(path_in(name), name, threads + (strstr(name, ".zst") ? 1 : 0), filter, by_thread,
+		what);
 }
 
 static void not_split(const char *name, const char *why)
@@ -459,6 +460,21 @@ int main(void)
 	moved_cut("s.perf.data", -1000, false, "1 us earlier");
 	moved_cut("s.perf.data", 1000000000000, false, "past the last event");
 	moved_cut("s.perf.data", 0, true, "one record later");
+
+	/* real perf record files: ID_INDEX first, COMM/MMAP prologue, non-kvm samples */
+	if (access(PERF_X2APIC, R_OK) == 0 && access(PERF_LOST, R_OK) == 0) {
+		static const unsigned real_threads[] = { 2, 3, 6, 0 };
+		struct kx_filter none = { -1, -1 };
+		char *got = NULL;
+
+		same_in(PERF_X2APIC, "perf-x2apic.data", real_threads, &all, false, "report");
+		same_in(PERF_XAPIC, "perf-xapic.data", real_threads, &all, true, "--by vcpu");
+		is_u64(sliced(PERF_LOST, 3, &none, false, &got, NULL), KX_SLICES_NOT_SPLIT,
+		       "perf-lost.data: losses counted at the end of the run, left to the single pass");
+		free(got);
+	} else {
+		ok(1, "# SKIP the corpus perf.data files not found");
+	}
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	ok(system(cmd) == 0, "the temporary directory is removed");
