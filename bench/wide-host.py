@@ -1,32 +1,34 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""wide-host.py SCENARIO.in PASSES: the busy-host scenario on a wide host.
+"""wide-host.py SCENARIO.in PASSES [VCPUS]: the busy-host scenario on a wide host.
 
-The first vCPU of SCENARIO.in (bench/busy-host.scn.in) 32 times over, on
-64 host CPUs (kx-synth's most): vCPU v alternates between CPUs v and
-v + 32, so every CPU stream carries events. Written to stdout.
+The first vCPU of SCENARIO.in (bench/busy-host.scn.in) VCPUS times over
+(default 32), on 64 host CPUs (kx-synth's most): vCPU v alternates between
+CPUs v and v + 32 (modulo 64), so every CPU stream carries events. Written
+to stdout.
 """
 import sys
 
-VCPUS = 32
+CPUS = 64
 
 
 def main():
+    vcpus = int(sys.argv[3]) if len(sys.argv) > 3 else 32
     text = open(sys.argv[1]).read().replace("@REPS@", sys.argv[2])
-    text = text.replace("cpus 8", "cpus %d" % (2 * VCPUS))
+    text = text.replace("cpus 8", "cpus %d" % CPUS)
     head, first = text.split("vcpu tid=", 2)[:2]
     block = "vcpu tid=" + first[:first.index("\n}\n") + 3]
     settings = [l for l in head.splitlines(True) if not l.startswith("#")]
     out = ["# wide-host: the first vCPU of %s %d times over on %d CPUs.\n"
            "# Events = %d * (1 + 21 * %s).\n"
-           % (sys.argv[1].split("/")[-1], VCPUS, 2 * VCPUS, VCPUS, sys.argv[2])] + settings
-    for v in range(VCPUS):
+           % (sys.argv[1].split("/")[-1], vcpus, CPUS, vcpus, sys.argv[2])] + settings
+    for v in range(vcpus):
         b = block.replace("tid=4001", "tid=%d" % (5000 + v))
         b = b.replace("vcpu=0", "vcpu=%d" % v)
         b = b.replace('"CPU 0/KVM"', '"CPU %d/KVM"' % v)
-        b = b.replace("cpu=0 {", "cpu=%d {" % v)
-        b = b.replace("migrate cpu 4\n", "migrate cpu %d\n" % (v + VCPUS))
-        b = b.replace("migrate cpu 0\n", "migrate cpu %d\n" % v)
+        b = b.replace("cpu=0 {", "cpu=%d {" % (v % CPUS))
+        b = b.replace("migrate cpu 4\n", "migrate cpu %d\n" % ((v + CPUS // 2) % CPUS))
+        b = b.replace("migrate cpu 0\n", "migrate cpu %d\n" % (v % CPUS))
         out.append(b)
     sys.stdout.write("".join(out))
 

@@ -24,7 +24,8 @@ struct kx_reader {
 	/* command name of a thread, NULL if unknown; may be NULL itself */
 	const char *(*comm)(void *priv, int32_t tid);
 	/* time slices (may be NULL): see kx_source_split(), _joins(), _absorb() */
-	unsigned (*split)(void *priv, unsigned n, uint64_t analysis_bytes, struct kx_cut *cuts);
+	unsigned (*split)(void *priv, unsigned n, uint64_t analysis_bytes, uint64_t thread_bytes,
+			  struct kx_cut *cuts);
 	bool (*joins)(const void *priv, const void *next_priv);
 	int (*absorb)(void *priv, const void *other_priv);	/* 0 or -ENOMEM */
 	struct kx_source_info info;	/* filled by open; counters final once next returned 0 */

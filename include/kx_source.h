@@ -126,12 +126,13 @@ struct kx_cut {
  * @src into @n time slices of about the same size, for sources opened
  * again with kx_source_opts.slice_start/slice_end and read in parallel.
  * Fewer when the slices would not fit the reader's memory budget, each
- * holding its reader's buffers and @analysis_bytes of its own.
+ * holding its reader's buffers, @analysis_bytes of its own and
+ * @thread_bytes for every vCPU thread the reader sees in what it samples.
  * Return: the number of cuts; 0 if the input cannot be cut (text, pipes)
  * or cutting it does not pay (too small; compressed with @n 2).
  */
 unsigned kx_source_split(struct kx_source *src, unsigned n, uint64_t analysis_bytes,
-			 struct kx_cut *cuts);
+			 uint64_t thread_bytes, struct kx_cut *cuts);
 
 /**
  * kx_source_joins() - did slice @a, read to its end, stop exactly where

@@ -159,11 +159,11 @@ const char *kx_source_comm(const struct kx_source *src, int32_t tid)
 }
 
 unsigned kx_source_split(struct kx_source *src, unsigned n, uint64_t analysis_bytes,
-			 struct kx_cut *cuts)
+			 uint64_t thread_bytes, struct kx_cut *cuts)
 {
 	if (!src->reader.split)
 		return 0;
-	return src->reader.split(src->reader.priv, n, analysis_bytes, cuts);
+	return src->reader.split(src->reader.priv, n, analysis_bytes, thread_bytes, cuts);
 }
 
 bool kx_source_joins(const struct kx_source *a, const struct kx_source *b)

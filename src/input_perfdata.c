@@ -985,20 +985,29 @@ static int finish_input(struct perf_reader *p, struct kx_diag *diag)
 }
 
 /*
+ * Give back the mapping's whole pages in [@from, @to). The mapping is
+ * read-only and private, so a dropped page would simply be read again from
+ * the file. Return: where the pages given back end.
+ */
+static uint64_t give_back(struct perf_reader *p, uint64_t from, uint64_t to)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	from = (from + page - 1) & ~(page - 1);
+	to &= ~(page - 1);
+	if (to > from)
+		madvise((void *)(p->f->map + from), (size_t)(to - from), MADV_DONTNEED);
+	return to;
+}
+
+/*
  * The data section is read once, front to back, and nothing keeps pointers
  * into it: give the pages behind the reading position back, so the resident
- * size stays flat on large files. The mapping is read-only and private, so
- * a dropped page would simply be read again from the file.
+ * size stays flat on large files.
  */
 static void release_behind(struct perf_reader *p)
 {
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t from = (p->released + page - 1) & ~(page - 1);
-	uint64_t to = p->pos & ~(page - 1);
-
-	if (to > from)
-		madvise((void *)(p->f->map + from), (size_t)(to - from), MADV_DONTNEED);
-	p->released = to;
+	p->released = give_back(p, p->released, p->pos);
 }
 
 /* Read and handle one record from the mapping. */
@@ -1348,15 +1357,14 @@ static bool known_record_type(uint32_t type)
 }
 
 /*
- * The time of the SAMPLE body @body of @len bytes in *@t, false if it does
- * not read as a sample of this file (unknown id, size not its layout's).
+ * The SAMPLE body @body of @len bytes in *@s, false if it does not read as
+ * a timed sample of this file (unknown id, size not its layout's).
  */
-static bool sample_time(struct perf_reader *p, const unsigned char *body, uint32_t len,
-			uint64_t *t)
+static bool sample_of(struct perf_reader *p, const unsigned char *body, uint32_t len,
+		      struct kx_perf_sample *s)
 {
 	const struct id_info *idi = lookup_id(p, body, len, p->sample_id_pos, false);
 	const struct kx_perf_layout *l;
-	struct kx_perf_sample s;
 	uint32_t ai;
 
 	if (idi)
@@ -1368,15 +1376,10 @@ static bool sample_time(struct perf_reader *p, const unsigned char *body, uint32
 	l = &p->layouts[ai];
 	if (!(p->attrs[ai].sample_type & KX_PERF_S_TIME))
 		return false;
-	if (l->fixed) {
-		if (kx_perf_sample_fixed(l, body, len, &s) ||
-		    (l->raw != KX_PERF_NO_FIELD && l->min_len + s.raw_size != len))
-			return false;
-	} else if (kx_perf_sample_parse(body, len, false, &p->attrs[ai], &s)) {
-		return false;
-	}
-	*t = s.time;
-	return true;
+	if (l->fixed)
+		return !kx_perf_sample_fixed(l, body, len, s) &&
+		       (l->raw == KX_PERF_NO_FIELD || l->min_len + s->raw_size == len);
+	return !kx_perf_sample_parse(body, len, false, &p->attrs[ai], s);
 }
 
 /* Do RESYNC_RECORDS plausible records (or all up to the data's end) start at @at? */
@@ -1384,9 +1387,9 @@ static bool records_start_at(struct perf_reader *p, uint64_t at)
 {
 	for (unsigned i = 0; i < RESYNC_RECORDS; i++) {
 		const unsigned char *rec = p->f->map + at;
+		struct kx_perf_sample s;
 		uint32_t type;
 		uint16_t size;
-		uint64_t t;
 
 		if (at == p->data_end)
 			return i > 0;
@@ -1397,21 +1400,34 @@ static bool records_start_at(struct perf_reader *p, uint64_t at)
 		if (!known_record_type(type) || size < REC_HEADER_SIZE || size % 8 ||
 		    size > p->data_end - at || (type == KX_PERF_FINISHED_ROUND && size != 8) ||
 		    (type == KX_PERF_SAMPLE &&
-		     !sample_time(p, rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, &t)))
+		     !sample_of(p, rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, &s)))
 			return false;
 		at += size;
 	}
 	return true;
 }
 
+/* Add the thread of @s to @tids if it is a kvm_exit or kvm_entry. Return: 0 or -ENOMEM. */
+static int sample_census(struct perf_reader *p, const struct kx_perf_sample *s,
+			 const unsigned char *end, struct kx_perf_idmap *tids)
+{
+	struct kx_event ev;
+
+	if (!s->raw || !p->dec ||
+	    !kx_kvmdecode_record(p->dec, s->raw, s->raw_size, (uint32_t)(end - s->raw), &ev) ||
+	    (ev.kind != KX_EV_EXIT && ev.kind != KX_EV_ENTRY))
+		return 0;
+	return kx_perf_idmap_put(tids, s->tid, 0);
+}
+
 /*
  * A cut near @from: resync to the records, then read two rounds; the cut
  * is the record after the second FINISHED_ROUND, its time one past the
- * newest record read. *@round_bytes: the longest round read.
- * Return: true and *@cut, false if there is none.
+ * newest record read. *@round_bytes: the longest round read; @tids: the
+ * vCPU threads met. Return: 1 and *@cut, 0 if there is none, -ENOMEM.
  */
-static bool find_cut(struct perf_reader *p, uint64_t from, struct kx_cut *cut,
-		     uint64_t *round_bytes)
+static int find_cut(struct perf_reader *p, uint64_t from, struct kx_cut *cut,
+		    uint64_t *round_bytes, struct kx_perf_idmap *tids)
 {
 	uint64_t at = from, newest = 0, round_at = 0;
 	unsigned rounds = 0;
@@ -1419,20 +1435,24 @@ static bool find_cut(struct perf_reader *p, uint64_t from, struct kx_cut *cut,
 	while (!records_start_at(p, at)) {
 		at += 8;
 		if (at - from > RESYNC_SPAN || at >= p->data_end)
-			return false;
+			return 0;
 	}
 	while (p->data_end - at >= REC_HEADER_SIZE) {
 		const unsigned char *rec = p->f->map + at;
 		uint32_t type = kx_load32(rec, false);
 		uint16_t size = kx_load16(rec + 6, false);
 		struct kx_perf_sample_id sid;
-		uint64_t t;
+		struct kx_perf_sample s;
 
 		if (size < REC_HEADER_SIZE || size > p->data_end - at)
-			return false;
+			return 0;
 		if (type == KX_PERF_SAMPLE &&
-		    sample_time(p, rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, &t) && t > newest)
-			newest = t;
+		    sample_of(p, rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, &s)) {
+			if (s.time > newest)
+				newest = s.time;
+			if (sample_census(p, &s, rec + size, tids))
+				return -ENOMEM;
+		}
 		if (type == KX_PERF_LOST &&
 		    record_trailer(p, rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, 16, &sid) &&
 		    sid.has_time && sid.time > newest)
@@ -1448,18 +1468,47 @@ static bool find_cut(struct perf_reader *p, uint64_t from, struct kx_cut *cut,
 			return newest != UINT64_MAX;
 		}
 	}
-	return false;
+	return 0;
+}
+
+/*
+ * Keep @k of the @nc cuts (increasing), those nearest to cutting the data
+ * into k + 1 equal shares. Return: how many were kept.
+ */
+static unsigned fewer_cuts(const struct perf_reader *p, struct kx_cut *cuts, unsigned nc,
+			   unsigned k)
+{
+	uint64_t len = p->data_end - p->data_off;
+	unsigned kept = 0, next = 0;
+
+	for (unsigned j = 1; j <= k && next < nc; j++) {
+		uint64_t target = p->data_off + len * j / (k + 1);
+		unsigned best = next;
+
+		/* the first of the remaining cuts at or past the target, or the one before it */
+		while (best + 1 < nc && cuts[best].pos < target)
+			best++;
+		if (best > next && cuts[best].pos >= target &&
+		    target - cuts[best - 1].pos < cuts[best].pos - target)
+			best--;
+		cuts[kept++] = cuts[best];
+		next = best + 1;
+	}
+	return kept;
 }
 
 /*
  * Cut the data section at about equal offsets, as many slices as the
- * memory budget holds: each slice's reader, its analysis, and its orderer
+ * memory budget holds: each slice's reader, its analysis (with
+ * @thread_bytes for each vCPU thread met near the cuts), and its orderer
  * holding about two rounds of events.
  */
-static unsigned perf_split(void *priv, unsigned n, uint64_t analysis_bytes, struct kx_cut *cuts)
+static unsigned perf_split(void *priv, unsigned n, uint64_t analysis_bytes,
+			   uint64_t thread_bytes, struct kx_cut *cuts)
 {
 	struct perf_reader *p = priv;
 	uint64_t len = p->data_end - p->data_off, round_bytes = 0, fit;
+	struct kx_perf_idmap tids = { 0 };
 	unsigned nc = 0;
 
 	if (p->pipe || !p->dec || n < 2)
@@ -1468,24 +1517,27 @@ static unsigned perf_split(void *priv, unsigned n, uint64_t analysis_bytes, stru
 		n = (unsigned)(len / SPLIT_MIN_BYTES);
 	for (unsigned i = 1; i < n; i++) {
 		struct kx_cut c;
+		uint64_t from = p->data_off + ((len * i / n) & ~7ull);
+		int got;
 
-		if (!find_cut(p, p->data_off + ((len * i / n) & ~7ull), &c, &round_bytes))
-			continue;
-		if (nc && (c.pos <= cuts[nc - 1].pos || c.ts <= cuts[nc - 1].ts))
+		if (nc && from < cuts[nc - 1].pos)
+			continue;	/* rounds longer than a share: it would find the same cut */
+		got = find_cut(p, from, &c, &round_bytes, &tids);
+
+		give_back(p, from, got > 0 ? c.pos : p->data_end);	/* read once */
+
+		if (got < 0) {
+			kx_perf_idmap_fini(&tids);
+			return 0;
+		}
+		if (!got || (nc && (c.pos <= cuts[nc - 1].pos || c.ts <= cuts[nc - 1].ts)))
 			continue;
 		cuts[nc++] = c;
 	}
-	fit = PERF_SLICES_BUDGET /
-	      (PERF_SLICE_READER + SLICE_RELEASE_STEP + analysis_bytes + 2 * round_bytes);
-	while (nc && nc + 1 > fit) {
-		/* drop every other cut: the slices stay about equal */
-		unsigned k = 0;
-
-		for (unsigned i = 1; i < nc; i += 2)
-			cuts[k++] = cuts[i];
-		nc = k;
-	}
-	return nc;
+	fit = PERF_SLICES_BUDGET / (PERF_SLICE_READER + SLICE_RELEASE_STEP + analysis_bytes +
+				    thread_bytes * tids.nr + 2 * round_bytes);
+	kx_perf_idmap_fini(&tids);
+	return nc + 1 > fit ? fewer_cuts(p, cuts, nc, fit ? (unsigned)fit - 1 : 0) : nc;
 }
 
 /* The metadata of the data section's prologue (up to the first round), for a later slice. */

@@ -30,6 +30,7 @@
 #include "kx_cursor.h"
 #include "kx_decompress.h"
 #include "kx_kvmdecode.h"
+#include "kx_perf_idmap.h"
 #include "kx_rbpage.h"
 #include "kx_reader.h"
 #include "kx_tracedata.h"
@@ -1184,6 +1185,7 @@ static int seek_slice(struct tracedat *t, struct stream *s, struct kx_diag *diag
  */
 #define SPLIT_SAMPLES		256	/* per stream: a page header each */
 #define SPLIT_CHUNK_SAMPLES	32	/* per stream: a chunk inflated each */
+#define CENSUS_PAGES		16	/* per stream: pages walked for the vCPU threads in them */
 #define SPLIT_MIN_PAGES		64	/* per slice: less is not worth a thread */
 #define SLICES_BUDGET		(16u << 20)	/* the slices' own, windows and batches aside */
 #define SLICE_READER		(256u << 10)	/* a slice's reader: decoders, formats, tables */
@@ -1201,38 +1203,71 @@ static int cmp_sample(const void *a, const void *b)
 }
 
 /*
+ * Add the threads of the kvm_exit and kvm_entry events of @page (of @s,
+ * followed by PAGE_SLACK readable bytes) to @tids. Return: 0 or -ENOMEM.
+ */
+static int page_census(struct tracedat *t, const struct stream *s, const unsigned char *page,
+		       struct kx_perf_idmap *tids)
+{
+	struct kx_rbpage pg;
+	struct kx_event ev;
+	int ret = kx_rbpage_load(&pg, page, s->page_size, t->td.kernel_long_size,
+				 t->td.big_endian);
+
+	for (; ret > 0; ret = kx_rbpage_next(&pg)) {
+		if (kx_kvmdecode_record(t->dec, pg.rec, pg.rec_size, pg.rec_size, &ev) &&
+		    (ev.kind == KX_EV_EXIT || ev.kind == KX_EV_ENTRY) &&
+		    kx_perf_idmap_put(tids, kx_thread_key(s->buffer, ev.tid), 0))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
  * Sample @s's unit times into @smp; add to @bytes what a slice's reader
  * holds for @s (its partial-page copy, or its largest chunk sampled,
- * inflated and not). Return: how many samples, or <0 (ENOMEM).
+ * inflated and not), and to @tids the vCPU threads of the first
+ * CENSUS_PAGES sampled. Return: how many samples, or <0 (ENOMEM).
  */
 static int sample_stream(struct tracedat *t, const struct stream *s, struct split_sample *smp,
-			 uint64_t *bytes)
+			 uint64_t *bytes, struct kx_perf_idmap *tids)
 {
+	unsigned char *page = malloc(s->page_size + PAGE_SLACK);
 	struct units u;
 	uint64_t m;
 	int ns = 0, err = units_of(t, s, &u);
 
-	if (err) {
+	if (err || !page) {
 		units_free(&u);
-		return err == -ENOMEM ? err : 0;	/* unreadable headers: no samples */
+		free(page);
+		return err == -ENOMEM || !page ? -ENOMEM : 0;	/* unreadable headers: no samples */
 	}
 	m = u.chunk_off ? SPLIT_CHUNK_SAMPLES : SPLIT_SAMPLES;
 	if (u.n < m)
 		m = u.n;
-	for (uint64_t j = 0; j < m; j++) {
+	memset(page + s->page_size, 0, PAGE_SLACK);
+	for (uint64_t j = 0; j < m && err != -ENOMEM; j++) {
+		uint64_t i = j * u.n / m;
 		double pages;
 
-		err = unit_time(t, s, &u, j * u.n / m, &smp[ns].ts, &pages);
-		if (err == -ENOMEM)
-			break;
-		if (!err) {
-			/* the pages of the units it stands for */
-			smp[ns].weight = pages * (double)u.n / (double)m;
-			ns++;
-		}
+		err = unit_time(t, s, &u, i, &smp[ns].ts, &pages);
+		if (err)
+			continue;
+		/* the pages of the units it stands for */
+		smp[ns].weight = pages * (double)u.n / (double)m;
+		ns++;
+		if (j >= CENSUS_PAGES)
+			continue;
+		if (u.chunk_off)
+			memcpy(page, u.zbuf.plain, u.zbuf.plain_cap < s->page_size ?
+			       u.zbuf.plain_cap : s->page_size);
+		else if (kx_file_pread(t->file, page, s->page_size, s->data_off + i * s->page_size))
+			continue;
+		err = page_census(t, s, page, tids);
 	}
 	*bytes += u.chunk_off ? u.zbuf.plain_cap + u.zbuf.packed_cap : s->page_size + PAGE_SLACK;
 	units_free(&u);
+	free(page);
 	return err == -ENOMEM ? err : ns;
 }
 
@@ -1248,9 +1283,10 @@ static bool slices_pay(const struct tracedat *t, unsigned n)
 }
 
 static unsigned tracedat_split(void *priv, unsigned n, uint64_t analysis_bytes,
-			       struct kx_cut *cuts)
+			       uint64_t thread_bytes, struct kx_cut *cuts)
 {
 	struct tracedat *t = priv;
+	struct kx_perf_idmap tids = { 0 };
 	struct split_sample *smp;
 	double total = 0, acc = 0;
 	uint64_t stream_bytes = 0, fit;
@@ -1263,23 +1299,26 @@ static unsigned tracedat_split(void *priv, unsigned n, uint64_t analysis_bytes,
 	if (!smp)
 		return 0;
 	for (size_t i = 0; i < t->nr_streams; i++) {
-		int got = sample_stream(t, &t->streams[i], smp + ns, &stream_bytes);
+		int got = sample_stream(t, &t->streams[i], smp + ns, &stream_bytes, &tids);
 
 		if (got < 0) {
 			free(smp);
+			kx_perf_idmap_fini(&tids);
 			return 0;
 		}
 		ns += (size_t)got;
 	}
 	/*
-	 * Every slice holds its analysis and a chunk or page buffer per stream
+	 * Every slice holds its analysis (with --by vcpu, that of each vCPU
+	 * thread the sampled pages show) and a chunk or page buffer per stream
 	 * (64 CPUs of zstd chunks: ~3 MiB a slice): no more slices than the
 	 * budget holds, whatever --threads says, so that windows, batches and
 	 * slices stay under 64 MiB together. Compressed data maps no windows:
 	 * its slices take that budget too.
 	 */
 	fit = (SLICES_BUDGET + (t->compress != KX_COMPRESS_NONE ? WINDOW_BUDGET : 0)) /
-	      (SLICE_READER + analysis_bytes + stream_bytes);
+	      (SLICE_READER + analysis_bytes + thread_bytes * tids.nr + stream_bytes);
+	kx_perf_idmap_fini(&tids);
 	if (n > fit)
 		n = (unsigned)fit;
 	for (size_t i = 0; i < ns; i++)

@@ -5,7 +5,8 @@
 # own buffers for every CPU stream, so a 64-CPU trace read by 64 slices
 # once took 106 MiB (v6) and 256 MiB (zstd chunks); the slices are now as
 # many as the memory budget holds (perf.data slices too, each with its
-# orderer holding about two rounds). The report must stay the one of
+# orderer holding about two rounds; with --by vcpu, each vCPU thread's
+# histograms in every slice). The report must stay the one of
 # --threads 1. Peak RSS is measured by the kernel (getrusage of the child),
 # not by kvmexit-stat; sanitizer builds keep shadow memory, so they only
 # check the report.
@@ -40,4 +41,23 @@ import json, sys
 ev = json.load(open(sys.argv[1]))["input"]["events"]
 print(sum(ev.get(k, 0) for k in ("kvm_exit", "kvm_entry", "kvm_apic", "kvm_msr", "kvm_mmio", "kvm_eoi")))' "$TMP/wide.zst.dat.64")
 is "$events" $((32 * (1 + 21 * 600))) "every event of the scenario read"
+
+# 192 vCPUs on the 64 CPUs: --by vcpu holds ~70-95 KiB for each in every
+# slice, so the split counts the vCPU threads its samples show (it assumed
+# ~28 and peaked at 99-101 MiB)
+python3 "$ROOT/bench/wide-host.py" "$ROOT/bench/busy-host.scn.in" 100 192 >"$TMP/many.scn"
+"$SYNTH" -o v6="$TMP/many.dat" -o v7-zstd="$TMP/many.zst.dat" -o perf="$TMP/many.perf.data" \
+	"$TMP/many.scn" >/dev/null 2>&1
+ok $? "kx-synth writes 192 vCPUs on 64 CPUs"
+for f in many.dat many.zst.dat many.perf.data; do
+	"$KX" report --json --by vcpu --threads 1 "$TMP/$f" >"$TMP/$f.1"
+	is $? 0 "$f --by vcpu --threads 1"
+	for n in 16 64; do
+		# shellcheck disable=SC2046
+		set -- $(peak_rss "$TMP/$f.$n" "$KX" report --json --by vcpu --threads $n "$TMP/$f")
+		is "$1" 0 "$f --by vcpu --threads $n"
+		same_files "$TMP/$f.1" "$TMP/$f.$n" "$f --by vcpu --threads $n: the report of --threads 1"
+		under_64mib "$2" "$f --by vcpu --threads $n"
+	done
+done
 done_testing

@@ -332,7 +332,7 @@ static void moved_cut(const char *name, int64_t dt, bool next_record, const char
 	bool joins, moved = dt || next_record;
 
 	if (kx_source_open(path_in(name), &probe, &src, &diag) < 0 ||
-	    kx_source_split(src, 2, 0, &cut) != 1) {
+	    kx_source_split(src, 2, 0, 0, &cut) != 1) {
 		ok(0, "%s: cut in two", name);
 		kx_source_close(src);
 		return;
