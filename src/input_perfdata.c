@@ -1523,9 +1523,7 @@ static unsigned perf_split(void *priv, unsigned n, uint64_t analysis_bytes,
 		if (nc && from < cuts[nc - 1].pos)
 			continue;	/* rounds longer than a share: it would find the same cut */
 		got = find_cut(p, from, &c, &round_bytes, &tids);
-
 		give_back(p, from, got > 0 ? c.pos : p->data_end);	/* read once */
-
 		if (got < 0) {
 			kx_perf_idmap_fini(&tids);
 			return 0;
