@@ -27,7 +27,7 @@ struct kx_reader {
 	unsigned (*split)(void *priv, unsigned n, uint64_t analysis_bytes, uint64_t thread_bytes,
 			  struct kx_cut *cuts);
 	bool (*joins)(const void *priv, const void *next_priv);
-	int (*absorb)(void *priv, const void *other_priv);	/* 0 or -ENOMEM */
+	int (*absorb)(void *priv, const void *other_priv);	/* 0, -ENOMEM, KX_SOURCE_APART */
 	struct kx_source_info info;	/* filled by open; counters final once next returned 0 */
 	struct kx_names *names;		/* created by the dispatcher before open; reader interns into it */
 };

@@ -83,7 +83,9 @@ uint32_t *kx_run_reason_map(struct kx_run *run, const struct kx_run *later, uint
  * kx_run_join() - @run has read the slice before @later's: replay what
  * @later deferred (intervals to @sink, helper events to @run's hook), then
  * take @later's thread states and counters. The caller adds what @later's
- * own consumers accumulated. Return: 0, -ENOMEM, or @sink's non-zero value.
+ * own consumers accumulated. Return: 0, -ENOMEM, KX_SOURCE_APART (the
+ * reader's results do not add up: kx_source_absorb()), or @sink's non-zero
+ * value.
  */
 int kx_run_join(struct kx_run *run, const struct kx_run *later, const uint32_t *reason_map,
 		uint32_t nr_reasons, kx_interval_fn sink, void *ctx);

@@ -142,10 +142,14 @@ unsigned kx_source_split(struct kx_source *src, unsigned n, uint64_t analysis_by
  */
 bool kx_source_joins(const struct kx_source *a, const struct kx_source *b);
 
+/* kx_source_absorb(): the slices' results do not add up to one pass's */
+#define KX_SOURCE_APART	1
+
 /**
  * kx_source_absorb() - add the counters (and the reader's other results,
- * e.g. thread names) of @src, a later slice read to its end, to @dst's.
- * Return: 0 or -ENOMEM.
+ * e.g. thread names) of @src, a later slice read to its end, to @dst's,
+ * which holds every slice before it.
+ * Return: 0, -ENOMEM, or KX_SOURCE_APART (read the input in one pass).
  */
 int kx_source_absorb(struct kx_source *dst, const struct kx_source *src);
 

@@ -128,6 +128,7 @@ struct perf_slice {
 	uint32_t marks, marks_past_cut;
 	uint64_t prologue_end;
 	bool past_cut, met_cut;
+	bool end_marker;	/* it delivered the end-of-run losses (the last slice) */
 	const char *broken;
 	struct walk_counts own;
 	struct kx_kvmdecode *past_dec;
@@ -512,8 +513,10 @@ static int walk_mark(struct perf_reader *p, enum mark_kind kind, struct kx_diag 
  *    the one pass raises no timestamp and delivers every event in (ts,
  *    file order), as the slices do, each its time range;
  *  - every record has a time; no compressed records, no metadata past the
- *    first round (a later slice reads the prologue's first), no losses
- *    counted at the end of the run.
+ *    first round (a later slice reads the prologue's first).
+ * The losses perf counts at the end of the run make a marker in one pass
+ * only if the file has no LOST record: the last slice decides on its own,
+ * and joining the slices checks the others (perf_absorb()).
  * Its counters count the records before P_{k+1} only.
  */
 
@@ -763,9 +766,6 @@ static int handle_lost_samples(struct perf_reader *p, const unsigned char *body,
 				   (unsigned long long)p->pos);
 	ev.u.lost = kx_load64(body, false);
 	if (!record_trailer(p, body, len, 8, &sid) || !sid.has_time || !sid.time) {
-		/* whether they make a marker depends on the whole file: a slice cannot tell */
-		if (ev.u.lost)
-			slice_break(p, "losses counted at the end of the run");
 		p->lost_samples_sum += ev.u.lost;
 		p->lost_samples_records++;
 		return 0;
@@ -968,13 +968,17 @@ static int finish_input(struct perf_reader *p, struct kx_diag *diag)
 				   "the compressed records end inside a record (%zu bytes left over)",
 				   kx_perf_inflate_pending(p->zin));
 
-	if (p->lost_samples_sum && !p->lost_records) {
+	/* in slices, the last one: perf_absorb() checks the others had no losses */
+	if (p->lost_samples_sum && !p->lost_records && !(p->sl.on && p->sl.cut_pos)) {
 		struct kx_event ev = { .kind = KX_EV_LOST, .ts = p->max_ts, .cpu = -1, .tid = -1,
 				       .pid = -1, .vcpu = KX_VCPU_UNKNOWN,
 				       .u.lost = p->lost_samples_sum };
 
 		p->info->lost_events += ev.u.lost;
 		p->info->lost_markers++;
+		p->sl.end_marker = true;
+		if (p->sl.on && ev.ts < p->sl.start)
+			slice_break(p, "end-of-run losses older than the last slice");
 		err = push_event(p, &ev, diag);
 	}
 	err = err ?: walk_mark(p, MARK_FINISH, diag);
@@ -1601,12 +1605,25 @@ static bool perf_joins(const void *priv, const void *next_priv)
 	       a->done && b->done && b->sl.first_pos == a->sl.cut_pos && b->sl.start == a->sl.end;
 }
 
-/* Add the counters and names of @other_priv (the next slice, read to its end) to ours. */
+/*
+ * Add the counters and names of @other_priv (the next slice, read to its
+ * end) to ours, which hold every slice before it. Return: 0, -ENOMEM, or
+ * KX_SOURCE_APART when it is the last and made the end-of-run loss marker
+ * otherwise than one pass would (from every slice's losses).
+ */
 static int perf_absorb(void *priv, const void *other_priv)
 {
 	struct perf_reader *p = priv;
 	const struct perf_reader *o = other_priv;
 	const struct kx_perf_idmap *m = &o->comm_map;
+
+	if (!o->sl.cut_pos) {
+		bool marker = p->lost_samples_sum + o->lost_samples_sum &&
+			      !(p->lost_records + o->lost_records);
+
+		if (marker != o->sl.end_marker || (marker && p->lost_samples_sum))
+			return KX_SOURCE_APART;
+	}
 
 	if (p->counted && o->counted)
 		kx_kvmdecode_add_counts(p->counted, o->counted);

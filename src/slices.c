@@ -155,6 +155,9 @@ int kx_slices_report(const char *path, const struct kx_source_opts *sopts,
 		}
 		err = join(&sl[0], &sl[i]);
 	}
+	/* the reader found the slices' results apart (KX_SOURCE_APART): one pass */
+	if (err > 0)
+		err = KX_SLICES_NOT_SPLIT;
 	if (!err) {
 		err = kx_report_build(&sl[0].run, sl[0].attrib, out);
 		sl[0].attrib = NULL;	/* the report owns it now, also on failure */

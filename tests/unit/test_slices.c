@@ -71,7 +71,7 @@ static const char many_exits[] =
 /* perf record -e 'kvm:*' of a guest's APIC timer loop: 31 and 34 rounds, no exits on that host */
 #define PERF_X2APIC "../shared/corpus/emulated/perf-x2apic.data"
 #define PERF_XAPIC "../shared/corpus/emulated/perf-xapic.data"
-/* 718 rounds, LOST records, samples out of order, losses counted at the end */
+/* 718 rounds, LOST records (in every slice), samples out of order, losses counted at the end */
 #define PERF_LOST "../shared/corpus/local/perf-lost.data"
 
 static char dir[64];
@@ -257,18 +257,22 @@ static int unorder(unsigned char *d, long n, const void *arg)
 
 /*
  * A perf.data file with each record of @type turned into @new_type (0:
- * kept), and the time of the middle SAMPLE @age ns older (IDENTIFIER, IP,
- * TID, TIME: at byte 32 of the record).
+ * kept; with @late_half, only past the middle SAMPLE), the time of the
+ * middle SAMPLE @age ns older (IDENTIFIER, IP, TID, TIME: at byte 32 of the
+ * record), and with @end_losses the last SAMPLE turned into the losses perf
+ * counts at the end of the run (LOST_SAMPLES without a time, 7 lost) and a
+ * record of an unknown type filling the rest.
  */
 struct perf_change {
 	uint32_t type, new_type;
 	uint64_t age;
+	bool late_half, end_losses;
 };
 
 static int change_perf(unsigned char *d, long n, const void *arg)
 {
 	const struct perf_change *c = arg;
-	uint64_t off, size, samples = 0, seen = 0;
+	uint64_t off, size, samples = 0, seen = 0, last = 0;
 
 	memcpy(&off, d + 40, 8);	/* the data section: { u64 offset, size } after attrs */
 	memcpy(&size, d + 48, 8);
@@ -281,8 +285,10 @@ static int change_perf(unsigned char *d, long n, const void *arg)
 			memcpy(&len, d + at + 6, 2);
 			if (len < 8)
 				return -1;
-			if (pass == 0 && t == 9)
+			if (pass == 0 && t == 9) {
 				samples++;
+				last = at;
+			}
 			if (pass == 1 && t == 9 && ++seen == samples / 2 && c->age) {
 				uint64_t ts;
 
@@ -290,10 +296,23 @@ static int change_perf(unsigned char *d, long n, const void *arg)
 				ts -= c->age;
 				memcpy(d + at + 32, &ts, 8);
 			}
-			if (pass == 1 && c->new_type && t == c->type)
+			if (pass == 1 && c->new_type && t == c->type &&
+			    (!c->late_half || seen > samples / 2))
 				memcpy(d + at, &c->new_type, 4);
 			at += len;
 		}
+	}
+	if (c->end_losses && last) {
+		/* { u32 type, u16 misc, u16 size }, then the body */
+		static const unsigned char losses[16] = { 13, 0, 0, 0, 0, 0, 16, 0, 7 };
+		unsigned char filler[8] = { 0xff, 0x7f, 0, 0, 0, 0 };
+		uint16_t len;
+
+		memcpy(&len, d + last + 6, 2);
+		len -= 16;
+		memcpy(filler + 6, &len, 2);
+		memcpy(d + last, losses, sizeof(losses));
+		memcpy(d + last + 16, filler, sizeof(filler));
 	}
 	return 0;
 }
@@ -445,17 +464,35 @@ int main(void)
 	same_as_single_pass("s.perf.data", &all, true, "--by vcpu");
 	same_as_single_pass("s.perf.data", &tid, false, "--pid 9101");
 	ok(copy_changed(path_in("s.perf.data"), path_in("noround.perf.data"), change_perf,
-			&(struct perf_change){ 68, 0x7fff, 0 }) == 0,
+			&(struct perf_change){ .type = 68, .new_type = 0x7fff }) == 0,
 	   "a copy without FINISHED_ROUND records");
 	not_split("noround.perf.data", "no rounds: cannot be cut");
 	ok(copy_changed(path_in("s.perf.data"), path_in("late.perf.data"), change_perf,
-			&(struct perf_change){ 0, 0, 100000000 }) == 0,
+			&(struct perf_change){ .age = 100000000 }) == 0,
 	   "a copy with a sample 100 ms late");
 	not_split("late.perf.data", "a late event: one pass raises its time");
 	ok(copy_changed(path_in("s.perf.data"), path_in("early.perf.data"), change_perf,
-			&(struct perf_change){ 0, 0, (uint64_t)-100000000 }) == 0,
+			&(struct perf_change){ .age = (uint64_t)-100000000 }) == 0,
 	   "a copy with a sample 100 ms early");
 	not_split("early.perf.data", "an event newer than the cut before it");
+	/* end-of-run losses make a marker in one pass only if no LOST record is in the file */
+	ok(copy_changed(path_in("s.perf.data"), path_in("endloss.perf.data"), change_perf,
+			&(struct perf_change){ .type = 2, .new_type = 0x7fff, .end_losses = true }) == 0,
+	   "a copy whose only losses are counted at the end of the run");
+	{
+		char *one = single_pass(path_in("endloss.perf.data"), &all, false);
+
+		ok(one && strstr(one, "\"lost_events\": 7,") && strstr(one, "\"lost_markers\": 1,"),
+		   "endloss.perf.data: one pass makes the end marker, 7 lost");
+		free(one);
+	}
+	same_in(path_in("endloss.perf.data"), "endloss.perf.data", (const unsigned[]){ 2, 3, 0 },
+		&all, false, "report: the last slice makes the marker");
+	ok(copy_changed(path_in("s.perf.data"), path_in("halfloss.perf.data"), change_perf,
+			&(struct perf_change){ .type = 2, .new_type = 0x7fff, .late_half = true,
+					       .end_losses = true }) == 0,
+	   "a copy with LOST records in its first half, losses counted at the end");
+	not_split("halfloss.perf.data", "the last slice alone would make an end marker");
 	moved_cut("s.perf.data", 0, false, "where it was made");
 	moved_cut("s.perf.data", -1000, false, "1 us earlier");
 	moved_cut("s.perf.data", 1000000000000, false, "past the last event");
@@ -464,14 +501,11 @@ int main(void)
 	/* real perf record files: ID_INDEX first, COMM/MMAP prologue, non-kvm samples */
 	if (access(PERF_X2APIC, R_OK) == 0 && access(PERF_LOST, R_OK) == 0) {
 		static const unsigned real_threads[] = { 2, 3, 6, 0 };
-		struct kx_filter none = { -1, -1 };
-		char *got = NULL;
-
 		same_in(PERF_X2APIC, "perf-x2apic.data", real_threads, &all, false, "report");
 		same_in(PERF_XAPIC, "perf-xapic.data", real_threads, &all, true, "--by vcpu");
-		is_u64(sliced(PERF_LOST, 3, &none, false, &got, NULL), KX_SLICES_NOT_SPLIT,
-		       "perf-lost.data: losses counted at the end of the run, left to the single pass");
-		free(got);
+		/* 1.3 MB: four slices of 256 KiB at most */
+		same_in(PERF_LOST, "perf-lost.data", (const unsigned[]){ 2, 3, 4, 0 }, &all, false,
+			"report");
 	} else {
 		ok(1, "# SKIP the corpus perf.data files not found");
 	}
