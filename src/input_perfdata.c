@@ -166,8 +166,8 @@ struct perf_reader {
 
 	struct kx_tracedata td;
 	bool have_td;
-	struct kx_kvmdecode *dec;
-	struct kx_kvmdecode *counted;	/* whose event counts info shows: dec, or a slice's own */
+	struct kx_kvmdecode *dec;	/* counts the records that are ours (info's event counts) */
+	struct kx_kvmdecode *walk_dec;	/* decodes the walk: dec, or a slice's past_dec past its cut */
 	struct kx_perf_inflate *zin;	/* perf record -z streams, created on first use */
 	struct kx_perf_order *order;
 	uint64_t sort_mem_cap;
@@ -356,7 +356,7 @@ static int parse_tracing_data(struct perf_reader *p, const unsigned char *buf, s
 	err = err ?: kx_kvmdecode_new(p->td.tep, p->names, &p->name_dec);
 	if (err)
 		return kx_diag_set(diag, err, "out of memory");
-	p->counted = p->dec;
+	p->walk_dec = p->dec;
 	return 0;
 }
 
@@ -600,7 +600,7 @@ static bool slice_at(struct perf_reader *p)
 			s->met_cut = true;
 		s->own = counts_now(p);
 		if (s->past_dec)
-			p->dec = s->past_dec;
+			p->walk_dec = s->past_dec;
 	}
 	return s->past_cut && s->marks_past_cut >= 2;
 }
@@ -679,7 +679,7 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 	if (!ev)
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
 	memset(ev, 0, sizeof(*ev));
-	if (kx_kvmdecode_record(p->dec, s.raw, s.raw_size,
+	if (kx_kvmdecode_record(p->walk_dec, s.raw, s.raw_size,
 				(uint32_t)(body + len - (const unsigned char *)s.raw), ev) != 1)
 		return 0;
 	ev->ts = s.time;
@@ -1313,8 +1313,8 @@ static void sync_info(struct perf_reader *p)
 	uint64_t late = kx_perf_order_late(p->order);
 	size_t nr = 0;
 
-	if (p->counted) {
-		p->info->event_counts = kx_kvmdecode_event_counts(p->counted, &nr);
+	if (p->dec) {
+		p->info->event_counts = kx_kvmdecode_event_counts(p->dec, &nr);
 		p->info->nr_event_counts = nr;
 	}
 	if (!p->done)
@@ -1328,10 +1328,10 @@ static void sync_info(struct perf_reader *p)
 		snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note),
 			 "no FINISHED_ROUND markers: all %llu events were held and sorted in memory. ",
 			 (unsigned long long)kx_perf_order_peak(p->order));
-	if (p->counted && kx_kvmdecode_short(p->counted))
+	if (p->dec && kx_kvmdecode_short(p->dec))
 		snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note),
 			 "%llu kvm records were shorter than their format and were skipped. ",
-			 (unsigned long long)kx_kvmdecode_short(p->counted));
+			 (unsigned long long)kx_kvmdecode_short(p->dec));
 	if (p->unknown_id)
 		snprintf(p->note + strlen(p->note), sizeof(p->note) - strlen(p->note),
 			 "%llu samples belong to no known event and were skipped. ",
@@ -1625,8 +1625,8 @@ static int perf_absorb(void *priv, const void *other_priv)
 			return KX_SOURCE_APART;
 	}
 
-	if (p->counted && o->counted)
-		kx_kvmdecode_add_counts(p->counted, o->counted);
+	if (p->dec && o->dec)
+		kx_kvmdecode_add_counts(p->dec, o->dec);
 	p->lost_records += o->lost_records;
 	p->unknown_id += o->unknown_id;
 	p->lost_samples_sum += o->lost_samples_sum;
@@ -1856,11 +1856,8 @@ static void perf_close(void *priv)
 		free(p->batches[i].ev);
 		free(p->batches[i].marks);
 	}
-	kx_kvmdecode_free(p->counted);
-	if (p->dec != p->counted)
-		kx_kvmdecode_free(p->dec);
-	if (p->sl.past_dec != p->dec)
-		kx_kvmdecode_free(p->sl.past_dec);
+	kx_kvmdecode_free(p->dec);
+	kx_kvmdecode_free(p->sl.past_dec);
 	kx_kvmdecode_free(p->name_dec);
 	kx_perf_inflate_free(p->zin);
 	if (p->have_td)
