@@ -307,6 +307,43 @@ static inline const struct id_info *lookup_id(struct perf_reader *p, const unsig
 				    false));
 }
 
+/*
+ * The attr of the SAMPLE body @body in *@ai: its id's (*@idi), or the only
+ * one (*@idi NULL). Return: false when the id matches no attr.
+ */
+static inline bool sample_attr(struct perf_reader *p, const unsigned char *body, uint32_t len,
+			       const struct id_info **idi, uint32_t *ai)
+{
+	const struct id_info *found = lookup_id(p, body, len, p->sample_id_pos, false);
+
+	*idi = found;
+	if (found) {
+		*ai = found->attr;
+		return true;
+	}
+	*ai = 0;
+	return p->nr_attrs == 1;
+}
+
+/* @body as a SAMPLE of attr @ai, by its layout. Return: 0 or -KX_ETRUNC. */
+static inline __attribute__((always_inline)) int parse_sample(const struct perf_reader *p,
+							      uint32_t ai,
+							      const unsigned char *body,
+							      uint32_t len,
+							      struct kx_perf_sample *s)
+{
+	const struct kx_perf_layout *l = &p->layouts[ai];
+	struct kx_perf_sample any;
+	int err;
+
+	if (l->fixed)
+		return kx_perf_sample_fixed(l, body, len, s);
+	/* parsed apart so that the caller's sample stays a local the compiler can take apart */
+	err = kx_perf_sample_parse(body, len, false, &p->attrs[ai], &any);
+	*s = any;
+	return err;
+}
+
 /* --- tracing data and features -------------------------------------------- */
 
 static int parse_tracing_data(struct perf_reader *p, const unsigned char *buf, size_t len,
@@ -624,7 +661,6 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 			 struct kx_diag *diag)
 {
 	const struct kx_perf_attr *attr;
-	const struct kx_perf_layout *layout;
 	const struct id_info *idi;
 	struct kx_perf_sample s = { 0 };
 	struct kx_event *ev;
@@ -639,27 +675,12 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 	err = check_id_layout(p, diag);
 	if (err)
 		return err;
-	idi = lookup_id(p, body, len, p->sample_id_pos, false);
-	if (idi) {
-		ai = idi->attr;
-	} else if (p->nr_attrs == 1) {
-		ai = 0;
-	} else {
+	if (!sample_attr(p, body, len, &idi, &ai)) {
 		p->unknown_id++;
 		return 0;
 	}
 	attr = &p->attrs[ai];
-	layout = &p->layouts[ai];
-	if (layout->fixed) {
-		err = kx_perf_sample_fixed(layout, body, len, &s);
-	} else {
-		/* parsed apart so that s stays a local the compiler can take apart */
-		struct kx_perf_sample any;
-
-		err = kx_perf_sample_parse(body, len, false, attr, &any);
-		s = any;
-	}
-	if (err)
+	if (parse_sample(p, ai, body, len, &s))
 		return kx_diag_set(diag, -KX_ECORRUPT,
 				   "sample at offset 0x%llx is shorter than its sample_type layout",
 				   (unsigned long long)p->pos);
@@ -1367,23 +1388,16 @@ static bool known_record_type(uint32_t type)
 static bool sample_of(struct perf_reader *p, const unsigned char *body, uint32_t len,
 		      struct kx_perf_sample *s)
 {
-	const struct id_info *idi = lookup_id(p, body, len, p->sample_id_pos, false);
 	const struct kx_perf_layout *l;
+	const struct id_info *idi;
 	uint32_t ai;
 
-	if (idi)
-		ai = idi->attr;
-	else if (p->nr_attrs == 1)
-		ai = 0;
-	else
+	if (!sample_attr(p, body, len, &idi, &ai) ||
+	    !(p->attrs[ai].sample_type & KX_PERF_S_TIME) || parse_sample(p, ai, body, len, s))
 		return false;
+	/* a fixed layout ends with its RAW data: the record holds nothing else */
 	l = &p->layouts[ai];
-	if (!(p->attrs[ai].sample_type & KX_PERF_S_TIME))
-		return false;
-	if (l->fixed)
-		return !kx_perf_sample_fixed(l, body, len, s) &&
-		       (l->raw == KX_PERF_NO_FIELD || l->min_len + s->raw_size == len);
-	return !kx_perf_sample_parse(body, len, false, &p->attrs[ai], s);
+	return !l->fixed || l->raw == KX_PERF_NO_FIELD || l->min_len + s->raw_size == len;
 }
 
 /* Do RESYNC_RECORDS plausible records (or all up to the data's end) start at @at? */
