@@ -1400,25 +1400,35 @@ static bool sample_of(struct perf_reader *p, const unsigned char *body, uint32_t
 	return !l->fixed || l->raw == KX_PERF_NO_FIELD || l->min_len + s->raw_size == len;
 }
 
+/*
+ * The header of the record at @at of the mapped data section in *@type and
+ * *@size. Return: false if the record does not fit before the data's end.
+ */
+static bool record_at(const struct perf_reader *p, uint64_t at, uint32_t *type, uint16_t *size)
+{
+	const unsigned char *rec = p->f->map + at;
+
+	if (p->data_end - at < REC_HEADER_SIZE)
+		return false;
+	*type = kx_load32(rec, false);
+	*size = kx_load16(rec + 6, false);
+	return *size >= REC_HEADER_SIZE && *size <= p->data_end - at;
+}
+
 /* Do RESYNC_RECORDS plausible records (or all up to the data's end) start at @at? */
 static bool records_start_at(struct perf_reader *p, uint64_t at)
 {
 	for (unsigned i = 0; i < RESYNC_RECORDS; i++) {
-		const unsigned char *rec = p->f->map + at;
 		struct kx_perf_sample s;
 		uint32_t type;
 		uint16_t size;
 
 		if (at == p->data_end)
 			return i > 0;
-		if (p->data_end - at < REC_HEADER_SIZE)
-			return false;
-		type = kx_load32(rec, false);
-		size = kx_load16(rec + 6, false);
-		if (!known_record_type(type) || size < REC_HEADER_SIZE || size % 8 ||
-		    size > p->data_end - at || (type == KX_PERF_FINISHED_ROUND && size != 8) ||
-		    (type == KX_PERF_SAMPLE &&
-		     !sample_of(p, rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, &s)))
+		if (!record_at(p, at, &type, &size) || !known_record_type(type) || size % 8 ||
+		    (type == KX_PERF_FINISHED_ROUND && size != REC_HEADER_SIZE) ||
+		    (type == KX_PERF_SAMPLE && !sample_of(p, p->f->map + at + REC_HEADER_SIZE,
+							  size - REC_HEADER_SIZE, &s)))
 			return false;
 		at += size;
 	}
@@ -1455,14 +1465,14 @@ static int find_cut(struct perf_reader *p, uint64_t from, struct kx_cut *cut,
 		if (at - from > RESYNC_SPAN || at >= p->data_end)
 			return 0;
 	}
-	while (p->data_end - at >= REC_HEADER_SIZE) {
+	for (;;) {
 		const unsigned char *rec = p->f->map + at;
-		uint32_t type = kx_load32(rec, false);
-		uint16_t size = kx_load16(rec + 6, false);
 		struct kx_perf_sample_id sid;
 		struct kx_perf_sample s;
+		uint32_t type;
+		uint16_t size;
 
-		if (size < REC_HEADER_SIZE || size > p->data_end - at)
+		if (!record_at(p, at, &type, &size))
 			return 0;
 		if (type == KX_PERF_SAMPLE &&
 		    sample_of(p, rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, &s)) {
@@ -1486,7 +1496,6 @@ static int find_cut(struct perf_reader *p, uint64_t from, struct kx_cut *cut,
 			return newest != UINT64_MAX;
 		}
 	}
-	return 0;
 }
 
 /*
@@ -1559,20 +1568,19 @@ static unsigned perf_split(void *priv, unsigned n, uint64_t analysis_bytes,
 /* The metadata of the data section's prologue (up to the first round), for a later slice. */
 static int read_prologue(struct perf_reader *p, struct kx_diag *diag)
 {
-	while (p->data_end - p->pos >= REC_HEADER_SIZE) {
-		const unsigned char *rec = p->f->map + p->pos;
-		uint32_t type = kx_load32(rec, false);
-		uint16_t size = kx_load16(rec + 6, false);
+	uint32_t type;
+	uint16_t size;
+
+	while (record_at(p, p->pos, &type, &size)) {
 		int err;
 
-		if (size < REC_HEADER_SIZE || size > p->data_end - p->pos)
-			break;
 		if (type == KX_PERF_FINISHED_ROUND) {
 			p->sl.prologue_end = p->pos;
 			return 0;
 		}
 		if (type == KX_PERF_ID_INDEX) {
-			err = handle_id_index(p, rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, diag);
+			err = handle_id_index(p, p->f->map + p->pos + REC_HEADER_SIZE,
+					      size - REC_HEADER_SIZE, diag);
 			if (err)
 				return err;
 		}
