@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kx_cmd.h"
+#include "kx_cmd_fault.h"
 
 struct kx_command {
 	const char *name;
@@ -40,6 +41,12 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	int err = kx_cmd_catch_shrinking_inputs();
+
+	if (err < 0) {
+		fprintf(stderr, "kvmexit-stat: cannot handle SIGBUS: %s\n", strerror(-err));
+		return KX_EXIT_INTERNAL;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return KX_EXIT_USAGE;

@@ -60,6 +60,18 @@ same_files() {
 	fi
 }
 
+# rejected FILE DESCRIPTION: the last run() read FILE as bad input: exit 3,
+# one line "kvmexit-stat: FILE: ..." on stderr, nothing on stdout
+rejected() {
+	is "$RC" 3 "$2: exit 3"
+	is "$(wc -l <"$TMP/err" | tr -d ' ')" 1 "$2: one line on stderr"
+	case "$(cat "$TMP/err")" in
+	"kvmexit-stat: $1: "?*) ok 0 "$2: the message names the file" ;;
+	*) ok 1 "$2: the message names the file"; sed 's/^/#   /' "$TMP/err" ;;
+	esac
+	is "$(wc -c <"$TMP/out" | tr -d ' ')" 0 "$2: nothing on stdout"
+}
+
 done_testing() {
 	echo "1..$_tap_n"
 	[ "$_tap_fail" -eq 0 ]
