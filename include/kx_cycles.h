@@ -162,6 +162,26 @@ int kx_cycles_feed(struct kx_cycles *c, const struct kx_interval *iv);
 int kx_cycles_sink(void *ctx, const struct kx_interval *iv);
 
 /**
+ * kx_cycles_mid_trace() - @c reads a time slice after the first: until a
+ * thread's first timer-programming exit its intervals continue a cycle the
+ * slice before may have opened; kx_cycles_join() adds them there.
+ */
+void kx_cycles_mid_trace(struct kx_cycles *c);
+
+/**
+ * kx_cycles_join() - @c has read the slice before @later's (and the
+ * intervals the run replayed from @later: kx_run_join()): continue each
+ * thread's open cycle with @later's lead-in, then take @later's thread
+ * states and add its figures. Exit reason keys of @later are mapped
+ * through @reason_map (@nr_reasons entries: kx_run_reason_map()). Only
+ * without worst cycles and per-cycle callback: their completion order
+ * across threads is not rebuilt. Return: 0, -ENOMEM, or -EINVAL (@c
+ * mid-trace or with those options, either finished).
+ */
+int kx_cycles_join(struct kx_cycles *c, const struct kx_cycles *later, const uint32_t *reason_map,
+		   uint32_t nr_reasons);
+
+/**
  * kx_cycles_finish() - end of input: count unfinished cycles, order the
  * threads by (buffer, vcpu, tid), build the overall figures and sort the
  * worst cycles. Call once, before the accessors below. Return: 0 or -ENOMEM.

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * kx_slices.h - the report's analysis split by time: each thread reads one
- * time slice of the trace through its own source, pairing and
- * accumulators; then, in time order, each slice's deferred events are
+ * kx_slices.h - the report's or the cycles' analysis split by time: each
+ * thread reads one time slice of the trace through its own source, pairing
+ * and accumulators; then, in time order, each slice's deferred events are
  * replayed on the state the slice before ended with and its results are
  * added. The report is the one a single pass gives, byte for byte; where
  * that cannot be shown (the input cannot be cut, the slices do not join,
@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 
+#include "kx_cycles.h"
 #include "kx_report.h"
 #include "kx_run.h"
 #include "kx_source.h"
@@ -35,5 +36,17 @@ struct kx_slices_stats {
 int kx_slices_report(const char *path, const struct kx_source_opts *sopts,
 		     const struct kx_filter *filter, bool by_thread, struct kx_report **out,
 		     struct kx_slices_stats *stats);
+
+/**
+ * kx_slices_cycles() - the timer cycles of @path (as kx_run_open() and
+ * kx_cycles_new(@copts) would make them) from @sopts->threads slices.
+ * Without worst cycles or per-cycle callback only (KX_SLICES_NOT_SPLIT).
+ * Return: 0 with the first slice's *@run (its source names the reasons;
+ * kx_run_close() it) and *@out (not finished yet: kx_cycles_finish());
+ * else as kx_slices_report().
+ */
+int kx_slices_cycles(const char *path, const struct kx_source_opts *sopts,
+		     const struct kx_filter *filter, const struct kx_cycles_opts *copts,
+		     struct kx_run *run, struct kx_cycles **out, struct kx_slices_stats *stats);
 
 #endif /* KX_SLICES_H */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * cmd_cycles.c - `kvmexit-stat cycles FILE`: guest versus host time per
- * timer-programming cycle. Parses options, runs one analysis pass feeding
- * the cycles module (per-cycle lines stream out as cycles complete with
- * --list), then renders the summaries to stdout.
+ * timer-programming cycle. Parses options, reads the input in time slices
+ * (kx_slices_cycles()) or else in one analysis pass feeding the cycles
+ * module (per-cycle lines stream out as cycles complete with --list), then
+ * renders the summaries to stdout.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,6 +16,7 @@
 #include "kx_cycles.h"
 #include "kx_parse.h"
 #include "kx_render_cycles.h"
+#include "kx_slices.h"
 
 #define WORST_MAX	10000	/* each kept cycle holds its segment list (~2.5 KiB) */
 
@@ -191,27 +193,53 @@ static void render_end(struct cycles_out *o)
 	}
 }
 
+/*
+ * One pass over @a->file into *@cycles, rendering --list as cycles complete.
+ * Return: 0, or a negative code with @diag filled (*@run open either way
+ * once kx_run_open() succeeded: @opened says).
+ */
+static int single_pass(struct cycles_out *o, const struct kx_cycles_opts *copts,
+		       struct kx_run *run, bool *opened, struct kx_cycles **cycles,
+		       struct kx_diag *diag)
+{
+	const struct cycles_args *a = o->args;
+	int err = kx_run_open(run, a->file, &a->in.sopts, &a->in.filter, diag);
+
+	if (err < 0)
+		return err;
+	*opened = true;
+	*cycles = kx_cycles_new(copts);
+	if (!*cycles)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	o->render.cycles = *cycles;
+	o->render.src = run->src;
+	render_begin(o);
+	return kx_run_stream(run, kx_cycles_sink, *cycles, diag);
+}
+
 int kx_cmd_cycles(int argc, char **argv)
 {
 	struct kx_diag diag = { "" };
 	struct kx_cycles_opts copts;
-	struct kx_cycles *cycles;
+	struct kx_cycles *cycles = NULL;
 	struct cycles_args a;
 	struct cycles_out o;
 	struct kx_run run;
+	bool opened = false;
 	int status, err;
 
 	status = parse_args(argc, argv, &a);
 	if (status >= 0)
 		return status;
-	err = kx_run_open(&run, a.file, &a.in.sopts, &a.in.filter, &diag);
-	if (err < 0) {
-		kx_cli_error(a.file, err, &diag);
-		return err == -KX_EUSAGE ? KX_EXIT_USAGE : kx_cli_exit_status(err);
-	}
 	memset(&o, 0, sizeof(o));
 	o.args = &a;
 	o.out = stdout;
+	o.render = (struct kx_cycles_render){
+		.file = strcmp(a.file, "-") ? a.file : "(stdin)",
+		.lvtt = a.lvtt,
+		.by_host = a.by_host,
+		.worst = a.worst,
+	};
 	copts = (struct kx_cycles_opts){
 		.lvtt = a.lvtt,
 		.worst_by_host = a.by_host,
@@ -219,22 +247,18 @@ int kx_cmd_cycles(int argc, char **argv)
 		.on_cycle = a.list ? on_cycle : NULL,
 		.ctx = &o,
 	};
-	cycles = kx_cycles_new(&copts);
-	if (!cycles) {
-		kx_run_close(&run);
-		kx_cli_error(a.file, -ENOMEM, NULL);
-		return KX_EXIT_INTERNAL;
+	err = kx_slices_cycles(a.file, &a.in.sopts, &a.in.filter, &copts, &run, &cycles, NULL);
+	if (err == KX_SLICES_NOT_SPLIT) {
+		err = single_pass(&o, &copts, &run, &opened, &cycles, &diag);
+	} else if (err) {
+		kx_diag_set(&diag, err, err == -ENOMEM ? "out of memory" :
+			    "the time slices do not add up");
+	} else {
+		opened = true;
+		o.render.cycles = cycles;
+		o.render.src = run.src;
+		render_begin(&o);
 	}
-	o.render = (struct kx_cycles_render){
-		.cycles = cycles,
-		.src = run.src,
-		.file = strcmp(a.file, "-") ? a.file : "(stdin)",
-		.lvtt = a.lvtt,
-		.by_host = a.by_host,
-		.worst = a.worst,
-	};
-	render_begin(&o);
-	err = kx_run_stream(&run, kx_cycles_sink, cycles, &diag);
 	if (!err)
 		err = kx_cycles_finish(cycles);
 	if (err == -ENOMEM)
@@ -242,13 +266,14 @@ int kx_cmd_cycles(int argc, char **argv)
 	if (err < 0) {
 		fflush(stdout);
 		kx_cli_error(a.file, err, &diag);
-		status = kx_cli_exit_status(err);
+		status = err == -KX_EUSAGE ? KX_EXIT_USAGE : kx_cli_exit_status(err);
 	} else {
 		render_end(&o);
 		status = KX_EXIT_OK;
 	}
 	kx_cycles_free(cycles);
-	kx_run_close(&run);
+	if (opened)
+		kx_run_close(&run);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "kvmexit-stat: cannot write the output\n");
 		return KX_EXIT_INTERNAL;

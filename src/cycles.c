@@ -126,14 +126,36 @@ static int keytime_cmp(const void *a, const void *b)
 
 /* ---- per-thread state ---- */
 
+/*
+ * A later time slice's start of a thread (kx_cycles_mid_trace()): its
+ * intervals up to its first timer-programming exit belong to a cycle the
+ * slice before opened. They are summed in the thread's @cur as if a cycle
+ * were open ("leading"); the timer exit moves the sums here, and
+ * kx_cycles_join() adds them to that cycle.
+ * @seen:   an interval or a break came
+ * @broken: a break or a gap came: the cycle before is discarded
+ * @ended:  a timer exit, whose VM entry at @end completes the cycle before
+ * @start:  start of the first interval (it must join the slice before's)
+ */
+struct lead_in {
+	bool seen, broken, ended;
+	uint64_t start, end;
+	struct sums {
+		uint64_t guest, host, idle, user, exits, idle_exits;
+	} sums;
+	struct kx_keytab *keys;
+};
+
 struct thread {
 	uint64_t id;		/* buffer << 32 | tid */
 	bool open;		/* a cycle is in progress in @cur */
 	bool seen;		/* @last_end is valid */
+	bool leading;		/* mid-trace, before the first timer exit: @cur sums the lead-in */
 	uint64_t last_end;
 	uint64_t ncycles;	/* cycles started on this thread */
 	struct kx_cycle cur;
 	struct kx_keytab *cur_keys;	/* host time per key of @cur, exact */
+	struct lead_in lead;
 	struct kx_cycles_stats st;
 };
 
@@ -147,6 +169,7 @@ struct kx_cycles {
 	struct kx_cycle *worst;		/* min-heap on (score, -seq) of opts.worst entries */
 	size_t nworst;
 	struct kx_cycles_stats total;
+	bool mid_trace;			/* kx_cycles_mid_trace(): threads start leading */
 	bool finished;
 };
 
@@ -180,12 +203,14 @@ static void thread_free(struct thread *t)
 		return;
 	stats_free(&t->st);
 	keytab_free(t->cur_keys);
+	keytab_free(t->lead.keys);
 	free(t);
 }
 
-static struct thread *thread_get(struct kx_cycles *c, const struct kx_interval *iv)
+/* The thread @id (@tid, @pid, @vcpu, @buffer), made on first sight. */
+static struct thread *thread_get(struct kx_cycles *c, uint64_t id, int32_t tid, int32_t pid,
+				 int32_t vcpu, uint16_t buffer)
 {
-	uint64_t id = kx_thread_key(iv->buffer, iv->tid);
 	const struct kx_cycle_keytime *known = keytab_find(c->thread_index, id);
 	struct thread *t;
 
@@ -205,11 +230,15 @@ static struct thread *thread_get(struct kx_cycles *c, const struct kx_interval *
 		return NULL;
 	t->id = id;
 	t->cur_keys = calloc(1, sizeof(*t->cur_keys));
-	if (!t->cur_keys || stats_init(&t->st, iv->tid, iv->pid, iv->vcpu, iv->buffer) ||
+	t->lead.keys = calloc(1, sizeof(*t->lead.keys));
+	if (!t->cur_keys || !t->lead.keys || stats_init(&t->st, tid, pid, vcpu, buffer) ||
 	    keytab_add(c->thread_index, id, c->nthreads, 0)) {
 		thread_free(t);
 		return NULL;
 	}
+	/* mid-trace, a cycle may be open from the slice before: sum what belongs to it */
+	t->leading = c->mid_trace;
+	t->open = c->mid_trace;
 	c->threads[c->nthreads++] = t;
 	return t;
 }
@@ -411,9 +440,30 @@ static int cycle_complete(struct kx_cycles *c, struct thread *t, uint64_t end)
 
 static void discard(struct thread *t)
 {
-	if (t->open)
+	if (t->leading)
+		t->lead.broken = true;	/* the cycle before: kx_cycles_join() discards it */
+	else if (t->open)
 		t->st.discarded++;
 	t->open = false;
+}
+
+static struct sums sums_of(const struct kx_cycle *cy)
+{
+	return (struct sums){ cy->guest, cy->host, cy->idle, cy->user, cy->exits, cy->idle_exits };
+}
+
+/* The lead-in ends at a timer exit whose VM entry is at @end: keep its sums. */
+static void lead_end(struct thread *t, uint64_t end)
+{
+	struct lead_in *l = &t->lead;
+	struct kx_keytab *keys = l->keys;
+
+	l->ended = true;
+	l->end = end;
+	l->sums = sums_of(&t->cur);
+	l->keys = t->cur_keys;	/* cycle_open() clears the other table for the next cycle */
+	t->cur_keys = keys;
+	t->leading = false;
 }
 
 int kx_cycles_feed(struct kx_cycles *c, const struct kx_interval *iv)
@@ -425,20 +475,25 @@ int kx_cycles_feed(struct kx_cycles *c, const struct kx_interval *iv)
 
 	if (c->finished)
 		return -EINVAL;
-	t = thread_get(c, iv);
+	t = thread_get(c, kx_thread_key(iv->buffer, iv->tid), iv->tid, iv->pid, iv->vcpu,
+		       iv->buffer);
 	if (!t)
 		return -ENOMEM;
 	if (iv->vcpu != KX_VCPU_UNKNOWN)
 		t->st.vcpu = iv->vcpu;
 	if (iv->pid >= 0)
 		t->st.pid = iv->pid;
+	if (iv->kind != KX_IV_BREAK && iv->kind != KX_IV_GUEST && iv->kind != KX_IV_EXIT)
+		return 0;
+	if (t->leading && !t->lead.seen) {
+		t->lead.seen = true;
+		t->lead.start = iv->start;
+	}
 	if (iv->kind == KX_IV_BREAK) {
 		discard(t);
 		t->seen = false;
 		return 0;
 	}
-	if (iv->kind != KX_IV_GUEST && iv->kind != KX_IV_EXIT)
-		return 0;
 	/* the timeline must join up, or the cycle's sums would miss time */
 	if (t->seen && iv->start != t->last_end)
 		discard(t);
@@ -471,7 +526,9 @@ int kx_cycles_feed(struct kx_cycles *c, const struct kx_interval *iv)
 	if (!kx_subkey_is_timer(&iv->subkey, c->opts.lvtt))
 		return 0;
 	t->st.timer_exits++;
-	if (t->open)
+	if (t->leading)
+		lead_end(t, iv->end);
+	else if (t->open)
 		err = cycle_complete(c, t, iv->end);
 	cycle_open(t, iv);
 	return err;
@@ -480,6 +537,117 @@ int kx_cycles_feed(struct kx_cycles *c, const struct kx_interval *iv)
 int kx_cycles_sink(void *ctx, const struct kx_interval *iv)
 {
 	return kx_cycles_feed(ctx, iv);
+}
+
+void kx_cycles_mid_trace(struct kx_cycles *c)
+{
+	c->mid_trace = true;
+}
+
+/* @key of a later slice in the ids of the slice before (reason ids differ, sub-keys not). */
+static uint64_t map_key(uint64_t key, const uint32_t *reason_map, uint32_t nr_reasons)
+{
+	return key < KX_CYCLE_KEY_SUBKEY && key < nr_reasons ? reason_map[key] : key;
+}
+
+static int keytab_merge_mapped(struct kx_keytab *dst, const struct kx_keytab *src,
+			       const uint32_t *reason_map, uint32_t nr_reasons)
+{
+	for (uint32_t i = 0; i < src->n; i++)
+		if (keytab_add(dst, map_key(src->ent[i].key, reason_map, nr_reasons),
+			       src->ent[i].host, src->ent[i].count))
+			return -ENOMEM;
+	return 0;
+}
+
+/* Add the complete cycles of @from (a later slice's) to @to. */
+static int stats_add(struct kx_cycles_stats *to, const struct kx_cycles_stats *from,
+		     const uint32_t *reason_map, uint32_t nr_reasons)
+{
+	to->cycles += from->cycles;
+	to->timer_exits += from->timer_exits;
+	to->discarded += from->discarded;
+	to->zero_guest += from->zero_guest;
+	to->guest_total += from->guest_total;
+	to->host_total += from->host_total;
+	to->idle_total += from->idle_total;
+	to->user_total += from->user_total;
+	to->exits += from->exits;
+	to->idle_exits += from->idle_exits;
+	/* the last vCPU id and process a thread showed, as one pass keeps them */
+	if (from->vcpu != KX_VCPU_UNKNOWN)
+		to->vcpu = from->vcpu;
+	if (from->pid >= 0)
+		to->pid = from->pid;
+	if (kx_hist_merge(&to->guest, &from->guest) || kx_hist_merge(&to->host, &from->host) ||
+	    kx_hist_merge(&to->ratio, &from->ratio))
+		return -ENOMEM;
+	return keytab_merge_mapped(to->keys, from->keys, reason_map, nr_reasons);
+}
+
+/*
+ * Continue @t (this analysis's state at the end of the slice before) with
+ * @l's lead-in, then, if a timer exit ended it, with @l's own state.
+ */
+static int join_thread(struct kx_cycles *c, struct thread *t, const struct thread *l,
+		       const uint32_t *reason_map, uint32_t nr_reasons)
+{
+	const struct lead_in *lead = &l->lead;
+	/* never ended: the lead-in is still summed in @l's cycle */
+	const struct sums add = l->leading ? sums_of(&l->cur) : lead->sums;
+	const struct kx_keytab *keys = l->leading ? l->cur_keys : lead->keys;
+	struct kx_cycle *cy = &t->cur;
+	int err = 0;
+
+	if (lead->seen && (lead->broken || (t->seen && lead->start != t->last_end))) {
+		discard(t);
+	} else if (lead->seen && t->open) {
+		cy->guest += add.guest;
+		cy->host += add.host;
+		cy->idle += add.idle;
+		cy->user += add.user;
+		cy->exits += add.exits;
+		cy->idle_exits += add.idle_exits;
+		err = keytab_merge_mapped(t->cur_keys, keys, reason_map, nr_reasons);
+	}
+	if (!err && lead->ended && t->open)
+		err = cycle_complete(c, t, lead->end);
+	if (err)
+		return err;
+	if (lead->seen) {
+		t->seen = l->seen;
+		t->last_end = l->last_end;
+	}
+	if (!lead->ended)
+		return stats_add(&t->st, &l->st, reason_map, nr_reasons);
+	/* from the timer exit on, the thread is where the later slice left it */
+	t->open = l->open;
+	*cy = l->cur;
+	cy->index += t->ncycles;
+	t->ncycles += l->ncycles;
+	for (uint32_t i = 0; i < cy->nsegs; i++)
+		if (!cy->segs[i].guest)
+			cy->segs[i].key = map_key(cy->segs[i].key, reason_map, nr_reasons);
+	keytab_clear(t->cur_keys);
+	err = keytab_merge_mapped(t->cur_keys, l->cur_keys, reason_map, nr_reasons);
+	return err ? err : stats_add(&t->st, &l->st, reason_map, nr_reasons);
+}
+
+int kx_cycles_join(struct kx_cycles *c, const struct kx_cycles *later, const uint32_t *reason_map,
+		   uint32_t nr_reasons)
+{
+	if (c->finished || later->finished || c->mid_trace || c->opts.worst || c->opts.on_cycle)
+		return -EINVAL;
+	for (size_t i = 0; i < later->nthreads; i++) {
+		const struct thread *l = later->threads[i];
+		struct thread *t = thread_get(c, l->id, l->st.tid, l->st.pid, l->st.vcpu,
+					      l->st.buffer);
+		int err = t ? join_thread(c, t, l, reason_map, nr_reasons) : -ENOMEM;
+
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static int thread_cmp(const void *a, const void *b)

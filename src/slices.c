@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * slices.c - the report's analysis split by time across threads. A single
- * pass is bound by the one thread that merges the per-CPU streams in time
- * order and pairs them; here every thread merges and pairs its own time
- * slice. A thread's state at a slice's start is unknown until its first
- * kvm_entry there, so what comes before (and that entry) is deferred and
- * replayed on the state the slice before ended with: in time order, the
- * replay continues exactly where that slice stopped.
+ * slices.c - an analysis (the report's accumulators, or the timer cycles)
+ * split by time across threads. A single pass is bound by the one thread
+ * that merges the per-CPU streams in time order and pairs them; here every
+ * thread merges and pairs its own time slice. A thread's state at a
+ * slice's start is unknown until its first kvm_entry there, so what comes
+ * before (and that entry) is deferred and replayed on the state the slice
+ * before ended with: in time order, the replay continues exactly where
+ * that slice stopped. The analysis then joins what it made of the rest.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -15,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "kx_attrib.h"
+#include "kx_cycles.h"
 #include "kx_slices.h"
 
 #define MAX_SLICES	64
@@ -26,9 +28,25 @@
 #define ANALYSIS_BYTES		(768u << 10)
 #define THREAD_BYTES		(96u << 10)
 
+/*
+ * What each slice accumulates: made per slice (@mid_trace for all but the
+ * first), fed by the pairing (@sink, and @on_helper when set), joined in
+ * time order into the first slice's (after kx_run_join()), freed.
+ */
+struct analysis {
+	void *(*make)(const void *arg, bool mid_trace);
+	kx_interval_fn sink;
+	kx_event_fn on_helper;
+	int (*join)(void *acc, const void *later, const uint32_t *reason_map, uint32_t nr);
+	void (*free)(void *acc);
+	const void *arg;
+	uint64_t thread_bytes;	/* held per vCPU thread, for the split's memory budget */
+};
+
 struct slice {
 	struct kx_run run;
-	struct kx_attrib *attrib;
+	void *acc;
+	const struct analysis *an;
 	bool open;
 	pthread_t thread;
 	bool started;
@@ -40,13 +58,13 @@ static void *read_slice(void *arg)
 {
 	struct slice *s = arg;
 
-	s->err = kx_run_stream(&s->run, kx_attrib_interval, s->attrib, &s->diag);
+	s->err = kx_run_stream(&s->run, s->an->sink, s->acc, &s->diag);
 	return NULL;
 }
 
 static int open_slice(struct slice *s, const char *path, const struct kx_source_opts *sopts,
-		      const struct kx_filter *filter, bool by_thread, const struct kx_cut *start,
-		      const struct kx_cut *end, unsigned n)
+		      const struct kx_filter *filter, const struct analysis *an,
+		      const struct kx_cut *start, const struct kx_cut *end, unsigned n)
 {
 	struct kx_source_opts o = *sopts;
 
@@ -56,14 +74,15 @@ static int open_slice(struct slice *s, const char *path, const struct kx_source_
 	o.slice_start_pos = start ? start->pos : 0;
 	o.slice_end = end ? end->ts : 0;
 	o.slice_end_pos = end ? end->pos : 0;
+	s->an = an;
 	if (kx_run_open(&s->run, path, &o, filter, &s->diag) < 0)
 		return -1;
 	s->open = true;
-	s->attrib = kx_attrib_new(by_thread);
-	if (!s->attrib)
+	s->acc = an->make(an->arg, start != NULL);
+	if (!s->acc)
 		return -ENOMEM;
-	s->run.on_helper = kx_attrib_event;
-	s->run.helper_ctx = s->attrib;
+	s->run.on_helper = an->on_helper;
+	s->run.helper_ctx = an->on_helper ? s->acc : NULL;
 	if (start)
 		kx_run_mid_trace(&s->run);
 	return 0;
@@ -77,9 +96,9 @@ static int join(struct slice *first, struct slice *s)
 
 	if (!map)
 		return -ENOMEM;
-	err = kx_run_join(&first->run, &s->run, map, nr, kx_attrib_interval, first->attrib);
+	err = kx_run_join(&first->run, &s->run, map, nr, first->an->sink, first->acc);
 	if (!err)
-		err = kx_attrib_absorb(first->attrib, s->attrib, map, nr);
+		err = first->an->join(first->acc, s->acc, map, nr);
 	free(map);
 	return err;
 }
@@ -87,12 +106,12 @@ static int join(struct slice *first, struct slice *s)
 /* Open every slice, read them in parallel. Return: 0, or nonzero: no report from them. */
 static int read_slices(struct slice *sl, unsigned n, const struct kx_cut *cuts, const char *path,
 		       const struct kx_source_opts *sopts, const struct kx_filter *filter,
-		       bool by_thread)
+		       const struct analysis *an)
 {
 	int err = 0;
 
 	for (unsigned i = 0; i < n && !err; i++)
-		err = open_slice(&sl[i], path, sopts, filter, by_thread, i ? &cuts[i - 1] : NULL,
+		err = open_slice(&sl[i], path, sopts, filter, an, i ? &cuts[i - 1] : NULL,
 				 i + 1 < n ? &cuts[i] : NULL, n);
 	for (unsigned i = 1; i < n && !err; i++) {
 		sl[i].started = pthread_create(&sl[i].thread, NULL, read_slice, &sl[i]) == 0;
@@ -112,9 +131,25 @@ static int read_slices(struct slice *sl, unsigned n, const struct kx_cut *cuts, 
 	return err;
 }
 
-int kx_slices_report(const char *path, const struct kx_source_opts *sopts,
-		     const struct kx_filter *filter, bool by_thread, struct kx_report **out,
-		     struct kx_slices_stats *stats)
+static void close_slices(struct slice *sl, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (sl[i].acc)
+			sl[i].an->free(sl[i].acc);
+		if (sl[i].open)
+			kx_run_close(&sl[i].run);
+	}
+	free(sl);
+}
+
+/*
+ * Read @path in @sopts->threads slices through @an. Return: 0 and *@out,
+ * the slices (the first holds the whole analysis: close_slices()), and
+ * their number in *@nr; else as kx_slices_report().
+ */
+static int run_slices(const char *path, const struct kx_source_opts *sopts,
+		      const struct kx_filter *filter, const struct analysis *an,
+		      struct slice **out, unsigned *nr, struct kx_slices_stats *stats)
 {
 	unsigned threads = kx_source_threads(sopts), n;
 	struct kx_cut cuts[MAX_SLICES - 1];
@@ -137,14 +172,14 @@ int kx_slices_report(const char *path, const struct kx_source_opts *sopts,
 	probe.slice_start = 1;
 	if (kx_source_open(path, &probe, &src, &diag) < 0)
 		return KX_SLICES_NOT_SPLIT;
-	n = kx_source_split(src, threads, ANALYSIS_BYTES, by_thread ? THREAD_BYTES : 0, cuts) + 1;
+	n = kx_source_split(src, threads, ANALYSIS_BYTES, an->thread_bytes, cuts) + 1;
 	kx_source_close(src);
 	if (n < 2)
 		return KX_SLICES_NOT_SPLIT;
 	sl = calloc(n, sizeof(*sl));
 	if (!sl)
 		return -ENOMEM;
-	err = read_slices(sl, n, cuts, path, sopts, filter, by_thread);
+	err = read_slices(sl, n, cuts, path, sopts, filter, an);
 	/* out of memory is an answer; any other trouble the single pass reports itself */
 	if (err && err != -ENOMEM)
 		err = KX_SLICES_NOT_SPLIT;
@@ -158,15 +193,100 @@ int kx_slices_report(const char *path, const struct kx_source_opts *sopts,
 	/* the reader found the slices' results apart (KX_SOURCE_APART): one pass */
 	if (err > 0)
 		err = KX_SLICES_NOT_SPLIT;
-	if (!err) {
-		err = kx_report_build(&sl[0].run, sl[0].attrib, out);
-		sl[0].attrib = NULL;	/* the report owns it now, also on failure */
+	if (err) {
+		close_slices(sl, n);
+		return err;
 	}
-	for (unsigned i = 0; i < n; i++) {
-		kx_attrib_free(sl[i].attrib);
-		if (sl[i].open)
-			kx_run_close(&sl[i].run);
-	}
-	free(sl);
+	*out = sl;
+	*nr = n;
+	return 0;
+}
+
+static void *make_attrib(const void *arg, bool mid_trace)
+{
+	return kx_attrib_new(*(const bool *)arg);
+}
+
+static int join_attrib(void *acc, const void *later, const uint32_t *reason_map, uint32_t nr)
+{
+	return kx_attrib_absorb(acc, later, reason_map, nr);
+}
+
+static void free_attrib(void *acc)
+{
+	kx_attrib_free(acc);
+}
+
+int kx_slices_report(const char *path, const struct kx_source_opts *sopts,
+		     const struct kx_filter *filter, bool by_thread, struct kx_report **out,
+		     struct kx_slices_stats *stats)
+{
+	const struct analysis an = {
+		.make = make_attrib,
+		.sink = kx_attrib_interval,
+		.on_helper = kx_attrib_event,
+		.join = join_attrib,
+		.free = free_attrib,
+		.arg = &by_thread,
+		.thread_bytes = by_thread ? THREAD_BYTES : 0,
+	};
+	struct slice *sl;
+	unsigned n;
+	int err = run_slices(path, sopts, filter, &an, &sl, &n, stats);
+
+	if (err)
+		return err;
+	err = kx_report_build(&sl[0].run, sl[0].acc, out);
+	sl[0].acc = NULL;	/* the report owns it now, also on failure */
+	close_slices(sl, n);
 	return err;
+}
+
+static void *make_cycles(const void *arg, bool mid_trace)
+{
+	struct kx_cycles *c = kx_cycles_new(arg);
+
+	if (c && mid_trace)
+		kx_cycles_mid_trace(c);
+	return c;
+}
+
+static int join_cycles(void *acc, const void *later, const uint32_t *reason_map, uint32_t nr)
+{
+	return kx_cycles_join(acc, later, reason_map, nr);
+}
+
+static void free_cycles(void *acc)
+{
+	kx_cycles_free(acc);
+}
+
+int kx_slices_cycles(const char *path, const struct kx_source_opts *sopts,
+		     const struct kx_filter *filter, const struct kx_cycles_opts *copts,
+		     struct kx_run *run, struct kx_cycles **out, struct kx_slices_stats *stats)
+{
+	const struct analysis an = {
+		.make = make_cycles,
+		.sink = kx_cycles_sink,
+		.join = join_cycles,
+		.free = free_cycles,
+		.arg = copts,
+		.thread_bytes = THREAD_BYTES,
+	};
+	struct slice *sl;
+	unsigned n;
+	int err;
+
+	/* per-cycle output is in completion order across threads, which slices do not rebuild */
+	if (copts->worst || copts->on_cycle)
+		return KX_SLICES_NOT_SPLIT;
+	err = run_slices(path, sopts, filter, &an, &sl, &n, stats);
+	if (err)
+		return err;
+	*run = sl[0].run;
+	sl[0].open = false;	/* the caller closes the run */
+	*out = sl[0].acc;
+	sl[0].acc = NULL;
+	close_slices(sl, n);
+	return 0;
 }

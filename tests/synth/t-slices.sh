@@ -1,13 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# report cuts a trace.dat into time slices, one per thread (compressed
-# data from three threads on), and a perf.data file too (rounds read 20 us
-# apart per CPU, so they overlap in time as perf's do).
+# report and cycles cut a trace.dat into time slices, one per thread
+# (compressed data from three threads on), and a perf.data file too
+# (rounds read 20 us apart per CPU, so they overlap in time as perf's do).
 # On a trace built to cross every slice edge (vCPUs migrating between CPUs,
 # lost-events markers on every CPU, userspace exits, idle exits lasting
 # milliseconds, orphan entries, an exit open at the end, two buffers) the
-# report must equal kx-synth's known answer for any --threads, and be
-# byte for byte the same as --threads 1 in every form and with filters.
+# report and the cycles totals must equal kx-synth's known answer for any
+# --threads, and be byte for byte the same as --threads 1 in every form
+# and with filters (cycles --worst and --list read in one pass).
 . "$(dirname "$0")/../lib.sh"
 D=$(dirname "$0")
 . "$D/synth-lib.sh"
@@ -88,28 +89,37 @@ run "$SYNTH" -o perf="$TMP/s.perf.data" "$TMP/perf.scn"
 is "$RC" 0 "kx-synth writes it as perf.data"
 files="$files s.perf.data"
 
-pairs=""
-for f in $files; do
-	for n in 1 2 4 8; do
-		"$KX" report --json --threads $n "$TMP/$f" >"$TMP/$f.$n.json" 2>"$TMP/err"
-		pairs="$pairs $TMP/answer.json=$TMP/$f.$n.json"
+# against_answer CMD [--cycles]: CMD --json on every file in 1, 2, 4 and 8
+# slices equals the known answer (with --cycles: the cycles totals)
+against_answer() {
+	_pairs=""
+	for f in $files; do
+		for n in 1 2 4 8; do
+			"$KX" $1 --json --threads $n "$TMP/$f" >"$TMP/$f.$n.$1.json" 2>"$TMP/err"
+			_pairs="$_pairs $TMP/answer.json=$TMP/$f.$n.$1.json"
+		done
 	done
-done
-# shellcheck disable=SC2086
-python3 "$D/answer_cmp.py" $pairs >"$TMP/res"
-tap_results "$TMP/res" "report --json in 1, 2, 4 and 8 slices equals the known answer"
+	# shellcheck disable=SC2086
+	python3 "$D/answer_cmp.py" ${2:-} $_pairs >"$TMP/res"
+	tap_results "$TMP/res" "$1 --json in 1, 2, 4 and 8 slices equals the known answer"
+}
+against_answer report
+against_answer cycles --cycles
 
 for f in $files; do
 	for cmd in "report --json" "report --by vcpu --keys" "report --csv --by vcpu" \
 		"report --json --vcpu 1 --by vcpu" "report --pid 9101 --json" \
-		"report --buffer second --json" "report --top 9"; do
+		"report --buffer second --json" "report --top 9" "cycles" "cycles --json" \
+		"cycles --csv --vcpu 2" "cycles --pid 9000 --json" "cycles --lvtt" \
+		"cycles --buffer second --csv" "cycles --worst 4 --json" "cycles --list --csv"; do
 		# perf.data has one buffer
 		case "$f $cmd" in *.perf.data*--buffer*) continue ;; esac
 		# shellcheck disable=SC2086
 		"$KX" $cmd --threads 1 "$TMP/$f" >"$TMP/one" 2>&1
 		echo "status $?" >>"$TMP/one"
 		# a real report, not a usage error
-		grep -q '^status 0$' "$TMP/one" && grep -q 'APIC EOI write' "$TMP/one"
+		grep -q '^status 0$' "$TMP/one" &&
+			grep -q 'APIC EOI write\|APIC TMICT write\|TSC_DEADLINE write' "$TMP/one"
 		same=$?
 		for n in 2 3 5 8; do
 			# shellcheck disable=SC2086

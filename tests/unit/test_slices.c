@@ -12,16 +12,21 @@
  * thread that never enters (kvm_entry unreadable), perf.data without
  * FINISHED_ROUND or with a sample late or early by 100 ms; a perf.data cut
  * moved in time or place must not join; compressed data on two threads is
- * left to the pipeline.
+ * left to the pipeline. The timer cycles (summary in JSON and text) from
+ * slices must be the single pass's too, and --worst, whose cycles are
+ * ranked in completion order, is left to the single pass.
  */
 #define _GNU_SOURCE	/* memmem */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "kx_attrib.h"
+#include "kx_json.h"
 #include "kx_render.h"
+#include "kx_render_cycles.h"
 #include "kx_slices.h"
 #include "tap.h"
 
@@ -376,6 +381,80 @@ static void moved_cut(const char *name, int64_t dt, bool next_record, const char
 }
 
 /* Write @text to @name.scn and run kx-synth with @outputs ("-o v6=... "). Return: 0 or -1. */
+/* The cycles summary of @c (read from @src): JSON, then the text tables. */
+static char *cycles_summary(struct kx_cycles *c, const struct kx_source *src)
+{
+	struct kx_cycles_render r = { .cycles = c, .src = src, .file = "f" };
+	struct kx_json j;
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	if (kx_cycles_finish(c) == 0) {
+		kx_json_init(&j, f, true);
+		kx_cycles_json_begin(&j, &r, false);
+		kx_cycles_json_end(&j, &r, false);
+		kx_cycles_text_summary(f, &r);
+	}
+	fclose(f);
+	return buf;
+}
+
+/* The cycles of one pass, as kvmexit-stat cycles --threads 1 finds them; *@n: how many. */
+static char *cycles_single_pass(const char *path, const struct kx_filter *filter, uint64_t *n)
+{
+	struct kx_source_opts so = { .threads = 1 };
+	struct kx_cycles_opts co = { 0 };
+	struct kx_diag diag = { "" };
+	struct kx_cycles *c = kx_cycles_new(&co);
+	struct kx_run run;
+	char *out = NULL;
+
+	if (c && kx_run_open(&run, path, &so, filter, &diag) == 0) {
+		if (kx_run_stream(&run, kx_cycles_sink, c, &diag) == 0) {
+			out = cycles_summary(c, run.src);
+			*n = kx_cycles_total(c)->cycles;
+		}
+		kx_run_close(&run);
+	}
+	kx_cycles_free(c);
+	return out;
+}
+
+/* As same_in(), for the timer cycles. */
+static void cycles_same_in(const char *path, const char *name, const unsigned *threads,
+			   const struct kx_filter *filter, const char *what)
+{
+	uint64_t n = 0;
+	char *want = cycles_single_pass(path, filter, &n);
+
+	ok(want && n > 0, "%s, %s: the single pass finds %" PRIu64 " cycles", name, what, n);
+	for (; *threads; threads++) {
+		struct kx_source_opts so = { .threads = *threads };
+		struct kx_cycles_opts co = { 0 };
+		struct kx_slices_stats st;
+		struct kx_cycles *c = NULL;
+		struct kx_run run;
+		char *got = NULL;
+		int err = kx_slices_cycles(path, &so, filter, &co, &run, &c, &st);
+
+		ok(err == 0, "%s, %s, %u threads: cycles read in slices (%d)", name, what, *threads,
+		   err);
+		if (!err) {
+			got = cycles_summary(c, run.src);
+			kx_cycles_free(c);
+			kx_run_close(&run);
+		}
+		is_u64(st.slices, *threads, "cycles: as many slices as threads");
+		ok(want && got && strcmp(want, got) == 0, "%s, %s, %u slices: the same cycles",
+		   name, what, *threads);
+		free(got);
+	}
+	free(want);
+}
+
 static int synth(const char *build, const char *name, const char *text, const char *outputs)
 {
 	char cmd[1024], scn[128];
@@ -508,6 +587,26 @@ int main(void)
 			"report");
 	} else {
 		ok(1, "# SKIP the corpus perf.data files not found");
+	}
+
+	/* the timer cycles: TMICT and TSC_DEADLINE writes on three threads, broken by lost events */
+	{
+		static const unsigned threads[] = { 2, 3, 5, 8, 0 };
+		struct kx_source_opts so = { .threads = 3 };
+		struct kx_cycles_opts worst = { .worst = 3 };
+		struct kx_cycles *c = NULL;
+		struct kx_run run;
+
+		cycles_same_in(path_in("s.dat"), "s.dat", threads, &all, "cycles");
+		cycles_same_in(path_in("s.dat"), "s.dat", threads, &vcpu1, "cycles --vcpu 1");
+		cycles_same_in(path_in("s.dat"), "s.dat", threads, &tid, "cycles --pid 9101");
+		cycles_same_in(path_in("s.zst.dat"), "s.zst.dat", threads + 1, &all, "cycles");
+		cycles_same_in(path_in("s.perf.data"), "s.perf.data", threads, &all, "cycles");
+		if (access(HOST_TRACE, R_OK) == 0)
+			cycles_same_in(HOST_TRACE, "ma-host-2vcpu.dat",
+				       (const unsigned[]){ 3, 5, 7, 0 }, &all, "cycles");
+		is_u64(kx_slices_cycles(path_in("s.dat"), &so, &all, &worst, &run, &c, NULL),
+		       KX_SLICES_NOT_SPLIT, "cycles --worst: one pass (completion order)");
 	}
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
