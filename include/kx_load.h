@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * kx_load.h - the input of compare and check: a trace (any format the
- * readers take, analysed for exit times and timer cycles in one pass) or a
+ * readers take, analysed for exit times and timer cycles) or a
  * saved `kvmexit-stat report --json` / `cycles --json` document, told apart
  * by content (JSON starts with '{'). Command layer only.
  */
@@ -20,9 +20,10 @@
 
 /**
  * kx_load_snapshots() - load the @n inputs @paths ("-" = a trace on stdin)
- * with the input options @in (traces only). The traces are read at the
- * same time, the --threads of @in shared out among them; the snapshots do
- * not depend on it.
+ * with the input options @in (traces only). The traces that can be cut
+ * are read one after the other, each in time slices on all the --threads
+ * of @in; the others at the same time, the threads shared out among them.
+ * The snapshots do not depend on it.
  * Return: 0 and @out[0..n-1] (kx_snapshot_free() each), or the error of the
  * first input in order that fails: its index in *@failed, @diag filled,
  * nothing in @out.

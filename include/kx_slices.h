@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * kx_slices.h - the report's or the cycles' analysis split by time: each
- * thread reads one time slice of the trace through its own source, pairing
- * and accumulators; then, in time order, each slice's deferred events are
- * replayed on the state the slice before ended with and its results are
- * added. The report is the one a single pass gives, byte for byte; where
- * that cannot be shown (the input cannot be cut, the slices do not join,
- * a read error, too much deferred) the caller runs the single pass.
+ * kx_slices.h - an analysis (the report's, the cycles', compare's) split by
+ * time: each thread reads one time slice of the trace through its own
+ * source, pairing and accumulators; then, in time order, each slice's
+ * deferred events are replayed on the state the slice before ended with
+ * and its results are added. The result is the one a single pass gives,
+ * byte for byte; where that cannot be shown (the input cannot be cut, the
+ * slices do not join, a read error, too much deferred) the caller runs the
+ * single pass.
  */
 #ifndef KX_SLICES_H
 #define KX_SLICES_H
@@ -25,6 +26,42 @@ struct kx_slices_stats {
 	unsigned slices;
 	size_t deferred;
 };
+
+/*
+ * What a report with --by vcpu holds per vCPU thread (measured 67-94 KiB),
+ * and at most the cycles' (histograms and the open cycle).
+ */
+#define KX_SLICES_THREAD_BYTES	(96u << 10)
+
+/*
+ * struct kx_slices_analysis - what each slice accumulates: @make (@arg; for
+ * every slice but the first @mid_trace) one per slice, fed by the pairing
+ * (@sink, and @on_helper when set, both with the made context), @join'ed in
+ * time order into the first slice's after kx_run_join() replayed what the
+ * later one deferred (reason ids mapped as kx_run_reason_map() says), and
+ * @free'd. @thread_bytes: what it holds per vCPU thread, for the split's
+ * memory budget.
+ */
+struct kx_slices_analysis {
+	void *(*make)(const void *arg, bool mid_trace);
+	kx_interval_fn sink;
+	kx_event_fn on_helper;
+	int (*join)(void *acc, const void *later, const uint32_t *reason_map, uint32_t nr);
+	void (*free)(void *acc);
+	const void *arg;
+	uint64_t thread_bytes;
+};
+
+/**
+ * kx_slices_run() - read @path in @sopts->threads time slices through @an.
+ * Return: 0 with the first slice's *@run (kx_run_close() it) and *@acc,
+ * which holds the whole trace's analysis (@an->free() it);
+ * KX_SLICES_NOT_SPLIT (run the single pass); -ENOMEM; -EINVAL if the
+ * slices' results do not fit together (a bug).
+ */
+int kx_slices_run(const char *path, const struct kx_source_opts *sopts,
+		  const struct kx_filter *filter, const struct kx_slices_analysis *an,
+		  struct kx_run *run, void **acc, struct kx_slices_stats *stats);
 
 /**
  * kx_slices_report() - the report of @path (as kx_run_open() and

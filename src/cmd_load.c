@@ -2,8 +2,8 @@
 /*
  * cmd_load.c - loads one input of compare/check into a snapshot: a saved
  * JSON report (recognised by its first non-blank byte '{'), or a trace
- * analysed in one pass that feeds both the exit-time accumulators and the
- * timer-cycle analysis.
+ * analysed in time slices, or else in one pass, feeding both the
+ * exit-time accumulators and the timer-cycle analysis.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,6 +16,7 @@
 #include "kx_file.h"
 #include "kx_load.h"
 #include "kx_report.h"
+#include "kx_slices.h"
 #include "kx_source.h"
 
 struct tee {
@@ -31,6 +32,53 @@ static int tee_interval(void *ctx, const struct kx_interval *iv)
 	return err ? err : kx_cycles_feed(t->cycles, iv);
 }
 
+/* ---- the tee as a time slice's analysis (kx_slices_run()) ---- */
+
+static void free_tee(void *acc)
+{
+	struct tee *t = acc;
+
+	if (!t)
+		return;
+	kx_attrib_free(t->attrib);
+	kx_cycles_free(t->cycles);
+	free(t);
+}
+
+static void *make_tee(const void *arg, bool mid_trace)
+{
+	struct kx_cycles_opts copts = { 0 };
+	struct tee *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->attrib = kx_attrib_new(false);
+	t->cycles = kx_cycles_new(&copts);
+	if (!t->attrib || !t->cycles) {
+		free_tee(t);
+		return NULL;
+	}
+	if (mid_trace)
+		kx_cycles_mid_trace(t->cycles);
+	return t;
+}
+
+static int tee_event(void *ctx, const struct kx_event *ev)
+{
+	struct tee *t = ctx;
+
+	return kx_attrib_event(t->attrib, ev);
+}
+
+static int join_tee(void *acc, const void *later, const uint32_t *reason_map, uint32_t nr)
+{
+	struct tee *t = acc;
+	const struct tee *l = later;
+	int err = kx_attrib_absorb(t->attrib, l->attrib, reason_map, nr);
+
+	return err ? err : kx_cycles_join(t->cycles, l->cycles, reason_map, nr);
+}
+
 /*
  * One input on its way to a snapshot. Inputs are opened in order on the
  * calling thread (libtraceevent parses formats with a global tokenizer),
@@ -42,6 +90,7 @@ struct load {
 	struct kx_diag diag;
 	int err;
 	bool trace;		/* a trace opened in @run, read into @tee */
+	bool sliced;		/* ... already read, in time slices */
 	struct kx_run run;
 	struct tee tee;
 	pthread_t thread;
@@ -66,6 +115,38 @@ static int open_trace(struct load *l, const struct kx_input_args *in, unsigned t
 	l->run.on_helper = kx_attrib_event;
 	l->run.helper_ctx = l->tee.attrib;
 	return 0;
+}
+
+/*
+ * Read trace @l in time slices with every thread @in gives. Return: 0 (read,
+ * or it cannot be cut: then l->sliced stays false), or <0 with l->diag.
+ */
+static int slice_trace(struct load *l, const struct kx_input_args *in)
+{
+	static const struct kx_slices_analysis tee_slices = {
+		.make = make_tee,
+		.sink = tee_interval,
+		.on_helper = tee_event,
+		.join = join_tee,
+		.free = free_tee,
+	};
+	struct tee *tee;
+	void *acc;
+	int err = kx_slices_run(l->path, &in->sopts, &in->filter, &tee_slices, &l->run, &acc,
+				NULL);
+
+	if (err == KX_SLICES_NOT_SPLIT)
+		return 0;
+	if (err)
+		return kx_diag_set(&l->diag, err, err == -ENOMEM ? "out of memory" :
+				   "the time slices do not add up");
+	tee = acc;
+	l->tee = *tee;
+	free(tee);
+	l->trace = true;
+	l->sliced = true;
+	err = kx_cycles_finish(l->tee.cycles);
+	return err ? kx_diag_set(&l->diag, err, "out of memory") : 0;
 }
 
 static void *read_trace(void *arg)
@@ -220,23 +301,29 @@ int kx_load_snapshots(const char *const *paths, size_t n, const struct kx_input_
 		ld[i].err = load_saved(&ld[i]);
 		if (ld[i].err)
 			upto = i;
-		else
-			traces += !ld[i].snap;
 	}
-	/* the threads are shared out among the traces read at once */
+	/* traces that can be cut: one after the other, each in slices on all threads */
+	for (i = 0; i < upto; i++) {
+		if (!ld[i].snap && (ld[i].err = slice_trace(&ld[i], in)))
+			upto = i;
+		else
+			traces += !ld[i].snap && !ld[i].sliced;
+	}
+	/* the others are read at the same time, the threads shared out among them */
 	per_trace = kx_source_threads(&in->sopts) / (traces ? (unsigned)traces : 1);
 	for (i = 0; i < upto; i++)
-		if (!ld[i].snap && (ld[i].err = open_trace(&ld[i], in, per_trace ? per_trace : 1)))
+		if (!ld[i].snap && !ld[i].sliced &&
+		    (ld[i].err = open_trace(&ld[i], in, per_trace ? per_trace : 1)))
 			upto = i;
 	/* every trace but the last on a thread of its own, the last on this one */
 	for (i = 0; i < upto; i++)
-		if (ld[i].trace)
+		if (ld[i].trace && !ld[i].sliced)
 			last = i;
 	for (i = 0; i < upto; i++)
-		if (ld[i].trace && i != last)
+		if (ld[i].trace && !ld[i].sliced && i != last)
 			ld[i].started = pthread_create(&ld[i].thread, NULL, read_trace, &ld[i]) == 0;
 	for (i = 0; i < upto; i++)
-		if (ld[i].trace && !ld[i].started)
+		if (ld[i].trace && !ld[i].sliced && !ld[i].started)
 			read_trace(&ld[i]);
 	for (i = 0; i < upto; i++)
 		if (ld[i].started)

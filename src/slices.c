@@ -22,31 +22,15 @@
 #define MAX_SLICES	64
 /*
  * What a slice's analysis holds, for the reader's memory budget: its
- * histograms (the benchmark's report: ~0.2 MiB), and with --by vcpu those of
- * every vCPU thread the reader sees (measured 67-94 KiB each).
+ * histograms (the benchmark's report: ~0.2 MiB), and per vCPU thread what
+ * the analysis says (KX_SLICES_THREAD_BYTES).
  */
 #define ANALYSIS_BYTES		(768u << 10)
-#define THREAD_BYTES		(96u << 10)
-
-/*
- * What each slice accumulates: made per slice (@mid_trace for all but the
- * first), fed by the pairing (@sink, and @on_helper when set), joined in
- * time order into the first slice's (after kx_run_join()), freed.
- */
-struct analysis {
-	void *(*make)(const void *arg, bool mid_trace);
-	kx_interval_fn sink;
-	kx_event_fn on_helper;
-	int (*join)(void *acc, const void *later, const uint32_t *reason_map, uint32_t nr);
-	void (*free)(void *acc);
-	const void *arg;
-	uint64_t thread_bytes;	/* held per vCPU thread, for the split's memory budget */
-};
 
 struct slice {
 	struct kx_run run;
 	void *acc;
-	const struct analysis *an;
+	const struct kx_slices_analysis *an;
 	bool open;
 	pthread_t thread;
 	bool started;
@@ -63,7 +47,7 @@ static void *read_slice(void *arg)
 }
 
 static int open_slice(struct slice *s, const char *path, const struct kx_source_opts *sopts,
-		      const struct kx_filter *filter, const struct analysis *an,
+		      const struct kx_filter *filter, const struct kx_slices_analysis *an,
 		      const struct kx_cut *start, const struct kx_cut *end, unsigned n)
 {
 	struct kx_source_opts o = *sopts;
@@ -106,7 +90,7 @@ static int join(struct slice *first, struct slice *s)
 /* Open every slice, read them in parallel. Return: 0, or nonzero: no report from them. */
 static int read_slices(struct slice *sl, unsigned n, const struct kx_cut *cuts, const char *path,
 		       const struct kx_source_opts *sopts, const struct kx_filter *filter,
-		       const struct analysis *an)
+		       const struct kx_slices_analysis *an)
 {
 	int err = 0;
 
@@ -142,14 +126,9 @@ static void close_slices(struct slice *sl, unsigned n)
 	free(sl);
 }
 
-/*
- * Read @path in @sopts->threads slices through @an. Return: 0 and *@out,
- * the slices (the first holds the whole analysis: close_slices()), and
- * their number in *@nr; else as kx_slices_report().
- */
-static int run_slices(const char *path, const struct kx_source_opts *sopts,
-		      const struct kx_filter *filter, const struct analysis *an,
-		      struct slice **out, unsigned *nr, struct kx_slices_stats *stats)
+int kx_slices_run(const char *path, const struct kx_source_opts *sopts,
+		  const struct kx_filter *filter, const struct kx_slices_analysis *an,
+		  struct kx_run *run, void **acc, struct kx_slices_stats *stats)
 {
 	unsigned threads = kx_source_threads(sopts), n;
 	struct kx_cut cuts[MAX_SLICES - 1];
@@ -193,13 +172,14 @@ static int run_slices(const char *path, const struct kx_source_opts *sopts,
 	/* the reader found the slices' results apart (KX_SOURCE_APART): one pass */
 	if (err > 0)
 		err = KX_SLICES_NOT_SPLIT;
-	if (err) {
-		close_slices(sl, n);
-		return err;
+	if (!err) {
+		*run = sl[0].run;
+		sl[0].open = false;	/* the caller's now, as is the analysis */
+		*acc = sl[0].acc;
+		sl[0].acc = NULL;
 	}
-	*out = sl;
-	*nr = n;
-	return 0;
+	close_slices(sl, n);
+	return err;
 }
 
 static void *make_attrib(const void *arg, bool mid_trace)
@@ -221,24 +201,23 @@ int kx_slices_report(const char *path, const struct kx_source_opts *sopts,
 		     const struct kx_filter *filter, bool by_thread, struct kx_report **out,
 		     struct kx_slices_stats *stats)
 {
-	const struct analysis an = {
+	const struct kx_slices_analysis an = {
 		.make = make_attrib,
 		.sink = kx_attrib_interval,
 		.on_helper = kx_attrib_event,
 		.join = join_attrib,
 		.free = free_attrib,
 		.arg = &by_thread,
-		.thread_bytes = by_thread ? THREAD_BYTES : 0,
+		.thread_bytes = by_thread ? KX_SLICES_THREAD_BYTES : 0,
 	};
-	struct slice *sl;
-	unsigned n;
-	int err = run_slices(path, sopts, filter, &an, &sl, &n, stats);
+	struct kx_run run;
+	void *attrib;
+	int err = kx_slices_run(path, sopts, filter, &an, &run, &attrib, stats);
 
 	if (err)
 		return err;
-	err = kx_report_build(&sl[0].run, sl[0].acc, out);
-	sl[0].acc = NULL;	/* the report owns it now, also on failure */
-	close_slices(sl, n);
+	err = kx_report_build(&run, attrib, out);	/* the report owns attrib, also on failure */
+	kx_run_close(&run);
 	return err;
 }
 
@@ -265,28 +244,23 @@ int kx_slices_cycles(const char *path, const struct kx_source_opts *sopts,
 		     const struct kx_filter *filter, const struct kx_cycles_opts *copts,
 		     struct kx_run *run, struct kx_cycles **out, struct kx_slices_stats *stats)
 {
-	const struct analysis an = {
+	const struct kx_slices_analysis an = {
 		.make = make_cycles,
 		.sink = kx_cycles_sink,
 		.join = join_cycles,
 		.free = free_cycles,
 		.arg = copts,
-		.thread_bytes = THREAD_BYTES,
+		.thread_bytes = KX_SLICES_THREAD_BYTES,
 	};
-	struct slice *sl;
-	unsigned n;
+
+	void *cycles;
 	int err;
 
 	/* per-cycle output is in completion order across threads, which slices do not rebuild */
 	if (copts->worst || copts->on_cycle)
 		return KX_SLICES_NOT_SPLIT;
-	err = run_slices(path, sopts, filter, &an, &sl, &n, stats);
-	if (err)
-		return err;
-	*run = sl[0].run;
-	sl[0].open = false;	/* the caller closes the run */
-	*out = sl[0].acc;
-	sl[0].acc = NULL;
-	close_slices(sl, n);
-	return 0;
+	err = kx_slices_run(path, sopts, filter, &an, run, &cycles, stats);
+	if (!err)
+		*out = cycles;
+	return err;
 }

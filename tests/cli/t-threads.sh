@@ -11,7 +11,8 @@
 # mode on stdin and `perf record -z` compressed), and the same error
 # message and status on a trace with a corrupt page in the middle, a
 # perf.data stream cut short and a sort that outgrows --sort-mem. compare
-# and check, which read their traces at the same time, likewise.
+# and check, which read their traces in time slices one after the other or
+# (those that cannot be cut) at the same time, likewise.
 . "$(dirname "$0")/../lib.sh"
 
 sed 's/@REPS@/1000/' "$ROOT/bench/busy-host.scn.in" >"$TMP/busy.scn"
@@ -67,9 +68,11 @@ grep -q 'exceeds the page size' "$TMP/bad.err.1" && grep -q 'status [1-9]' "$TMP
 	cmp -s "$TMP/bad.err.1" "$TMP/bad.err.2" && cmp -s "$TMP/bad.err.1" "$TMP/bad.err.4"
 ok $? "corrupt page: same error and status for --threads 1, 2, 4 ($(head -n 1 "$TMP/bad.err.1"))"
 
-# compare and check read their traces at the same time, --threads shared
-# out among them: the same output whatever N, and the error of the first
-# input (in argument order) that fails, whichever thread meets it first.
+# compare and check read their traces in slices, one after the other, or
+# (bad.dat, whose read error gives up the slices) at the same time,
+# --threads shared out among them: the same output whatever N, and the
+# error of the first input (in argument order) that fails, whichever
+# thread meets it first.
 for n in 1 2 4 9; do
 	"$KX" compare --json --threads $n "$TMP/busy.dat" "$TMP/busy.zst.dat" "$TMP/lost.perf.data" \
 		>"$TMP/cmp.$n" 2>&1
