@@ -72,6 +72,18 @@ rejected() {
 	is "$(wc -c <"$TMP/out" | tr -d ' ')" 0 "$2: nothing on stdout"
 }
 
+# file_shim: build tests/cli/file-shim.c into $SHIM (LD_PRELOAD it); status
+# non-zero with the compiler's first line in $SHIM_ERR when it cannot
+file_shim() {
+	SHIM=$TMP/file-shim.so
+	SHIM_ERR=$(${CC:-cc} -shared -fPIC -o "$SHIM" "$ROOT/tests/cli/file-shim.c" -ldl 2>&1 |
+		head -n 1)
+	[ -f "$SHIM" ] || return 1
+	# under ASan the sanitizer runtime need not come first: the shim only wraps libc calls
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+	export ASAN_OPTIONS
+}
+
 done_testing() {
 	echo "1..$_tap_n"
 	[ "$_tap_fail" -eq 0 ]

@@ -4,21 +4,16 @@
 # truncates the file a previous run left, perhaps while kvmexit-stat reads
 # it. Reads of the lost part of a mapping raise SIGBUS; kvmexit-stat must
 # exit 3 with one "kvmexit-stat: FILE: ..." line, never die of the signal.
-# The shim tests/cli/shrink-on-map.c truncates the file to half its size
+# The shim tests/cli/file-shim.c truncates the file to half its size
 # right after the Nth mapping of it, so every case is deterministic. A
 # SIGBUS that is no fault on an input keeps its default action.
 . "$(dirname "$0")/../lib.sh"
 
-CC=${CC:-cc}
-SHIM=$TMP/shrink-on-map.so
-if ! $CC -shared -fPIC -o "$SHIM" "$ROOT/tests/cli/shrink-on-map.c" -ldl 2>"$TMP/cc.err"; then
-	skip "inputs shrinking while read" "no C compiler for the shim: $(head -1 "$TMP/cc.err")"
+if ! file_shim; then
+	skip "inputs shrinking while read" "no C compiler for the shim: $SHIM_ERR"
 	done_testing
 	exit
 fi
-# the sanitizer runtime need not come first: the shim only wraps mmap64
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-export ASAN_OPTIONS
 
 # shrunk NTH FILE CMD [ARGS]: run CMD ARGS on a copy of FILE (last argument)
 # that the NTH mapping of it cuts to half its size

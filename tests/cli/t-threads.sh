@@ -88,6 +88,21 @@ for n in 1 2 4 9; do
 done
 grep -q '"rows"' "$TMP/cmp.1" && grep -q '"passed"' "$TMP/chk.1"
 ok $? "compare and check of traces give their documents"
+# slices, not one pass: the probe and one reader per slice open the trace (fopen of the
+# JSON sniffing aside), and no single pass after them
+if file_shim; then
+	for n in 1 3; do
+		rm -f "$TMP/opens"
+		KX_OPEN_LOG="$TMP/opens" LD_PRELOAD=$SHIM "$KX" compare --threads $n "$TMP/busy.dat" \
+			"$TMP/busy.zst.dat" >/dev/null 2>&1
+		is "$(grep -c 'busy.dat$' "$TMP/opens") $(grep -c 'busy.zst.dat$' "$TMP/opens")" \
+			"$([ $n = 1 ] && echo '1 1' || echo '4 4')" \
+			"compare --threads $n: each trace opened by $([ $n = 1 ] && echo 'one pass' ||
+				echo 'a probe and 3 slices')"
+	done
+else
+	skip "compare reads its traces in slices" "no C compiler for the shim: $SHIM_ERR"
+fi
 for x in cmp chk first second; do
 	same=0
 	for n in 2 4 9; do

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * shrink-on-map.c - LD_PRELOAD shim for t-shrinking-input.sh: the
- * KX_SHRINK_NTH-th mapping (default 1) of the file KX_SHRINK_PATH
- * truncates that file to KX_SHRINK_TO bytes right after it is made, as a
- * new recording written over the file would while kvmexit-stat reads it.
- * Deterministic, unlike racing a truncate against the reader.
+ * file-shim.c - LD_PRELOAD shim for the tests that watch how kvmexit-stat
+ * uses its input files, deterministically and without strace:
+ * - KX_SHRINK_PATH: the KX_SHRINK_NTH-th mapping (default 1) of that file
+ *   truncates it to KX_SHRINK_TO bytes right after it is made, as a new
+ *   recording written over the file would while kvmexit-stat reads it;
+ * - KX_OPEN_LOG: every open of a file appends its path to that file
+ *   (how many readers a trace had: one per time slice).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,4 +40,25 @@ void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
 	    truncate(path, atoll(getenv("KX_SHRINK_TO") ? getenv("KX_SHRINK_TO") : "0")))
 		perror("shrink-on-map: truncate");
 	return p;
+}
+
+/* open64: what callers built with _FILE_OFFSET_BITS=64 link to */
+int open64(const char *path, int flags, ...)
+{
+	int (*real)(const char *, int, ...) = dlsym(RTLD_NEXT, "open64");
+	const char *log = getenv("KX_OPEN_LOG");
+	mode_t mode = 0;
+	va_list ap;
+	FILE *f;
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (log && (f = fopen(log, "a"))) {
+		fprintf(f, "%s\n", path);
+		fclose(f);
+	}
+	return real(path, flags, mode);
 }
