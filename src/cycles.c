@@ -124,6 +124,23 @@ static int keytime_cmp(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
+/* keytime_cmp() order; a cycle has a few keys, where insertion beats qsort's setup */
+static void keytimes_sort(struct kx_cycle_keytime *e, uint32_t n)
+{
+	if (n > 16) {
+		qsort(e, n, sizeof(*e), keytime_cmp);
+		return;
+	}
+	for (uint32_t i = 1; i < n; i++) {
+		struct kx_cycle_keytime x = e[i];
+		uint32_t j = i;
+
+		for (; j > 0 && keytime_cmp(&x, &e[j - 1]) < 0; j--)
+			e[j] = e[j - 1];
+		e[j] = x;
+	}
+}
+
 /* ---- per-thread state ---- */
 
 /*
@@ -407,7 +424,7 @@ static int cycle_complete(struct kx_cycles *c, struct thread *t, uint64_t end)
 	cy->seq = ++c->seq;
 	cy->nkeys = kt->n < KX_CYCLE_KEYS ? kt->n : KX_CYCLE_KEYS;
 	if (kt->n) {
-		qsort(kt->ent, kt->n, sizeof(*kt->ent), keytime_cmp);
+		keytimes_sort(kt->ent, kt->n);
 		memcpy(cy->keys, kt->ent, cy->nkeys * sizeof(*cy->keys));
 	}
 	for (uint32_t i = cy->nkeys; i < kt->n; i++)

@@ -63,6 +63,7 @@ struct apic_reg {
 	const char *name;
 };
 
+/* sorted by offset, disjoint: apic_reg_find() searches it by halves */
 static const struct apic_reg apic_regs[] = {
 	{ 0x020, 0x10, "ID" },
 	{ 0x030, 0x10, "LVR" },
@@ -139,14 +140,21 @@ static const struct msr_name msr_names[] = {
 	{ 0xc0000103, "TSC_AUX" },
 };
 
+/* The register covering @offset: the last one starting at or below it (sorted, disjoint). */
 static const struct apic_reg *apic_reg_find(uint64_t offset)
 {
-	for (size_t i = 0; i < sizeof(apic_regs) / sizeof(apic_regs[0]); i++) {
-		const struct apic_reg *r = &apic_regs[i];
+	size_t lo = 0, hi = sizeof(apic_regs) / sizeof(apic_regs[0]);
 
-		if (offset >= r->offset && offset < (uint64_t)r->offset + r->span)
-			return r;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (apic_regs[mid].offset <= offset)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	if (lo && offset < (uint64_t)apic_regs[lo - 1].offset + apic_regs[lo - 1].span)
+		return &apic_regs[lo - 1];
 	return NULL;
 }
 
