@@ -168,15 +168,33 @@ int kx_cycles_sink(void *ctx, const struct kx_interval *iv);
  */
 void kx_cycles_mid_trace(struct kx_cycles *c);
 
+/* kx_cycles_join(): the order of two cycles completed in the join is not known */
+#define KX_CYCLES_APART		1
+
+/**
+ * kx_cycles_mark() - cycles completed so far: a later slice's run records
+ * it with each event it defers (the position of that event among them).
+ */
+uint64_t kx_cycles_mark(const struct kx_cycles *c);
+
+/**
+ * kx_cycles_replay_at() - @c is about to see the replay of an event the
+ * later slice deferred at @mark: what it completes comes after that many
+ * of the later slice's own cycles.
+ */
+void kx_cycles_replay_at(struct kx_cycles *c, uint64_t mark);
+
 /**
  * kx_cycles_join() - @c has read the slice before @later's (and the
  * intervals the run replayed from @later: kx_run_join()): continue each
  * thread's open cycle with @later's lead-in, then take @later's thread
  * states and add its figures. Exit reason keys of @later are mapped
- * through @reason_map (@nr_reasons entries: kx_run_reason_map()). Only
- * without worst cycles and per-cycle callback: their completion order
- * across threads is not rebuilt. Return: 0, -ENOMEM, or -EINVAL (@c
- * mid-trace or with those options, either finished).
+ * through @reason_map (@nr_reasons entries: kx_run_reason_map()). The
+ * worst cycles are numbered (seq, index) as one pass numbers them; a
+ * per-cycle callback is not supported (its calls would come out of order).
+ * Return: 0, -ENOMEM, KX_CYCLES_APART (two cycles completed in the join at
+ * the same time, in an order the slices cannot tell: read in one pass),
+ * or -EINVAL (@c mid-trace or with a callback, either finished).
  */
 int kx_cycles_join(struct kx_cycles *c, const struct kx_cycles *later, const uint32_t *reason_map,
 		   uint32_t nr_reasons);

@@ -40,6 +40,15 @@ struct kx_run {
 	uint64_t last_ts;
 	uint64_t events;
 	uint64_t helpers_without_vcpu;
+	/*
+	 * An analysis that must know where among its own results a deferred
+	 * event came: @mark (on the later slice's run) says where it is as an
+	 * event is deferred; @replay_at (on the run that replays) is told so
+	 * before the event is replayed. Both with @mark_ctx; both may be NULL.
+	 */
+	uint64_t (*mark)(void *ctx);
+	void (*replay_at)(void *ctx, uint64_t mark);
+	void *mark_ctx;
 	/* a time slice after the first: what its pairing defers, for the replay */
 	struct kx_run_deferred *deferred;
 	size_t nr_deferred;
@@ -47,9 +56,13 @@ struct kx_run {
 	size_t markers_from;	/* deferred[] from here on are lost-events markers only */
 };
 
-/* An event kept for the replay; @retire: the thread entered the later slice with it. */
+/*
+ * An event kept for the replay; @retire: the thread entered the later
+ * slice with it; @mark: the analysis's position then (kx_run.mark).
+ */
 struct kx_run_deferred {
 	struct kx_event ev;
+	uint64_t mark;
 	bool retire;
 };
 

@@ -39,16 +39,20 @@ struct kx_slices_stats {
  * (@sink, and @on_helper when set, both with the made context), @join'ed in
  * time order into the first slice's after kx_run_join() replayed what the
  * later one deferred (reason ids mapped as kx_run_reason_map() says), and
- * @free'd. @thread_bytes: what it holds per vCPU thread, for the split's
- * memory budget.
+ * @free'd. @mark and @replay_at, when set, become the runs' (kx_run.mark).
+ * For the split's memory budget: @slice_bytes, what it holds beyond the
+ * usual histograms, and @thread_bytes, what it holds per vCPU thread.
  */
 struct kx_slices_analysis {
 	void *(*make)(const void *arg, bool mid_trace);
 	kx_interval_fn sink;
 	kx_event_fn on_helper;
+	uint64_t (*mark)(void *acc);
+	void (*replay_at)(void *acc, uint64_t mark);
 	int (*join)(void *acc, const void *later, const uint32_t *reason_map, uint32_t nr);
 	void (*free)(void *acc);
 	const void *arg;
+	uint64_t slice_bytes;
 	uint64_t thread_bytes;
 };
 
@@ -77,7 +81,7 @@ int kx_slices_report(const char *path, const struct kx_source_opts *sopts,
 /**
  * kx_slices_cycles() - the timer cycles of @path (as kx_run_open() and
  * kx_cycles_new(@copts) would make them) from @sopts->threads slices.
- * Without worst cycles or per-cycle callback only (KX_SLICES_NOT_SPLIT).
+ * Without a per-cycle callback only (KX_SLICES_NOT_SPLIT).
  * Return: 0 with the first slice's *@run (its source names the reasons;
  * kx_run_close() it) and *@out (not finished yet: kx_cycles_finish());
  * else as kx_slices_report().

@@ -153,14 +153,19 @@ static void keytimes_sort(struct kx_cycle_keytime *e, uint32_t n)
  * @broken: a break or a gap came: the cycle before is discarded
  * @ended:  a timer exit, whose VM entry at @end completes the cycle before
  * @start:  start of the first interval (it must join the slice before's)
+ * @segs:   its segments, kept as a cycle keeps them
  */
 struct lead_in {
 	bool seen, broken, ended;
 	uint64_t start, end;
+	uint64_t own_before;	/* the slice's own cycles completed before @end */
 	struct sums {
 		uint64_t guest, host, idle, user, exits, idle_exits;
 	} sums;
 	struct kx_keytab *keys;
+	uint32_t nsegs;
+	uint64_t segs_elided;
+	struct kx_cycle_seg segs[KX_CYCLE_SEGS];
 };
 
 struct thread {
@@ -188,6 +193,18 @@ struct kx_cycles {
 	struct kx_cycles_stats total;
 	bool mid_trace;			/* kx_cycles_mid_trace(): threads start leading */
 	bool finished;
+	/*
+	 * Joining a later slice (kx_cycles_replay_at(), kx_cycles_join()): the
+	 * cycles completed meanwhile wait in @joined for their place among the
+	 * later slice's own, after @mark of those, before they rank as worst.
+	 */
+	bool joining;
+	uint64_t mark;
+	struct joined {
+		uint64_t mark;
+		struct kx_cycle cy;
+	} *joined;
+	size_t njoined, cap_joined;
 };
 
 static int stats_init(struct kx_cycles_stats *st, int32_t tid, int32_t pid, int32_t vcpu,
@@ -290,6 +307,7 @@ void kx_cycles_free(struct kx_cycles *c)
 	free(c->threads);
 	keytab_free(c->thread_index);
 	free(c->worst);
+	free(c->joined);
 	stats_free(&c->total);
 	free(c);
 }
@@ -412,6 +430,23 @@ static void heap_push(struct kx_cycles *c, const struct kx_cycle *cy)
 	}
 }
 
+/* A cycle completed while joining: it ranks once its place is known. */
+static int hold_joined(struct kx_cycles *c, const struct kx_cycle *cy)
+{
+	if (c->njoined == c->cap_joined) {
+		size_t cap = c->cap_joined ? 2 * c->cap_joined : 8;
+		struct joined *j = realloc(c->joined, cap * sizeof(*j));
+
+		if (!j)
+			return -ENOMEM;
+		c->joined = j;
+		c->cap_joined = cap;
+	}
+	c->joined[c->njoined].mark = c->mark;
+	c->joined[c->njoined++].cy = *cy;
+	return 0;
+}
+
 static int cycle_complete(struct kx_cycles *c, struct thread *t, uint64_t end)
 {
 	struct kx_cycle *cy = &t->cur;
@@ -421,7 +456,8 @@ static int cycle_complete(struct kx_cycles *c, struct thread *t, uint64_t end)
 
 	cy->end = end;
 	cy->ratio = ratio_of(cy->host, cy->guest);
-	cy->seq = ++c->seq;
+	if (!c->joining)
+		cy->seq = ++c->seq;
 	cy->nkeys = kt->n < KX_CYCLE_KEYS ? kt->n : KX_CYCLE_KEYS;
 	if (kt->n) {
 		keytimes_sort(kt->ent, kt->n);
@@ -446,6 +482,8 @@ static int cycle_complete(struct kx_cycles *c, struct thread *t, uint64_t end)
 	/* the table was sorted in place, so its hash slots are stale: merge from the dense array */
 	if (keytab_merge(st->keys, kt))
 		return -ENOMEM;
+	if (c->joining)
+		return c->opts.worst ? hold_joined(c, cy) : 0;
 	heap_push(c, cy);
 	if (c->opts.on_cycle) {
 		err = c->opts.on_cycle(c->opts.ctx, cy);
@@ -469,15 +507,19 @@ static struct sums sums_of(const struct kx_cycle *cy)
 	return (struct sums){ cy->guest, cy->host, cy->idle, cy->user, cy->exits, cy->idle_exits };
 }
 
-/* The lead-in ends at a timer exit whose VM entry is at @end: keep its sums. */
-static void lead_end(struct thread *t, uint64_t end)
+/* The lead-in ends at a timer exit whose VM entry is at @end: keep what it summed. */
+static void lead_end(const struct kx_cycles *c, struct thread *t, uint64_t end)
 {
 	struct lead_in *l = &t->lead;
 	struct kx_keytab *keys = l->keys;
 
 	l->ended = true;
 	l->end = end;
+	l->own_before = c->seq;
 	l->sums = sums_of(&t->cur);
+	l->nsegs = t->cur.nsegs;
+	l->segs_elided = t->cur.segs_elided;
+	memcpy(l->segs, t->cur.segs, sizeof(l->segs));
 	l->keys = t->cur_keys;	/* cycle_open() clears the other table for the next cycle */
 	t->cur_keys = keys;
 	t->leading = false;
@@ -544,7 +586,7 @@ int kx_cycles_feed(struct kx_cycles *c, const struct kx_interval *iv)
 		return 0;
 	t->st.timer_exits++;
 	if (t->leading)
-		lead_end(t, iv->end);
+		lead_end(c, t, iv->end);
 	else if (t->open)
 		err = cycle_complete(c, t, iv->end);
 	cycle_open(t, iv);
@@ -603,6 +645,43 @@ static int stats_add(struct kx_cycles_stats *to, const struct kx_cycles_stats *f
 }
 
 /*
+ * Append to @cy the segments a cycle kept as @segs (@n, @elided dropped
+ * between its first KX_CYCLE_SEGS - 1 and its last), as adding them one by
+ * one would: a dropped segment lands in the last slot, where the next one
+ * replaces it.
+ */
+static void segs_append(struct kx_cycle *cy, const struct kx_cycle_seg *segs, uint32_t n,
+			uint64_t elided, const uint32_t *reason_map, uint32_t nr_reasons)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		const struct kx_cycle_seg *g = &segs[i];
+
+		if (elided && i == n - 1) {
+			/* the dropped ones: the first may take the last slot, each next replaces it */
+			if (cy->nsegs < KX_CYCLE_SEGS) {
+				cy->nsegs++;
+				elided--;
+			}
+			cy->segs_elided += elided;
+			/* no guest: @g, were it guest, did not merge with the one before it */
+			cy->segs[cy->nsegs - 1] = (struct kx_cycle_seg){ 0 };
+		}
+		seg_add(cy, g->dur, g->guest ? g->key : map_key(g->key, reason_map, nr_reasons),
+			g->guest, g->idle);
+	}
+}
+
+/* @cy, a later slice's, in the ids of the slice before. */
+static void map_cycle(struct kx_cycle *cy, const uint32_t *reason_map, uint32_t nr_reasons)
+{
+	for (uint32_t i = 0; i < cy->nsegs; i++)
+		if (!cy->segs[i].guest)
+			cy->segs[i].key = map_key(cy->segs[i].key, reason_map, nr_reasons);
+	for (uint32_t i = 0; i < cy->nkeys; i++)
+		cy->keys[i].key = map_key(cy->keys[i].key, reason_map, nr_reasons);
+}
+
+/*
  * Continue @t (this analysis's state at the end of the slice before) with
  * @l's lead-in, then, if a timer exit ended it, with @l's own state.
  */
@@ -625,10 +704,18 @@ static int join_thread(struct kx_cycles *c, struct thread *t, const struct threa
 		cy->user += add.user;
 		cy->exits += add.exits;
 		cy->idle_exits += add.idle_exits;
+		if (l->leading)
+			segs_append(cy, l->cur.segs, l->cur.nsegs, l->cur.segs_elided, reason_map,
+				    nr_reasons);
+		else
+			segs_append(cy, lead->segs, lead->nsegs, lead->segs_elided, reason_map,
+				    nr_reasons);
 		err = keytab_merge_mapped(t->cur_keys, keys, reason_map, nr_reasons);
 	}
-	if (!err && lead->ended && t->open)
+	if (!err && lead->ended && t->open) {
+		c->mark = lead->own_before;
 		err = cycle_complete(c, t, lead->end);
+	}
 	if (err)
 		return err;
 	if (lead->seen) {
@@ -642,29 +729,94 @@ static int join_thread(struct kx_cycles *c, struct thread *t, const struct threa
 	*cy = l->cur;
 	cy->index += t->ncycles;
 	t->ncycles += l->ncycles;
-	for (uint32_t i = 0; i < cy->nsegs; i++)
-		if (!cy->segs[i].guest)
-			cy->segs[i].key = map_key(cy->segs[i].key, reason_map, nr_reasons);
+	map_cycle(cy, reason_map, nr_reasons);
 	keytab_clear(t->cur_keys);
 	err = keytab_merge_mapped(t->cur_keys, l->cur_keys, reason_map, nr_reasons);
 	return err ? err : stats_add(&t->st, &l->st, reason_map, nr_reasons);
 }
 
+uint64_t kx_cycles_mark(const struct kx_cycles *c)
+{
+	return c->seq;
+}
+
+void kx_cycles_replay_at(struct kx_cycles *c, uint64_t mark)
+{
+	c->joining = true;
+	c->mark = mark;
+}
+
+/* joined cycles in completion order: by the later slice's own completed before, then time */
+static int joined_cmp(const void *a, const void *b)
+{
+	const struct joined *x = a, *y = b;
+
+	if (x->mark != y->mark)
+		return x->mark < y->mark ? -1 : 1;
+	return x->cy.end < y->cy.end ? -1 : x->cy.end > y->cy.end;
+}
+
+/*
+ * Rank the cycles completed in the join and @later's worst ones, numbered
+ * as one pass completes them, after the cycles so far. Return: 0, or
+ * KX_CYCLES_APART when two joined cycles' order is not known.
+ */
+static int rank_worst(struct kx_cycles *c, const struct kx_cycles *later,
+		      const uint32_t *reason_map, uint32_t nr_reasons)
+{
+	size_t below = 0;
+
+	qsort(c->joined, c->njoined, sizeof(*c->joined), joined_cmp);
+	for (size_t i = 0; i < c->njoined; i++) {
+		struct kx_cycle *cy = &c->joined[i].cy;
+
+		/* the same own cycles before and the same time: their order is the stream's */
+		if (i && joined_cmp(&c->joined[i - 1], &c->joined[i]) == 0)
+			return KX_CYCLES_APART;
+		cy->seq = c->seq + c->joined[i].mark + i + 1;
+		heap_push(c, cy);
+	}
+	/* @later's worst, by own completion order (seq): the joined ones before each */
+	for (size_t i = 0; i < later->nworst; i++) {
+		struct kx_cycle cy = later->worst[i];
+		const struct kx_cycle_keytime *at =
+			keytab_find(c->thread_index, kx_thread_key(cy.buffer, cy.tid));
+		const struct kx_cycle_keytime *was =
+			keytab_find(later->thread_index, kx_thread_key(cy.buffer, cy.tid));
+
+		for (below = 0; below < c->njoined && c->joined[below].mark < cy.seq; below++)
+			;
+		if (!at || !was)
+			return -EINVAL;
+		cy.index += c->threads[at->host]->ncycles - later->threads[was->host]->ncycles;
+		cy.seq = c->seq + cy.seq + below;
+		map_cycle(&cy, reason_map, nr_reasons);
+		heap_push(c, &cy);
+	}
+	c->seq += later->seq + c->njoined;
+	return 0;
+}
+
 int kx_cycles_join(struct kx_cycles *c, const struct kx_cycles *later, const uint32_t *reason_map,
 		   uint32_t nr_reasons)
 {
-	if (c->finished || later->finished || c->mid_trace || c->opts.worst || c->opts.on_cycle)
+	int err = 0;
+
+	if (c->finished || later->finished || c->mid_trace || c->opts.on_cycle)
 		return -EINVAL;
-	for (size_t i = 0; i < later->nthreads; i++) {
+	c->joining = true;
+	for (size_t i = 0; i < later->nthreads && !err; i++) {
 		const struct thread *l = later->threads[i];
 		struct thread *t = thread_get(c, l->id, l->st.tid, l->st.pid, l->st.vcpu,
 					      l->st.buffer);
-		int err = t ? join_thread(c, t, l, reason_map, nr_reasons) : -ENOMEM;
 
-		if (err)
-			return err;
+		err = t ? join_thread(c, t, l, reason_map, nr_reasons) : -ENOMEM;
 	}
-	return 0;
+	if (!err)
+		err = rank_worst(c, later, reason_map, nr_reasons);
+	c->joining = false;
+	c->njoined = 0;
+	return err;
 }
 
 static int thread_cmp(const void *a, const void *b)

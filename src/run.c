@@ -143,6 +143,7 @@ static int defer(struct kx_run *run, const struct kx_event *ev)
 		run->markers_from = run->nr_deferred + 1;
 	d = &run->deferred[run->nr_deferred++];
 	d->ev = *ev;
+	d->mark = run->mark ? run->mark(run->mark_ctx) : 0;
 	/* the entry a thread entered this slice with: its state from here on is this run's */
 	d->retire = ev->kind == KX_EV_ENTRY &&
 		    kx_pair_vcpu(run->pair, ev->buffer, ev->tid) != KX_VCPU_UNKNOWN;
@@ -225,6 +226,8 @@ int kx_run_join(struct kx_run *run, const struct kx_run *later, const uint32_t *
 
 		if (ev.kind == KX_EV_EXIT && ev.u.exit.reason < nr_reasons)
 			ev.u.exit.reason = reason_map[ev.u.exit.reason];
+		if (run->replay_at)
+			run->replay_at(run->mark_ctx, d->mark);
 		err = run_event(run, &ev, has_filter(run), feed_sink, feed_ctx);
 		if (d->retire)
 			kx_pair_retire(run->pair, ev.buffer, ev.tid);

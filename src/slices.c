@@ -67,6 +67,9 @@ static int open_slice(struct slice *s, const char *path, const struct kx_source_
 		return -ENOMEM;
 	s->run.on_helper = an->on_helper;
 	s->run.helper_ctx = an->on_helper ? s->acc : NULL;
+	s->run.mark = an->mark;
+	s->run.replay_at = an->replay_at;
+	s->run.mark_ctx = s->acc;
 	if (start)
 		kx_run_mid_trace(&s->run);
 	return 0;
@@ -151,7 +154,8 @@ int kx_slices_run(const char *path, const struct kx_source_opts *sopts,
 	probe.slice_start = 1;
 	if (kx_source_open(path, &probe, &src, &diag) < 0)
 		return KX_SLICES_NOT_SPLIT;
-	n = kx_source_split(src, threads, ANALYSIS_BYTES, an->thread_bytes, cuts) + 1;
+	n = kx_source_split(src, threads, ANALYSIS_BYTES + an->slice_bytes, an->thread_bytes,
+			    cuts) + 1;
 	kx_source_close(src);
 	if (n < 2)
 		return KX_SLICES_NOT_SPLIT;
@@ -230,6 +234,16 @@ static void *make_cycles(const void *arg, bool mid_trace)
 	return c;
 }
 
+static uint64_t mark_cycles(void *acc)
+{
+	return kx_cycles_mark(acc);
+}
+
+static void replay_cycles_at(void *acc, uint64_t mark)
+{
+	kx_cycles_replay_at(acc, mark);
+}
+
 static int join_cycles(void *acc, const void *later, const uint32_t *reason_map, uint32_t nr)
 {
 	return kx_cycles_join(acc, later, reason_map, nr);
@@ -247,17 +261,21 @@ int kx_slices_cycles(const char *path, const struct kx_source_opts *sopts,
 	const struct kx_slices_analysis an = {
 		.make = make_cycles,
 		.sink = kx_cycles_sink,
+		.mark = mark_cycles,
+		.replay_at = replay_cycles_at,
 		.join = join_cycles,
 		.free = free_cycles,
 		.arg = copts,
+		/* every slice keeps its own worst cycles */
+		.slice_bytes = (uint64_t)copts->worst * sizeof(struct kx_cycle),
 		.thread_bytes = KX_SLICES_THREAD_BYTES,
 	};
 
 	void *cycles;
 	int err;
 
-	/* per-cycle output is in completion order across threads, which slices do not rebuild */
-	if (copts->worst || copts->on_cycle)
+	/* --list prints cycles as they complete: in one pass */
+	if (copts->on_cycle)
 		return KX_SLICES_NOT_SPLIT;
 	err = kx_slices_run(path, sopts, filter, &an, run, &cycles, stats);
 	if (!err)

@@ -12,9 +12,10 @@
  * thread that never enters (kvm_entry unreadable), perf.data without
  * FINISHED_ROUND or with a sample late or early by 100 ms; a perf.data cut
  * moved in time or place must not join; compressed data on two threads is
- * left to the pipeline. The timer cycles (summary in JSON and text) from
- * slices must be the single pass's too, and --worst, whose cycles are
- * ranked in completion order, is left to the single pass.
+ * left to the pipeline. The timer cycles from slices must be the single
+ * pass's too, every cycle with its number, segments and keys (as --worst
+ * lists them) besides the totals, also for a cycle longer than a slice;
+ * --list, which prints cycles as they complete, is left to the single pass.
  */
 #define _GNU_SOURCE	/* memmem */
 #include <inttypes.h>
@@ -65,6 +66,49 @@ static const char markers[] =
 	"  guest 10us\n  exit HLT lost 1 10us\n }\n}\n"
 	"vcpu tid=9202 vcpu=1 cpu=0 start=5us {\n entry\n repeat 60 {\n"
 	"  guest 100us\n  exit CPUID 100us\n }\n}\n";
+
+/*
+ * Timer cycles across slice edges: vCPU 0's middle cycle runs through 20000
+ * EOI exits (the slices in between see only its lead-in, more segments
+ * than a cycle keeps); vCPU 1 programs its timer every few exits, vCPU 2
+ * only in HLT-long cycles, and vCPU 3 in 1 ms exits: a cut in one of them
+ * makes the slice after complete vCPU 1's cycles before vCPU 3 enters, and
+ * the join completes vCPU 3's cycle there, at its first entry.
+ */
+static const char long_cycle[] =
+	"kernel 6.18\nisa vmx\nclock local\ncpus 4\nseed 7\n"
+	"vcpu tid=8001 vcpu=0 cpu=0 {\n entry\n"
+	" repeat 1500 {\n  guest lognormal median=3us sigma=0.5\n"
+	"  exit APIC_WRITE apic write TMICT val=0x100 1us\n }\n"
+	" repeat 20000 {\n  guest 2us\n  choose {\n"
+	"   3: exit APIC_ACCESS apic write EOI 1us\n   1: exit HLT 5us\n"
+	"   1: exit EPT_MISCONFIG mmio write 0xfebd1000 len=4 2us\n  }\n }\n"
+	" repeat 1500 {\n  guest 3us\n  exit MSR_WRITE msr write 0x6e0 1us\n }\n}\n"
+	"vcpu tid=8002 vcpu=1 cpu=1 start=1us {\n entry\n repeat 12000 {\n"
+	"  guest lognormal median=3us sigma=0.8\n  choose {\n"
+	"   2: exit APIC_ACCESS apic write EOI 1us\n"
+	"   1: exit APIC_WRITE apic write TMICT val=0x2710 1us\n"
+	"   1: { migrate cpu 2 ; exit EXTERNAL_INTERRUPT 900ns }\n"
+	"   1: { migrate cpu 1 ; exit EXTERNAL_INTERRUPT 900ns }\n  }\n }\n}\n"
+	"vcpu tid=8003 vcpu=2 cpu=2 start=2us {\n entry\n repeat 100 {\n"
+	"  guest 20us\n  exit HLT lognormal median=500us sigma=1\n"
+	"  guest 1us\n  exit APIC_WRITE apic write TMICT val=0x10 1us\n }\n}\n"
+	"vcpu tid=8004 vcpu=3 cpu=3 start=3us {\n entry\n repeat 60 {\n  guest 100us\n"
+	"  exit APIC_WRITE apic write TMICT val=0x100 lognormal median=1ms sigma=0.3\n }\n}\n";
+
+/*
+ * Two vCPUs in lockstep on two CPUs: at every cut their first timer exits
+ * complete at the same time, in an order only the merge of the streams
+ * knows.
+ */
+static const char twins[] =
+	"kernel 6.18\nisa vmx\nclock local\ncpus 2\n"
+	"vcpu tid=6001 vcpu=0 cpu=0 {\n entry\n repeat 6000 {\n  guest 3us\n"
+	"  exit APIC_WRITE apic write TMICT val=0x100 1us\n  guest 2us\n"
+	"  exit APIC_ACCESS apic write EOI 1us\n }\n}\n"
+	"vcpu tid=6002 vcpu=1 cpu=1 {\n entry\n repeat 6000 {\n  guest 3us\n"
+	"  exit APIC_WRITE apic write TMICT val=0x100 1us\n  guest 2us\n"
+	"  exit APIC_ACCESS apic write EOI 1us\n }\n}\n";
 
 /* One vCPU, many exits: with kvm_entry unreadable, more than a slice may defer. */
 static const char many_exits[] =
@@ -381,10 +425,19 @@ static void moved_cut(const char *name, int64_t dt, bool next_record, const char
 }
 
 /* Write @text to @name.scn and run kx-synth with @outputs ("-o v6=... "). Return: 0 or -1. */
-/* The cycles summary of @c (read from @src): JSON, then the text tables. */
-static char *cycles_summary(struct kx_cycles *c, const struct kx_source *src)
+/*
+ * The worst cycles listed: the comparisons see their numbers (seq,
+ * index), segments and keys, not only the totals. 200 of them (0.5 MiB a
+ * slice) leave room for 8 slices in the split's memory budget.
+ */
+#define WORST_LISTED	200
+
+/* The cycles summary of @c (read from @src, as @co says): JSON, then the text tables. */
+static char *cycles_summary(struct kx_cycles *c, const struct kx_source *src,
+			    const struct kx_cycles_opts *co)
 {
-	struct kx_cycles_render r = { .cycles = c, .src = src, .file = "f" };
+	struct kx_cycles_render r = { .cycles = c, .src = src, .file = "f", .worst = co->worst,
+				      .by_host = co->worst_by_host };
 	struct kx_json j;
 	char *buf = NULL;
 	size_t len;
@@ -403,18 +456,18 @@ static char *cycles_summary(struct kx_cycles *c, const struct kx_source *src)
 }
 
 /* The cycles of one pass, as kvmexit-stat cycles --threads 1 finds them; *@n: how many. */
-static char *cycles_single_pass(const char *path, const struct kx_filter *filter, uint64_t *n)
+static char *cycles_single_pass(const char *path, const struct kx_filter *filter,
+				const struct kx_cycles_opts *co, uint64_t *n)
 {
 	struct kx_source_opts so = { .threads = 1 };
-	struct kx_cycles_opts co = { 0 };
 	struct kx_diag diag = { "" };
-	struct kx_cycles *c = kx_cycles_new(&co);
+	struct kx_cycles *c = kx_cycles_new(co);
 	struct kx_run run;
 	char *out = NULL;
 
 	if (c && kx_run_open(&run, path, &so, filter, &diag) == 0) {
 		if (kx_run_stream(&run, kx_cycles_sink, c, &diag) == 0) {
-			out = cycles_summary(c, run.src);
+			out = cycles_summary(c, run.src, co);
 			*n = kx_cycles_total(c)->cycles;
 		}
 		kx_run_close(&run);
@@ -423,27 +476,32 @@ static char *cycles_single_pass(const char *path, const struct kx_filter *filter
 	return out;
 }
 
-/* As same_in(), for the timer cycles. */
-static void cycles_same_in(const char *path, const char *name, const unsigned *threads,
-			   const struct kx_filter *filter, const char *what)
+static int count_cycle(void *ctx, const struct kx_cycle *cy)
+{
+	return 0;
+}
+
+/* As same_in(), for the timer cycles read as @co says. */
+static void cycles_opts_same_in(const char *path, const char *name, const unsigned *threads,
+				const struct kx_filter *filter, const struct kx_cycles_opts *co,
+				const char *what)
 {
 	uint64_t n = 0;
-	char *want = cycles_single_pass(path, filter, &n);
+	char *want = cycles_single_pass(path, filter, co, &n);
 
 	ok(want && n > 0, "%s, %s: the single pass finds %" PRIu64 " cycles", name, what, n);
 	for (; *threads; threads++) {
 		struct kx_source_opts so = { .threads = *threads };
-		struct kx_cycles_opts co = { 0 };
 		struct kx_slices_stats st;
 		struct kx_cycles *c = NULL;
 		struct kx_run run;
 		char *got = NULL;
-		int err = kx_slices_cycles(path, &so, filter, &co, &run, &c, &st);
+		int err = kx_slices_cycles(path, &so, filter, co, &run, &c, &st);
 
 		ok(err == 0, "%s, %s, %u threads: cycles read in slices (%d)", name, what, *threads,
 		   err);
 		if (!err) {
-			got = cycles_summary(c, run.src);
+			got = cycles_summary(c, run.src, co);
 			kx_cycles_free(c);
 			kx_run_close(&run);
 		}
@@ -453,6 +511,15 @@ static void cycles_same_in(const char *path, const char *name, const unsigned *t
 		free(got);
 	}
 	free(want);
+}
+
+/* As same_in(), for the timer cycles, the worst listed (@by_host: by host time). */
+static void cycles_same_in(const char *path, const char *name, const unsigned *threads,
+			   const struct kx_filter *filter, bool by_host, const char *what)
+{
+	const struct kx_cycles_opts co = { .worst = WORST_LISTED, .worst_by_host = by_host };
+
+	cycles_opts_same_in(path, name, threads, filter, &co, what);
 }
 
 static int synth(const char *build, const char *name, const char *text, const char *outputs)
@@ -593,20 +660,41 @@ int main(void)
 	{
 		static const unsigned threads[] = { 2, 3, 5, 8, 0 };
 		struct kx_source_opts so = { .threads = 3 };
-		struct kx_cycles_opts worst = { .worst = 3 };
+		struct kx_cycles_opts list = { .on_cycle = count_cycle };
 		struct kx_cycles *c = NULL;
 		struct kx_run run;
 
-		cycles_same_in(path_in("s.dat"), "s.dat", threads, &all, "cycles");
-		cycles_same_in(path_in("s.dat"), "s.dat", threads, &vcpu1, "cycles --vcpu 1");
-		cycles_same_in(path_in("s.dat"), "s.dat", threads, &tid, "cycles --pid 9101");
-		cycles_same_in(path_in("s.zst.dat"), "s.zst.dat", threads + 1, &all, "cycles");
-		cycles_same_in(path_in("s.perf.data"), "s.perf.data", threads, &all, "cycles");
+		cycles_same_in(path_in("s.dat"), "s.dat", threads, &all, false, "cycles");
+		cycles_same_in(path_in("s.dat"), "s.dat", threads, &all, true, "cycles, by host");
+		cycles_same_in(path_in("s.dat"), "s.dat", threads, &vcpu1, false, "cycles --vcpu 1");
+		cycles_same_in(path_in("s.dat"), "s.dat", threads, &tid, false, "cycles --pid 9101");
+		cycles_same_in(path_in("s.zst.dat"), "s.zst.dat", threads + 1, &all, false, "cycles");
+		cycles_same_in(path_in("s.perf.data"), "s.perf.data", threads, &all, false, "cycles");
 		if (access(HOST_TRACE, R_OK) == 0)
 			cycles_same_in(HOST_TRACE, "ma-host-2vcpu.dat",
-				       (const unsigned[]){ 3, 5, 7, 0 }, &all, "cycles");
-		is_u64(kx_slices_cycles(path_in("s.dat"), &so, &all, &worst, &run, &c, NULL),
-		       KX_SLICES_NOT_SPLIT, "cycles --worst: one pass (completion order)");
+				       (const unsigned[]){ 3, 5, 7, 0 }, &all, false, "cycles");
+		snprintf(outputs, sizeof(outputs), "-o v6='%s' -o perf='%s'", path_in("long.dat"),
+			 path_in("long.perf.data"));
+		ok(synth(build, "long", long_cycle, outputs) == 0,
+		   "kx-synth writes a cycle of 20000 exits (v6, perf.data)");
+		/* by host time: the long cycle is the worst */
+		cycles_same_in(path_in("long.dat"), "long.dat", threads, &all, true, "cycles");
+		cycles_same_in(path_in("long.perf.data"), "long.perf.data", threads, &all, true,
+			       "cycles");
+		snprintf(outputs, sizeof(outputs), "-o v6='%s'", path_in("twins.dat"));
+		ok(synth(build, "twins", twins, outputs) == 0, "kx-synth writes two vCPUs in lockstep");
+		cycles_opts_same_in(path_in("twins.dat"), "twins.dat", threads, &all,
+				    &(struct kx_cycles_opts){ 0 }, "cycles, no worst listed");
+		{
+			struct kx_cycles_opts worst = { .worst = 10 };
+
+			is_u64(kx_slices_cycles(path_in("twins.dat"), &so, &all, &worst, &run, &c,
+						NULL), KX_SLICES_NOT_SPLIT,
+			       "twins.dat, cycles --worst: cycles completed at the same time in the "
+			       "join, order unknown: one pass");
+		}
+		is_u64(kx_slices_cycles(path_in("s.dat"), &so, &all, &list, &run, &c, NULL),
+		       KX_SLICES_NOT_SPLIT, "cycles --list: one pass (cycles as they complete)");
 	}
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
