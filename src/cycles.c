@@ -766,7 +766,8 @@ static int rank_worst(struct kx_cycles *c, const struct kx_cycles *later,
 {
 	size_t below = 0;
 
-	qsort(c->joined, c->njoined, sizeof(*c->joined), joined_cmp);
+	if (c->njoined)
+		qsort(c->joined, c->njoined, sizeof(*c->joined), joined_cmp);
 	for (size_t i = 0; i < c->njoined; i++) {
 		struct kx_cycle *cy = &c->joined[i].cy;
 
