@@ -187,6 +187,11 @@ for kind in v6 v7-zlib v7-zstd perf; do
 	esac
 done
 
+# cycles, the timer-cycle analysis, reads in time slices as report does
+f=$DIR/$LARGE.dat
+measure kx-v6-cycles $LARGE "$ev" "$(bytes_of "$f")" "exec $KXV cycles $f >/dev/null"
+measure kx-v6-cycles-t1 $LARGE "$ev" "$(bytes_of "$f")" "exec $KXV cycles --threads 1 $f >/dev/null"
+
 # The wide host: 64 CPU streams, read with --threads 64 as on a 64-CPU
 # machine (the time here is two CPUs running 64 threads; the RSS is the point).
 ev=$(events_of $WIDE)
@@ -288,7 +293,7 @@ ltev=$(dpkg-query -W -f '${Version}' libtraceevent1 2>/dev/null || echo unknown)
 	echo
 	echo "## Ratios and targets"
 	echo
-	awk -F'\t' -v large=$LARGE -v peer=$PEER -v wide=$WIDE '
+	awk -F'\t' -v large=$LARGE -v peer=$PEER -v wide=$WIDE -v ncpu="$(nproc)" '
 	{ key = $1 "@" $2; med[key] = $6; lo[key] = $5; ev[key] = $3; rss[key] = $9 }
 	function rate(k) { return med[k] > 0 ? ev[k] / med[k] : 0 }
 	function rss_target(k, what) {
@@ -297,6 +302,11 @@ ltev=$(dpkg-query -W -f '${Version}' libtraceevent1 2>/dev/null || echo unknown)
 		printf "| %s, largest of the runs | %.1f | | < 64 | %s |\n", what, m, (m < 64 ? "met" : "**missed**")
 		if (m >= 64)
 			miss[++nmiss] = sprintf("%s: %.1f where the target is < 64", what, m)
+	}
+	# the default --threads (the online CPUs) against one thread: no target, it shows the scaling
+	function scaling(what, one, all) {
+		if (!(one in med) || !(all in med)) return
+		printf "| kvmexit-stat %s: speed-up of the default --threads (%d CPUs) over --threads 1 (%s) | %.2f | %.2f | (no target) | |\n", what, ncpu, large, med[one] / med[all], (lo[all] > 0 ? lo[one] / lo[all] : 0)
 	}
 	# target 0: a limit shown for information; judged on the medians, the
 	# minima beside them show how much of a difference is noise
@@ -331,6 +341,8 @@ ltev=$(dpkg-query -W -f '${Version}' libtraceevent1 2>/dev/null || echo unknown)
 			if (ns > 25)
 				miss[++nmiss] = sprintf("one core, v6: %.1f ns per event where the target is 25, %.1fx short", ns, ns / 25)
 		}
+		scaling("report v6", "kx-v6-t1@" large, "kx-v6@" large)
+		scaling("cycles v6", "kx-v6-cycles-t1@" large, "kx-v6-cycles@" large)
 		rss_target("kx-v6@" large, "kvmexit-stat v6 peak RSS MiB (" large ")")
 		rss_target("kx-v6-t64@" wide, "kvmexit-stat v6 --threads 64 peak RSS MiB (" wide ", 64 CPUs)")
 		rss_target("kx-v7-zstd-t64@" wide, "kvmexit-stat v7-zstd --threads 64 peak RSS MiB (" wide ", 64 CPUs)")
