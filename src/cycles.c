@@ -764,8 +764,6 @@ static int joined_cmp(const void *a, const void *b)
 static int rank_worst(struct kx_cycles *c, const struct kx_cycles *later,
 		      const uint32_t *reason_map, uint32_t nr_reasons)
 {
-	size_t below = 0;
-
 	if (c->njoined)
 		qsort(c->joined, c->njoined, sizeof(*c->joined), joined_cmp);
 	for (size_t i = 0; i < c->njoined; i++) {
@@ -784,9 +782,10 @@ static int rank_worst(struct kx_cycles *c, const struct kx_cycles *later,
 			keytab_find(c->thread_index, kx_thread_key(cy.buffer, cy.tid));
 		const struct kx_cycle_keytime *was =
 			keytab_find(later->thread_index, kx_thread_key(cy.buffer, cy.tid));
+		size_t below = 0;
 
-		for (below = 0; below < c->njoined && c->joined[below].mark < cy.seq; below++)
-			;
+		while (below < c->njoined && c->joined[below].mark < cy.seq)
+			below++;
 		if (!at || !was)
 			return -EINVAL;
 		cy.index += c->threads[at->host]->ncycles - later->threads[was->host]->ncycles;
