@@ -21,6 +21,8 @@ struct kx_filter {
 };
 
 typedef int (*kx_event_fn)(void *ctx, const struct kx_event *ev);
+/* @n events in a row, in delivery order. Return: 0 or an error to stop with. */
+typedef int (*kx_events_fn)(void *ctx, const struct kx_event *evs, unsigned n);
 
 /*
  * struct kx_run - set @on_helper (and @helper_ctx) before kx_run_stream()
@@ -36,6 +38,9 @@ struct kx_run {
 	struct kx_filter filter;
 	kx_event_fn on_helper;
 	void *helper_ctx;
+	/* set: kx_run_stream() hands every event here and pairs nothing (info) */
+	kx_events_fn on_events;
+	void *events_ctx;
 	uint64_t first_ts;
 	uint64_t last_ts;
 	uint64_t events;
@@ -74,8 +79,10 @@ int kx_run_open(struct kx_run *run, const char *path, const struct kx_source_opt
 		const struct kx_filter *filter, struct kx_diag *diag);
 
 /**
- * kx_run_stream() - read the whole input; every interval goes to @sink.
- * Return: 0, a negative read error with @diag, or @sink's non-zero value.
+ * kx_run_stream() - read the whole input; every interval goes to @sink
+ * (with @run->on_events set, every event goes there instead, unpaired).
+ * Return: 0, a negative read error with @diag, or @sink's (on_events')
+ * non-zero value.
  */
 int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_diag *diag);
 

@@ -36,7 +36,8 @@ struct kx_slices_stats {
 /*
  * struct kx_slices_analysis - what each slice accumulates: @make (@arg; for
  * every slice but the first @mid_trace) one per slice, fed by the pairing
- * (@sink, and @on_helper when set, both with the made context), @join'ed in
+ * (@sink, and @on_helper when set, both with the made context; or, with
+ * @on_events, every event unpaired: kx_run.on_events), @join'ed in
  * time order into the first slice's after kx_run_join() replayed what the
  * later one deferred (reason ids mapped as kx_run_reason_map() says), and
  * @free'd. @mark and @replay_at, when set, become the runs' (kx_run.mark).
@@ -47,6 +48,7 @@ struct kx_slices_analysis {
 	void *(*make)(const void *arg, bool mid_trace);
 	kx_interval_fn sink;
 	kx_event_fn on_helper;
+	kx_events_fn on_events;
 	uint64_t (*mark)(void *acc);
 	void (*replay_at)(void *acc, uint64_t mark);
 	int (*join)(void *acc, const void *later, const uint32_t *reason_map, uint32_t nr);

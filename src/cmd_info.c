@@ -2,8 +2,9 @@
 /*
  * cmd_info.c - `kvmexit-stat info FILE`: what the reader sees in a
  * recording (format, clock, unit, CPUs, buffers) and, after reading the
- * whole stream, its counters (records, lost events and where the first ones
- * were, kvm events by name, kvm_exit by reason).
+ * whole stream (in time slices where it can be cut), its counters
+ * (records, lost events and where the first ones were, kvm events by
+ * name, kvm_exit by reason).
  * A debugging aid and the hook the reader tests use.
  */
 #include <errno.h>
@@ -15,6 +16,7 @@
 
 #include "kx_cli.h"
 #include "kx_cmd.h"
+#include "kx_slices.h"
 #include "kx_source.h"
 
 enum {
@@ -64,7 +66,8 @@ struct info_totals {
 	size_t nr_lost;
 };
 
-static int count_reason(struct info_totals *tot, uint32_t id)
+/* Add @n kvm_exit events of reason name id @id. Return: 0 or -ENOMEM. */
+static int count_reason(struct info_totals *tot, uint32_t id, uint64_t n)
 {
 	if (id >= tot->nr_reasons) {
 		size_t nr = 2 * (size_t)id + 16;
@@ -76,29 +79,77 @@ static int count_reason(struct info_totals *tot, uint32_t id)
 		tot->reason_count = p;
 		tot->nr_reasons = nr;
 	}
-	tot->reason_count[id]++;
+	tot->reason_count[id] += n;
+	return 0;
+}
+
+/* A kx_events_fn: @ctx is the info_totals. Return: 0 or -ENOMEM. */
+static int count_events(void *ctx, const struct kx_event *evs, unsigned n)
+{
+	struct info_totals *tot = ctx;
+
+	for (const struct kx_event *ev = evs; ev < evs + n; ev++) {
+		if (!tot->events++)
+			tot->first_ts = ev->ts;
+		tot->last_ts = ev->ts;
+		if (ev->kind == KX_EV_LOST && tot->nr_lost < LOST_SHOWN) {
+			tot->lost[tot->nr_lost].ts = ev->ts;
+			tot->lost[tot->nr_lost].count = ev->u.lost;
+			tot->lost[tot->nr_lost++].cpu = ev->cpu;
+		}
+		if (ev->kind == KX_EV_EXIT && count_reason(tot, ev->u.exit.reason, 1))
+			return -ENOMEM;
+	}
 	return 0;
 }
 
 /* Read the whole stream. Return: 0 or a negative code with @diag filled. */
 static int read_all(struct kx_source *src, struct info_totals *tot, struct kx_diag *diag)
 {
-	struct kx_event ev;
-	int ret;
+	const struct kx_event *evs;
+	int n;
 
-	while ((ret = kx_source_next(src, &ev, diag)) > 0) {
-		if (!tot->events++)
-			tot->first_ts = ev.ts;
-		tot->last_ts = ev.ts;
-		if (ev.kind == KX_EV_LOST && tot->nr_lost < LOST_SHOWN) {
-			tot->lost[tot->nr_lost].ts = ev.ts;
-			tot->lost[tot->nr_lost].count = ev.u.lost;
-			tot->lost[tot->nr_lost++].cpu = ev.cpu;
-		}
-		if (ev.kind == KX_EV_EXIT && count_reason(tot, ev.u.exit.reason))
+	while ((n = kx_source_next_batch(src, &evs, diag)) > 0)
+		if (count_events(tot, evs, (unsigned)n))
 			return kx_diag_set(diag, -ENOMEM, "out of memory");
+	return n;
+}
+
+/* ---- the totals as a time slice's analysis (kx_slices_run()) ---- */
+
+static void *make_totals(const void *arg, bool mid_trace)
+{
+	return calloc(1, sizeof(struct info_totals));
+}
+
+static void free_totals(void *acc)
+{
+	struct info_totals *tot = acc;
+
+	if (tot)
+		free(tot->reason_count);
+	free(tot);
+}
+
+/* Add @later's totals (the slice after) to @acc's; reason ids through @reason_map. */
+static int join_totals(void *acc, const void *later, const uint32_t *reason_map, uint32_t nr)
+{
+	struct info_totals *tot = acc;
+	const struct info_totals *l = later;
+
+	if (l->events) {
+		if (!tot->events)
+			tot->first_ts = l->first_ts;
+		tot->last_ts = l->last_ts;
 	}
-	return ret;
+	tot->events += l->events;
+	for (size_t i = 0; i < l->nr_lost && tot->nr_lost < LOST_SHOWN; i++)
+		tot->lost[tot->nr_lost++] = l->lost[i];
+	for (size_t k = 0; k < l->nr_reasons; k++)
+		if (l->reason_count[k] &&
+		    count_reason(tot, k < nr ? reason_map[k] : (uint32_t)k, l->reason_count[k]))
+			return -ENOMEM;
+	return 0;
 }
 
 static void print_info(const struct kx_source *src, const struct info_totals *tot)
@@ -149,11 +200,20 @@ static void print_info(const struct kx_source *src, const struct info_totals *to
 
 int kx_cmd_info(int argc, char **argv)
 {
+	static const struct kx_slices_analysis totals_slices = {
+		.make = make_totals,
+		.on_events = count_events,
+		.join = join_totals,
+		.free = free_totals,
+	};
+	const struct kx_filter all = { -1, -1 };
 	struct kx_input_args in;
 	struct info_totals tot = { 0 };
 	struct kx_diag diag = { "" };
 	struct kx_source *src;
+	struct kx_run run;
 	const char *path;
+	void *acc;
 	int opt, ret;
 
 	kx_cli_input_init(&in);
@@ -175,21 +235,33 @@ int kx_cmd_info(int argc, char **argv)
 					  "one input file at a time");
 	path = argv[optind];
 
-	ret = kx_source_open(path, &in.sopts, &src, &diag);
-	if (ret < 0) {
+	ret = kx_slices_run(path, &in.sopts, &all, &totals_slices, &run, &acc, NULL);
+	if (ret == 0) {
+		print_info(run.src, acc);
+		free_totals(acc);
+		kx_run_close(&run);
+	} else if (ret != KX_SLICES_NOT_SPLIT) {
+		kx_diag_set(&diag, ret, ret == -ENOMEM ? "out of memory" :
+			    "the time slices do not add up");
 		kx_cli_error(path, ret, &diag);
-		return ret == -KX_EUSAGE ? KX_EXIT_USAGE : KX_EXIT_INPUT;
+		return KX_EXIT_INTERNAL;
+	} else {
+		ret = kx_source_open(path, &in.sopts, &src, &diag);
+		if (ret < 0) {
+			kx_cli_error(path, ret, &diag);
+			return ret == -KX_EUSAGE ? KX_EXIT_USAGE : KX_EXIT_INPUT;
+		}
+		/* Read everything before printing: an error leaves stdout empty. */
+		ret = read_all(src, &tot, &diag);
+		if (ret < 0)
+			kx_cli_error(path, ret, &diag);
+		else
+			print_info(src, &tot);
+		free(tot.reason_count);
+		kx_source_close(src);
+		if (ret < 0)
+			return ret == -ENOMEM ? KX_EXIT_INTERNAL : KX_EXIT_INPUT;
 	}
-	/* Read everything before printing: an error leaves stdout empty. */
-	ret = read_all(src, &tot, &diag);
-	if (ret < 0)
-		kx_cli_error(path, ret, &diag);
-	else
-		print_info(src, &tot);
-	free(tot.reason_count);
-	kx_source_close(src);
-	if (ret < 0)
-		return ret == -ENOMEM ? KX_EXIT_INTERNAL : KX_EXIT_INPUT;
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "kvmexit-stat: cannot write the output\n");
 		return KX_EXIT_INTERNAL;

@@ -67,6 +67,8 @@ static int open_slice(struct slice *s, const char *path, const struct kx_source_
 		return -ENOMEM;
 	s->run.on_helper = an->on_helper;
 	s->run.helper_ctx = an->on_helper ? s->acc : NULL;
+	s->run.on_events = an->on_events;
+	s->run.events_ctx = an->on_events ? s->acc : NULL;
 	s->run.mark = an->mark;
 	s->run.replay_at = an->replay_at;
 	s->run.mark_ctx = s->acc;

@@ -89,7 +89,7 @@ done
 grep -q '"rows"' "$TMP/cmp.1" && grep -q '"passed"' "$TMP/chk.1"
 ok $? "compare and check of traces give their documents"
 # slices, not one pass: the probe and one reader per slice open the trace (fopen of the
-# JSON sniffing aside), and no single pass after them
+# JSON sniffing aside), and no single pass after them; cycles and info likewise
 if file_shim; then
 	for n in 1 3; do
 		rm -f "$TMP/opens"
@@ -99,6 +99,13 @@ if file_shim; then
 			"$([ $n = 1 ] && echo '1 1' || echo '4 4')" \
 			"compare --threads $n: each trace opened by $([ $n = 1 ] && echo 'one pass' ||
 				echo 'a probe and 3 slices')"
+	done
+	for cmd in cycles info; do
+		rm -f "$TMP/opens"
+		KX_OPEN_LOG="$TMP/opens" LD_PRELOAD=$SHIM "$KX" $cmd --threads 3 "$TMP/busy.perf.data" \
+			>/dev/null 2>&1
+		is "$(grep -c 'busy.perf.data$' "$TMP/opens")" 4 \
+			"$cmd --threads 3: perf.data opened by a probe and 3 slices"
 	done
 else
 	skip "compare reads its traces in slices" "no C compiler for the shim: $SHIM_ERR"

@@ -1,14 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# report and cycles cut a trace.dat into time slices, one per thread
+# report, cycles and info cut a trace.dat into time slices, one per thread
 # (compressed data from three threads on), and a perf.data file too
 # (rounds read 20 us apart per CPU, so they overlap in time as perf's do).
 # On a trace built to cross every slice edge (vCPUs migrating between CPUs,
 # lost-events markers on every CPU, userspace exits, idle exits lasting
 # milliseconds, orphan entries, an exit open at the end, two buffers) the
 # report and the cycles totals must equal kx-synth's known answer for any
-# --threads, and be byte for byte the same as --threads 1 in every form
-# and with filters (cycles --list reads in one pass).
+# --threads, and they and info be byte for byte the same as --threads 1 in
+# every form and with filters (cycles --list reads in one pass).
 . "$(dirname "$0")/../lib.sh"
 D=$(dirname "$0")
 . "$D/synth-lib.sh"
@@ -112,7 +112,7 @@ for f in $files; do
 		"report --buffer second --json" "report --top 9" "cycles" "cycles --json" \
 		"cycles --csv --vcpu 2" "cycles --pid 9000 --json" "cycles --lvtt" \
 		"cycles --buffer second --csv" "cycles --worst 4 --json" "cycles --worst 9000 --by-host" \
-		"cycles --list --csv"; do
+		"cycles --list --csv" "info" "info --buffer second"; do
 		# perf.data has one buffer
 		case "$f $cmd" in *.perf.data*--buffer*) continue ;; esac
 		# shellcheck disable=SC2086
@@ -120,7 +120,7 @@ for f in $files; do
 		echo "status $?" >>"$TMP/one"
 		# a real report, not a usage error
 		grep -q '^status 0$' "$TMP/one" &&
-			grep -q 'APIC EOI write\|APIC TMICT write\|TSC_DEADLINE write' "$TMP/one"
+			grep -q 'APIC EOI write\|APIC TMICT write\|TSC_DEADLINE write\|^exit ' "$TMP/one"
 		same=$?
 		for n in 2 3 5 8; do
 			# shellcheck disable=SC2086
