@@ -150,24 +150,6 @@ static int defer(struct kx_run *run, const struct kx_event *ev)
 	return 0;
 }
 
-/* Every event to run->on_events, nothing paired. */
-static int hand_events(struct kx_run *run, struct kx_diag *diag)
-{
-	const struct kx_event *evs;
-	int n, ret = 0;
-
-	while (!ret && (n = kx_source_next_batch(run->src, &evs, diag)) > 0) {
-		if (!run->events)
-			run->first_ts = evs[0].ts;
-		run->events += (unsigned)n;
-		run->last_ts = evs[n - 1].ts;
-		ret = run->on_events(run->events_ctx, evs, (unsigned)n);
-	}
-	if (n < 0)
-		return n;
-	return ret == -ENOMEM ? kx_diag_set(diag, ret, "out of memory") : ret;
-}
-
 int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_diag *diag)
 {
 	struct filtered f;
@@ -178,14 +160,16 @@ int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_
 	const struct kx_event *evs;
 	int n, ret = 0;
 
-	if (run->on_events)
-		return hand_events(run, diag);
 	/* the counters live in locals in the loop and are stored once at the end */
 	while (!ret && (n = kx_source_next_batch(run->src, &evs, diag)) > 0) {
 		if (!events)
 			run->first_ts = evs[0].ts;
 		events += (unsigned)n;
 		last_ts = evs[n - 1].ts;
+		if (run->on_events) {
+			ret = run->on_events(run->events_ctx, evs, (unsigned)n);
+			continue;	/* nothing paired */
+		}
 		for (const struct kx_event *ev = evs; ev < evs + n; ev++) {
 			ret = run_event(run, ev, filtered, feed_sink, feed_ctx);
 			if (__builtin_expect(ret != 0, 0)) {
