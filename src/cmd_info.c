@@ -103,18 +103,6 @@ static int count_events(void *ctx, const struct kx_event *evs, unsigned n)
 	return 0;
 }
 
-/* Read the whole stream. Return: 0 or a negative code with @diag filled. */
-static int read_all(struct kx_source *src, struct info_totals *tot, struct kx_diag *diag)
-{
-	const struct kx_event *evs;
-	int n;
-
-	while ((n = kx_source_next_batch(src, &evs, diag)) > 0)
-		if (count_events(tot, evs, (unsigned)n))
-			return kx_diag_set(diag, -ENOMEM, "out of memory");
-	return n;
-}
-
 /* ---- the totals as a time slice's analysis (kx_slices_run()) ---- */
 
 static void *make_totals(const void *arg, bool mid_trace)
@@ -150,6 +138,28 @@ static int join_totals(void *acc, const void *later, const uint32_t *reason_map,
 		    count_reason(tot, k < nr ? reason_map[k] : (uint32_t)k, l->reason_count[k]))
 			return -ENOMEM;
 	return 0;
+}
+
+/*
+ * The totals of one pass over @path into *@acc, where the trace is not cut:
+ * *@run is open (*@opened) once kx_run_open() succeeded.
+ * Return: 0 or a negative code with @diag filled.
+ */
+static int single_pass(const char *path, const struct kx_input_args *in,
+		       const struct kx_filter *all, struct kx_run *run, bool *opened, void **acc,
+		       struct kx_diag *diag)
+{
+	int err = kx_run_open(run, path, &in->sopts, all, diag);
+
+	if (err < 0)
+		return err;
+	*opened = true;
+	*acc = make_totals(NULL, false);
+	if (!*acc)
+		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	run->on_events = count_events;
+	run->events_ctx = *acc;
+	return kx_run_stream(run, NULL, NULL, diag);
 }
 
 static void print_info(const struct kx_source *src, const struct info_totals *tot)
@@ -208,13 +218,12 @@ int kx_cmd_info(int argc, char **argv)
 	};
 	const struct kx_filter all = { -1, -1 };
 	struct kx_input_args in;
-	struct info_totals tot = { 0 };
 	struct kx_diag diag = { "" };
-	struct kx_source *src;
 	struct kx_run run;
 	const char *path;
-	void *acc;
-	int opt, ret;
+	void *acc = NULL;
+	bool opened = false;
+	int opt, ret, status = KX_EXIT_OK;
 
 	kx_cli_input_init(&in);
 	optind = 1;
@@ -236,32 +245,26 @@ int kx_cmd_info(int argc, char **argv)
 	path = argv[optind];
 
 	ret = kx_slices_run(path, &in.sopts, &all, &totals_slices, &run, &acc, NULL);
-	if (ret == 0) {
-		print_info(run.src, acc);
-		free_totals(acc);
-		kx_run_close(&run);
-	} else if (ret != KX_SLICES_NOT_SPLIT) {
+	if (ret == KX_SLICES_NOT_SPLIT) {
+		ret = single_pass(path, &in, &all, &run, &opened, &acc, &diag);
+		status = ret == -KX_EUSAGE ? KX_EXIT_USAGE : kx_cli_exit_status(ret);
+	} else if (ret) {
 		kx_diag_set(&diag, ret, ret == -ENOMEM ? "out of memory" :
 			    "the time slices do not add up");
-		kx_cli_error(path, ret, &diag);
-		return KX_EXIT_INTERNAL;
+		status = KX_EXIT_INTERNAL;
 	} else {
-		ret = kx_source_open(path, &in.sopts, &src, &diag);
-		if (ret < 0) {
-			kx_cli_error(path, ret, &diag);
-			return ret == -KX_EUSAGE ? KX_EXIT_USAGE : KX_EXIT_INPUT;
-		}
-		/* Read everything before printing: an error leaves stdout empty. */
-		ret = read_all(src, &tot, &diag);
-		if (ret < 0)
-			kx_cli_error(path, ret, &diag);
-		else
-			print_info(src, &tot);
-		free(tot.reason_count);
-		kx_source_close(src);
-		if (ret < 0)
-			return ret == -ENOMEM ? KX_EXIT_INTERNAL : KX_EXIT_INPUT;
+		opened = true;
 	}
+	/* everything is read before printing: an error leaves stdout empty */
+	if (ret < 0)
+		kx_cli_error(path, ret, &diag);
+	else
+		print_info(run.src, acc);
+	free_totals(acc);
+	if (opened)
+		kx_run_close(&run);
+	if (ret < 0)
+		return status;
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "kvmexit-stat: cannot write the output\n");
 		return KX_EXIT_INTERNAL;
