@@ -92,14 +92,13 @@ struct load {
 	bool trace;		/* a trace opened in @run, read into @tee */
 	bool sliced;		/* ... already read, in time slices */
 	struct kx_run run;
-	struct tee tee;
+	struct tee *tee;
 	pthread_t thread;
 	bool started;
 };
 
 static int open_trace(struct load *l, const struct kx_input_args *in, unsigned threads)
 {
-	struct kx_cycles_opts copts = { 0 };
 	struct kx_source_opts sopts = in->sopts;
 	int err;
 
@@ -108,12 +107,11 @@ static int open_trace(struct load *l, const struct kx_input_args *in, unsigned t
 	if (err < 0)
 		return err;
 	l->trace = true;
-	l->tee.attrib = kx_attrib_new(false);
-	l->tee.cycles = kx_cycles_new(&copts);
-	if (!l->tee.attrib || !l->tee.cycles)
+	l->tee = make_tee(NULL, false);
+	if (!l->tee)
 		return kx_diag_set(&l->diag, -ENOMEM, "out of memory");
-	l->run.on_helper = kx_attrib_event;
-	l->run.helper_ctx = l->tee.attrib;
+	l->run.on_helper = tee_event;
+	l->run.helper_ctx = l->tee;
 	return 0;
 }
 
@@ -130,7 +128,6 @@ static int slice_trace(struct load *l, const struct kx_input_args *in)
 		.join = join_tee,
 		.free = free_tee,
 	};
-	struct tee *tee;
 	void *acc;
 	int err = kx_slices_run(l->path, &in->sopts, &in->filter, &tee_slices, &l->run, &acc,
 				NULL);
@@ -140,22 +137,17 @@ static int slice_trace(struct load *l, const struct kx_input_args *in)
 	if (err)
 		return kx_diag_set(&l->diag, err, err == -ENOMEM ? "out of memory" :
 				   "the time slices do not add up");
-	tee = acc;
-	l->tee = *tee;
-	free(tee);
+	l->tee = acc;
 	l->trace = true;
 	l->sliced = true;
-	err = kx_cycles_finish(l->tee.cycles);
-	return err ? kx_diag_set(&l->diag, err, "out of memory") : 0;
+	return 0;
 }
 
 static void *read_trace(void *arg)
 {
 	struct load *l = arg;
 
-	l->err = kx_run_stream(&l->run, tee_interval, &l->tee, &l->diag);
-	if (!l->err)
-		l->err = kx_cycles_finish(l->tee.cycles);
+	l->err = kx_run_stream(&l->run, tee_interval, l->tee, &l->diag);
 	if (l->err == -ENOMEM)
 		kx_diag_set(&l->diag, l->err, "out of memory");
 	return NULL;
@@ -165,13 +157,15 @@ static void *read_trace(void *arg)
 static int build_trace(struct load *l)
 {
 	struct kx_report *report = NULL;
-	int err = kx_report_build(&l->run, l->tee.attrib, &report);
+	int err = kx_report_build(&l->run, l->tee->attrib, &report);
 
-	l->tee.attrib = NULL;	/* the report owns it now, also on failure */
+	l->tee->attrib = NULL;	/* the report owns it now, also on failure */
+	if (!err)
+		err = kx_cycles_finish(l->tee->cycles);
 	if (!err)
 		err = kx_snapshot_from_report(report, &l->snap);
 	if (!err)
-		err = kx_snapshot_add_cycles(l->snap, kx_cycles_total(l->tee.cycles));
+		err = kx_snapshot_add_cycles(l->snap, kx_cycles_total(l->tee->cycles));
 	kx_report_free(report);
 	if (err)
 		return kx_diag_set(&l->diag, err, "out of memory");
@@ -183,8 +177,7 @@ static int build_trace(struct load *l)
 static void close_load(struct load *l)
 {
 	kx_snapshot_free(l->snap);
-	kx_cycles_free(l->tee.cycles);
-	kx_attrib_free(l->tee.attrib);
+	free_tee(l->tee);
 	if (l->trace)
 		kx_run_close(&l->run);
 }
