@@ -63,33 +63,48 @@ int kx_file_map(struct kx_file *f, struct kx_diag *diag);
 int kx_file_pread(struct kx_file *f, void *buf, size_t len, uint64_t off);
 
 /*
- * struct kx_file_window - part of a mapped file mapped on its own: faults
+ * How a window holds its part of the file. Unmapping pages costs every
+ * other thread of the process a TLB shootdown, whatever the window's size:
+ * many small windows (many CPU streams, many time slices) are cheaper
+ * read into a buffer than mapped.
+ */
+enum kx_window_mode {
+	KX_WINDOW_FAULT = 1,	/* mapped; pages come in as touched, kx_file_window_release() */
+	KX_WINDOW_POPULATE,	/* mapped and faulted in at once (cheaper than page by page) */
+	KX_WINDOW_COPY,		/* read into the window's own buffer, kept for the next */
+};
+
+/*
+ * struct kx_file_window - part of a mapped file held on its own: faults
  * there map at most the window, whatever the size of the kernel's folios.
+ * Zero-initialized before its first use.
  */
 struct kx_file_window {
 	const unsigned char *data;	/* the byte at the offset asked for */
 	void *base;			/* private */
 	size_t base_len;
 	size_t page;
+	unsigned char *copy;		/* KX_WINDOW_COPY: the buffer ... */
+	size_t copy_cap;		/* ... and its size */
 };
 
 /**
- * kx_file_map_window() - map [@off, @off + @len) of a mapped file (within
- * its size), replacing what @w mapped before. @populate: fault it all in
- * at once (cheaper than page by page); else pages come in as touched, and
- * kx_file_window_release() gives back what was read.
- * Return: 0 or -errno.
+ * kx_file_window_at() - hold [@off, @off + @len) of a mapped file (within
+ * its size) in @w the way @mode says, replacing what @w held before.
+ * Return: 0, -KX_ETRUNC (KX_WINDOW_COPY: the file ends first), or -errno.
  */
-int kx_file_map_window(struct kx_file *f, uint64_t off, size_t len, bool populate,
-		       struct kx_file_window *w);
+int kx_file_window_at(struct kx_file *f, uint64_t off, size_t len, enum kx_window_mode mode,
+		      struct kx_file_window *w);
 
 /**
- * kx_file_window_release() - unmap the pages of @w wholly before @upto (a
- * pointer into it; others are ignored): read once, never read again.
+ * kx_file_window_release() - unmap the pages of a KX_WINDOW_FAULT window
+ * wholly before @upto (a pointer into it; others are ignored): read once,
+ * never read again.
  */
 void kx_file_window_release(struct kx_file_window *w, const unsigned char *upto);
 
-void kx_file_unmap_window(struct kx_file_window *w);
+/** kx_file_window_free() - unmap or free what @w holds; it can be used again. */
+void kx_file_window_free(struct kx_file_window *w);
 
 /**
  * kx_file_unmap_pages() - give back the pages the mapping has faulted in;

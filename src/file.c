@@ -189,17 +189,43 @@ int kx_file_pread(struct kx_file *f, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
-int kx_file_map_window(struct kx_file *f, uint64_t off, size_t len, bool populate,
-		       struct kx_file_window *w)
+/* Unmap what @w has mapped; a copy buffer stays for the next window. */
+static void unmap_window(struct kx_file_window *w)
+{
+	if (w->base)
+		munmap(w->base, w->base_len);
+	w->base = NULL;
+	w->base_len = 0;
+	w->data = NULL;
+}
+
+static int copy_window(struct kx_file *f, uint64_t off, size_t len, struct kx_file_window *w)
+{
+	if (len > w->copy_cap) {
+		unsigned char *copy = realloc(w->copy, len);
+
+		if (!copy)
+			return -ENOMEM;
+		w->copy = copy;
+		w->copy_cap = len;
+	}
+	w->data = w->copy;
+	return kx_file_pread(f, w->copy, len, off);
+}
+
+int kx_file_window_at(struct kx_file *f, uint64_t off, size_t len, enum kx_window_mode mode,
+		      struct kx_file_window *w)
 {
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	uint64_t start = off & ~(page - 1);
 	size_t span = (size_t)(off - start) + len;
 	void *base;
 
-	kx_file_unmap_window(w);
-	/* populated at once: page by page, the faults cost a tenth of a read */
-	base = mmap(NULL, span, PROT_READ, MAP_PRIVATE | (populate ? MAP_POPULATE : 0), f->fd,
+	unmap_window(w);
+	if (mode == KX_WINDOW_COPY)
+		return copy_window(f, off, len, w);
+	base = mmap(NULL, span, PROT_READ,
+		    MAP_PRIVATE | (mode == KX_WINDOW_POPULATE ? MAP_POPULATE : 0), f->fd,
 		    (off_t)start);
 	if (base == MAP_FAILED)
 		return -errno;
@@ -228,13 +254,12 @@ void kx_file_window_release(struct kx_file_window *w, const unsigned char *upto)
 	w->base_len -= done;
 }
 
-void kx_file_unmap_window(struct kx_file_window *w)
+void kx_file_window_free(struct kx_file_window *w)
 {
-	if (w->base)
-		munmap(w->base, w->base_len);
-	w->base = NULL;
-	w->base_len = 0;
-	w->data = NULL;
+	unmap_window(w);
+	free(w->copy);
+	w->copy = NULL;
+	w->copy_cap = 0;
 }
 
 void kx_file_unmap_pages(struct kx_file *f)

@@ -6,7 +6,9 @@
  *   truncates it to KX_SHRINK_TO bytes right after it is made, as a new
  *   recording written over the file would while kvmexit-stat reads it;
  * - KX_OPEN_LOG: every open of a file appends its path to that file
- *   (how many readers a trace had: one per time slice).
+ *   (how many readers a trace had: one per time slice);
+ * - KX_MAP_LOG: every mapping of a file appends its path to that file
+ *   (whether a reader maps its windows or reads them).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -19,6 +21,17 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* Append @line to the file @log names. */
+static void log_line(const char *log, const char *line)
+{
+	FILE *f = fopen(log, "a");
+
+	if (f) {
+		fprintf(f, "%s\n", line);
+		fclose(f);
+	}
+}
+
 /* mmap64: what callers built with _FILE_OFFSET_BITS=64 link to */
 void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
 {
@@ -26,17 +39,20 @@ void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
 	void *(*real)(void *, size_t, int, int, int, off64_t) = dlsym(RTLD_NEXT, "mmap64");
 	void *p = real(addr, len, prot, flags, fd, off);
 	const char *want = getenv("KX_SHRINK_PATH"), *nth = getenv("KX_SHRINK_NTH");
+	const char *log = getenv("KX_MAP_LOG");
 	char link[64], path[PATH_MAX];
 	ssize_t n;
 
-	if (p == MAP_FAILED || fd < 0 || !want)
+	if (p == MAP_FAILED || fd < 0 || (!want && !log))
 		return p;
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, path, sizeof(path) - 1);
 	if (n < 0)
 		return p;
 	path[n] = '\0';
-	if (strcmp(path, want) == 0 && ++seen == (nth ? atoi(nth) : 1) &&
+	if (log)
+		log_line(log, path);
+	if (want && strcmp(path, want) == 0 && ++seen == (nth ? atoi(nth) : 1) &&
 	    truncate(path, atoll(getenv("KX_SHRINK_TO") ? getenv("KX_SHRINK_TO") : "0")))
 		perror("shrink-on-map: truncate");
 	return p;
@@ -49,16 +65,13 @@ int open64(const char *path, int flags, ...)
 	const char *log = getenv("KX_OPEN_LOG");
 	mode_t mode = 0;
 	va_list ap;
-	FILE *f;
 
 	if (flags & (O_CREAT | O_TMPFILE)) {
 		va_start(ap, flags);
 		mode = va_arg(ap, mode_t);
 		va_end(ap);
 	}
-	if (log && (f = fopen(log, "a"))) {
-		fprintf(f, "%s\n", path);
-		fclose(f);
-	}
+	if (log)
+		log_line(log, path);
 	return real(path, flags, mode);
 }

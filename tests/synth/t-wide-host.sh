@@ -1,0 +1,78 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Hosts with hundreds of CPUs: every CPU stream of a trace.dat gets its
+# share of a fixed window budget, so many streams read small windows. Those
+# are read with pread, not mapped (unmapping a window costs every other
+# thread of the process a TLB shootdown: 512 streams in two slices took
+# 0.98 s instead of 0.57). Narrow traces keep mapping their 1 MiB windows.
+# On a 64-CPU trace the report must equal kx-synth's known answer and be
+# the same for any --threads; the windows must be read, not mapped; and a
+# file cut while its windows are read is bad input.
+. "$(dirname "$0")/../lib.sh"
+D=$(dirname "$0")
+. "$D/synth-lib.sh"
+
+# 32 vCPUs on 64 CPUs (vCPU v on CPUs v and v + 32), each stream ~600 KiB:
+# with one thread it reads 256 KiB windows, with two 128 KiB ones
+python3 "$ROOT/bench/wide-host.py" "$ROOT/bench/busy-host.scn.in" 1200 >"$TMP/w64.scn"
+for w in w64; do
+	"$SYNTH" -o v6="$TMP/$w.dat" -a "$TMP/$w.answer.json" "$TMP/$w.scn" >/dev/null 2>&1
+	ok $? "kx-synth writes $w.dat"
+done
+size=$(stat -c %s "$TMP/w64.dat")
+[ "$size" -gt $((64 * 512 * 1024)) ]
+ok $? "w64.dat: its streams are over 512 KiB each ($size bytes for 64 CPUs)"
+
+pairs=
+for w in w64; do
+	for n in 1 2 3; do
+		"$KX" report --json --threads $n "$TMP/$w.dat" >"$TMP/$w.$n.json"
+		is $? 0 "$w.dat --threads $n: report --json"
+		pairs="$pairs $TMP/$w.answer.json=$TMP/$w.$n.json"
+	done
+	for n in 2 3; do
+		same_files "$TMP/$w.1.json" "$TMP/$w.$n.json" "$w.dat: --threads $n reports as --threads 1"
+	done
+done
+# shellcheck disable=SC2086
+python3 "$D/answer_cmp.py" $pairs >"$TMP/res"
+tap_results "$TMP/res" "the known answer"
+
+if ! file_shim; then
+	skip "how the windows are held" "no C compiler for the shim: $SHIM_ERR"
+	done_testing
+	exit
+fi
+
+# maps_per_open FILE N: each reader of FILE (N threads) maps the whole file
+# once; more mappings are windows. Prints "OPENS MAPS".
+maps_per_open() {
+	rm -f "$TMP/opens" "$TMP/maps"
+	KX_OPEN_LOG=$TMP/opens KX_MAP_LOG=$TMP/maps LD_PRELOAD=$SHIM \
+		"$KX" report --threads "$2" "$1" >/dev/null 2>&1
+	echo "$(grep -cx "$1" "$TMP/opens") $(grep -cx "$1" "$TMP/maps")"
+}
+for n in 1 2; do
+	# shellcheck disable=SC2046
+	set -- $(maps_per_open "$TMP/w64.dat" $n)
+	[ "$1" -ge 1 ] && [ "$2" -eq "$1" ]
+	ok $? "w64.dat --threads $n: windows read, not mapped ($1 opens, $2 mappings)"
+done
+# 8 CPUs: 1 MiB windows, mapped (t-windows.sh checks what they read)
+sed 's/@REPS@/3000/' "$ROOT/bench/busy-host.scn.in" >"$TMP/busy.scn"
+"$SYNTH" -o v6="$TMP/busy.dat" "$TMP/busy.scn" >/dev/null 2>&1
+ok $? "kx-synth writes an 8-CPU trace"
+# shellcheck disable=SC2046
+set -- $(maps_per_open "$TMP/busy.dat" 1)
+[ "$2" -gt "$1" ]
+ok $? "busy.dat --threads 1: windows mapped ($1 opens, $2 mappings)"
+
+# the file cut to half right after its first mapping (the whole file's):
+# the windows of the later streams read past the end
+cp "$TMP/w64.dat" "$TMP/cut.dat"
+KX_SHRINK_PATH=$TMP/cut.dat KX_SHRINK_NTH=1 KX_SHRINK_TO=$((size / 2)) LD_PRELOAD=$SHIM \
+	run "$KX" report --threads 1 "$TMP/cut.dat"
+rejected "$TMP/cut.dat" "w64.dat cut while its windows are read"
+grep -q "the file shrank while it was read" "$TMP/err"
+ok $? "w64.dat cut while its windows are read: says the file shrank"
+done_testing
