@@ -1,19 +1,18 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""wide-host.py SCENARIO.in PASSES [VCPUS]: the busy-host scenario on a wide host.
+"""wide-host.py SCENARIO.in PASSES [VCPUS [CPUS]]: the busy-host scenario on a wide host.
 
 The first vCPU of SCENARIO.in (bench/busy-host.scn.in) VCPUS times over
-(default 32), on 64 host CPUs (kx-synth's most): vCPU v alternates between
-CPUs v and v + 32 (modulo 64), so every CPU stream carries events. Written
-to stdout.
+(default 32), on CPUS host CPUs (default 64): vCPU v alternates between
+CPUs v and v + CPUS / 2 (modulo CPUS), so with VCPUS = CPUS / 2 every CPU
+stream carries events. Written to stdout.
 """
 import sys
-
-CPUS = 64
 
 
 def main():
     vcpus = int(sys.argv[3]) if len(sys.argv) > 3 else 32
+    CPUS = int(sys.argv[4]) if len(sys.argv) > 4 else 64
     text = open(sys.argv[1]).read().replace("@REPS@", sys.argv[2])
     text = text.replace("cpus 8", "cpus %d" % CPUS)
     head, first = text.split("vcpu tid=", 2)[:2]

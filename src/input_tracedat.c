@@ -1191,9 +1191,17 @@ static int seek_slice(struct tracedat *t, struct stream *s, struct kx_diag *diag
  * weighing the units it stands for. Return: the number of cuts, 0 if the
  * trace is not cut.
  */
-#define SPLIT_SAMPLES		256	/* per stream: a page header each */
-#define SPLIT_CHUNK_SAMPLES	32	/* per stream: a chunk inflated each */
-#define CENSUS_PAGES		16	/* per stream: pages walked for the vCPU threads in them */
+/*
+ * Samples of a stream, and of all streams together: each is a read (a
+ * page header, a chunk inflated, a page walked for the vCPU threads in
+ * it), and 512 CPUs read as many as 8 do took 0.1 s before any slice began.
+ */
+#define SPLIT_SAMPLES		256	/* a page header each */
+#define SPLIT_SAMPLES_ALL	8192
+#define SPLIT_CHUNK_SAMPLES	32	/* a chunk inflated each */
+#define SPLIT_CHUNK_SAMPLES_ALL	1024
+#define CENSUS_PAGES		16	/* the first samples' pages, walked for their vCPU threads */
+#define CENSUS_PAGES_ALL	1024
 #define SPLIT_MIN_PAGES		64	/* per slice: less is not worth a thread */
 #define SLICES_BUDGET		(16u << 20)	/* the slices' own, windows and batches aside */
 #define SLICE_READER		(256u << 10)	/* a slice's reader: decoders, formats, tables */
@@ -1231,16 +1239,25 @@ static int page_census(struct tracedat *t, const struct stream *s, const unsigne
 	return 0;
 }
 
+/* Up to @most samples of each of @nr_streams streams, @all together; at least one. */
+static uint64_t samples_each(uint64_t most, uint64_t all, size_t nr_streams)
+{
+	uint64_t n = all / (nr_streams ? nr_streams : 1);
+
+	return n > most ? most : n ? n : 1;
+}
+
 /*
  * Sample @s's unit times into @smp; add to @bytes what a slice's reader
  * holds for @s (its partial-page copy, or its largest chunk sampled,
  * inflated and not), and to @tids the vCPU threads of the first
- * CENSUS_PAGES sampled. Return: how many samples, or <0 (ENOMEM).
+ * samples' pages. Return: how many samples, or <0 (ENOMEM).
  */
 static int sample_stream(struct tracedat *t, const struct stream *s, struct split_sample *smp,
 			 uint64_t *bytes, struct kx_perf_idmap *tids)
 {
 	unsigned char *page = malloc(s->page_size + PAGE_SLACK);
+	uint64_t census = samples_each(CENSUS_PAGES, CENSUS_PAGES_ALL, t->nr_streams);
 	struct units u;
 	uint64_t m;
 	int ns = 0, err = units_of(t, s, &u);
@@ -1250,7 +1267,8 @@ static int sample_stream(struct tracedat *t, const struct stream *s, struct spli
 		free(page);
 		return err == -ENOMEM || !page ? -ENOMEM : 0;	/* unreadable headers: no samples */
 	}
-	m = u.chunk_off ? SPLIT_CHUNK_SAMPLES : SPLIT_SAMPLES;
+	m = u.chunk_off ? samples_each(SPLIT_CHUNK_SAMPLES, SPLIT_CHUNK_SAMPLES_ALL, t->nr_streams) :
+			  samples_each(SPLIT_SAMPLES, SPLIT_SAMPLES_ALL, t->nr_streams);
 	if (u.n < m)
 		m = u.n;
 	memset(page + s->page_size, 0, PAGE_SLACK);
@@ -1264,7 +1282,7 @@ static int sample_stream(struct tracedat *t, const struct stream *s, struct spli
 		/* the pages of the units it stands for */
 		smp[ns].weight = pages * (double)u.n / (double)m;
 		ns++;
-		if (j >= CENSUS_PAGES)
+		if (j >= census)
 			continue;
 		if (u.chunk_off)
 			memcpy(page, u.zbuf.plain, u.zbuf.plain_cap < s->page_size ?

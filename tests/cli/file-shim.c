@@ -8,7 +8,9 @@
  * - KX_OPEN_LOG: every open of a file appends its path to that file
  *   (how many readers a trace had: one per time slice);
  * - KX_MAP_LOG: every mapping of a file appends its path to that file
- *   (whether a reader maps its windows or reads them).
+ *   (whether a reader maps its windows or reads them);
+ * - KX_READ_LOG: every pread of a file appends its path and length to
+ *   that file (how many samples the split of a trace reads).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -32,6 +34,20 @@ static void log_line(const char *log, const char *line)
 	}
 }
 
+/* The path of open file @fd into @path (PATH_MAX bytes). Return: 0 or -1. */
+static int fd_path(int fd, char *path)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, PATH_MAX - 1);
+	if (n < 0)
+		return -1;
+	path[n] = '\0';
+	return 0;
+}
+
 /* mmap64: what callers built with _FILE_OFFSET_BITS=64 link to */
 void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
 {
@@ -40,22 +56,30 @@ void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
 	void *p = real(addr, len, prot, flags, fd, off);
 	const char *want = getenv("KX_SHRINK_PATH"), *nth = getenv("KX_SHRINK_NTH");
 	const char *log = getenv("KX_MAP_LOG");
-	char link[64], path[PATH_MAX];
-	ssize_t n;
+	char path[PATH_MAX];
 
-	if (p == MAP_FAILED || fd < 0 || (!want && !log))
+	if (p == MAP_FAILED || fd < 0 || (!want && !log) || fd_path(fd, path))
 		return p;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	if (n < 0)
-		return p;
-	path[n] = '\0';
 	if (log)
 		log_line(log, path);
 	if (want && strcmp(path, want) == 0 && ++seen == (nth ? atoi(nth) : 1) &&
 	    truncate(path, atoll(getenv("KX_SHRINK_TO") ? getenv("KX_SHRINK_TO") : "0")))
 		perror("shrink-on-map: truncate");
 	return p;
+}
+
+/* pread64: what callers built with _FILE_OFFSET_BITS=64 link to */
+ssize_t pread64(int fd, void *buf, size_t len, off64_t off)
+{
+	ssize_t (*real)(int, void *, size_t, off64_t) = dlsym(RTLD_NEXT, "pread64");
+	const char *log = getenv("KX_READ_LOG");
+	char path[PATH_MAX], line[PATH_MAX + 32];
+
+	if (log && !fd_path(fd, path)) {
+		snprintf(line, sizeof(line), "%s %zu", path, len);
+		log_line(log, line);
+	}
+	return real(fd, buf, len, off);
 }
 
 /* open64: what callers built with _FILE_OFFSET_BITS=64 link to */

@@ -16,7 +16,7 @@
 
 #define SY_PAGE_SIZE	4096		/* the system's page; trace.dat sub-buffers by default */
 #define SY_MAX_SUBBUF	(1u << 20)
-#define SY_MAX_CPUS	64
+#define SY_MAX_CPUS	1024
 #define SY_MAX_BUFS	4
 #define SY_MAX_THREADS	256
 #define SY_MAX_FIELDS	24

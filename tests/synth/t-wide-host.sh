@@ -5,9 +5,14 @@
 # are read with pread, not mapped (unmapping a window costs every other
 # thread of the process a TLB shootdown: 512 streams in two slices took
 # 0.98 s instead of 0.57). Narrow traces keep mapping their 1 MiB windows.
-# On a 64-CPU trace the report must equal kx-synth's known answer and be
-# the same for any --threads; the windows must be read, not mapped; and a
-# file cut while its windows are read is bad input.
+# The split that cuts a trace into time slices samples page times (and
+# walks a few pages for their vCPU threads) within a budget for all
+# streams: sampling every stream as 8 CPUs are took 0.1 s of reads on 512
+# CPUs before any slice began.
+# On a 64-CPU and a 512-CPU trace the report must equal kx-synth's known
+# answer and be the same for any --threads; the windows must be read, not
+# mapped; the split must keep to its budget; and a file cut while its
+# windows are read is bad input.
 . "$(dirname "$0")/../lib.sh"
 D=$(dirname "$0")
 . "$D/synth-lib.sh"
@@ -15,7 +20,9 @@ D=$(dirname "$0")
 # 32 vCPUs on 64 CPUs (vCPU v on CPUs v and v + 32), each stream ~600 KiB:
 # with one thread it reads 256 KiB windows, with two 128 KiB ones
 python3 "$ROOT/bench/wide-host.py" "$ROOT/bench/busy-host.scn.in" 1200 >"$TMP/w64.scn"
-for w in w64; do
+# 256 vCPUs on 512 CPUs, about 30 pages a stream
+python3 "$ROOT/bench/wide-host.py" "$ROOT/bench/busy-host.scn.in" 200 256 512 >"$TMP/w512.scn"
+for w in w64 w512; do
 	"$SYNTH" -o v6="$TMP/$w.dat" -a "$TMP/$w.answer.json" "$TMP/$w.scn" >/dev/null 2>&1
 	ok $? "kx-synth writes $w.dat"
 done
@@ -24,7 +31,7 @@ size=$(stat -c %s "$TMP/w64.dat")
 ok $? "w64.dat: its streams are over 512 KiB each ($size bytes for 64 CPUs)"
 
 pairs=
-for w in w64; do
+for w in w64 w512; do
 	for n in 1 2 3; do
 		"$KX" report --json --threads $n "$TMP/$w.dat" >"$TMP/$w.$n.json"
 		is $? 0 "$w.dat --threads $n: report --json"
@@ -66,6 +73,18 @@ ok $? "kx-synth writes an 8-CPU trace"
 set -- $(maps_per_open "$TMP/busy.dat" 1)
 [ "$2" -gt "$1" ]
 ok $? "busy.dat --threads 1: windows mapped ($1 opens, $2 mappings)"
+
+# the split's reads (8-byte page headers, 4 KiB pages) on 512 streams: 8192
+# sampled times, 1024 pages walked and each slice start found by bisection
+# (~5 headers a stream); every page of every stream sampled was 24 000
+rm -f "$TMP/reads"
+KX_READ_LOG=$TMP/reads LD_PRELOAD=$SHIM "$KX" report --threads 2 "$TMP/w512.dat" >/dev/null 2>&1
+# shellcheck disable=SC2046
+set -- $(awk -v f="$TMP/w512.dat" '$1 == f && $2 <= 4096 { n++; if ($2 == 4096) p++ }
+	END { print n + 0, p + 0 }' "$TMP/reads")
+[ "$1" -gt 8192 ] && [ "$1" -lt 12288 ]
+ok $? "w512.dat --threads 2: the split reads within its budget ($1 small reads)"
+is "$2" 1024 "w512.dat --threads 2: 1024 pages walked for vCPU threads"
 
 # the file cut to half right after its first mapping (the whole file's):
 # the windows of the later streams read past the end
