@@ -4,7 +4,7 @@
  * compression none/zlib/zstd). Reads the metadata and options of the mapped
  * file, then merges the per-CPU ring-buffer streams of every selected
  * buffer into one time-ordered stream of kvm events: one page per stream
- * (in a window of its region mapped on its own, or in one lazily
+ * (in a window of its region mapped or read on its own, or in one lazily
  * decompressed chunk read with pread), the inline page walker of
  * kx_rbpage.h (checked against kbuffer by the tests), a small heap ordered
  * by (ts, buffer, cpu). The streams never touch the whole-file mapping: a
@@ -867,10 +867,10 @@ static int next_chunk(struct tracedat *t, struct stream *s, struct kx_diag *diag
 }
 
 /*
- * Map the window of @s's region that starts at s->pos: up to window_cap
+ * Hold the window of @s's region that starts at s->pos: up to window_cap
  * bytes and the walker's slack after them where the file has it.
  */
-static int map_window(struct tracedat *t, struct stream *s, struct kx_diag *diag)
+static int load_window(struct tracedat *t, struct stream *s, struct kx_diag *diag)
 {
 	uint64_t n = s->data_len - s->pos;
 	uint64_t off = s->data_off + s->pos;
@@ -910,7 +910,7 @@ static int next_page_ptr(struct tracedat *t, struct stream *s, struct kx_diag *d
 		return 0;
 	s->page_off = s->data_off + s->pos;
 	if (s->pos >= s->window_start + s->window_len) {
-		ret = map_window(t, s, diag);
+		ret = load_window(t, s, diag);
 		if (ret)
 			return ret;
 	}
