@@ -27,7 +27,7 @@
 #include "kx_cursor.h"
 #include "kx_kvmdecode.h"
 #include "kx_perf.h"
-#include "kx_perf_idmap.h"
+#include "kx_idmap.h"
 #include "kx_perf_inflate.h"
 #include "kx_perf_order.h"
 #include "kx_reader.h"
@@ -156,7 +156,7 @@ struct perf_reader {
 	struct kx_perf_attr *attrs;
 	struct kx_perf_layout *layouts;	/* [nr_attrs]: SAMPLE field offsets of each attr */
 	size_t nr_attrs;
-	struct kx_perf_idmap id_map;	/* sample id -> index into ids */
+	struct kx_idmap id_map;	/* sample id -> index into ids */
 	struct id_cached id_cache[ID_CACHE];	/* recent hits of id_map */
 	struct id_info *ids;
 	size_t nr_ids, ids_alloc;
@@ -173,7 +173,7 @@ struct perf_reader {
 	uint64_t sort_mem_cap;
 	uint64_t max_ts;	/* largest sample time seen, for records without a time */
 
-	struct kx_perf_idmap comm_map;	/* tid -> index into comms */
+	struct kx_idmap comm_map;	/* tid -> index into comms */
 	char (*comms)[COMM_LEN];
 	size_t nr_comms, comms_alloc;
 
@@ -252,7 +252,7 @@ static int add_id(struct perf_reader *p, uint64_t id, uint32_t attr, int32_t cpu
 	uint32_t idx;
 
 	memset(p->id_cache, 0, sizeof(p->id_cache));
-	if (kx_perf_idmap_get(&p->id_map, id, &idx)) {
+	if (kx_idmap_get(&p->id_map, id, &idx)) {
 		p->ids[idx].attr = attr;
 		if (cpu >= 0)
 			p->ids[idx].cpu = cpu;
@@ -268,7 +268,7 @@ static int add_id(struct perf_reader *p, uint64_t id, uint32_t attr, int32_t cpu
 		p->ids_alloc = alloc;
 	}
 	p->ids[p->nr_ids] = (struct id_info){ .attr = attr, .cpu = cpu };
-	if (kx_perf_idmap_put(&p->id_map, id, (uint32_t)p->nr_ids))
+	if (kx_idmap_put(&p->id_map, id, (uint32_t)p->nr_ids))
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
 	p->nr_ids++;
 	return 0;
@@ -291,7 +291,7 @@ static inline const struct id_info *find_id(struct perf_reader *p, uint64_t id)
 
 	if (c->idx_plus1 && c->id == id)
 		return &p->ids[c->idx_plus1 - 1];
-	if (!kx_perf_idmap_get(&p->id_map, id, &idx))
+	if (!kx_idmap_get(&p->id_map, id, &idx))
 		return NULL;
 	*c = (struct id_cached){ .id = id, .idx_plus1 = idx + 1 };
 	return &p->ids[idx];
@@ -760,7 +760,7 @@ static int handle_lost(struct perf_reader *p, const unsigned char *body, uint32_
 	}
 	if (p->sl.on)
 		slice_saw(p, sid.has_time, ev.ts);
-	if (ev.cpu < 0 && kx_perf_idmap_get(&p->id_map, id, &idx))
+	if (ev.cpu < 0 && kx_idmap_get(&p->id_map, id, &idx))
 		ev.cpu = p->ids[idx].cpu;
 	p->lost_records++;
 	p->info->lost_events += ev.u.lost;
@@ -806,7 +806,7 @@ static int set_comm(struct perf_reader *p, uint32_t tid, const char *name, size_
 {
 	uint32_t idx;
 
-	if (!kx_perf_idmap_get(&p->comm_map, tid, &idx)) {
+	if (!kx_idmap_get(&p->comm_map, tid, &idx)) {
 		if (p->nr_comms == p->comms_alloc) {
 			size_t alloc = p->comms_alloc ? p->comms_alloc * 2 : 64;
 			char (*comms)[COMM_LEN] = realloc(p->comms, alloc * sizeof(*comms));
@@ -817,7 +817,7 @@ static int set_comm(struct perf_reader *p, uint32_t tid, const char *name, size_
 			p->comms_alloc = alloc;
 		}
 		idx = (uint32_t)p->nr_comms;
-		if (kx_perf_idmap_put(&p->comm_map, tid, idx))
+		if (kx_idmap_put(&p->comm_map, tid, idx))
 			return -ENOMEM;
 		p->nr_comms++;
 	}
@@ -1437,7 +1437,7 @@ static bool records_start_at(struct perf_reader *p, uint64_t at)
 
 /* Add the thread of @s to @tids if it is a kvm_exit or kvm_entry. Return: 0 or -ENOMEM. */
 static int sample_census(struct perf_reader *p, const struct kx_perf_sample *s,
-			 const unsigned char *end, struct kx_perf_idmap *tids)
+			 const unsigned char *end, struct kx_idmap *tids)
 {
 	struct kx_event ev;
 
@@ -1445,7 +1445,7 @@ static int sample_census(struct perf_reader *p, const struct kx_perf_sample *s,
 	    !kx_kvmdecode_record(p->dec, s->raw, s->raw_size, (uint32_t)(end - s->raw), &ev) ||
 	    (ev.kind != KX_EV_EXIT && ev.kind != KX_EV_ENTRY))
 		return 0;
-	return kx_perf_idmap_put(tids, s->tid, 0);
+	return kx_idmap_put(tids, s->tid, 0);
 }
 
 /*
@@ -1455,7 +1455,7 @@ static int sample_census(struct perf_reader *p, const struct kx_perf_sample *s,
  * vCPU threads met. Return: 1 and *@cut, 0 if there is none, -ENOMEM.
  */
 static int find_cut(struct perf_reader *p, uint64_t from, struct kx_cut *cut,
-		    uint64_t *round_bytes, struct kx_perf_idmap *tids)
+		    uint64_t *round_bytes, struct kx_idmap *tids)
 {
 	uint64_t at = from, newest = 0, round_at = 0;
 	unsigned rounds = 0;
@@ -1535,7 +1535,7 @@ static unsigned perf_split(void *priv, unsigned n, uint64_t analysis_bytes,
 {
 	struct perf_reader *p = priv;
 	uint64_t len = p->data_end - p->data_off, round_bytes = 0, fit;
-	struct kx_perf_idmap tids = { 0 };
+	struct kx_idmap tids = { 0 };
 	unsigned nc = 0;
 
 	if (p->pipe || !p->dec || n < 2)
@@ -1552,7 +1552,7 @@ static unsigned perf_split(void *priv, unsigned n, uint64_t analysis_bytes,
 		got = find_cut(p, from, &c, &round_bytes, &tids);
 		give_back(p, from, got > 0 ? c.pos : p->data_end);	/* read once */
 		if (got < 0) {
-			kx_perf_idmap_fini(&tids);
+			kx_idmap_fini(&tids);
 			return 0;
 		}
 		if (!got || (nc && (c.pos <= cuts[nc - 1].pos || c.ts <= cuts[nc - 1].ts)))
@@ -1561,7 +1561,7 @@ static unsigned perf_split(void *priv, unsigned n, uint64_t analysis_bytes,
 	}
 	fit = PERF_SLICES_BUDGET / (PERF_SLICE_READER + SLICE_RELEASE_STEP + analysis_bytes +
 				    thread_bytes * tids.nr + 2 * round_bytes);
-	kx_perf_idmap_fini(&tids);
+	kx_idmap_fini(&tids);
 	return nc + 1 > fit ? fewer_cuts(p, cuts, nc, fit ? (unsigned)fit - 1 : 0) : nc;
 }
 
@@ -1637,7 +1637,7 @@ static int perf_absorb(void *priv, const void *other_priv)
 {
 	struct perf_reader *p = priv;
 	const struct perf_reader *o = other_priv;
-	const struct kx_perf_idmap *m = &o->comm_map;
+	const struct kx_idmap *m = &o->comm_map;
 
 	if (!o->sl.cut_pos) {
 		bool marker = p->lost_samples_sum + o->lost_samples_sum &&
@@ -1822,7 +1822,7 @@ static const char *perf_comm(void *priv, int32_t tid)
 	struct perf_reader *p = priv;
 	uint32_t idx;
 
-	if (kx_perf_idmap_get(&p->comm_map, (uint32_t)tid, &idx))
+	if (kx_idmap_get(&p->comm_map, (uint32_t)tid, &idx))
 		return p->comms[idx];
 	if (p->have_td && p->td.tep && tep_is_pid_registered(p->td.tep, tid))
 		return tep_data_comm_from_pid(p->td.tep, tid);
@@ -1885,8 +1885,8 @@ static void perf_close(void *priv)
 	if (p->have_td)
 		kx_tracedata_fini(&p->td);
 	kx_perf_order_free(p->order);
-	kx_perf_idmap_fini(&p->id_map);
-	kx_perf_idmap_fini(&p->comm_map);
+	kx_idmap_fini(&p->id_map);
+	kx_idmap_fini(&p->comm_map);
 	free(p->ids);
 	free(p->attrs);
 	free(p->layouts);

@@ -30,7 +30,7 @@
 #include "kx_cursor.h"
 #include "kx_decompress.h"
 #include "kx_kvmdecode.h"
-#include "kx_perf_idmap.h"
+#include "kx_idmap.h"
 #include "kx_rbpage.h"
 #include "kx_reader.h"
 #include "kx_tracedata.h"
@@ -1223,7 +1223,7 @@ static int cmp_sample(const void *a, const void *b)
  * followed by PAGE_SLACK readable bytes) to @tids. Return: 0 or -ENOMEM.
  */
 static int page_census(struct tracedat *t, const struct stream *s, const unsigned char *page,
-		       struct kx_perf_idmap *tids)
+		       struct kx_idmap *tids)
 {
 	struct kx_rbpage pg;
 	struct kx_event ev;
@@ -1233,7 +1233,7 @@ static int page_census(struct tracedat *t, const struct stream *s, const unsigne
 	for (; ret > 0; ret = kx_rbpage_next(&pg)) {
 		if (kx_kvmdecode_record(t->dec, pg.rec, pg.rec_size, pg.rec_size, &ev) &&
 		    (ev.kind == KX_EV_EXIT || ev.kind == KX_EV_ENTRY) &&
-		    kx_perf_idmap_put(tids, kx_thread_key(s->buffer, ev.tid), 0))
+		    kx_idmap_put(tids, kx_thread_key(s->buffer, ev.tid), 0))
 			return -ENOMEM;
 	}
 	return 0;
@@ -1254,7 +1254,7 @@ static uint64_t samples_each(uint64_t most, uint64_t all, size_t nr_streams)
  * samples' pages. Return: how many samples, or <0 (ENOMEM).
  */
 static int sample_stream(struct tracedat *t, const struct stream *s, struct split_sample *smp,
-			 uint64_t *bytes, struct kx_perf_idmap *tids)
+			 uint64_t *bytes, struct kx_idmap *tids)
 {
 	unsigned char *page = malloc(s->page_size + PAGE_SLACK);
 	uint64_t census = samples_each(CENSUS_PAGES, CENSUS_PAGES_ALL, t->nr_streams);
@@ -1312,7 +1312,7 @@ static unsigned tracedat_split(void *priv, unsigned n, uint64_t analysis_bytes,
 			       uint64_t thread_bytes, struct kx_cut *cuts)
 {
 	struct tracedat *t = priv;
-	struct kx_perf_idmap tids = { 0 };
+	struct kx_idmap tids = { 0 };
 	struct split_sample *smp;
 	double total = 0, acc = 0;
 	uint64_t stream_bytes = 0, fit;
@@ -1329,7 +1329,7 @@ static unsigned tracedat_split(void *priv, unsigned n, uint64_t analysis_bytes,
 
 		if (got < 0) {
 			free(smp);
-			kx_perf_idmap_fini(&tids);
+			kx_idmap_fini(&tids);
 			return 0;
 		}
 		ns += (size_t)got;
@@ -1344,7 +1344,7 @@ static unsigned tracedat_split(void *priv, unsigned n, uint64_t analysis_bytes,
 	 */
 	fit = (SLICES_BUDGET + (t->compress != KX_COMPRESS_NONE ? WINDOW_BUDGET : 0)) /
 	      (SLICE_READER + analysis_bytes + thread_bytes * tids.nr + stream_bytes);
-	kx_perf_idmap_fini(&tids);
+	kx_idmap_fini(&tids);
 	if (n > fit)
 		n = (unsigned)fit;
 	for (size_t i = 0; i < ns; i++)

@@ -12,7 +12,7 @@
 
 #include "kx.h"
 #include "kx_perf.h"
-#include "kx_perf_idmap.h"
+#include "kx_idmap.h"
 #include "tap.h"
 
 struct buf {
@@ -339,25 +339,25 @@ static void test_trailer(void)
 
 static void test_idmap(void)
 {
-	struct kx_perf_idmap m = { 0 };
+	struct kx_idmap m = { 0 };
 	uint32_t v = 0;
 	bool all = true;
 	uint64_t k;
 
-	ok(!kx_perf_idmap_get(&m, 5, &v), "empty map has nothing");
+	ok(!kx_idmap_get(&m, 5, &v), "empty map has nothing");
 	for (k = 0; k < 5000; k++)
-		if (kx_perf_idmap_put(&m, k * 977 + 1, (uint32_t)k))
+		if (kx_idmap_put(&m, k * 977 + 1, (uint32_t)k))
 			all = false;
 	ok(all, "5000 inserts");
 	for (k = 0; k < 5000; k++)
-		if (!kx_perf_idmap_get(&m, k * 977 + 1, &v) || v != k)
+		if (!kx_idmap_get(&m, k * 977 + 1, &v) || v != k)
 			all = false;
 	ok(all, "5000 lookups");
-	ok(!kx_perf_idmap_get(&m, 2, &v), "absent key");
-	ok(kx_perf_idmap_put(&m, 1, 99) == 0 && kx_perf_idmap_get(&m, 1, &v) && v == 99,
+	ok(!kx_idmap_get(&m, 2, &v), "absent key");
+	ok(kx_idmap_put(&m, 1, 99) == 0 && kx_idmap_get(&m, 1, &v) && v == 99,
 	   "replace keeps one entry");
 	is_u64(m.nr, 5000, "entry count");
-	kx_perf_idmap_fini(&m);
+	kx_idmap_fini(&m);
 }
 
 int main(void)

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * perf_idmap.c - open-addressing hash map u64 -> u32 (linear probing, kept
- * at most half full) for the perf.data reader's id and thread tables.
+ * idmap.c - open-addressing hash map u64 -> u32 (linear probing, kept
+ * at most half full): see kx_idmap.h for who keeps what in it.
  */
 #include <errno.h>
 #include <stdlib.h>
 
-#include "kx_perf_idmap.h"
+#include "kx_idmap.h"
 
 static size_t slot_of(uint64_t key, size_t alloc)
 {
@@ -16,7 +16,7 @@ static size_t slot_of(uint64_t key, size_t alloc)
 	return (size_t)key & (alloc - 1);
 }
 
-static size_t find_slot(const struct kx_perf_idmap *m, uint64_t key)
+static size_t find_slot(const struct kx_idmap *m, uint64_t key)
 {
 	size_t i = slot_of(key, m->alloc);
 
@@ -25,16 +25,16 @@ static size_t find_slot(const struct kx_perf_idmap *m, uint64_t key)
 	return i;
 }
 
-static int rehash(struct kx_perf_idmap *m, size_t alloc)
+static int rehash(struct kx_idmap *m, size_t alloc)
 {
-	struct kx_perf_idmap n = { .alloc = alloc };
+	struct kx_idmap n = { .alloc = alloc };
 	size_t i;
 
 	n.keys = malloc(alloc * sizeof(*n.keys));
 	n.vals = malloc(alloc * sizeof(*n.vals));
 	n.used = calloc(alloc, sizeof(*n.used));
 	if (!n.keys || !n.vals || !n.used) {
-		kx_perf_idmap_fini(&n);
+		kx_idmap_fini(&n);
 		return -ENOMEM;
 	}
 	for (i = 0; i < m->alloc; i++) {
@@ -48,12 +48,12 @@ static int rehash(struct kx_perf_idmap *m, size_t alloc)
 		n.vals[s] = m->vals[i];
 	}
 	n.nr = m->nr;
-	kx_perf_idmap_fini(m);
+	kx_idmap_fini(m);
 	*m = n;
 	return 0;
 }
 
-int kx_perf_idmap_put(struct kx_perf_idmap *m, uint64_t key, uint32_t val)
+int kx_idmap_put(struct kx_idmap *m, uint64_t key, uint32_t val)
 {
 	size_t s;
 
@@ -73,7 +73,7 @@ int kx_perf_idmap_put(struct kx_perf_idmap *m, uint64_t key, uint32_t val)
 	return 0;
 }
 
-bool kx_perf_idmap_get(const struct kx_perf_idmap *m, uint64_t key, uint32_t *val)
+bool kx_idmap_get(const struct kx_idmap *m, uint64_t key, uint32_t *val)
 {
 	size_t s;
 
@@ -86,10 +86,10 @@ bool kx_perf_idmap_get(const struct kx_perf_idmap *m, uint64_t key, uint32_t *va
 	return true;
 }
 
-void kx_perf_idmap_fini(struct kx_perf_idmap *m)
+void kx_idmap_fini(struct kx_idmap *m)
 {
 	free(m->keys);
 	free(m->vals);
 	free(m->used);
-	*m = (struct kx_perf_idmap){ 0 };
+	*m = (struct kx_idmap){ 0 };
 }

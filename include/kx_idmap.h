@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kx_idmap.h - a small hash map from a 64-bit key to a 32-bit value: the
+ * perf.data reader's sample id -> attr and tid -> comm slot, the split's
+ * vCPU thread census, the statistics' thread -> group.
+ * Memory grows with distinct keys only.
+ */
+#ifndef KX_IDMAP_H
+#define KX_IDMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct kx_idmap {
+	uint64_t *keys;
+	uint32_t *vals;
+	bool *used;
+	size_t nr, alloc;	/* alloc is 0 or a power of two */
+};
+
+/** kx_idmap_put() - set @key to @val (insert or replace). Return: 0 or -ENOMEM. */
+int kx_idmap_put(struct kx_idmap *m, uint64_t key, uint32_t val);
+
+/** kx_idmap_get() - the value of @key in *@val. Return: true if present. */
+bool kx_idmap_get(const struct kx_idmap *m, uint64_t key, uint32_t *val);
+
+/** kx_idmap_fini() - free the storage of a zero-initialised or used map. */
+void kx_idmap_fini(struct kx_idmap *m);
+
+#endif /* KX_IDMAP_H */
