@@ -15,6 +15,7 @@
 
 #include "kx_event.h"
 #include "kx_hist.h"
+#include "kx_idmap.h"
 #include "kx_pair.h"
 #include "kx_subkey.h"
 
@@ -63,6 +64,8 @@ struct kx_attrib {
 	uint32_t ngroups;
 	uint32_t cap_groups;
 	uint32_t last_group;
+	/* by_thread: kx_thread_key() -> index in @groups, until a report sorts them */
+	struct kx_idmap group_of;
 	bool by_thread;
 	struct kx_attrib_helper *helpers;
 	uint32_t nhelpers;

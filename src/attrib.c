@@ -60,23 +60,26 @@ void kx_attrib_free(struct kx_attrib *a)
 	for (uint32_t i = 0; i < a->ngroups; i++)
 		group_free(&a->groups[i]);
 	free(a->groups);
+	kx_idmap_fini(&a->group_of);
 	free(a->helpers);
 	free(a->helper_slots);
 	free(a);
 }
 
+/* The group of @iv's thread, added if new. Return: NULL on ENOMEM. */
 static struct kx_attrib_group *thread_group(struct kx_attrib *a, const struct kx_interval *iv)
 {
+	uint64_t key = kx_thread_key(iv->buffer, iv->tid);
 	struct kx_attrib_group *g = &a->groups[a->last_group];
+	uint32_t i;
 
 	if (a->last_group && g->tid == iv->tid && g->buffer == iv->buffer)
 		goto found;
-	for (uint32_t i = 1; i < a->ngroups; i++) {
+	/* hashed: hundreds of vCPU threads interleave, the last one rarely repeats */
+	if (kx_idmap_get(&a->group_of, key, &i)) {
 		g = &a->groups[i];
-		if (g->tid == iv->tid && g->buffer == iv->buffer) {
-			a->last_group = i;
-			goto found;
-		}
+		a->last_group = i;
+		goto found;
 	}
 	if (a->ngroups == a->cap_groups) {
 		uint32_t cap = a->cap_groups * 2;
@@ -87,6 +90,8 @@ static struct kx_attrib_group *thread_group(struct kx_attrib *a, const struct kx
 		a->groups = groups;
 		a->cap_groups = cap;
 	}
+	if (kx_idmap_put(&a->group_of, key, a->ngroups))
+		return NULL;
 	g = &a->groups[a->ngroups];
 	group_init(g, iv->tid, iv->pid, iv->vcpu, iv->buffer);
 	a->last_group = a->ngroups++;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Unit tests for attrib.c's helper-event counting (the index that finds a
- * key among thousands) and for the inline
+ * key among thousands), its per-thread groups (the index that finds one
+ * of hundreds of interleaved vCPU threads, also when two time slices'
+ * groups are joined) and for the inline
  * kx_hist_add() (saturating total, min/max). Expected counts come from how
  * the input is built, not from the code under test.
  */
@@ -12,6 +14,7 @@
 
 #define NKEYS	3000u
 #define ROUNDS	3u
+#define NTHREADS	700u
 
 static struct kx_event mmio_write(int32_t tid, uint64_t gpa)
 {
@@ -53,6 +56,51 @@ static void many_keys(void)
 	kx_attrib_free(a);
 }
 
+/* The host interval of one exit of thread @tid in @buffer, reason 1, @ns long. */
+static struct kx_interval exit_of(int32_t tid, uint16_t buffer, uint64_t ns)
+{
+	return (struct kx_interval){ .kind = KX_IV_EXIT, .start = 1000, .end = 1000 + ns,
+				     .tid = tid, .pid = -1, .vcpu = tid % 512, .buffer = buffer,
+				     .reason = 1, .subkey = { .cls = KX_SK_NONE } };
+}
+
+/*
+ * Thread t (of NTHREADS, in buffer t & 1) has t % 5 + 1 exits of t ns each,
+ * fed round-robin so that no interval's thread is the one before's; the
+ * second half of the rounds goes to another accumulator, joined after.
+ */
+static void many_threads(void)
+{
+	struct kx_attrib *a = kx_attrib_new(true), *later = kx_attrib_new(true);
+	uint64_t wrong = 0;
+	uint32_t map[2] = { 0, 1 };
+	int err = 0;
+
+	for (unsigned r = 0; r < 5; r++)
+		for (unsigned t = 0; t < NTHREADS; t++) {
+			struct kx_interval iv = exit_of(1000 + (int32_t)t, t & 1, t);
+
+			if (r < t % 5 + 1)
+				err |= kx_attrib_interval(r < 2 ? a : later, &iv);
+		}
+	err |= kx_attrib_absorb(a, later, map, 2);
+	is_u64(err, 0, "no error with 700 threads, joined");
+	is_u64(a->ngroups, NTHREADS + 1, "one group per thread, and all threads'");
+	for (uint32_t i = 1; i < a->ngroups; i++) {
+		const struct kx_attrib_group *g = &a->groups[i];
+		uint64_t t = (uint64_t)(g->tid - 1000);
+
+		if (t >= NTHREADS || g->buffer != (t & 1) || g->nrows < 2 ||
+		    g->rows[1].h.count != t % 5 + 1 || g->rows[1].h.total != t * (t % 5 + 1))
+			wrong++;
+	}
+	is_u64(wrong, 0, "each thread's group has its own exits, whatever slice they came in");
+	is_u64(a->groups[0].rows[1].h.count, NTHREADS / 5 * (1 + 2 + 3 + 4 + 5),
+	       "all threads' group has every exit");
+	kx_attrib_free(a);
+	kx_attrib_free(later);
+}
+
 static void hist_inline(void)
 {
 	struct kx_hist h;
@@ -73,6 +121,7 @@ static void hist_inline(void)
 int main(void)
 {
 	many_keys();
+	many_threads();
 	hist_inline();
 	return done_testing();
 }
