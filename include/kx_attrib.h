@@ -34,6 +34,7 @@ struct kx_attrib_row {
 	uint32_t nsubs;
 	uint32_t cap_subs;
 	uint32_t last_sub;		/* index of the last sub-key hit (locality) */
+	struct kx_idmap sub_of;		/* packed -> index in @subs, once there are many */
 	uint32_t reason;		/* kx_names id */
 	uint32_t code;
 	uint8_t isa;

@@ -49,6 +49,7 @@ static void group_free(struct kx_attrib_group *g)
 		for (uint32_t s = 0; s < row->nsubs; s++)
 			kx_hist_free(&row->subs[s].h);
 		free(row->subs);
+		kx_idmap_fini(&row->sub_of);
 	}
 	free(g->rows);
 }
@@ -131,19 +132,45 @@ row_for(struct kx_attrib_group *g, const struct kx_interval *iv)
 	return row;
 }
 
+/*
+ * A row's few sub-keys are found by a scan; past this many (MMIO to a
+ * range of addresses, ports) through the row's index, so that thousands of
+ * them do not cost thousands of comparisons an exit.
+ */
+#define SUBS_SCANNED	16
+
+/* Add sub-key @i of @row to its index, all of them when it starts one. Return: 0 or -ENOMEM. */
+static int index_sub(struct kx_attrib_row *row, uint32_t i)
+{
+	uint32_t from = i == SUBS_SCANNED ? 0 : i;
+
+	for (uint32_t j = from; j <= i; j++)
+		if (kx_idmap_put(&row->sub_of, row->subs[j].packed, j))
+			return -ENOMEM;
+	return 0;
+}
+
 static inline __attribute__((always_inline)) struct kx_attrib_sub *
 sub_for(struct kx_attrib_row *row, const struct kx_subkey *sk)
 {
 	uint64_t packed = kx_subkey_pack(sk);
 	struct kx_attrib_sub *sub;
+	uint32_t i;
 
 	if (row->nsubs && row->subs[row->last_sub].packed == packed)
 		return &row->subs[row->last_sub];
-	for (uint32_t i = 0; i < row->nsubs; i++)
-		if (row->subs[i].packed == packed) {
+	if (row->nsubs > SUBS_SCANNED) {
+		if (kx_idmap_get(&row->sub_of, packed, &i)) {
 			row->last_sub = i;
 			return &row->subs[i];
 		}
+	} else {
+		for (i = 0; i < row->nsubs; i++)
+			if (row->subs[i].packed == packed) {
+				row->last_sub = i;
+				return &row->subs[i];
+			}
+	}
 	if (row->nsubs == row->cap_subs) {
 		uint32_t cap = row->cap_subs ? row->cap_subs * 2 : 4;
 		struct kx_attrib_sub *subs = realloc(row->subs, cap * sizeof(*subs));
@@ -158,6 +185,8 @@ sub_for(struct kx_attrib_row *row, const struct kx_subkey *sk)
 	sub->packed = packed;
 	sub->sk = *sk;
 	kx_hist_init(&sub->h);
+	if (row->nsubs >= SUBS_SCANNED && index_sub(row, row->nsubs))
+		return NULL;
 	row->last_sub = row->nsubs++;
 	return sub;
 }

@@ -3,7 +3,8 @@
  * Unit tests for attrib.c's helper-event counting (the index that finds a
  * key among thousands), its per-thread groups (the index that finds one
  * of hundreds of interleaved vCPU threads, also when two time slices'
- * groups are joined) and for the inline
+ * groups are joined), its sub-keys of one exit reason (thousands of MMIO
+ * addresses, also joined) and for the inline
  * kx_hist_add() (saturating total, min/max). Expected counts come from how
  * the input is built, not from the code under test.
  */
@@ -101,6 +102,47 @@ static void many_threads(void)
 	kx_attrib_free(later);
 }
 
+/*
+ * NKEYS MMIO addresses, each exit of reason 2 on one of them round-robin:
+ * address k gets k % 3 + 1 exits of k ns, the last round in a second
+ * accumulator joined after.
+ */
+static void many_subkeys(void)
+{
+	struct kx_attrib *a = kx_attrib_new(false), *later = kx_attrib_new(false);
+	const struct kx_attrib_row *row;
+	uint32_t map[3] = { 0, 1, 2 };
+	uint64_t wrong = 0;
+	int err = 0;
+
+	for (unsigned r = 0; r < 3; r++)
+		for (unsigned k = 0; k < NKEYS; k++) {
+			struct kx_interval iv = exit_of(7, 0, k);
+
+			iv.reason = 2;
+			iv.subkey = (struct kx_subkey){ .cls = KX_SK_MMIO, .id = 0xa0000 + 4 * k,
+							.access = KX_SKA_WRITE };
+			if (r < k % 3 + 1)
+				err |= kx_attrib_interval(r < 2 ? a : later, &iv);
+		}
+	err |= kx_attrib_absorb(a, later, map, 3);
+	is_u64(err, 0, "no error with 3000 sub-keys of one reason, joined");
+	row = &a->groups[0].rows[2];
+	is_u64(row->nsubs, NKEYS, "one sub-key per address");
+	for (uint32_t i = 0; i < row->nsubs; i++) {
+		const struct kx_attrib_sub *sub = &row->subs[i];
+		uint64_t k = (sub->sk.id - 0xa0000) / 4;
+
+		if (k >= NKEYS || sub->sk.id != 0xa0000 + 4 * k || sub->h.count != k % 3 + 1 ||
+		    sub->h.total != k * (k % 3 + 1))
+			wrong++;
+	}
+	is_u64(wrong, 0, "each address has its own exits, whatever accumulator they came in");
+	is_u64(row->h.count, NKEYS / 3 * (1 + 2 + 3), "the reason has every exit");
+	kx_attrib_free(a);
+	kx_attrib_free(later);
+}
+
 static void hist_inline(void)
 {
 	struct kx_hist h;
@@ -122,6 +164,7 @@ int main(void)
 {
 	many_keys();
 	many_threads();
+	many_subkeys();
 	hist_inline();
 	return done_testing();
 }
