@@ -94,6 +94,12 @@ uint64_t kx_hist_percentile(const struct kx_hist *h, double pct);
 /** kx_hist_mean() - total / count, 0 when empty. */
 double kx_hist_mean(const struct kx_hist *h);
 
+/**
+ * kx_hist_next_bucket() - the first bucket from @idx on that holds samples
+ * (groups never filled are skipped whole), KX_HIST_BUCKETS if none.
+ */
+unsigned kx_hist_next_bucket(const struct kx_hist *h, unsigned idx);
+
 /** kx_hist_bucket_low() - smallest value of bucket @idx. */
 uint64_t kx_hist_bucket_low(unsigned idx);
 

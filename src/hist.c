@@ -117,6 +117,19 @@ uint64_t kx_hist_percentile(const struct kx_hist *h, double pct)
 	return h->max;
 }
 
+unsigned kx_hist_next_bucket(const struct kx_hist *h, unsigned idx)
+{
+	for (unsigned i = idx; h->groups && i < KX_HIST_BUCKETS; i++) {
+		const uint64_t *g = h->groups[i / KX_HIST_GROUP];
+
+		if (!g)
+			i |= KX_HIST_GROUP - 1;		/* on to the next group */
+		else if (g[i % KX_HIST_GROUP])
+			return i;
+	}
+	return KX_HIST_BUCKETS;
+}
+
 double kx_hist_mean(const struct kx_hist *h)
 {
 	return h->count ? (double)h->total / (double)h->count : 0.0;

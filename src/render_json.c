@@ -30,14 +30,11 @@ static void stat_fields(struct kx_json *j, const struct kx_stat *st)
 static void hist_field(struct kx_json *j, const struct kx_hist *h)
 {
 	kx_json_arr_begin(j, "hist");
-	for (unsigned b = 0; b < KX_HIST_BUCKETS; b++) {
-		uint64_t n = kx_hist_count_at(h, b);
-
-		if (!n)
-			continue;
+	for (unsigned b = kx_hist_next_bucket(h, 0); b < KX_HIST_BUCKETS;
+	     b = kx_hist_next_bucket(h, b + 1)) {
 		kx_json_arr_begin(j, NULL);
 		kx_json_u64(j, NULL, kx_hist_bucket_low(b));
-		kx_json_u64(j, NULL, n);
+		kx_json_u64(j, NULL, kx_hist_count_at(h, b));
 		kx_json_arr_end(j);
 	}
 	kx_json_arr_end(j);

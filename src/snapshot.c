@@ -112,19 +112,17 @@ int kx_snap_row_set_hist(struct kx_snap_row *row, const struct kx_hist *h, doubl
 	free(row->bins);
 	row->bins = NULL;
 	row->nbins = 0;
-	for (unsigned b = 0; b < KX_HIST_BUCKETS; b++)
-		n += kx_hist_count_at(h, b) != 0;
+	for (unsigned b = kx_hist_next_bucket(h, 0); b < KX_HIST_BUCKETS;
+	     b = kx_hist_next_bucket(h, b + 1))
+		n++;
 	if (n) {
 		row->bins = calloc(n, sizeof(*row->bins));
 		if (!row->bins)
 			return -ENOMEM;
-		for (unsigned b = 0; b < KX_HIST_BUCKETS; b++) {
-			uint64_t count = kx_hist_count_at(h, b);
-
-			if (!count)
-				continue;
+		for (unsigned b = kx_hist_next_bucket(h, 0); b < KX_HIST_BUCKETS;
+		     b = kx_hist_next_bucket(h, b + 1)) {
 			row->bins[row->nbins].low = kx_hist_bucket_low(b);
-			row->bins[row->nbins++].count = count;
+			row->bins[row->nbins++].count = kx_hist_count_at(h, b);
 		}
 	}
 	row->has_hist = true;

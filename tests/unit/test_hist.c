@@ -69,6 +69,35 @@ static void groups_and_merge(void)
 	kx_hist_free(&all);
 }
 
+/* The buckets holding samples, in order, as a scan of every bucket finds them. */
+static void next_bucket(void)
+{
+	static const uint64_t vals[] = { 0, 3, 255, 256, 4000, 4001, 4095, 1u << 20, UINT64_MAX };
+	struct kx_hist h;
+	unsigned b, scan = 0, skipped = 0;
+
+	kx_hist_init(&h);
+	is_u64(kx_hist_next_bucket(&h, 0), KX_HIST_BUCKETS, "an empty histogram: no bucket");
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+		kx_hist_add(&h, vals[i]);
+	for (b = kx_hist_next_bucket(&h, 0); b < KX_HIST_BUCKETS; b = kx_hist_next_bucket(&h, b + 1)) {
+		while (scan < b)
+			skipped += kx_hist_count_at(&h, scan++) != 0;
+		if (kx_hist_count_at(&h, b) == 0)
+			break;
+		scan = b + 1;
+	}
+	while (scan < KX_HIST_BUCKETS)
+		skipped += kx_hist_count_at(&h, scan++) != 0;
+	is_u64(b, KX_HIST_BUCKETS, "every bucket it gives holds samples");
+	is_u64(skipped, 0, "no bucket holding samples is passed over");
+	is_u64(kx_hist_next_bucket(&h, kx_hist_bucket(4000)), kx_hist_bucket(4000),
+	       "from a bucket holding samples: that bucket");
+	is_u64(kx_hist_next_bucket(&h, kx_hist_bucket(4095) + 1), kx_hist_bucket(1u << 20),
+	       "across groups never filled");
+	kx_hist_free(&h);
+}
+
 int main(void)
 {
 	struct kx_hist h;
@@ -112,6 +141,7 @@ int main(void)
 	kx_hist_free(&h);
 
 	groups_and_merge();
+	next_bucket();
 
 	kx_hist_init(&h);
 	kx_hist_add(&h, 11000);
