@@ -7,10 +7,12 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kx_compare.h"
+#include "kx_names.h"
 
 int kx_mwu(const struct kx_snap_bin *a, size_t na, const struct kx_snap_bin *b, size_t nb,
 	   struct kx_mwu *out)
@@ -79,16 +81,20 @@ static bool aligned_kind(enum kx_snap_kind k, const struct kx_compare_opts *o)
 	return k != KX_SNAP_RAWKEY || o->raw_keys;
 }
 
-static struct kx_cmp_line *find_line(struct kx_compare *c, enum kx_snap_kind kind,
-				     const char *name)
+/*
+ * The id of the line of @row's kind and name in @index: its place in
+ * c->lines, or c->nlines for a line to add. Return: the id, or -ENOMEM.
+ */
+static int64_t line_id(struct kx_names *index, const struct kx_snap_row *row)
 {
-	for (size_t i = 0; i < c->nlines; i++)
-		if (c->lines[i].kind == kind && strcmp(c->lines[i].name, name) == 0)
-			return &c->lines[i];
-	return NULL;
+	char key[1 + KX_KEY_NAME_MAX];
+	int n = snprintf(key, sizeof(key), "%c%s", 'a' + (int)row->kind, row->name);
+
+	return kx_names_intern(index, key, (size_t)n < sizeof(key) ? (size_t)n : sizeof(key) - 1);
 }
 
-static int add_lines(struct kx_compare *c, size_t *cap)
+/* The lines: every row of every input that is aligned, one line per kind and name. */
+static int add_lines(struct kx_compare *c, size_t *cap, struct kx_names *index)
 {
 	for (size_t in = 0; in < c->nin; in++) {
 		const struct kx_snapshot *s = c->in[in];
@@ -97,10 +103,16 @@ static int add_lines(struct kx_compare *c, size_t *cap)
 			const struct kx_snap_row *row = &s->rows[r];
 			struct kx_cmp_line *line;
 
+			int64_t id;
+
 			if (!aligned_kind(row->kind, &c->opts))
 				continue;
-			line = find_line(c, row->kind, row->name);
-			if (!line) {
+			id = line_id(index, row);
+			if (id < 0)
+				return -ENOMEM;
+			if ((size_t)id < c->nlines) {
+				line = &c->lines[id];
+			} else {
 				if (c->nlines == *cap) {
 					size_t n = *cap ? *cap * 2 : 32;
 					struct kx_cmp_line *l = realloc(c->lines, n * sizeof(*l));
@@ -179,7 +191,9 @@ int kx_compare_build(const struct kx_snapshot *const *in, size_t nin,
 		     struct kx_diag *diag)
 {
 	struct kx_compare *c;
+	struct kx_names *index;
 	size_t cap = 0;
+	int err;
 
 	if (nin < 2)
 		return kx_diag_set(diag, -EINVAL, "compare needs at least two inputs");
@@ -195,7 +209,10 @@ int kx_compare_build(const struct kx_snapshot *const *in, size_t nin,
 	c->in = in;
 	c->nin = nin;
 	c->opts = *opts;
-	if (add_lines(c, &cap) < 0) {
+	index = kx_names_new();
+	err = index ? add_lines(c, &cap, index) : -ENOMEM;
+	kx_names_free(index);
+	if (err < 0) {
 		kx_compare_free(c);
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
 	}

@@ -97,18 +97,23 @@ static void set_shares(struct kx_stat *st, const struct kx_report_group *g, bool
 		       100.0 * (double)st->total / (double)g->host_total : NAN;
 }
 
-/* Merge one sub-key into the flat per-key list of the group (--keys). */
-static int add_key(struct kx_report_group *g, size_t *cap, const struct kx_report_sub *sub,
-		   const char *reason)
+/*
+ * Merge one sub-key into the flat per-key list of the group (--keys);
+ * @index holds the list's names, each with its place in the list as id.
+ */
+static int add_key(struct kx_report_group *g, size_t *cap, struct kx_names *index,
+		   const struct kx_report_sub *sub, const char *reason)
 {
 	const char *name = sub->normalized[0] ? sub->normalized : sub->key;
-	struct kx_report_key *k = NULL;
+	int64_t id = kx_names_intern(index, name, strlen(name));
+	struct kx_report_key *k;
 	size_t used, len;
 
-	for (size_t i = 0; i < g->nkeys; i++)
-		if (strcmp(g->keys[i].key, name) == 0)
-			k = &g->keys[i];
-	if (!k) {
+	if (id < 0)
+		return -ENOMEM;
+	if ((size_t)id < g->nkeys) {
+		k = &g->keys[id];
+	} else {
 		if (g->nkeys == *cap) {
 			size_t n = *cap ? *cap * 2 : 8;
 			struct kx_report_key *keys = realloc(g->keys, n * sizeof(*keys));
@@ -137,11 +142,10 @@ static int add_key(struct kx_report_group *g, size_t *cap, const struct kx_repor
 	return 0;
 }
 
-static int build_group(struct kx_report_group *g, struct kx_attrib_group *ag,
-		       const struct kx_names *names)
+/* The rows and keys of @g from @ag; @key_index and *@cap_keys: see add_key(). */
+static int fill_group(struct kx_report_group *g, struct kx_attrib_group *ag,
+		      const struct kx_names *names, struct kx_names *key_index, size_t *cap_keys)
 {
-	size_t cap_keys = 0;
-
 	g->tid = ag->tid;
 	g->pid = ag->pid;
 	g->vcpu = ag->vcpu;
@@ -200,7 +204,7 @@ static int build_group(struct kx_report_group *g, struct kx_attrib_group *ag,
 		qsort(row->subs, row->nsubs, sizeof(*row->subs), cmp_subs);
 		for (size_t s = 0; s < row->nsubs; s++) {
 			set_shares(&row->subs[s].st, g, row->idle);
-			if (add_key(g, &cap_keys, &row->subs[s], row->reason) < 0)
+			if (add_key(g, cap_keys, key_index, &row->subs[s], row->reason) < 0)
 				return -ENOMEM;
 		}
 	}
@@ -215,6 +219,17 @@ static int build_group(struct kx_report_group *g, struct kx_attrib_group *ag,
 	if (g->nkeys)	/* keys is NULL while empty; qsort must not see it */
 		qsort(g->keys, g->nkeys, sizeof(*g->keys), cmp_keys);
 	return 0;
+}
+
+static int build_group(struct kx_report_group *g, struct kx_attrib_group *ag,
+		       const struct kx_names *names)
+{
+	struct kx_names *key_index = kx_names_new();
+	size_t cap_keys = 0;
+	int err = key_index ? fill_group(g, ag, names, key_index, &cap_keys) : -ENOMEM;
+
+	kx_names_free(key_index);
+	return err;
 }
 
 static void label_group(struct kx_report_group *g, const struct kx_source *src)
