@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "kx.h"
+#include "kx_names.h"
 #include "kx_report.h"
 
 enum kx_snap_kind {
@@ -77,6 +78,10 @@ struct kx_snapshot {
 	struct kx_snap_row *rows;
 	size_t nrows;
 	size_t cap_rows;
+	/* the rows' names, and by name id the row kx_snapshot_find() gives */
+	struct kx_names *names;
+	size_t *row_of;
+	size_t cap_row_of;
 	double host_guest_ratio;
 	double guest_total;
 	double host_total;

@@ -61,8 +61,9 @@ struct kx_snapshot *kx_snapshot_new(const char *path)
 	if (!s)
 		return NULL;
 	s->path = strdup(path ? path : "");
-	if (!s->path) {
-		free(s);
+	s->names = kx_names_new();
+	if (!s->path || !s->names) {
+		kx_snapshot_free(s);
 		return NULL;
 	}
 	s->host_guest_ratio = s->guest_total = s->host_total = s->idle_total = NAN;
@@ -78,8 +79,53 @@ void kx_snapshot_free(struct kx_snapshot *s)
 	for (size_t i = 0; i < s->nrows; i++)
 		free(s->rows[i].bins);
 	free(s->rows);
+	kx_names_free(s->names);
+	free(s->row_of);
 	free(s->path);
 	free(s);
+}
+
+/*
+ * Index row @i by its name: the row of a name is its first of the
+ * lowest kind, the one a scan of the kinds in order would find.
+ * Return: 0 or -ENOMEM.
+ */
+static int index_row(struct kx_snapshot *s, size_t i)
+{
+	const struct kx_snap_row *row = &s->rows[i];
+	uint32_t known = kx_names_count(s->names);
+	int64_t id;
+
+	if (known == s->cap_row_of) {	/* room first: a name interned always has its row */
+		size_t cap = s->cap_row_of ? 2 * s->cap_row_of : 16;
+		size_t *row_of = realloc(s->row_of, cap * sizeof(*row_of));
+
+		if (!row_of)
+			return -ENOMEM;
+		s->row_of = row_of;
+		s->cap_row_of = cap;
+	}
+	id = kx_names_intern(s->names, row->name, strlen(row->name));
+	if (id < 0)
+		return -ENOMEM;
+	if (id == known)
+		s->row_of[id] = i;
+	else if (row->kind < s->rows[s->row_of[id]].kind)
+		s->row_of[id] = i;
+	return 0;
+}
+
+/* Index every row again, after rows were removed. Return: 0 or -ENOMEM. */
+static int reindex(struct kx_snapshot *s)
+{
+	kx_names_free(s->names);
+	s->names = kx_names_new();
+	if (!s->names)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nrows; i++)
+		if (index_row(s, i) < 0)
+			return -ENOMEM;
+	return 0;
 }
 
 struct kx_snap_row *kx_snapshot_add_row(struct kx_snapshot *s, enum kx_snap_kind kind,
@@ -96,12 +142,15 @@ struct kx_snap_row *kx_snapshot_add_row(struct kx_snapshot *s, enum kx_snap_kind
 		s->rows = rows;
 		s->cap_rows = cap;
 	}
-	row = &s->rows[s->nrows++];
+	row = &s->rows[s->nrows];
 	memset(row, 0, sizeof(*row));
 	snprintf(row->name, sizeof(row->name), "%s", name);
 	row->kind = kind;
 	for (int f = 0; f < KX_FIG_NR; f++)
 		row->fig[f] = NAN;
+	if (index_row(s, s->nrows) < 0)
+		return NULL;
+	s->nrows++;
 	return row;
 }
 
@@ -428,6 +477,9 @@ static int merge_raw_keys(const struct jload *L)
 		kx_hist_free(&h);
 		set_shares(a, L->s->exits, L->s->host_total, a->idle);
 	}
+	/* rows were removed: their places changed */
+	if (reindex(s) < 0)
+		return kx_diag_set(L->diag, -ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -630,13 +682,15 @@ out:
 
 const struct kx_snap_row *kx_snapshot_find(const struct kx_snapshot *s, const char *name)
 {
-	for (int pass = 0; pass < 2; pass++)
-		for (int kind = KX_SNAP_EXIT; kind <= KX_SNAP_CYCLE_RATIO; kind++)
-			for (size_t i = 0; i < s->nrows; i++)
-				if (s->rows[i].kind == (enum kx_snap_kind)kind &&
-				    (pass ? strcasecmp(s->rows[i].name, name) :
-					    strcmp(s->rows[i].name, name)) == 0)
-					return &s->rows[i];
+	int64_t id = kx_names_find(s->names, name);
+
+	if (id >= 0)
+		return &s->rows[s->row_of[id]];
+	for (int kind = KX_SNAP_EXIT; kind <= KX_SNAP_CYCLE_RATIO; kind++)
+		for (size_t i = 0; i < s->nrows; i++)
+			if (s->rows[i].kind == (enum kx_snap_kind)kind &&
+			    strcasecmp(s->rows[i].name, name) == 0)
+				return &s->rows[i];
 	return NULL;
 }
 

@@ -102,6 +102,54 @@ static int load(const char *text, struct kx_snapshot **s, struct kx_diag *diag)
 	return kx_snapshot_from_json("saved.json", text, strlen(text), s, diag);
 }
 
+/*
+ * Every row is found by its name, also when merging a raw key under two
+ * reasons removed a row before others: three exits, the raw key under the
+ * first two, and as many sub-keys as a row's index is for.
+ */
+static void test_find_after_merge(void)
+{
+	static const char head[] =
+		"{\"schema\": 1, \"tool\": \"kvmexit-stat\", \"unit\": \"ns\", \"exits\": [\n"
+		"  {\"reason\": \"APIC_WRITE\", \"count\": 1, \"subkeys\": [{\"key\": \"APIC 0x380 TMICT write\",\n"
+		"   \"normalized\": \"APIC TMICT write\", \"count\": 1}]},\n"
+		"  {\"reason\": \"APIC_ACCESS\", \"count\": 1, \"subkeys\": [{\"key\": \"APIC 0x380 TMICT write\",\n"
+		"   \"normalized\": \"APIC TMICT write\", \"count\": 1}]},\n"
+		"  {\"reason\": \"HLT\", \"count\": 7}],\n \"keys\": [";
+	struct kx_diag diag = { "" };
+	struct kx_snapshot *s = NULL;
+	size_t len = sizeof(head) + 40 * 64;
+	char *text = malloc(len), *at = text;
+	const struct kx_snap_row *row;
+	unsigned found = 0;
+
+	at += sprintf(at, "%s", head);
+	for (unsigned k = 0; k < 40; k++)
+		at += sprintf(at, "%s{\"key\": \"MMIO 0x%x write\", \"count\": %u}", k ? ", " : "",
+			      0xa0000 + 4 * k, k + 1);
+	sprintf(at, "]}");
+	ok(load(text, &s, &diag) == 0, "a report with 40 keys loads: %s", diag.msg);
+	free(text);
+	if (!s)
+		return;
+	row = kx_snapshot_find(s, "HLT");
+	ok(row && row->kind == KX_SNAP_EXIT && row->fig[KX_FIG_COUNT] == 7,
+	   "the exit after the merged raw key found by its name");
+	row = kx_snapshot_find(s, "APIC 0x380 TMICT write");
+	ok(row && row->kind == KX_SNAP_RAWKEY, "the merged raw key");
+	for (unsigned k = 0; k < 40; k++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "MMIO 0x%x write", 0xa0000 + 4 * k);
+		row = kx_snapshot_find(s, name);
+		found += row && row->kind == KX_SNAP_KEY && row->fig[KX_FIG_COUNT] == k + 1;
+	}
+	is_u64(found, 40, "each of 40 keys by its name");
+	row = kx_snapshot_find(s, "mmio 0xa0004 WRITE");
+	ok(row && row->fig[KX_FIG_COUNT] == 2, "a key found ignoring case");
+	kx_snapshot_free(s);
+}
+
 static void test_saved_report(void)
 {
 	struct kx_diag diag = { "" };
@@ -241,5 +289,6 @@ int main(void)
 	kx_snapshot_free(s0);
 	kx_snapshot_free(s1);
 	test_saved_report();
+	test_find_after_merge();
 	return done_testing();
 }
