@@ -5,7 +5,8 @@
 Shares no code with kvmexit-stat: it reads the text form, pairs per thread
 (kvm_exit -> next kvm_entry = host time of that exit's reason; kvm_entry ->
 next kvm_exit = guest time) and prints the per-reason figures as JSON, for
-the tests to compare with `kvmexit-stat report --json` on the binary file.
+the tests to compare with `kvmexit-stat report --json` on the binary file;
+"threads" has each thread's exits, host total and guest total (--by vcpu).
 """
 import gzip
 import json
@@ -21,6 +22,7 @@ def main(path):
     state = {}          # tid -> ('host', ts, reason) | ('guest', ts)
     reasons = {}
     guest = {'count': 0, 'total': 0}
+    threads = {}        # tid -> {'exits', 'host_total', 'guest_total'}
     with opener(path, 'rt') as f:
         for line in f:
             m = LINE.match(line)
@@ -30,11 +32,13 @@ def main(path):
             ts = int(m['sec']) * 10**9 + int(frac.ljust(9, '0')[:9])
             tid = int(m['tid'])
             prev = state.get(tid)
+            th = threads.setdefault(tid, {'exits': 0, 'host_total': 0, 'guest_total': 0})
             if m['event'] == 'kvm_exit':
                 reason = re.search(r'reason (\S+)', m['rest']).group(1)
                 if prev and prev[0] == 'guest':
                     guest['count'] += 1
                     guest['total'] += ts - prev[1]
+                    th['guest_total'] += ts - prev[1]
                 state[tid] = ('host', ts, reason)
             else:
                 if prev and prev[0] == 'host':
@@ -45,8 +49,11 @@ def main(path):
                     r['total'] += d
                     r['min'] = min(r['min'], d)
                     r['max'] = max(r['max'], d)
+                    th['exits'] += 1
+                    th['host_total'] += d
                 state[tid] = ('guest', ts)
-    json.dump({'exits': reasons, 'guest': guest}, sys.stdout, sort_keys=True)
+    json.dump({'exits': reasons, 'guest': guest, 'threads': threads}, sys.stdout,
+              sort_keys=True)
 
 
 if __name__ == '__main__':

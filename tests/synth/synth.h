@@ -18,7 +18,7 @@
 #define SY_MAX_SUBBUF	(1u << 20)
 #define SY_MAX_CPUS	1024
 #define SY_MAX_BUFS	4
-#define SY_MAX_THREADS	256
+#define SY_MAX_THREADS	1024
 #define SY_MAX_FIELDS	24
 #define SY_MAX_VALS	6
 #define SY_MAX_HELPERS	4
