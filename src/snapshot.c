@@ -108,9 +108,7 @@ static int index_row(struct kx_snapshot *s, size_t i)
 	id = kx_names_intern(s->names, row->name, strlen(row->name));
 	if (id < 0)
 		return -ENOMEM;
-	if (id == known)
-		s->row_of[id] = i;
-	else if (row->kind < s->rows[s->row_of[id]].kind)
+	if (id == known || row->kind < s->rows[s->row_of[id]].kind)
 		s->row_of[id] = i;
 	return 0;
 }
