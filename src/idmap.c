@@ -1,29 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * idmap.c - open-addressing hash map u64 -> u32 (linear probing, kept
- * at most half full): see kx_idmap.h for who keeps what in it.
+ * idmap.c - the u64 -> u32 hash map's growth (kx_idmap.h has the lookup):
+ * see there for who keeps what in it.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "kx_idmap.h"
-
-static size_t slot_of(uint64_t key, size_t alloc)
-{
-	key ^= key >> 33;
-	key *= 0xff51afd7ed558ccdULL;
-	key ^= key >> 33;
-	return (size_t)key & (alloc - 1);
-}
-
-static size_t find_slot(const struct kx_idmap *m, uint64_t key)
-{
-	size_t i = slot_of(key, m->alloc);
-
-	while (m->used[i] && m->keys[i] != key)
-		i = (i + 1) & (m->alloc - 1);
-	return i;
-}
 
 static int rehash(struct kx_idmap *m, size_t alloc)
 {
@@ -42,7 +25,7 @@ static int rehash(struct kx_idmap *m, size_t alloc)
 
 		if (!m->used[i])
 			continue;
-		s = find_slot(&n, m->keys[i]);
+		s = kx_idmap_slot(&n, m->keys[i]);
 		n.used[s] = true;
 		n.keys[s] = m->keys[i];
 		n.vals[s] = m->vals[i];
@@ -63,7 +46,7 @@ int kx_idmap_put(struct kx_idmap *m, uint64_t key, uint32_t val)
 		if (err)
 			return err;
 	}
-	s = find_slot(m, key);
+	s = kx_idmap_slot(m, key);
 	if (!m->used[s]) {
 		m->used[s] = true;
 		m->keys[s] = key;
@@ -71,19 +54,6 @@ int kx_idmap_put(struct kx_idmap *m, uint64_t key, uint32_t val)
 	}
 	m->vals[s] = val;
 	return 0;
-}
-
-bool kx_idmap_get(const struct kx_idmap *m, uint64_t key, uint32_t *val)
-{
-	size_t s;
-
-	if (!m->alloc)
-		return false;
-	s = find_slot(m, key);
-	if (!m->used[s])
-		return false;
-	*val = m->vals[s];
-	return true;
 }
 
 void kx_idmap_fini(struct kx_idmap *m)
