@@ -71,8 +71,7 @@ struct kx_attrib {
 	struct kx_attrib_helper *helpers;
 	uint32_t nhelpers;
 	uint32_t cap_helpers;
-	uint32_t *helper_slots;		/* open-addressing index of @helpers by packed key: index + 1 */
-	uint32_t helper_nslots;		/* 2 * cap_helpers, a power of two */
+	struct kx_idmap helper_of;	/* packed key -> index in @helpers */
 };
 
 /** kx_attrib_new() - empty accumulators; @by_thread adds one group per vCPU thread. */

@@ -63,7 +63,7 @@ void kx_attrib_free(struct kx_attrib *a)
 	free(a->groups);
 	kx_idmap_fini(&a->group_of);
 	free(a->helpers);
-	free(a->helper_slots);
+	kx_idmap_fini(&a->helper_of);
 	free(a);
 }
 
@@ -132,24 +132,6 @@ row_for(struct kx_attrib_group *g, const struct kx_interval *iv)
 	return row;
 }
 
-/*
- * A row's few sub-keys are found by a scan; past this many (MMIO to a
- * range of addresses, ports) through the row's index, so that thousands of
- * them do not cost thousands of comparisons an exit.
- */
-#define SUBS_SCANNED	16
-
-/* Add sub-key @i of @row to its index, all of them when it starts one. Return: 0 or -ENOMEM. */
-static int index_sub(struct kx_attrib_row *row, uint32_t i)
-{
-	uint32_t from = i == SUBS_SCANNED ? 0 : i;
-
-	for (uint32_t j = from; j <= i; j++)
-		if (kx_idmap_put(&row->sub_of, row->subs[j].packed, j))
-			return -ENOMEM;
-	return 0;
-}
-
 static inline __attribute__((always_inline)) struct kx_attrib_sub *
 sub_for(struct kx_attrib_row *row, const struct kx_subkey *sk)
 {
@@ -159,17 +141,10 @@ sub_for(struct kx_attrib_row *row, const struct kx_subkey *sk)
 
 	if (row->nsubs && row->subs[row->last_sub].packed == packed)
 		return &row->subs[row->last_sub];
-	if (row->nsubs > SUBS_SCANNED) {
-		if (kx_idmap_get(&row->sub_of, packed, &i)) {
-			row->last_sub = i;
-			return &row->subs[i];
-		}
-	} else {
-		for (i = 0; i < row->nsubs; i++)
-			if (row->subs[i].packed == packed) {
-				row->last_sub = i;
-				return &row->subs[i];
-			}
+	/* by index: MMIO to a range of addresses gives a reason thousands of sub-keys */
+	if (kx_idmap_get(&row->sub_of, packed, &i)) {
+		row->last_sub = i;
+		return &row->subs[i];
 	}
 	if (row->nsubs == row->cap_subs) {
 		uint32_t cap = row->cap_subs ? row->cap_subs * 2 : 4;
@@ -185,7 +160,7 @@ sub_for(struct kx_attrib_row *row, const struct kx_subkey *sk)
 	sub->packed = packed;
 	sub->sk = *sk;
 	kx_hist_init(&sub->h);
-	if (row->nsubs >= SUBS_SCANNED && index_sub(row, row->nsubs))
+	if (kx_idmap_put(&row->sub_of, packed, row->nsubs))
 		return NULL;
 	row->last_sub = row->nsubs++;
 	return sub;
@@ -247,44 +222,6 @@ int kx_attrib_interval(void *ctx, const struct kx_interval *iv)
 	return add_to_group(&a->groups[0], iv);
 }
 
-/* Where a 64-bit key starts its probe in an open-addressing table of @nslots (a power of two). */
-static uint32_t slot_hash(uint64_t key, uint32_t nslots)
-{
-	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
-}
-
-/* The helper slot of @packed: holds its index + 1, or 0 where it would go. */
-static uint32_t *helper_slot(const struct kx_attrib *a, uint64_t packed)
-{
-	uint32_t i = slot_hash(packed, a->helper_nslots);
-
-	while (a->helper_slots[i] && a->helpers[a->helper_slots[i] - 1].packed != packed)
-		i = (i + 1) & (a->helper_nslots - 1);
-	return &a->helper_slots[i];
-}
-
-/* Room for one more helper key; the index table stays at most half full. */
-static int helpers_grow(struct kx_attrib *a)
-{
-	uint32_t cap = a->cap_helpers ? a->cap_helpers * 2 : 8;
-	struct kx_attrib_helper *h = realloc(a->helpers, cap * sizeof(*h));
-	uint32_t *slots;
-
-	if (!h)
-		return -ENOMEM;
-	a->helpers = h;
-	slots = calloc(2 * cap, sizeof(*slots));
-	if (!slots)
-		return -ENOMEM;
-	free(a->helper_slots);
-	a->helper_slots = slots;
-	a->helper_nslots = 2 * cap;
-	a->cap_helpers = cap;
-	for (uint32_t i = 0; i < a->nhelpers; i++)
-		*helper_slot(a, a->helpers[i].packed) = i + 1;
-	return 0;
-}
-
 /*
  * The helper entry of @packed; a new one (count 0, sub-key for the caller
  * to fill) sets *@added. Return: NULL on ENOMEM. Inline: it runs for every
@@ -293,17 +230,24 @@ static int helpers_grow(struct kx_attrib *a)
 static inline __attribute__((always_inline)) struct kx_attrib_helper *
 helper_entry(struct kx_attrib *a, uint64_t packed, bool *added)
 {
-	uint32_t *slot;
+	uint32_t i;
 
-	if (a->nhelpers == a->cap_helpers && helpers_grow(a) < 0)
-		return NULL;
-	slot = helper_slot(a, packed);
-	*added = !*slot;
-	if (*added) {
-		a->helpers[a->nhelpers++] = (struct kx_attrib_helper){ .packed = packed };
-		*slot = a->nhelpers;
+	*added = !kx_idmap_get(&a->helper_of, packed, &i);
+	if (!*added)
+		return &a->helpers[i];
+	if (a->nhelpers == a->cap_helpers) {
+		uint32_t cap = a->cap_helpers ? a->cap_helpers * 2 : 8;
+		struct kx_attrib_helper *h = realloc(a->helpers, cap * sizeof(*h));
+
+		if (!h)
+			return NULL;
+		a->helpers = h;
+		a->cap_helpers = cap;
 	}
-	return &a->helpers[*slot - 1];
+	if (kx_idmap_put(&a->helper_of, packed, a->nhelpers))
+		return NULL;
+	a->helpers[a->nhelpers] = (struct kx_attrib_helper){ .packed = packed };
+	return &a->helpers[a->nhelpers++];
 }
 
 int kx_attrib_event(void *ctx, const struct kx_event *ev)
