@@ -216,14 +216,16 @@ static int copy_window(struct kx_file *f, uint64_t off, size_t len, struct kx_fi
 int kx_file_window_at(struct kx_file *f, uint64_t off, size_t len, enum kx_window_mode mode,
 		      struct kx_file_window *w)
 {
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t start = off & ~(page - 1);
-	size_t span = (size_t)(off - start) + len;
+	uint64_t page, start;
+	size_t span;
 	void *base;
 
 	unmap_window(w);
 	if (mode == KX_WINDOW_COPY)
 		return copy_window(f, off, len, w);
+	page = (uint64_t)sysconf(_SC_PAGESIZE);
+	start = off & ~(page - 1);
+	span = (size_t)(off - start) + len;
 	base = mmap(NULL, span, PROT_READ,
 		    MAP_PRIVATE | (mode == KX_WINDOW_POPULATE ? MAP_POPULATE : 0), f->fd,
 		    (off_t)start);
