@@ -1321,7 +1321,9 @@ static unsigned tracedat_split(void *priv, unsigned n, uint64_t analysis_bytes,
 
 	if (!slices_pay(t, n))
 		return 0;
-	smp = calloc(t->nr_streams * SPLIT_SAMPLES, sizeof(*smp));
+	/* a stream's page samples are at least as many as its chunk samples */
+	smp = calloc(t->nr_streams * samples_each(SPLIT_SAMPLES, SPLIT_SAMPLES_ALL, t->nr_streams),
+		     sizeof(*smp));
 	if (!smp)
 		return 0;
 	for (size_t i = 0; i < t->nr_streams; i++) {
