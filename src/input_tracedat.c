@@ -12,7 +12,7 @@
  * stream; windows keep memory flat in the trace's length and small in its
  * number of CPUs. Streams
  * are walked and decoded in batches of events, packed to what the analysis
- * reads (struct packed_event); with --threads N > 1 worker
+ * reads (struct kx_packed_event); with --threads N > 1 worker
  * threads fill (decompress, walk, decode) the batches ahead while this
  * thread merges them and names exit reasons, in the same order whatever N.
  * When a stream it needs has no batch ready and no worker is on it, this
@@ -31,6 +31,7 @@
 #include "kx_decompress.h"
 #include "kx_kvmdecode.h"
 #include "kx_idmap.h"
+#include "kx_packed_event.h"
 #include "kx_rbpage.h"
 #include "kx_reader.h"
 #include "kx_tracedata.h"
@@ -95,80 +96,11 @@ struct tbuffer {
 };
 
 /*
- * An event as a batch holds it: what the analysis reads of it, half the
- * size of struct kx_event (the merging thread reads every batch line the
- * walking thread wrote; fewer lines, less waiting). The stream gives cpu
- * and buffer, trace.dat has no pid; the fields the sub-key came from are
- * left behind (@key has it).
- */
-struct packed_event {
-	uint64_t ts;
-	uint64_t key;
-	int32_t tid;
-	int32_t vcpu;
-	union {
-		struct {
-			uint32_t code;
-			uint32_t flags;
-		} exit;
-		uint64_t lost;
-	} u;
-	uint8_t kind;
-	uint8_t isa;
-	uint8_t key_rank;
-	uint8_t key_via;
-	uint8_t key_x2apic;
-};
-
-static inline void pack_event(struct packed_event *p, const struct kx_event *ev)
-{
-	p->ts = ev->ts;
-	p->key = ev->key;
-	p->tid = ev->tid;
-	p->vcpu = ev->vcpu;
-	p->kind = (uint8_t)ev->kind;
-	p->key_rank = ev->key_rank;
-	p->key_via = ev->key_via;
-	p->key_x2apic = ev->key_x2apic;
-	p->u.lost = 0;
-	p->isa = 0;
-	if (ev->kind == KX_EV_EXIT) {
-		p->u.exit.code = ev->u.exit.code;
-		p->u.exit.flags = ev->u.exit.flags;
-		p->isa = ev->u.exit.isa;
-	}
-}
-
-/* The delivered event of @p, from a stream of @cpu in @buffer. */
-static inline void unpack_event(struct kx_event *ev, const struct packed_event *p, int32_t cpu,
-				uint16_t buffer)
-{
-	ev->ts = p->ts;
-	ev->key = p->key;
-	ev->kind = p->kind;
-	ev->cpu = cpu;
-	ev->tid = p->tid;
-	ev->pid = -1;
-	ev->vcpu = p->vcpu;
-	ev->buffer = buffer;
-	ev->key_rank = p->key_rank;
-	ev->key_via = p->key_via;
-	ev->key_x2apic = p->key_x2apic;
-	if (p->kind == KX_EV_EXIT) {
-		ev->u.exit.code = p->u.exit.code;
-		ev->u.exit.flags = p->u.exit.flags;
-		ev->u.exit.isa = p->isa;
-	} else if (p->kind == KX_EV_LOST) {
-		ev->u.lost = p->u.lost;
-	}
-}
-
-/*
  * Consecutive decoded events of one stream (lost markers included), exit
  * reasons not yet named (KX_REASON_DEFERRED), and how the walk went on.
  */
 struct batch {
-	struct packed_event *ev;	/* [t->batch_events] */
+	struct kx_packed_event *ev;	/* [t->batch_events] */
 	uint32_t n;
 	uint64_t records;		/* records walked for these events, of any event */
 	int status;			/* after the n events: 0 more, 1 end, <0 error */
@@ -204,8 +136,8 @@ struct stream {
 	uint16_t buffer;
 	int32_t cpu;
 	struct batch *cur;		/* batch being merged */
-	const struct packed_event *at;	/* its current event */
-	const struct packed_event *end;	/* past its last */
+	const struct kx_packed_event *at;	/* its current event */
+	const struct kx_packed_event *end;	/* past its last */
 	/*
 	 * batches: a ring of nslot, the merge consumes at head (shared, under
 	 * t->lock); each side on its own cache lines (no false sharing)
@@ -1417,7 +1349,7 @@ static void fill_batch(struct tracedat *t, struct stream *s, struct batch *b)
 			}
 		}
 		if (s->lost_pending) {
-			struct packed_event *lost = &b->ev[n++];
+			struct kx_packed_event *lost = &b->ev[n++];
 
 			memset(lost, 0, sizeof(*lost));
 			lost->kind = KX_EV_LOST;
@@ -1430,7 +1362,7 @@ static void fill_batch(struct tracedat *t, struct stream *s, struct batch *b)
 		records++;
 		if (kx_kvmdecode_record(s->dec, s->rec, s->rec_size, s->rec_size + PAGE_SLACK, &ev)) {
 			ev.ts = s->ts;
-			pack_event(&b->ev[n++], &ev);
+			kx_event_pack(&b->ev[n++], &ev);
 		}
 	}
 	if (s->window_mode == KX_WINDOW_FAULT && s->rec)
@@ -1579,7 +1511,7 @@ static int alloc_batches(struct tracedat *t, unsigned nslot, struct kx_diag *dia
 	uint64_t per_batch = BATCH_BUDGET / ((uint64_t)nslot * t->slices *
 					     (t->nr_streams ? t->nr_streams : 1));
 
-	t->batch_events = (uint32_t)(per_batch / sizeof(struct packed_event));
+	t->batch_events = (uint32_t)(per_batch / sizeof(struct kx_packed_event));
 	if (t->batch_events > BATCH_EVENTS)
 		t->batch_events = BATCH_EVENTS;
 	if (t->batch_events < BATCH_MIN_EVENTS)
@@ -1592,7 +1524,7 @@ static int alloc_batches(struct tracedat *t, unsigned nslot, struct kx_diag *dia
 			return kx_diag_set(diag, -ENOMEM, "out of memory");
 		s->nslot = nslot;
 		for (unsigned k = 0; k < nslot; k++) {
-			s->slots[k].ev = malloc(t->batch_events * sizeof(struct packed_event));
+			s->slots[k].ev = malloc(t->batch_events * sizeof(struct kx_packed_event));
 			if (!s->slots[k].ev)
 				return kx_diag_set(diag, -ENOMEM, "out of memory");
 		}
@@ -1821,10 +1753,10 @@ static int tracedat_next_batch(void *priv, struct kx_event *evs, unsigned max,
 	while (n < max && t->heap_len) {
 		struct heap_entry *top = &t->heap[0];
 		struct stream *s = top->s;
-		const struct packed_event *p = s->at;
+		const struct kx_packed_event *p = s->at;
 		struct kx_event *ev = &evs[n++];
 
-		unpack_event(ev, p, s->cpu, s->buffer);
+		kx_event_unpack(ev, p, s->cpu, s->buffer, -1);
 		if (ev->kind == KX_EV_EXIT) {
 			/* named here, in delivery order: ids do not depend on the threads */
 			ev->u.exit.reason = kx_kvmdecode_reason(t->dec, ev->u.exit.isa,
