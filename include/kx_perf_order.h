@@ -24,7 +24,9 @@ int kx_perf_order_new(uint64_t mem_cap, struct kx_perf_order **out);
 void kx_perf_order_free(struct kx_perf_order *o);
 
 /**
- * kx_perf_order_push() - queue a copy of @ev. An event older than one
+ * kx_perf_order_push() - queue @ev, packed (kx_packed_event.h): it comes
+ * back from kx_perf_order_pop() in buffer 0 (perf.data has no other), its
+ * exit reason not named. An event older than one
  * already delivered cannot be put in place: its ts is raised to the last
  * delivered ts and it is counted in kx_perf_order_late().
  * Return: 0, -ENOMEM, or -E2BIG when the queue would exceed the memory cap.

@@ -1773,7 +1773,10 @@ static int perf_next_batch(void *priv, struct kx_event *evs, unsigned max,
 		return kx_diag_set(diag, p->err, "%s", p->err_diag.msg);
 	while (n < max) {
 		if (kx_perf_order_pop(p->order, &evs[n])) {
-			n++;
+			e = &evs[n++];
+			if (e->kind == KX_EV_EXIT)
+				e->u.exit.reason = kx_kvmdecode_reason(p->name_dec, e->u.exit.isa,
+								       e->u.exit.code);
 			continue;
 		}
 		if (p->ended)
@@ -1806,9 +1809,6 @@ static int perf_next_batch(void *priv, struct kx_event *evs, unsigned max,
 			e = &b->ev[b->idx++];
 			if (p->sl.on && !slice_delivers(p, e, limit))
 				continue;
-			if (e->kind == KX_EV_EXIT)
-				e->u.exit.reason = kx_kvmdecode_reason(p->name_dec, e->u.exit.isa,
-								       e->u.exit.code);
 			err = kx_perf_order_push(p->order, e);
 			if (err)
 				return fail_next(p, queue_failure(p, err, &p->err_diag), diag);

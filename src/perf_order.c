@@ -11,16 +11,23 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "kx_packed_event.h"
 #include "kx_perf_order.h"
 
 #define MAX_LANES	1025	/* lane 0: no or unusual CPU; lane c + 1: CPU c */
 #define MIN_LANE_ALLOC	256
 #define PREFETCH_AHEAD	4	/* entries of a lane fetched ahead of its head */
 
-/* seq first: the key (seq, ev.ts) sits in one cache line for 7 entries of 8 */
+/*
+ * An event in its packed form (a 512-CPU host holds a million of them
+ * between two rounds), with what the packed form leaves to its holder.
+ * seq first: the key (seq, ev.ts) sits in one cache line for 7 entries of 8.
+ */
 struct queued {
 	uint64_t seq;		/* arrival number: keeps ties in file order */
-	struct kx_event ev;
+	struct kx_packed_event ev;
+	int32_t cpu;
+	int32_t pid;
 };
 
 /* A ring of events in (ts, seq) order: a CPU's events as they arrived. */
@@ -98,6 +105,11 @@ static inline void prefetch_entry(const struct queued *e)
 {
 	__builtin_prefetch(e);
 	__builtin_prefetch((const char *)e + sizeof(*e) - 1);
+}
+
+static inline void deliver(struct kx_event *ev, const struct queued *e)
+{
+	kx_event_unpack(ev, &e->ev, e->cpu, 0, e->pid);
 }
 
 static inline bool ready_before(const struct ready *a, const struct ready *b)
@@ -214,7 +226,7 @@ static void heap_pop(struct kx_perf_order *o, struct kx_event *ev)
 	const struct queued *last;
 	size_t i = 0;
 
-	*ev = o->heap[0].ev;
+	deliver(ev, &o->heap[0]);
 	last = &o->heap[--o->heap_nr];
 	for (;;) {
 		size_t l = 2 * i + 1, m;
@@ -258,7 +270,9 @@ int kx_perf_order_push(struct kx_perf_order *o, const struct kx_event *ev)
 	}
 	l = &o->lanes[li];
 	e = &l->q[(l->head + l->nr) & (l->alloc - 1)];
-	e->ev = *ev;
+	kx_event_pack(&e->ev, ev);
+	e->cpu = ev->cpu;
+	e->pid = ev->pid;
 	kx_perf_order_saw(o, e->ev.ts);
 	if (o->delivered && e->ev.ts < o->last_ts) {
 		e->ev.ts = o->last_ts;
@@ -309,7 +323,7 @@ int kx_perf_order_pop(struct kx_perf_order *o, struct kx_event *ev)
 		if (!top || top->ts > o->limit)
 			return 0;
 		l = &o->lanes[top->lane];
-		*ev = lane_head(l)->ev;
+		deliver(ev, lane_head(l));
 		l->head = (l->head + 1) & (l->alloc - 1);
 		/* a lane is read front to back, interleaved with the others: fetch ahead */
 		prefetch_entry(&l->q[(l->head + PREFETCH_AHEAD) & (l->alloc - 1)]);

@@ -139,8 +139,9 @@ static void test_cap(void)
 	for (i = 0; i < 100000 && !err; i++)
 		err = kx_perf_order_push(o, &(struct kx_event){ .ts = (uint64_t)i });
 	is_u64(-err, E2BIG, "cap exceeded gives -E2BIG");
-	ok(i > 100 && (uint64_t)i * sizeof(struct kx_event) <= 64 * 1024 + sizeof(struct kx_event) * 2,
-	   "cap stops near the limit");
+	/* queued packed (40 bytes) with seq, cpu and pid: 56 bytes, not a whole kx_event's 80 + 8 */
+	ok((uint64_t)i >= 64 * 1024 / 64 && (uint64_t)i * 56 <= 64 * 1024 + 56 * 2,
+	   "cap stops near the limit, at 56 bytes an event");
 	ev = ev_at(5, 0);
 	ev.cpu = 3;
 	is_u64(-kx_perf_order_push(o, &ev), E2BIG, "a new lane at the cap gives -E2BIG too");
@@ -264,6 +265,36 @@ static void test_lanes(void)
 	kx_perf_order_free(o);
 }
 
+/* What the analysis reads of an event comes back; what the packed form leaves behind does not. */
+static void test_fields(void)
+{
+	struct kx_event exit = { .ts = 7, .key = 0x123456789ull, .kind = KX_EV_EXIT, .cpu = 511,
+				 .tid = 4001, .pid = 4000, .vcpu = 3, .buffer = 0,
+				 .key_rank = 2, .key_via = 3, .key_x2apic = 1 };
+	struct kx_event lost = { .ts = 8, .kind = KX_EV_LOST, .cpu = 2000, .tid = -1, .pid = -1,
+				 .vcpu = KX_VCPU_UNKNOWN, .u.lost = 99 };
+	struct kx_event ev;
+	struct kx_perf_order *o;
+
+	exit.u.exit = (struct kx_exit_fields){ .info1 = 1, .info2 = 2, .reason = 5, .code = 30,
+					       .flags = 0x80000000u, .isa = KX_ISA_VMX,
+					       .has_info = 1 };
+	kx_perf_order_new(1 << 20, &o);
+	kx_perf_order_push(o, &exit);
+	kx_perf_order_push(o, &lost);
+	kx_perf_order_finish(o);
+	ok(kx_perf_order_pop(o, &ev) == 1, "exit popped");
+	ok(ev.ts == 7 && ev.key == 0x123456789ull && ev.kind == KX_EV_EXIT && ev.cpu == 511 &&
+	   ev.tid == 4001 && ev.pid == 4000 && ev.vcpu == 3 && ev.buffer == 0 &&
+	   ev.key_rank == 2 && ev.key_via == 3 && ev.key_x2apic == 1,
+	   "exit: time, key, thread, process, vcpu, CPU kept");
+	ok(ev.u.exit.code == 30 && ev.u.exit.flags == 0x80000000u && ev.u.exit.isa == KX_ISA_VMX,
+	   "exit: code, flags and isa kept");
+	ok(kx_perf_order_pop(o, &ev) == 1 && ev.kind == KX_EV_LOST && ev.u.lost == 99 &&
+	   ev.cpu == 2000 && ev.pid == -1, "lost marker: count and an unusual CPU kept");
+	kx_perf_order_free(o);
+}
+
 int main(void)
 {
 	test_rounds();
@@ -271,6 +302,7 @@ int main(void)
 	test_late();
 	test_cap();
 	test_lanes();
+	test_fields();
 	test_corpus_rounds();
 	return done_testing();
 }
