@@ -4,7 +4,9 @@
  * setup each kvm event's fields are looked up by name in the recording's
  * own formats (older kernels lack some) and the kvm_exit print fmt symbol
  * tables are extracted; per record the fields are read at their offsets in
- * the file's byte order, and reason codes are named through a small cache.
+ * the file's byte order (with loads of fixed sizes when the format has the
+ * layout of recent kernels), and reason codes are named through a small
+ * cache.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -54,6 +56,37 @@ static const char *const kind_fields[][NR_F - 1] = {
 	[KX_EV_EOI] = { "apicid", "vector" },
 };
 
+/*
+ * The layout (size, signed) of those fields in the kernels of the last
+ * years (common_pid first). A format that has exactly these is decoded
+ * with loads of these sizes, no masks; any other with the generic loads.
+ */
+struct layout {
+	uint8_t size;
+	bool is_signed;
+};
+
+#define U4	{ 4, false }
+#define U8	{ 8, false }
+#define S4	{ 4, true }
+#define U1	{ 1, false }
+
+static const struct layout kind_layouts[][NR_F] = {
+	[KX_EV_EXIT] = { S4, U4, U4, U8, U8, U4 },
+	[KX_EV_ENTRY] = { S4, U4 },
+	[KX_EV_APIC] = { S4, U4, U4, U8 },
+	[KX_EV_MSR] = { S4, U4, U4, U8, U1 },
+	[KX_EV_MMIO] = { S4, U4, U4, U8, U8 },
+	[KX_EV_PIO] = { S4, U4, U4, U4, U4, U4 },
+	[KX_EV_USERSPACE_EXIT] = { S4, U4, S4 },
+	[KX_EV_EOI] = { S4, U4, S4 },
+};
+
+#undef U4
+#undef U8
+#undef S4
+#undef U1
+
 static const char *const kind_events[] = {
 	[KX_EV_EXIT] = "kvm_exit",
 	[KX_EV_ENTRY] = "kvm_entry",
@@ -73,6 +106,14 @@ struct slot {
 	uint32_t need;		/* record bytes the fields need */
 	uint32_t need_wide;	/* readable bytes for 8-byte loads of every field */
 	uint8_t kind;		/* enum kx_event_kind, 0 = only counted */
+	bool fixed;		/* the fields are the kind's layout, the file little-endian */
+};
+
+/* How a record's fields are loaded: see field(). */
+enum load_mode {
+	LOAD_ANY,	/* any size, either byte order, absent fields give 0 */
+	LOAD_WIDE,	/* little-endian, 8 readable bytes at each field: masked 8-byte loads */
+	LOAD_FIXED,	/* little-endian, the kind's layout: loads of its sizes */
 };
 
 /* A symbol table of the kvm_exit print fmt, borrowed from the tep handle. */
@@ -250,6 +291,12 @@ static void setup_slot(struct kx_kvmdecode *dec, struct slot *s, struct tep_even
 			s->need_wide = s->f[i].off + 8;
 	}
 	s->kind = (uint8_t)kind;
+	s->fixed = !dec->big_endian;
+	for (i = 0; i < NR_F; i++)
+		if (kind_layouts[kind][i].size &&
+		    (s->f[i].size != kind_layouts[kind][i].size ||
+		     s->f[i].is_signed != kind_layouts[kind][i].is_signed))
+			s->fixed = false;
 	if (kind == KX_EV_EXIT) {
 		unsigned order = 0;
 
@@ -423,15 +470,30 @@ static enum kx_isa cached_guess(struct kx_kvmdecode *dec, uint32_t raw)
 }
 
 /*
- * Field @f of record @d, 0 when the format lacks it. @wide: the file is
- * little-endian and 8 bytes are readable at every field, so each field is
- * one load and two ALU steps; the body below is built once each way.
+ * Field @i of record @d in a record of @kind, 0 when the format lacks it
+ * (LOAD_ANY only: the other modes have every field). @mode and @kind are
+ * constants where this is inlined, so each mode's body is built once:
+ * LOAD_FIXED is one load of the layout's size (kind_layouts), LOAD_WIDE
+ * one 8-byte load and two ALU steps.
  */
 static inline __attribute__((always_inline)) uint64_t field(const unsigned char *d,
-							     const struct field *f, bool be,
-							     bool wide)
+							     const struct slot *s, unsigned kind,
+							     unsigned i, bool be, enum load_mode mode)
 {
-	if (wide) {
+	const struct field *f = &s->f[i];
+
+	if (mode == LOAD_FIXED) {
+		const struct layout *l = &kind_layouts[kind][i];
+		const unsigned char *p = d + f->off;
+
+		if (l->size == 1)
+			return *p;
+		if (l->size == 4)
+			return l->is_signed ? (uint64_t)(int64_t)(int32_t)kx_load32(p, false) :
+					      kx_load32(p, false);
+		return kx_load64(p, false);
+	}
+	if (mode == LOAD_WIDE) {
 		uint64_t v;
 
 		memcpy(&v, d + f->off, sizeof(v));
@@ -440,18 +502,26 @@ static inline __attribute__((always_inline)) uint64_t field(const unsigned char 
 	return f->size ? get(d, f, be) : 0;
 }
 
+/* Is field @i of @s there? Always in the modes that require every field. */
+static inline __attribute__((always_inline)) bool has(const struct slot *s, unsigned i,
+						      enum load_mode mode)
+{
+	return mode == LOAD_FIXED || s->f[i].size;
+}
+
 static inline __attribute__((always_inline)) void decode_exit(struct kx_kvmdecode *dec,
 							      const struct slot *s,
 							      const unsigned char *d,
-							      struct kx_event *ev, bool wide)
+							      struct kx_event *ev,
+							      enum load_mode mode)
 {
 	struct kx_exit_fields *x = &ev->u.exit;
 	bool be = dec->big_endian;
-	uint32_t raw = (uint32_t)field(d, &s->f[F_A], be, wide);
-	uint64_t isa_field = field(d, &s->f[F_B], be, wide);
+	uint32_t raw = (uint32_t)field(d, s, KX_EV_EXIT, F_A, be, mode);
+	uint64_t isa_field = field(d, s, KX_EV_EXIT, F_B, be, mode);
 	enum kx_isa isa = KX_ISA_UNKNOWN;
 
-	if (s->f[F_B].size && (isa_field == KX_ISA_VMX || isa_field == KX_ISA_SVM))
+	if (has(s, F_B, mode) && (isa_field == KX_ISA_VMX || isa_field == KX_ISA_SVM))
 		isa = (enum kx_isa)isa_field;
 	if (isa == KX_ISA_UNKNOWN)
 		isa = cached_guess(dec, raw);
@@ -464,67 +534,71 @@ static inline __attribute__((always_inline)) void decode_exit(struct kx_kvmdecod
 	}
 	x->isa = (uint8_t)isa;
 	x->reason = KX_REASON_DEFERRED;	/* named in delivery order: kx_kvmdecode_reason() */
-	x->info1 = field(d, &s->f[F_C], be, wide);
-	x->info2 = field(d, &s->f[F_D], be, wide);
-	x->has_info = s->f[F_C].size && s->f[F_D].size;
-	ev->vcpu = s->f[F_E].size ? (int32_t)field(d, &s->f[F_E], be, wide) : KX_VCPU_UNKNOWN;
+	x->info1 = field(d, s, KX_EV_EXIT, F_C, be, mode);
+	x->info2 = field(d, s, KX_EV_EXIT, F_D, be, mode);
+	x->has_info = has(s, F_C, mode) && has(s, F_D, mode);
+	ev->vcpu = has(s, F_E, mode) ? (int32_t)field(d, s, KX_EV_EXIT, F_E, be, mode) :
+				       KX_VCPU_UNKNOWN;
 }
 
-/* The fields of @s's kind into @ev (see field() for @wide). Return 1, or 0. */
+/* The fields of @s's kind into @ev (see field() for @mode). Return 1, or 0. */
 static inline __attribute__((always_inline)) int decode_fields(struct kx_kvmdecode *dec,
 							       const struct slot *s,
 							       const unsigned char *d,
-							       struct kx_event *ev, bool wide)
+							       struct kx_event *ev,
+							       enum load_mode mode)
 {
 	bool be = dec->big_endian;
-	const struct field *f = s->f;
 
+#define FIELD(kind, i) field(d, s, kind, i, be, mode)
 	ev->kind = s->kind;
-	ev->tid = f[F_PID].size ? (int32_t)field(d, &f[F_PID], be, wide) : -1;
+	/* common_pid has one layout in every kind: any constant kind names it */
+	ev->tid = has(s, F_PID, mode) ? (int32_t)FIELD(KX_EV_EXIT, F_PID) : -1;
 	ev->pid = -1;
 	ev->vcpu = KX_VCPU_UNKNOWN;
 	switch (s->kind) {
 	case KX_EV_EXIT:
-		decode_exit(dec, s, d, ev, wide);
+		decode_exit(dec, s, d, ev, mode);
 		break;
 	case KX_EV_ENTRY:
-		ev->vcpu = (int32_t)field(d, &f[F_A], be, wide);
+		ev->vcpu = (int32_t)FIELD(KX_EV_ENTRY, F_A);
 		break;
 	case KX_EV_APIC:
-		ev->u.apic.reg = (uint32_t)field(d, &f[F_A], be, wide);
-		ev->u.apic.write = (uint32_t)field(d, &f[F_B], be, wide);
-		ev->u.apic.val = field(d, &f[F_C], be, wide);
+		ev->u.apic.reg = (uint32_t)FIELD(KX_EV_APIC, F_A);
+		ev->u.apic.write = (uint32_t)FIELD(KX_EV_APIC, F_B);
+		ev->u.apic.val = FIELD(KX_EV_APIC, F_C);
 		break;
 	case KX_EV_MSR:
-		ev->u.msr.index = (uint32_t)field(d, &f[F_A], be, wide);
-		ev->u.msr.write = (uint32_t)field(d, &f[F_B], be, wide);
-		ev->u.msr.data = field(d, &f[F_C], be, wide);
-		ev->u.msr.exception = (uint32_t)field(d, &f[F_D], be, wide);
+		ev->u.msr.index = (uint32_t)FIELD(KX_EV_MSR, F_A);
+		ev->u.msr.write = (uint32_t)FIELD(KX_EV_MSR, F_B);
+		ev->u.msr.data = FIELD(KX_EV_MSR, F_C);
+		ev->u.msr.exception = (uint32_t)FIELD(KX_EV_MSR, F_D);
 		break;
 	case KX_EV_MMIO:
-		ev->u.mmio.type = (uint32_t)field(d, &f[F_A], be, wide);
-		ev->u.mmio.len = (uint32_t)field(d, &f[F_B], be, wide);
-		ev->u.mmio.gpa = field(d, &f[F_C], be, wide);
-		ev->u.mmio.val = field(d, &f[F_D], be, wide);
+		ev->u.mmio.type = (uint32_t)FIELD(KX_EV_MMIO, F_A);
+		ev->u.mmio.len = (uint32_t)FIELD(KX_EV_MMIO, F_B);
+		ev->u.mmio.gpa = FIELD(KX_EV_MMIO, F_C);
+		ev->u.mmio.val = FIELD(KX_EV_MMIO, F_D);
 		break;
 	case KX_EV_PIO:
-		ev->u.pio.port = (uint32_t)field(d, &f[F_A], be, wide);
-		ev->u.pio.write = (uint32_t)field(d, &f[F_B], be, wide);
-		ev->u.pio.size = (uint32_t)field(d, &f[F_C], be, wide);
-		ev->u.pio.count = (uint32_t)field(d, &f[F_D], be, wide);
-		ev->u.pio.val = (uint32_t)field(d, &f[F_E], be, wide);
+		ev->u.pio.port = (uint32_t)FIELD(KX_EV_PIO, F_A);
+		ev->u.pio.write = (uint32_t)FIELD(KX_EV_PIO, F_B);
+		ev->u.pio.size = (uint32_t)FIELD(KX_EV_PIO, F_C);
+		ev->u.pio.count = (uint32_t)FIELD(KX_EV_PIO, F_D);
+		ev->u.pio.val = (uint32_t)FIELD(KX_EV_PIO, F_E);
 		break;
 	case KX_EV_USERSPACE_EXIT:
-		ev->u.uexit.reason = (uint32_t)field(d, &f[F_A], be, wide);
-		ev->u.uexit.err = (int32_t)field(d, &f[F_B], be, wide);
+		ev->u.uexit.reason = (uint32_t)FIELD(KX_EV_USERSPACE_EXIT, F_A);
+		ev->u.uexit.err = (int32_t)FIELD(KX_EV_USERSPACE_EXIT, F_B);
 		break;
 	case KX_EV_EOI:
-		ev->u.eoi.apicid = (uint32_t)field(d, &f[F_A], be, wide);
-		ev->u.eoi.vector = (int32_t)field(d, &f[F_B], be, wide);
+		ev->u.eoi.apicid = (uint32_t)FIELD(KX_EV_EOI, F_A);
+		ev->u.eoi.vector = (int32_t)FIELD(KX_EV_EOI, F_B);
 		break;
 	default:
 		return 0;
 	}
+#undef FIELD
 	kx_subkey_classify(ev);
 	return 1;
 }
@@ -551,9 +625,11 @@ int kx_kvmdecode_record(struct kx_kvmdecode *dec, const void *data, uint32_t siz
 		dec->short_records++;
 		return 0;
 	}
+	if (s->fixed)
+		return decode_fields(dec, s, d, ev, LOAD_FIXED);
 	if (!dec->big_endian && readable >= s->need_wide)
-		return decode_fields(dec, s, d, ev, true);
-	return decode_fields(dec, s, d, ev, false);
+		return decode_fields(dec, s, d, ev, LOAD_WIDE);
+	return decode_fields(dec, s, d, ev, LOAD_ANY);
 }
 
 uint32_t kx_kvmdecode_reason(struct kx_kvmdecode *dec, enum kx_isa isa, uint32_t code)

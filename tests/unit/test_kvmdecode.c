@@ -335,18 +335,43 @@ static const char uexit[] =
  * last field) against the field-by-field reading of the same values written
  * big-endian: random field values, random bytes around the fields.
  */
+/* @fmt with common_pid unsigned: no kind's own layout, so no fixed-size loads (malloc'ed). */
+static char *unsigned_pid(const char *fmt)
+{
+	static const char from[] = "int common_pid;\toffset:4;\tsize:4;\tsigned:1;";
+	static const char to[] = "unsigned int common_pid;\toffset:4;\tsize:4;\tsigned:0;";
+	const char *at = strstr(fmt, from);
+	char *out = malloc(strlen(fmt) + sizeof(to));
+
+	memcpy(out, fmt, (size_t)(at - fmt));
+	strcpy(out + (at - fmt), to);
+	strcat(out, at + strlen(from));
+	return out;
+}
+
+/*
+ * The three ways of loading fields give the same events: fixed sizes (the
+ * kinds' usual layouts, little-endian), masked 8-byte loads (the same
+ * formats with an unsigned common_pid, and the odd layouts) and byte-wise
+ * big-endian reads.
+ */
 static void test_wide_loads(void)
 {
 	static const char *const fmts[] = { exit_new, entry_new, pio, msr, eoi, apic_odd,
 					    mmio_odd, uexit, NULL };
 	static const char *const sys[] = { "kvm", "kvm", "kvm", "kvm", "kvm", "kvm", "kvm", "kvm" };
-	struct tep_handle *le = tep_with(fmts, sys, false), *be = tep_with(fmts, sys, true);
+	char *wide_fmts[sizeof(fmts) / sizeof(fmts[0])] = { NULL };
+	struct tep_handle *le = tep_with(fmts, sys, false), *be = tep_with(fmts, sys, true), *wide;
 	struct kx_names *names_le = kx_names_new(), *names_be = kx_names_new();
-	struct kx_kvmdecode *dle, *dbe;
-	unsigned same = 0, decoded = 0, n = 0;
+	struct kx_names *names_wide = kx_names_new();
+	struct kx_kvmdecode *dle, *dbe, *dwide;
+	unsigned same = 0, same_wide = 0, decoded = 0, n = 0;
 
-	ok(kx_kvmdecode_new(le, names_le, &dle) == 0 && kx_kvmdecode_new(be, names_be, &dbe) == 0,
-	   "wide: decoders");
+	for (unsigned i = 0; fmts[i]; i++)
+		wide_fmts[i] = unsigned_pid(fmts[i]);
+	wide = tep_with((const char *const *)wide_fmts, sys, false);
+	ok(kx_kvmdecode_new(le, names_le, &dle) == 0 && kx_kvmdecode_new(be, names_be, &dbe) == 0 &&
+	   kx_kvmdecode_new(wide, names_wide, &dwide) == 0, "wide: decoders");
 	srand(7);
 	for (const char *const *f = fmts; *f; f++) {
 		struct tep_event *tev = tep_find_event(le, atoi(strstr(*f, "ID: ") + 4));
@@ -355,9 +380,9 @@ static void test_wide_loads(void)
 
 		for (int round = 0; round < 200; round++, n++) {
 			unsigned char rle[96], rbe[96];
-			struct kx_event evle, evbe;
+			struct kx_event evle, evbe, evwide;
 			unsigned size = 0;
-			int got_le, got_be;
+			int got_le, got_be, got_wide;
 
 			for (unsigned i = 0; i < sizeof(rle); i++)
 				rle[i] = rbe[i] = (unsigned char)rand();
@@ -380,22 +405,31 @@ static void test_wide_loads(void)
 			}
 			memset(&evle, 0, sizeof(evle));
 			memset(&evbe, 0, sizeof(evbe));
+			memset(&evwide, 0, sizeof(evwide));
 			got_le = kx_kvmdecode_record(dle, rle, size, sizeof(rle), &evle);
 			got_be = kx_kvmdecode_record(dbe, rbe, size, size, &evbe);
+			got_wide = kx_kvmdecode_record(dwide, rle, size, sizeof(rle), &evwide);
 			decoded += got_le == 1;
 			same += got_le == got_be && memcmp(&evle, &evbe, sizeof(evle)) == 0;
+			same_wide += got_le == got_wide && memcmp(&evle, &evwide, sizeof(evle)) == 0;
 		}
 		free(fields);
 		free(common);
 	}
 	is_u64(decoded, n, "wide: every record of every format decoded");
 	is_u64(same, n, "wide: one-load fields equal the big-endian field reads");
+	is_u64(same_wide, n, "wide: fixed-size loads equal the masked 8-byte loads");
 	kx_kvmdecode_free(dle);
 	kx_kvmdecode_free(dbe);
+	kx_kvmdecode_free(dwide);
 	kx_names_free(names_le);
 	kx_names_free(names_be);
+	kx_names_free(names_wide);
 	tep_free(le);
 	tep_free(be);
+	tep_free(wide);
+	for (unsigned i = 0; wide_fmts[i]; i++)
+		free(wide_fmts[i]);
 }
 
 int main(void)
