@@ -1182,14 +1182,15 @@ static uint64_t samples_each(uint64_t most, uint64_t all, size_t nr_streams)
 /*
  * Sample @s's unit times into @smp; add to @bytes what a slice's reader
  * holds for @s (its partial-page copy, or its largest chunk sampled,
- * inflated and not), and to @tids the vCPU threads of the first
- * samples' pages. Return: how many samples, or <0 (ENOMEM).
+ * inflated and not), and to @tids (if not NULL: the analysis holds
+ * something per vCPU thread) the vCPU threads of the first samples'
+ * pages. Return: how many samples, or <0 (ENOMEM).
  */
 static int sample_stream(struct tracedat *t, const struct stream *s, struct split_sample *smp,
 			 uint64_t *bytes, struct kx_idmap *tids)
 {
 	unsigned char *page = malloc(s->page_size + PAGE_SLACK);
-	uint64_t census = samples_each(CENSUS_PAGES, CENSUS_PAGES_ALL, t->nr_streams);
+	uint64_t census = tids ? samples_each(CENSUS_PAGES, CENSUS_PAGES_ALL, t->nr_streams) : 0;
 	struct units u;
 	uint64_t m;
 	int ns = 0, err = units_of(t, s, &u);
@@ -1259,7 +1260,8 @@ static unsigned tracedat_split(void *priv, unsigned n, uint64_t analysis_bytes,
 	if (!smp)
 		return 0;
 	for (size_t i = 0; i < t->nr_streams; i++) {
-		int got = sample_stream(t, &t->streams[i], smp + ns, &stream_bytes, &tids);
+		int got = sample_stream(t, &t->streams[i], smp + ns, &stream_bytes,
+					thread_bytes ? &tids : NULL);
 
 		if (got < 0) {
 			free(smp);

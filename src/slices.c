@@ -92,7 +92,13 @@ static int join(struct slice *first, struct slice *s)
 	return err;
 }
 
-/* Open every slice, read them in parallel. Return: 0, or nonzero: no report from them. */
+/*
+ * Open every slice, read them in parallel. Return: 0, or nonzero: no
+ * report from them. The opens stay in this thread, one after the other:
+ * libtraceevent's format parser keeps its tokenizer in file-scope
+ * variables (input_buf and its position), so two tep handles must not
+ * parse formats at the same time.
+ */
 static int read_slices(struct slice *sl, unsigned n, const struct kx_cut *cuts, const char *path,
 		       const struct kx_source_opts *sopts, const struct kx_filter *filter,
 		       const struct kx_slices_analysis *an)
