@@ -140,7 +140,7 @@ if [ $QUICK = 1 ]; then
 	LARGE=q1m PEER=q1m WIDE=wq1m XWIDE=xq1m
 	gen q1m 12000 v6 v7-zlib v7-zstd perf
 	gen wq1m 1500 v6 v7-zstd
-	gen xq1m 200 v6
+	gen xq1m 200 v6 perf
 	SIZES=q1m
 else
 	LARGE=l50m PEER=p5m WIDE=w5m XWIDE=x5m
@@ -148,7 +148,7 @@ else
 	gen p5m 60000 v6 v7-zstd perf
 	gen l50m 600000 v6 v7-zlib v7-zstd perf
 	gen w5m 7500 v6 v7-zstd
-	gen x5m 1000 v6
+	gen x5m 1000 v6 perf
 	SIZES="s1m p5m l50m"
 fi
 # recache FILE...: drop the files from the page cache and read them back, so
@@ -211,6 +211,11 @@ f=$DIR/$XWIDE.dat
 recache "$f"
 measure kx-v6-512cpu $XWIDE "$ev" "$(bytes_of "$f")" "exec $KXV report $f >/dev/null"
 measure kx-v6-512cpu-t1 $XWIDE "$ev" "$(bytes_of "$f")" "exec $KXV report --threads 1 $f >/dev/null"
+# perf.data of that host: perf drains 512 rings a round, and the orderer
+# holds two rounds of events (the RSS is the point)
+f=$DIR/$XWIDE.perf.data
+recache "$f"
+measure kx-perf-512cpu $XWIDE "$ev" "$(bytes_of "$f")" "exec $KXV report $f >/dev/null"
 
 # The peers, on the PEER file (the large one would take them many minutes).
 ev=$(events_of $PEER)
