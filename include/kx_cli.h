@@ -52,7 +52,7 @@ enum kx_out_format { KX_OUT_TEXT, KX_OUT_JSON, KX_OUT_CSV };
 #define KX_READ_OPTIONS_HELP							\
 	"      --buffer NAME     read only this trace.dat instance (\"\" or top = top buffer)\n" \
 	"      --tsc-khz N       convert a cycle clock (x86-tsc, counter) to ns at N kHz\n" \
-	"      --sort-mem SIZE   memory for ordering perf.data without rounds (default 256M)\n" \
+	"      --sort-mem SIZE   memory for putting perf.data events in order (default 256M)\n" \
 	"      --threads N       threads for trace.dat/perf.data (default: online CPUs)\n"
 
 #define KX_INPUT_OPTIONS_HELP							\
