@@ -405,7 +405,8 @@ static const char *reason_name(const struct kx_kvmdecode *dec, enum kx_isa isa, 
 }
 
 /* Slow path: name a code not seen before and intern it. Return: id or NO_ID. */
-static uint32_t resolve(struct kx_kvmdecode *dec, enum kx_isa isa, uint32_t code)
+static __attribute__((noinline)) uint32_t resolve(struct kx_kvmdecode *dec, enum kx_isa isa,
+						  uint32_t code)
 {
 	const char *name = reason_name(dec, isa, code);
 	char num[16];
@@ -419,18 +420,13 @@ static uint32_t resolve(struct kx_kvmdecode *dec, enum kx_isa isa, uint32_t code
 	return id < 0 ? NO_ID : (uint32_t)id;
 }
 
-static uint32_t reason_id(struct kx_kvmdecode *dec, enum kx_isa isa, uint32_t code)
+/* The id of a code at or above DIRECT_CODES: a short list, rarely used. */
+static __attribute__((noinline)) uint32_t far_reason_id(struct kx_kvmdecode *dec,
+							enum kx_isa isa, uint32_t code)
 {
 	struct far_code *fc;
 	size_t i;
 
-	if (code < DIRECT_CODES) {
-		uint32_t *slot = &dec->direct[isa][code];
-
-		if (*slot == NO_ID)
-			*slot = resolve(dec, isa, code);
-		return *slot;
-	}
 	for (i = 0; i < dec->nr_far; i++)
 		if (dec->far[i].code == code && dec->far[i].isa == isa)
 			return dec->far[i].id;
@@ -448,6 +444,19 @@ static uint32_t reason_id(struct kx_kvmdecode *dec, enum kx_isa isa, uint32_t co
 	fc->isa = (uint8_t)isa;
 	fc->id = resolve(dec, isa, code);
 	return fc->id;
+}
+
+/* Inline, the slow paths out of line: named once an exit, it needs no stack frame. */
+static inline uint32_t reason_id(struct kx_kvmdecode *dec, enum kx_isa isa, uint32_t code)
+{
+	uint32_t *slot;
+
+	if (code >= DIRECT_CODES)
+		return far_reason_id(dec, isa, code);
+	slot = &dec->direct[isa][code];
+	if (*slot == NO_ID)
+		*slot = resolve(dec, isa, code);
+	return *slot;
 }
 
 /* ISA of a recording without an isa field: the table that names the code. */
