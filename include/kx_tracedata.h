@@ -23,6 +23,7 @@ struct kx_tracedata {
 	unsigned kernel_long_size;	/* size of header_page's commit field (4 or 8) */
 	uint32_t page_size;
 	unsigned format_errors;		/* event formats libtraceevent could not parse (non-fatal) */
+	char *cmdlines;			/* saved cmdlines not parsed yet (NUL-terminated), or NULL */
 };
 
 /**
@@ -43,7 +44,17 @@ int kx_tracedata_ftrace_formats(struct kx_tracedata *td, struct kx_cursor *c, st
 int kx_tracedata_event_formats(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag);
 int kx_tracedata_kallsyms(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag);
 int kx_tracedata_printk(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag);
+/*
+ * Saved cmdlines are kept as text and parsed on the first kx_tracedata_comm():
+ * only the run that renders a report asks for comms, and the probe and the
+ * later time slices of a real recording would each spend as much on
+ * parsing them (thousands of lines through sscanf) as on all the kvm
+ * formats.
+ */
 int kx_tracedata_cmdlines(struct kx_tracedata *td, struct kx_cursor *c, struct kx_diag *diag);
+
+/** kx_tracedata_comm() - the saved comm of @tid, or NULL. */
+const char *kx_tracedata_comm(struct kx_tracedata *td, int32_t tid);
 
 void kx_tracedata_fini(struct kx_tracedata *td);
 

@@ -1824,9 +1824,7 @@ static const char *perf_comm(void *priv, int32_t tid)
 
 	if (kx_idmap_get(&p->comm_map, (uint32_t)tid, &idx))
 		return p->comms[idx];
-	if (p->have_td && p->td.tep && tep_is_pid_registered(p->td.tep, tid))
-		return tep_data_comm_from_pid(p->td.tep, tid);
-	return NULL;
+	return p->have_td ? kx_tracedata_comm(&p->td, tid) : NULL;
 }
 
 static void stop_walk(struct perf_reader *p)

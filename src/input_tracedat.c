@@ -1794,9 +1794,7 @@ static const char *tracedat_comm(void *priv, int32_t tid)
 {
 	struct tracedat *t = priv;
 
-	if (!t->have_td || !tep_is_pid_registered(t->td.tep, tid))
-		return NULL;
-	return tep_data_comm_from_pid(t->td.tep, tid);
+	return t->have_td ? kx_tracedata_comm(&t->td, tid) : NULL;
 }
 
 static void tracedat_close(void *priv)

@@ -42,6 +42,8 @@ void kx_tracedata_fini(struct kx_tracedata *td)
 	if (td->tep)
 		tep_free(td->tep);
 	td->tep = NULL;
+	free(td->cmdlines);
+	td->cmdlines = NULL;
 }
 
 static int trunc_err(struct kx_diag *diag, const char *what, const struct kx_cursor *c)
@@ -307,8 +309,22 @@ int kx_tracedata_cmdlines(struct kx_tracedata *td, struct kx_cursor *c, struct k
 		return kx_diag_set(diag, -ENOMEM, "out of memory reading saved cmdlines");
 	memcpy(copy, text, (size_t)size);
 	copy[size] = '\0';
-	/* A malformed line only loses that comm: not fatal. */
-	tep_parse_saved_cmdlines(td->tep, copy);
-	free(copy);
+	free(td->cmdlines);
+	td->cmdlines = copy;
 	return 0;
+}
+
+const char *kx_tracedata_comm(struct kx_tracedata *td, int32_t tid)
+{
+	if (!td->tep)
+		return NULL;
+	if (td->cmdlines) {
+		/* A malformed line only loses that comm: not fatal. */
+		tep_parse_saved_cmdlines(td->tep, td->cmdlines);
+		free(td->cmdlines);
+		td->cmdlines = NULL;
+	}
+	if (!tep_is_pid_registered(td->tep, tid))
+		return NULL;
+	return tep_data_comm_from_pid(td->tep, tid);
 }
