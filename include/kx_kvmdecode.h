@@ -12,6 +12,7 @@
 #ifndef KX_KVMDECODE_H
 #define KX_KVMDECODE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kx_event.h"
@@ -19,21 +20,31 @@
 #include "kx_source.h"
 
 struct tep_handle;
+struct kx_format_id;
 struct kx_kvmdecode;
+
+/*
+ * The kvm events it decodes (NULL-terminated): their formats must be
+ * parsed into the tep handle; any other kvm event may come as a
+ * kx_format_id, only to be counted.
+ */
+extern const char *const *const kx_kvmdecode_events;
 
 /* kx_exit_fields.reason as decoded: not named yet (see kx_kvmdecode_reason()). */
 #define KX_REASON_DEFERRED	UINT32_MAX
 
 /**
- * kx_kvmdecode_new() - prepare decoding for the events in @tep. Decoded
+ * kx_kvmdecode_new() - prepare decoding for the kvm events in @tep, and
+ * counting for them and the @nr_counted of @counted (borrowed: they must
+ * outlive the decoder, as @tep must). Decoded
  * exits carry reason KX_REASON_DEFERRED: a decoder with @names (borrowed;
  * must outlive it) names them with kx_kvmdecode_reason(), in delivery
  * order, so that the ids do not depend on which thread decoded what.
  * An event whose format did not parse is simply absent.
  * Return: 0 and *@out, or -ENOMEM.
  */
-int kx_kvmdecode_new(struct tep_handle *tep, struct kx_names *names,
-		     struct kx_kvmdecode **out);
+int kx_kvmdecode_new(struct tep_handle *tep, const struct kx_format_id *counted,
+		     size_t nr_counted, struct kx_names *names, struct kx_kvmdecode **out);
 void kx_kvmdecode_free(struct kx_kvmdecode *dec);
 
 /**

@@ -2,7 +2,9 @@
 /*
  * kx_tracedata.h - the "tracing data" metadata blocks (header_page and
  * header_event, ftrace and event formats, kallsyms, printk formats, saved
- * cmdlines) parsed into a libtraceevent handle. trace.dat v6 has them in
+ * cmdlines) read into a libtraceevent handle: the header page, the formats
+ * asked for (see kx_tracedata_init()) and, when a comm is first asked for,
+ * the cmdlines; the rest is checked and skipped. trace.dat v6 has them in
  * sequence, v7 one per (optionally compressed) section, perf.data in its
  * HEADER_TRACING_DATA feature: all three readers share this module.
  */
@@ -17,6 +19,12 @@
 
 struct tep_handle;
 
+/* A kvm event whose format was not parsed: its name and id, to count its records by. */
+struct kx_format_id {
+	char *name;
+	int id;
+};
+
 struct kx_tracedata {
 	struct tep_handle *tep;
 	bool big_endian;		/* byte order of the recorded data */
@@ -24,15 +32,22 @@ struct kx_tracedata {
 	uint32_t page_size;
 	unsigned format_errors;		/* event formats libtraceevent could not parse (non-fatal) */
 	char *cmdlines;			/* saved cmdlines not parsed yet (NUL-terminated), or NULL */
+	const char *const *decoded;	/* kvm events parsed into @tep; NULL: every format */
+	struct kx_format_id *counted;	/* the other kvm events, by name and id */
+	size_t nr_counted, cap_counted;
 };
 
 /**
  * kx_tracedata_init() - a tep handle for a recording of the given byte order,
  * user-space long size (prelude byte) and page size.
+ * @decoded: NULL, or the kvm events to parse (NULL-terminated names): the
+ * formats of other kvm events are only named in @counted, those of other
+ * systems skipped. A real recording carries a hundred kvm formats, and
+ * each time slice parses them again, one after the other.
  * Return: 0 or -ENOMEM.
  */
 int kx_tracedata_init(struct kx_tracedata *td, bool big_endian, unsigned long_size,
-		      uint32_t page_size);
+		      uint32_t page_size, const char *const *decoded);
 
 /*
  * Each parser consumes exactly its block at the cursor's position and

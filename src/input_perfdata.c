@@ -375,7 +375,7 @@ static int parse_tracing_data(struct perf_reader *p, const unsigned char *buf, s
 	if (kx_cursor_u32(&c, &page_size))
 		return kx_diag_set(diag, -KX_ETRUNC, "truncated tracing data at offset 0x%llx",
 				   (unsigned long long)off);
-	err = kx_tracedata_init(&p->td, endian, long_size, page_size);
+	err = kx_tracedata_init(&p->td, endian, long_size, page_size, kx_kvmdecode_events);
 	if (err)
 		return kx_diag_set(diag, err, "out of memory");
 	p->have_td = true;
@@ -389,8 +389,9 @@ static int parse_tracing_data(struct perf_reader *p, const unsigned char *buf, s
 	if (err)
 		return err;
 	/* the walk decodes, next() names the reasons: ids in one order whatever the threads */
-	err = kx_kvmdecode_new(p->td.tep, NULL, &p->dec);
-	err = err ?: kx_kvmdecode_new(p->td.tep, p->names, &p->name_dec);
+	err = kx_kvmdecode_new(p->td.tep, p->td.counted, p->td.nr_counted, NULL, &p->dec);
+	err = err ?: kx_kvmdecode_new(p->td.tep, p->td.counted, p->td.nr_counted, p->names,
+				      &p->name_dec);
 	if (err)
 		return kx_diag_set(diag, err, "out of memory");
 	p->walk_dec = p->dec;
@@ -1603,7 +1604,8 @@ static int slice_open(struct perf_reader *p, const struct kx_source_opts *opts,
 	s->first_pos = opts->slice_start_pos ? opts->slice_start_pos : p->data_off;
 	s->cut_pos = opts->slice_end_pos;
 	s->prologue_end = UINT64_MAX;
-	if (p->dec && kx_kvmdecode_new(p->td.tep, NULL, &s->past_dec))
+	if (p->dec && kx_kvmdecode_new(p->td.tep, p->td.counted, p->td.nr_counted, NULL,
+				       &s->past_dec))
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
 	if (s->first_pos == p->data_off)
 		return 0;

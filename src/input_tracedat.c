@@ -1553,7 +1553,7 @@ static int start_batches(struct tracedat *t, unsigned threads, struct kx_diag *d
 	if (err)
 		return err;
 	/* this thread's decoder: it walks every stream without workers, else when they lag */
-	if (kx_kvmdecode_new(t->td.tep, NULL, &t->fill_dec))
+	if (kx_kvmdecode_new(t->td.tep, t->td.counted, t->td.nr_counted, NULL, &t->fill_dec))
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
 	for (i = 0; i < t->nr_streams; i++)
 		t->streams[i].dec = t->fill_dec;
@@ -1578,7 +1578,7 @@ static int start_batches(struct tracedat *t, unsigned threads, struct kx_diag *d
 			if (err)
 				return err;
 		}
-		if (kx_kvmdecode_new(t->td.tep, NULL, &w->dec))
+		if (kx_kvmdecode_new(t->td.tep, t->td.counted, t->td.nr_counted, NULL, &w->dec))
 			return kx_diag_set(diag, -ENOMEM, "out of memory");
 	}
 	for (unsigned k = 0; k < nw; k++) {
@@ -1874,7 +1874,7 @@ static int read_prelude(struct tracedat *t, struct kx_cursor *c, struct kx_diag 
 		return trunc_at(diag, "file header", c->pos);
 	if (page_size < 64 || page_size > MAX_PAGE_SIZE)
 		return kx_diag_set(diag, -KX_ECORRUPT, "implausible page size %u", page_size);
-	if (kx_tracedata_init(&t->td, endian, long_size, page_size))
+	if (kx_tracedata_init(&t->td, endian, long_size, page_size, kx_kvmdecode_events))
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
 	t->have_td = true;
 	return 0;
@@ -2006,7 +2006,7 @@ static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,
 				  "without flyrecord buffers) is not supported");
 		goto fail;
 	}
-	err = kx_kvmdecode_new(t->td.tep, r->names, &t->dec);
+	err = kx_kvmdecode_new(t->td.tep, t->td.counted, t->td.nr_counted, r->names, &t->dec);
 	if (err) {
 		kx_diag_set(diag, err, "out of memory");
 		goto fail;

@@ -20,6 +20,7 @@
 #include "kx_exitnames.h"
 #include "kx_kvmdecode.h"
 #include "kx_subkey.h"
+#include "kx_tracedata.h"
 
 /* Direct-mapped reason cache for codes below this; larger codes use a list. */
 #define DIRECT_CODES 2048
@@ -87,6 +88,7 @@ static const struct layout kind_layouts[][NR_F] = {
 #undef S4
 #undef U1
 
+/* By kind, and from kind 1 on the NULL-terminated kx_kvmdecode_events. */
 static const char *const kind_events[] = {
 	[KX_EV_EXIT] = "kvm_exit",
 	[KX_EV_ENTRY] = "kvm_entry",
@@ -96,9 +98,12 @@ static const char *const kind_events[] = {
 	[KX_EV_PIO] = "kvm_pio",
 	[KX_EV_USERSPACE_EXIT] = "kvm_userspace_exit",
 	[KX_EV_EOI] = "kvm_eoi",
+	[KX_EV_EOI + 1] = NULL,
 };
 
 #define NR_KINDS (sizeof(kind_events) / sizeof(kind_events[0]))
+
+const char *const *const kx_kvmdecode_events = &kind_events[1];
 
 /* One kvm-system event of the recording. */
 struct slot {
@@ -271,8 +276,8 @@ static void setup_slot(struct kx_kvmdecode *dec, struct slot *s, struct tep_even
 	unsigned kind, i;
 
 	memset(s, 0, sizeof(*s));
-	if (ev->flags & TEP_EVENT_FL_FAILED)
-		return;		/* unreadable format: counted, never decoded */
+	if (!ev || ev->flags & TEP_EVENT_FL_FAILED)
+		return;		/* not parsed, or unreadable: counted, never decoded */
 	for (kind = 1; kind < NR_KINDS; kind++)
 		if (kind_events[kind] && strcmp(ev->name, kind_events[kind]) == 0)
 			break;
@@ -307,12 +312,12 @@ static void setup_slot(struct kx_kvmdecode *dec, struct slot *s, struct tep_even
 	}
 }
 
-int kx_kvmdecode_new(struct tep_handle *tep, struct kx_names *names,
-		     struct kx_kvmdecode **out)
+int kx_kvmdecode_new(struct tep_handle *tep, const struct kx_format_id *counted,
+		     size_t nr_counted, struct kx_names *names, struct kx_kvmdecode **out)
 {
 	struct kx_kvmdecode *dec;
 	int i, nr = tep_get_events_count(tep);
-	size_t n = 0, k;
+	size_t n = nr_counted, k;
 	int max_id = -1;
 
 	*out = NULL;
@@ -331,6 +336,9 @@ int kx_kvmdecode_new(struct tep_handle *tep, struct kx_names *names,
 		if (ev->id > max_id)
 			max_id = ev->id;
 	}
+	for (k = 0; k < nr_counted; k++)
+		if (counted[k].id > max_id)
+			max_id = counted[k].id;
 	dec->nr_ids = (uint32_t)(max_id + 1);
 	dec->nr_slots = n;
 	dec->slot_of_id = calloc(dec->nr_ids ? dec->nr_ids : 1, sizeof(*dec->slot_of_id));
@@ -357,6 +365,10 @@ int kx_kvmdecode_new(struct tep_handle *tep, struct kx_names *names,
 		dec->counts[k].name = ev->name;
 		dec->counts[k].count = (uint64_t)ev->id;	/* id until sorted */
 		k++;
+	}
+	for (size_t j = 0; j < nr_counted; j++, k++) {
+		dec->counts[k].name = counted[j].name;
+		dec->counts[k].count = (uint64_t)counted[j].id;
 	}
 	qsort(dec->counts, n, sizeof(*dec->counts), cmp_count_name);
 	for (k = 0; k < n; k++) {

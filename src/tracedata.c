@@ -21,9 +21,10 @@
 #define MAX_NAME 256
 
 int kx_tracedata_init(struct kx_tracedata *td, bool big_endian, unsigned long_size,
-		      uint32_t page_size)
+		      uint32_t page_size, const char *const *decoded)
 {
 	memset(td, 0, sizeof(*td));
+	td->decoded = decoded;
 	td->tep = tep_alloc();
 	if (!td->tep)
 		return -ENOMEM;
@@ -44,6 +45,11 @@ void kx_tracedata_fini(struct kx_tracedata *td)
 	td->tep = NULL;
 	free(td->cmdlines);
 	td->cmdlines = NULL;
+	for (size_t i = 0; i < td->nr_counted; i++)
+		free(td->counted[i].name);
+	free(td->counted);
+	td->counted = NULL;
+	td->nr_counted = td->cap_counted = 0;
 }
 
 static int trunc_err(struct kx_diag *diag, const char *what, const struct kx_cursor *c)
@@ -204,6 +210,99 @@ static bool plausible_format(const unsigned char *text, uint64_t size)
 	       print_fmt_fields_declared(s, fmt + 12, end);
 }
 
+/* The value of the line "@key VALUE" of format @text, as a pointer and length. */
+static const char *format_line(const char *text, uint64_t size, const char *key, size_t *len)
+{
+	size_t klen = strlen(key);
+	const char *at = text, *end = text + size, *nl;
+
+	while (at < end) {
+		nl = memchr(at, '\n', (size_t)(end - at));
+		if (!nl)
+			nl = end;
+		if ((size_t)(nl - at) > klen && memcmp(at, key, klen) == 0) {
+			*len = (size_t)(nl - at) - klen;
+			return at + klen;
+		}
+		at = nl + 1;
+	}
+	return NULL;
+}
+
+static bool is_decoded(const struct kx_tracedata *td, const char *name, size_t len)
+{
+	for (const char *const *d = td->decoded; *d; d++)
+		if (strlen(*d) == len && memcmp(*d, name, len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Name a kvm format without parsing it: its "name:" and "ID:" lines.
+ * Return: 0, 1 if @text has no usable pair (unreadable, as a format that
+ * does not parse), or -ENOMEM.
+ */
+static int count_format(struct kx_tracedata *td, const char *text, uint64_t size)
+{
+	size_t nlen, ilen;
+	const char *name = format_line(text, size, "name: ", &nlen);
+	const char *idtext = format_line(text, size, "ID: ", &ilen);
+	char digits[12], *stop;
+	struct kx_format_id *f;
+	long id;
+
+	if (!name || !nlen || nlen > MAX_NAME || !idtext || !ilen || ilen >= sizeof(digits))
+		return 1;
+	memcpy(digits, idtext, ilen);
+	digits[ilen] = '\0';
+	id = strtol(digits, &stop, 10);
+	if (*stop || id < 0 || id > UINT16_MAX)
+		return 1;
+	if (td->nr_counted == td->cap_counted) {
+		size_t cap = td->cap_counted ? 2 * td->cap_counted : 64;
+
+		f = realloc(td->counted, cap * sizeof(*f));
+		if (!f)
+			return -ENOMEM;
+		td->counted = f;
+		td->cap_counted = cap;
+	}
+	f = &td->counted[td->nr_counted];
+	f->name = strndup(name, nlen);
+	if (!f->name)
+		return -ENOMEM;
+	f->id = (int)id;
+	td->nr_counted++;
+	return 0;
+}
+
+/* Parse format @text of @system into the tep handle, or only count it (see @decoded). */
+static int add_format(struct kx_tracedata *td, const unsigned char *text, uint64_t size,
+		      const char *system)
+{
+	const char *s = (const char *)text, *name;
+	bool kvm = strcmp(system, "kvm") == 0;
+	size_t len;
+	int ret;
+
+	if (td->decoded && !kvm)
+		return 0;	/* nothing of other systems is decoded or counted */
+	if (!plausible_format(text, size)) {
+		td->format_errors++;
+		return 0;
+	}
+	name = format_line(s, size, "name: ", &len);
+	if (td->decoded && !(name && is_decoded(td, name, len))) {
+		ret = count_format(td, s, size);
+		if (ret > 0)
+			td->format_errors++;
+		return ret < 0 ? ret : 0;
+	}
+	if (tep_parse_event(td->tep, s, (unsigned long)size, system))
+		td->format_errors++;
+	return 0;
+}
+
 /* @count format files of @system: a parse failure only makes that event unreadable. */
 static int read_formats(struct kx_tracedata *td, struct kx_cursor *c, uint32_t count,
 			const char *system, struct kx_diag *diag)
@@ -222,9 +321,8 @@ static int read_formats(struct kx_tracedata *td, struct kx_cursor *c, uint32_t c
 		err = read_text(c, size, "event format", &text, diag);
 		if (err)
 			return err;
-		if (!plausible_format(text, size) ||
-		    tep_parse_event(td->tep, (const char *)text, (unsigned long)size, system))
-			td->format_errors++;
+		if (add_format(td, text, size, system))
+			return kx_diag_set(diag, -ENOMEM, "out of memory reading event formats");
 	}
 	return 0;
 }

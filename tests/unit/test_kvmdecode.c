@@ -151,7 +151,7 @@ static void test_new_format(bool be)
 	size_t nr, i;
 	const char *e = be ? "BE" : "LE";
 
-	ok(kx_kvmdecode_new(tep, names, &dec) == 0, "%s: decoder", e);
+	ok(kx_kvmdecode_new(tep, NULL, 0, names, &dec) == 0, "%s: decoder", e);
 	ok(kx_kvmdecode_has_exits(dec), "%s: kvm_exit and kvm_entry present", e);
 
 	record(r, 103, 4242, be);
@@ -265,7 +265,7 @@ static void test_old_format(void)
 	unsigned char r[80];
 	struct kx_event ev;
 
-	ok(kx_kvmdecode_new(tep, names, &dec) == 0, "old: decoder");
+	ok(kx_kvmdecode_new(tep, NULL, 0, names, &dec) == 0, "old: decoder");
 	ok(!kx_kvmdecode_has_exits(dec), "old: no kvm_entry format");
 	record(r, 50, 9, false);
 	put(r, 8, 4, 48, false);
@@ -297,7 +297,7 @@ static void test_svm_table(void)
 	unsigned char r[80];
 	struct kx_event ev;
 
-	ok(kx_kvmdecode_new(tep, names, &dec) == 0, "svm: decoder");
+	ok(kx_kvmdecode_new(tep, NULL, 0, names, &dec) == 0, "svm: decoder");
 	record(r, 51, 9, false);
 	put(r, 12, 4, 0x7b, false);
 	ok(kx_kvmdecode_record(dec, r, 16, 16, &ev) == 1, "svm: decoded");
@@ -370,8 +370,9 @@ static void test_wide_loads(void)
 	for (unsigned i = 0; fmts[i]; i++)
 		wide_fmts[i] = unsigned_pid(fmts[i]);
 	wide = tep_with((const char *const *)wide_fmts, sys, false);
-	ok(kx_kvmdecode_new(le, names_le, &dle) == 0 && kx_kvmdecode_new(be, names_be, &dbe) == 0 &&
-	   kx_kvmdecode_new(wide, names_wide, &dwide) == 0, "wide: decoders");
+	ok(kx_kvmdecode_new(le, NULL, 0, names_le, &dle) == 0 &&
+	   kx_kvmdecode_new(be, NULL, 0, names_be, &dbe) == 0 &&
+	   kx_kvmdecode_new(wide, NULL, 0, names_wide, &dwide) == 0, "wide: decoders");
 	srand(7);
 	for (const char *const *f = fmts; *f; f++) {
 		struct tep_event *tev = tep_find_event(le, atoi(strstr(*f, "ID: ") + 4));

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_tracedata.c - the tracing-data blocks of tracedata.c, from blocks
+ * built here: with a list of decoded events only those kvm formats are
+ * parsed, the other kvm formats are named for counting (a damaged one is
+ * unreadable) and other systems are skipped; without a list every format is
+ * parsed. Saved cmdlines are parsed on the first comm asked for.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event-parse.h>
+
+#include "kx_kvmdecode.h"
+#include "kx_tracedata.h"
+#include "tap.h"
+
+#define COMMON \
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n" \
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+
+static const char entry[] =
+	"name: kvm_entry\nID: 115\nformat:\n" COMMON
+	"\tfield:unsigned int vcpu_id;\toffset:8;\tsize:4;\tsigned:0;\n\n"
+	"print fmt: \"vcpu %u\", REC->vcpu_id\n";
+
+static const char fpu[] =
+	"name: kvm_fpu\nID: 40\nformat:\n" COMMON
+	"\tfield:u32 load;\toffset:8;\tsize:4;\tsigned:0;\n\n"
+	"print fmt: \"%s\", REC->load ? \"load\" : \"unload\"\n";
+
+/* a kvm format whose ID line is not a number */
+static const char bad_id[] =
+	"name: kvm_cpuid\nID: 4x\nformat:\n" COMMON
+	"\tfield:u32 function;\toffset:8;\tsize:4;\tsigned:0;\n\n"
+	"print fmt: \"func %x\", REC->function\n";
+
+static const char sched[] =
+	"name: sched_switch\nID: 300\nformat:\n" COMMON
+	"\tfield:int prev_pid;\toffset:8;\tsize:4;\tsigned:1;\n\n"
+	"print fmt: \"prev_pid=%d\", REC->prev_pid\n";
+
+struct block {
+	unsigned char buf[8192];
+	size_t len;
+};
+
+static void put(struct block *b, const void *p, size_t n)
+{
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+}
+
+static void put32(struct block *b, uint32_t v)
+{
+	put(b, &v, 4);
+}
+
+static void put_format(struct block *b, const char *text)
+{
+	uint64_t size = strlen(text);
+
+	put(b, &size, 8);
+	put(b, text, size);
+}
+
+/* The event-formats block: system "kvm" with three formats, "sched" with one. */
+static void event_formats(struct block *b)
+{
+	b->len = 0;
+	put32(b, 2);
+	put(b, "kvm", 4);
+	put32(b, 3);
+	put_format(b, entry);
+	put_format(b, fpu);
+	put_format(b, bad_id);
+	put(b, "sched", 6);
+	put32(b, 1);
+	put_format(b, sched);
+}
+
+static struct tep_event *find(struct kx_tracedata *td, const char *sys, const char *name)
+{
+	return tep_find_event_by_name(td->tep, sys, name);
+}
+
+static void test_decoded_only(void)
+{
+	struct kx_tracedata td;
+	struct kx_diag diag;
+	struct kx_cursor c;
+	struct block b;
+
+	event_formats(&b);
+	ok(kx_tracedata_init(&td, false, 8, 4096, kx_kvmdecode_events) == 0, "decoded only: init");
+	kx_cursor_init(&c, b.buf, b.len, false);
+	is_u64(kx_tracedata_event_formats(&td, &c, &diag), 0, "decoded only: block read");
+	is_u64(c.pos, b.len, "decoded only: the whole block consumed");
+	ok(find(&td, "kvm", "kvm_entry") != NULL, "kvm_entry, decoded, parsed");
+	ok(find(&td, "kvm", "kvm_fpu") == NULL, "kvm_fpu not parsed");
+	ok(find(&td, "sched", "sched_switch") == NULL, "sched_switch not parsed");
+	is_u64(td.nr_counted, 1, "kvm_fpu named for counting, nothing else");
+	ok(td.nr_counted == 1 && strcmp(td.counted[0].name, "kvm_fpu") == 0 &&
+	   td.counted[0].id == 40, "kvm_fpu: its name and id");
+	is_u64(td.format_errors, 1, "the kvm format with a broken ID line is unreadable");
+	kx_tracedata_fini(&td);
+}
+
+static void test_every_format(void)
+{
+	struct kx_tracedata td;
+	struct kx_diag diag;
+	struct kx_cursor c;
+	struct block b;
+
+	event_formats(&b);
+	ok(kx_tracedata_init(&td, false, 8, 4096, NULL) == 0, "every format: init");
+	kx_cursor_init(&c, b.buf, b.len, false);
+	is_u64(kx_tracedata_event_formats(&td, &c, &diag), 0, "every format: block read");
+	ok(find(&td, "kvm", "kvm_fpu") && find(&td, "sched", "sched_switch") &&
+	   find(&td, "kvm", "kvm_entry"), "every format parsed");
+	is_u64(td.nr_counted, 0, "none only counted");
+	kx_tracedata_fini(&td);
+}
+
+static void test_lazy_cmdlines(void)
+{
+	static const char text[] = "4001 CPU 0/KVM\n4002 CPU 1/KVM\n";
+	struct kx_tracedata td;
+	struct kx_diag diag;
+	struct kx_cursor c;
+	struct block b = { .len = 0 };
+	uint64_t size = sizeof(text) - 1;
+	const char *comm;
+
+	put(&b, &size, 8);
+	put(&b, text, size);
+	kx_tracedata_init(&td, false, 8, 4096, kx_kvmdecode_events);
+	kx_cursor_init(&c, b.buf, b.len, false);
+	is_u64(kx_tracedata_cmdlines(&td, &c, &diag), 0, "cmdlines: block read");
+	ok(td.cmdlines != NULL && !tep_is_pid_registered(td.tep, 4001),
+	   "cmdlines kept as text, not parsed at open");
+	comm = kx_tracedata_comm(&td, 4002);
+	ok(comm && strcmp(comm, "CPU 1/KVM") == 0, "the first comm asked for parses them");
+	ok(td.cmdlines == NULL, "the text is freed once parsed");
+	comm = kx_tracedata_comm(&td, 4001);
+	ok(comm && strcmp(comm, "CPU 0/KVM") == 0, "later comms from the parsed table");
+	ok(kx_tracedata_comm(&td, 5) == NULL, "an unknown thread has none");
+	kx_tracedata_fini(&td);
+}
+
+int main(void)
+{
+	test_decoded_only();
+	test_every_format();
+	test_lazy_cmdlines();
+	return done_testing();
+}
