@@ -210,7 +210,7 @@ static bool plausible_format(const unsigned char *text, uint64_t size)
 	       print_fmt_fields_declared(s, fmt + 12, end);
 }
 
-/* The value of the line "@key VALUE" of format @text, as a pointer and length. */
+/* The value (not empty) of the line "@key VALUE" of format @text, as a pointer and length. */
 static const char *format_line(const char *text, uint64_t size, const char *key, size_t *len)
 {
 	size_t klen = strlen(key);
@@ -238,20 +238,20 @@ static bool is_decoded(const struct kx_tracedata *td, const char *name, size_t l
 }
 
 /*
- * Name a kvm format without parsing it: its "name:" and "ID:" lines.
- * Return: 0, 1 if @text has no usable pair (unreadable, as a format that
- * does not parse), or -ENOMEM.
+ * Name a kvm format without parsing it: @name (@nlen bytes, its "name:"
+ * line, or NULL) and its "ID:" line. Return: 0, 1 if @text has no usable
+ * pair (unreadable, as a format that does not parse), or -ENOMEM.
  */
-static int count_format(struct kx_tracedata *td, const char *text, uint64_t size)
+static int count_format(struct kx_tracedata *td, const char *name, size_t nlen,
+			const char *text, uint64_t size)
 {
-	size_t nlen, ilen;
-	const char *name = format_line(text, size, "name: ", &nlen);
+	size_t ilen;
 	const char *idtext = format_line(text, size, "ID: ", &ilen);
 	char digits[12], *stop;
 	struct kx_format_id *f;
 	long id;
 
-	if (!name || !nlen || nlen > MAX_NAME || !idtext || !ilen || ilen >= sizeof(digits))
+	if (!name || nlen > MAX_NAME || !idtext || ilen >= sizeof(digits))
 		return 1;
 	memcpy(digits, idtext, ilen);
 	digits[ilen] = '\0';
@@ -282,7 +282,7 @@ static int add_format(struct kx_tracedata *td, const unsigned char *text, uint64
 {
 	const char *s = (const char *)text, *name;
 	bool kvm = strcmp(system, "kvm") == 0;
-	size_t len;
+	size_t len = 0;
 	int ret;
 
 	if (td->decoded && !kvm)
@@ -293,7 +293,7 @@ static int add_format(struct kx_tracedata *td, const unsigned char *text, uint64
 	}
 	name = format_line(s, size, "name: ", &len);
 	if (td->decoded && !(name && is_decoded(td, name, len))) {
-		ret = count_format(td, s, size);
+		ret = count_format(td, name, len, s, size);
 		if (ret > 0)
 			td->format_errors++;
 		return ret < 0 ? ret : 0;
