@@ -102,7 +102,6 @@ static int add_lines(struct kx_compare *c, size_t *cap, struct kx_names *index)
 		for (size_t r = 0; r < s->nrows; r++) {
 			const struct kx_snap_row *row = &s->rows[r];
 			struct kx_cmp_line *line;
-
 			int64_t id;
 
 			if (!aligned_kind(row->kind, &c->opts))
