@@ -106,6 +106,18 @@ static inline uint64_t kx_subkey_pack(const struct kx_subkey *sk)
 struct kx_subkey kx_subkey_unpack(uint64_t packed);
 
 /**
+ * kx_subkey_add_path() - @sk, the key of @into learnt once more: keep what
+ * each way of learning it says of the path (an x2APIC MSR, a kvm_mmio
+ * event), so that the name shown does not depend on which came first.
+ */
+static inline void kx_subkey_add_path(struct kx_subkey *into, const struct kx_subkey *sk)
+{
+	into->x2apic |= sk->x2apic;
+	if (sk->via == KX_SKV_MMIO_EVENT)
+		into->via = KX_SKV_MMIO_EVENT;
+}
+
+/**
  * kx_subkey_of_helper() - the key a classified helper event names on its
  * own: what kx_subkey_end() gives for an exit of unknown reason with only
  * @ev after it. Return: false when @ev names none (not a helper event).

@@ -139,11 +139,15 @@ sub_for(struct kx_attrib_row *row, const struct kx_subkey *sk)
 	struct kx_attrib_sub *sub;
 	uint32_t i;
 
-	if (row->nsubs && row->subs[row->last_sub].packed == packed)
-		return &row->subs[row->last_sub];
+	if (row->nsubs && row->subs[row->last_sub].packed == packed) {
+		sub = &row->subs[row->last_sub];
+		kx_subkey_add_path(&sub->sk, sk);
+		return sub;
+	}
 	/* by index: MMIO to a range of addresses gives a reason thousands of sub-keys */
 	if (kx_idmap_get(&row->sub_of, packed, &i)) {
 		row->last_sub = i;
+		kx_subkey_add_path(&row->subs[i].sk, sk);
 		return &row->subs[i];
 	}
 	if (row->nsubs == row->cap_subs) {
@@ -253,15 +257,18 @@ helper_entry(struct kx_attrib *a, uint64_t packed, bool *added)
 int kx_attrib_event(void *ctx, const struct kx_event *ev)
 {
 	struct kx_attrib_helper *h;
+	struct kx_subkey sk;
 	bool added;
 
-	if (!ev->key_rank)
+	if (!kx_subkey_of_helper(ev, &sk))
 		return 0;
 	h = helper_entry(ctx, ev->key, &added);
 	if (!h)
 		return -ENOMEM;
 	if (added)
-		kx_subkey_of_helper(ev, &h->sk);
+		h->sk = sk;
+	else
+		kx_subkey_add_path(&h->sk, &sk);
 	h->count++;
 	return 0;
 }
@@ -308,6 +315,8 @@ static int absorb_helpers(struct kx_attrib *dst, const struct kx_attrib *src)
 			return -ENOMEM;
 		if (added)
 			h->sk = from->sk;
+		else
+			kx_subkey_add_path(&h->sk, &from->sk);
 		h->count += from->count;
 	}
 	return 0;

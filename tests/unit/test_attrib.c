@@ -4,11 +4,13 @@
  * key among thousands), its per-thread groups (the index that finds one
  * of hundreds of interleaved vCPU threads, also when two time slices'
  * groups are joined), its sub-keys of one exit reason (thousands of MMIO
- * addresses, also joined) and for the inline
+ * addresses, also joined), the name an APIC register shows when its
+ * accesses came different ways (the same in any order), and for the inline
  * kx_hist_add() (saturating total, min/max). Expected counts come from how
  * the input is built, not from the code under test.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "kx_attrib.h"
 #include "tap.h"
@@ -143,6 +145,70 @@ static void many_subkeys(void)
 	kx_attrib_free(later);
 }
 
+/* The EOI write as a path says it: kvm_apic, kvm_mmio, or an x2APIC MSR. */
+static const struct kx_subkey eoi_paths[3] = {
+	{ .cls = KX_SK_APIC, .id = 0xb0, .access = KX_SKA_WRITE, .via = KX_SKV_APIC_EVENT },
+	{ .cls = KX_SK_APIC, .id = 0xb0, .access = KX_SKA_WRITE, .via = KX_SKV_MMIO_EVENT },
+	{ .cls = KX_SK_APIC, .id = 0xb0, .access = KX_SKA_WRITE, .via = KX_SKV_MSR_EVENT,
+	  .x2apic = 1 },
+};
+
+/* The name of reason 1's only sub-key and of the only helper key, after @order's paths. */
+static void names_after(const unsigned *order, unsigned n, bool joined, char *sub, char *helper)
+{
+	struct kx_attrib *a = kx_attrib_new(false), *later = kx_attrib_new(false);
+	uint32_t map[2] = { 0, 1 };
+
+	for (unsigned i = 0; i < n; i++) {
+		struct kx_attrib *to = joined && i ? later : a;
+		struct kx_interval iv = exit_of(7, 0, 100);
+		struct kx_event ev = { .kind = KX_EV_APIC, .tid = 7, .key_rank = 1 };
+
+		iv.subkey = eoi_paths[order[i]];
+		kx_attrib_interval(to, &iv);
+		ev.key = kx_subkey_pack(&iv.subkey);
+		ev.key_via = iv.subkey.via;
+		ev.key_x2apic = iv.subkey.x2apic;
+		kx_attrib_event(to, &ev);
+	}
+	if (joined)
+		kx_attrib_absorb(a, later, map, 2);
+	kx_subkey_name(&a->groups[0].rows[1].subs[0].sk, sub, 64);
+	kx_subkey_name(&a->helpers[0].sk, helper, 64);
+	kx_attrib_free(a);
+	kx_attrib_free(later);
+}
+
+/*
+ * One register reached two or three ways (two VMs, one in xAPIC and one in
+ * x2APIC mode, or kvm_apic and kvm_mmio of one access seen apart) shows
+ * the most specific way whatever came first, as one pass, thread by
+ * thread, or joined from slices: x2APIC MSR, else MMIO, else APIC.
+ */
+static void path_names(void)
+{
+	static const char mmio[] = "MMIO 0xfee000b0 EOI write", x2[] = "x2APIC MSR 0x80b EOI write";
+	static const struct {
+		unsigned n, path[3];
+		const char *want;
+	} cases[] = {
+		{ 2, { 0, 1 }, mmio }, { 2, { 1, 0 }, mmio }, { 2, { 0, 2 }, x2 }, { 2, { 2, 0 }, x2 },
+		{ 2, { 1, 2 }, x2 }, { 2, { 2, 1 }, x2 }, { 3, { 0, 1, 2 }, x2 }, { 3, { 2, 1, 0 }, x2 },
+	};
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (int joined = 0; joined < 2; joined++) {
+			char sub[64], helper[64], paths[8] = "";
+
+			for (unsigned k = 0; k < cases[i].n; k++)
+				paths[k] = (char)('0' + cases[i].path[k]);
+			names_after(cases[i].path, cases[i].n, joined, sub, helper);
+			ok(strcmp(sub, cases[i].want) == 0 && strcmp(helper, cases[i].want) == 0,
+			   "paths %s%s: %s (got \"%s\", \"%s\")", paths, joined ? ", joined" : "",
+			   cases[i].want, sub, helper);
+		}
+}
+
 static void hist_inline(void)
 {
 	struct kx_hist h;
@@ -165,6 +231,7 @@ int main(void)
 	many_keys();
 	many_threads();
 	many_subkeys();
+	path_names();
 	hist_inline();
 	return done_testing();
 }
