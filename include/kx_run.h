@@ -41,6 +41,12 @@ struct kx_run {
 	/* set: kx_run_stream() hands every event here and pairs nothing (info) */
 	kx_events_fn on_events;
 	void *events_ctx;
+	/*
+	 * set: what the consumers make of the events does not depend on how
+	 * different threads' events interleave (a report's sums), so
+	 * kx_run_stream() may feed them thread by thread
+	 */
+	bool any_thread_order;
 	uint64_t first_ts;
 	uint64_t last_ts;
 	uint64_t events;

@@ -40,9 +40,10 @@ struct kx_slices_stats {
  * @on_events, every event unpaired: kx_run.on_events), @join'ed in
  * time order into the first slice's after kx_run_join() replayed what the
  * later one deferred (reason ids mapped as kx_run_reason_map() says), and
- * @free'd. @mark and @replay_at, when set, become the runs' (kx_run.mark).
- * For the split's memory budget: @slice_bytes, what it holds beyond the
- * usual histograms, and @thread_bytes, what it holds per vCPU thread.
+ * @free'd. @mark and @replay_at, when set, become the runs' (kx_run.mark),
+ * and so does @any_thread_order (kx_run.any_thread_order). For the
+ * split's memory budget: @slice_bytes, what it holds beyond the usual
+ * histograms, and @thread_bytes, what it holds per vCPU thread.
  */
 struct kx_slices_analysis {
 	void *(*make)(const void *arg, bool mid_trace);
@@ -56,6 +57,7 @@ struct kx_slices_analysis {
 	const void *arg;
 	uint64_t slice_bytes;
 	uint64_t thread_bytes;
+	bool any_thread_order;
 };
 
 /**

@@ -138,6 +138,7 @@ int kx_report_file(const char *file, const struct kx_input_args *in, bool by_vcp
 	}
 	run.on_helper = kx_attrib_event;
 	run.helper_ctx = attrib;
+	run.any_thread_order = true;
 	err = kx_run_stream(&run, kx_attrib_interval, attrib, diag);
 	if (err == -ENOMEM)
 		kx_diag_set(diag, err, "out of memory");

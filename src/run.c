@@ -150,6 +150,69 @@ static int defer(struct kx_run *run, const struct kx_event *ev)
 	return 0;
 }
 
+/* Feed @evs[order[i]] (@order NULL: @evs in order). Return: 0 or an error. */
+static inline int feed(struct kx_run *run, const struct kx_event *evs, const uint16_t *order,
+		       unsigned n, bool filtered, kx_interval_fn sink, void *ctx)
+{
+	for (unsigned i = 0; i < n; i++) {
+		const struct kx_event *ev = &evs[order ? order[i] : i];
+		int ret = run_event(run, ev, filtered, sink, ctx);
+
+		if (__builtin_expect(ret != 0, 0)) {
+			if (ret == KX_PAIR_DEFER && !(ret = defer(run, ev)))
+				continue;
+			return ret;
+		}
+	}
+	return 0;
+}
+
+#define GROUP_EVENTS	256	/* events reordered at a time */
+#define GROUPS		32	/* threads by tid modulo 32; a group may hold several */
+
+/*
+ * Feed @evs thread by thread, as far as the tid modulo GROUPS tells the
+ * threads apart: threads that share a group stay interleaved as they
+ * came, for any stable partition keeps each thread's own order. A
+ * thread's events depend on each other; other threads' reach them only
+ * through lost-events markers, so a batch holding one is fed as it came.
+ * In arrival order the vCPU threads interleave and every event branches
+ * on another thread's state; by thread, each thread's exits, helpers and
+ * entries follow their own pattern, which the branch predictor learns.
+ */
+static int feed_by_thread(struct kx_run *run, const struct kx_event *evs, unsigned n,
+			  bool filtered, kx_interval_fn sink, void *ctx)
+{
+	uint16_t order[GROUP_EVENTS];
+	int ret = 0;
+
+	for (unsigned at = 0; !ret && at < n; at += GROUP_EVENTS) {
+		const struct kx_event *e = evs + at;
+		unsigned len = n - at < GROUP_EVENTS ? n - at : GROUP_EVENTS;
+		unsigned start[GROUPS] = { 0 };
+		bool lost = false;
+
+		for (unsigned i = 0; i < len; i++) {
+			start[(uint32_t)e[i].tid % GROUPS]++;
+			lost |= e[i].kind == KX_EV_LOST;
+		}
+		if (lost) {
+			ret = feed(run, e, NULL, len, filtered, sink, ctx);
+			continue;
+		}
+		for (unsigned g = 0, sum = 0; g < GROUPS; g++) {
+			unsigned c = start[g];
+
+			start[g] = sum;
+			sum += c;
+		}
+		for (unsigned i = 0; i < len; i++)
+			order[start[(uint32_t)e[i].tid % GROUPS]++] = (uint16_t)i;
+		ret = feed(run, e, order, len, filtered, sink, ctx);
+	}
+	return ret;
+}
+
 int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_diag *diag)
 {
 	struct filtered f;
@@ -170,14 +233,10 @@ int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_
 			ret = run->on_events(run->events_ctx, evs, (unsigned)n);
 			continue;	/* nothing paired */
 		}
-		for (const struct kx_event *ev = evs; ev < evs + n; ev++) {
-			ret = run_event(run, ev, filtered, feed_sink, feed_ctx);
-			if (__builtin_expect(ret != 0, 0)) {
-				if (ret == KX_PAIR_DEFER && !(ret = defer(run, ev)))
-					continue;
-				break;
-			}
-		}
+		if (run->any_thread_order)
+			ret = feed_by_thread(run, evs, (unsigned)n, filtered, feed_sink, feed_ctx);
+		else
+			ret = feed(run, evs, NULL, (unsigned)n, filtered, feed_sink, feed_ctx);
 	}
 	if (n < 0)
 		ret = n;

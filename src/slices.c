@@ -70,6 +70,7 @@ static int open_slice(struct slice *s, const char *path, const struct kx_source_
 	s->run.on_events = an->on_events;
 	s->run.events_ctx = an->on_events ? s->acc : NULL;
 	s->run.mark = an->mark;
+	s->run.any_thread_order = an->any_thread_order;
 	s->run.replay_at = an->replay_at;
 	s->run.mark_ctx = s->acc;
 	if (start)
@@ -221,6 +222,7 @@ int kx_slices_report(const char *path, const struct kx_source_opts *sopts,
 		.free = free_attrib,
 		.arg = &by_thread,
 		.thread_bytes = by_thread ? KX_SLICES_THREAD_BYTES : 0,
+		.any_thread_order = true,
 	};
 	struct kx_run run;
 	void *attrib;
