@@ -106,14 +106,14 @@ static inline uint64_t kx_subkey_pack(const struct kx_subkey *sk)
 struct kx_subkey kx_subkey_unpack(uint64_t packed);
 
 /**
- * kx_subkey_add_path() - @sk, the key of @into learnt once more: keep what
- * each way of learning it says of the path (an x2APIC MSR, a kvm_mmio
- * event), so that the name shown does not depend on which came first.
+ * kx_subkey_add_path() - the key of @into learnt once more, by @via, as an
+ * x2APIC MSR if @x2apic: keep what each way of learning it says of the
+ * path, so that the name shown does not depend on which came first.
  */
-static inline void kx_subkey_add_path(struct kx_subkey *into, const struct kx_subkey *sk)
+static inline void kx_subkey_add_path(struct kx_subkey *into, uint8_t via, uint8_t x2apic)
 {
-	into->x2apic |= sk->x2apic;
-	if (sk->via == KX_SKV_MMIO_EVENT)
+	into->x2apic |= x2apic;
+	if (via == KX_SKV_MMIO_EVENT)
 		into->via = KX_SKV_MMIO_EVENT;
 }
 

@@ -141,13 +141,13 @@ sub_for(struct kx_attrib_row *row, const struct kx_subkey *sk)
 
 	if (row->nsubs && row->subs[row->last_sub].packed == packed) {
 		sub = &row->subs[row->last_sub];
-		kx_subkey_add_path(&sub->sk, sk);
+		kx_subkey_add_path(&sub->sk, sk->via, sk->x2apic);
 		return sub;
 	}
 	/* by index: MMIO to a range of addresses gives a reason thousands of sub-keys */
 	if (kx_idmap_get(&row->sub_of, packed, &i)) {
 		row->last_sub = i;
-		kx_subkey_add_path(&row->subs[i].sk, sk);
+		kx_subkey_add_path(&row->subs[i].sk, sk->via, sk->x2apic);
 		return &row->subs[i];
 	}
 	if (row->nsubs == row->cap_subs) {
@@ -257,18 +257,17 @@ helper_entry(struct kx_attrib *a, uint64_t packed, bool *added)
 int kx_attrib_event(void *ctx, const struct kx_event *ev)
 {
 	struct kx_attrib_helper *h;
-	struct kx_subkey sk;
 	bool added;
 
-	if (!kx_subkey_of_helper(ev, &sk))
+	if (!ev->key_rank)
 		return 0;
 	h = helper_entry(ctx, ev->key, &added);
 	if (!h)
 		return -ENOMEM;
 	if (added)
-		h->sk = sk;
+		kx_subkey_of_helper(ev, &h->sk);
 	else
-		kx_subkey_add_path(&h->sk, &sk);
+		kx_subkey_add_path(&h->sk, ev->key_via, ev->key_x2apic);
 	h->count++;
 	return 0;
 }
@@ -316,7 +315,7 @@ static int absorb_helpers(struct kx_attrib *dst, const struct kx_attrib *src)
 		if (added)
 			h->sk = from->sk;
 		else
-			kx_subkey_add_path(&h->sk, &from->sk);
+			kx_subkey_add_path(&h->sk, from->sk.via, from->sk.x2apic);
 		h->count += from->count;
 	}
 	return 0;

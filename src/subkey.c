@@ -357,8 +357,7 @@ void kx_subkey_helper(struct kx_subkey_acc *acc, const struct kx_event *ev)
 		return;
 	if (acc->best_packed && ev->key == acc->best_packed) {
 		/* two sources agree: keep the key, add what the other knows of the path */
-		kx_subkey_add_path(&acc->best, &(struct kx_subkey){ .via = ev->key_via,
-								     .x2apic = ev->key_x2apic });
+		kx_subkey_add_path(&acc->best, ev->key_via, ev->key_x2apic);
 		if (rank > acc->rank)
 			acc->rank = (uint8_t)rank;
 		return;
