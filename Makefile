@@ -75,7 +75,7 @@ $(BUILD)/%.o: %.c config.mk
 	@echo "  CC      $<"
 	$(Q)$(CC) $(KX_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/tap.h
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(KX_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(KX_LIBS)

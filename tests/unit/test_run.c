@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "kx_attrib.h"
-#include "kx_render.h"
 #include "kx_run.h"
+#include "report_json.h"
 #include "tap.h"
 
 #define MAX_TRACE	4096	/* intervals whose threads are recorded */
@@ -34,21 +34,6 @@ static int traced_interval(void *ctx, const struct kx_interval *iv)
 	if (t->n < MAX_TRACE)
 		t->tid[t->n++] = iv->tid;
 	return kx_attrib_interval(t->a, iv);
-}
-
-static char *json_of(struct kx_report *r)
-{
-	struct kx_render_opts o = { .hist = true };
-	char *buf = NULL;
-	size_t len;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (f) {
-		kx_render_json(r, &o, f);
-		fclose(f);
-	}
-	kx_report_free(r);
-	return buf;
 }
 
 /* The report of @path, fed in time order or thread by thread; @t notes the feed. */
@@ -70,7 +55,7 @@ static char *report(const char *path, const struct kx_filter *filter, bool by_th
 	if (kx_run_stream(&run, traced_interval, t, &diag) || kx_report_build(&run, t->a, &r))
 		r = NULL;
 	kx_run_close(&run);
-	return r ? json_of(r) : NULL;
+	return r ? report_json(r) : NULL;
 }
 
 /* Both feeds of @path give the same report; return whether they fed differently. */

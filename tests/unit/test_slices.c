@@ -26,9 +26,9 @@
 
 #include "kx_attrib.h"
 #include "kx_json.h"
-#include "kx_render.h"
 #include "kx_render_cycles.h"
 #include "kx_slices.h"
+#include "report_json.h"
 #include "tap.h"
 
 static const char scenario[] =
@@ -135,21 +135,6 @@ static char *path_in(const char *name)
 	return buf[i];
 }
 
-static char *json_of(struct kx_report *r)
-{
-	struct kx_render_opts o = { .hist = true };
-	char *buf = NULL;
-	size_t len;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (f) {
-		kx_render_json(r, &o, f);
-		fclose(f);
-	}
-	kx_report_free(r);
-	return buf;
-}
-
 /* The single pass, as kvmexit-stat report --threads 1 makes it. */
 static char *single_pass(const char *path, const struct kx_filter *filter, bool by_thread)
 {
@@ -166,7 +151,7 @@ static char *single_pass(const char *path, const struct kx_filter *filter, bool 
 	if (kx_run_stream(&run, kx_attrib_interval, a, &diag) || kx_report_build(&run, a, &r))
 		r = NULL;
 	kx_run_close(&run);
-	return r ? json_of(r) : NULL;
+	return r ? report_json(r) : NULL;
 }
 
 static int sliced(const char *path, unsigned threads, const struct kx_filter *filter,
@@ -176,7 +161,7 @@ static int sliced(const char *path, unsigned threads, const struct kx_filter *fi
 	struct kx_report *r;
 	int err = kx_slices_report(path, &so, filter, by_thread, &r, st);
 
-	*json = err ? NULL : json_of(r);
+	*json = err ? NULL : report_json(r);
 	return err;
 }
 
