@@ -84,18 +84,25 @@ static struct tep_event *find(struct kx_tracedata *td, const char *sys, const ch
 	return tep_find_event_by_name(td->tep, sys, name);
 }
 
-static void test_decoded_only(void)
+/* @td opened with @decoded (NULL: every format), the event-formats block read into it. */
+static void read_formats(struct kx_tracedata *td, const char *const *decoded, const char *what)
 {
-	struct kx_tracedata td;
 	struct kx_diag diag;
 	struct kx_cursor c;
 	struct block b;
 
 	event_formats(&b);
-	ok(kx_tracedata_init(&td, false, 8, 4096, kx_kvmdecode_events) == 0, "decoded only: init");
+	ok(kx_tracedata_init(td, false, 8, 4096, decoded) == 0, "%s: init", what);
 	kx_cursor_init(&c, b.buf, b.len, false);
-	is_u64(kx_tracedata_event_formats(&td, &c, &diag), 0, "decoded only: block read");
-	is_u64(c.pos, b.len, "decoded only: the whole block consumed");
+	ok(kx_tracedata_event_formats(td, &c, &diag) == 0, "%s: block read", what);
+	ok(c.pos == b.len, "%s: the whole block consumed (%zu of %zu bytes)", what, c.pos, b.len);
+}
+
+static void test_decoded_only(void)
+{
+	struct kx_tracedata td;
+
+	read_formats(&td, kx_kvmdecode_events, "decoded only");
 	ok(find(&td, "kvm", "kvm_entry") != NULL, "kvm_entry, decoded, parsed");
 	ok(find(&td, "kvm", "kvm_fpu") == NULL, "kvm_fpu not parsed");
 	ok(find(&td, "sched", "sched_switch") == NULL, "sched_switch not parsed");
@@ -109,14 +116,8 @@ static void test_decoded_only(void)
 static void test_every_format(void)
 {
 	struct kx_tracedata td;
-	struct kx_diag diag;
-	struct kx_cursor c;
-	struct block b;
 
-	event_formats(&b);
-	ok(kx_tracedata_init(&td, false, 8, 4096, NULL) == 0, "every format: init");
-	kx_cursor_init(&c, b.buf, b.len, false);
-	is_u64(kx_tracedata_event_formats(&td, &c, &diag), 0, "every format: block read");
+	read_formats(&td, NULL, "every format");
 	ok(find(&td, "kvm", "kvm_fpu") && find(&td, "sched", "sched_switch") &&
 	   find(&td, "kvm", "kvm_entry"), "every format parsed");
 	is_u64(td.nr_counted, 0, "none only counted");
