@@ -197,6 +197,8 @@ static int fill_group(struct kx_report_group *g, struct kx_attrib_group *ag,
 		}
 	}
 	g->ratio = g->guest_total ? (double)g->host_total / (double)g->guest_total : NAN;
+	/* sorted first: a key lists its reasons in the table's order, not as they were met */
+	qsort(g->rows, g->nrows, sizeof(*g->rows), cmp_rows);
 	for (size_t i = 0; i < g->nrows; i++) {
 		struct kx_report_row *row = &g->rows[i];
 
@@ -215,7 +217,6 @@ static int fill_group(struct kx_report_group *g, struct kx_attrib_group *ag,
 		g->keys[k].st.user = user;
 		set_shares(&g->keys[k].st, g, false);
 	}
-	qsort(g->rows, g->nrows, sizeof(*g->rows), cmp_rows);
 	if (g->nkeys)	/* keys is NULL while empty; qsort must not see it */
 		qsort(g->keys, g->nkeys, sizeof(*g->keys), cmp_keys);
 	return 0;

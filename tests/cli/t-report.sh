@@ -125,4 +125,28 @@ a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
 assert a["exits"] == b["exits"] and a["guest"] == b["guest"]
 PY
 ok $? "trace.dat on stdin gives the same exits"
+# --keys: a key lists its reasons in the reason rows' order (most host
+# time first), not in the order they were met. Here the TMICT write first
+# comes as a short APIC_WRITE exit, then only as long APIC_ACCESS exits.
+cat >"$TMP/order.scn" <<'SCN'
+kernel 6.18
+isa vmx
+clock local
+cpus 1
+output v6
+vcpu tid=300 comm="CPU 0/KVM" vcpu=0 vm=299 cpu=0 {
+	entry
+	guest 2us
+	exit APIC_WRITE info1=0x380 1us
+	repeat 5 {
+		guest 2us
+		exit APIC_ACCESS apic write TMICT 9us
+	}
+}
+SCN
+"$SYNTH" -o v6="$TMP/order.dat" "$TMP/order.scn" >/dev/null 2>&1
+ok $? "kx-synth writes a TMICT write met first as APIC_WRITE"
+run "$KX" report --keys --csv "$TMP/order.dat"
+is "$(grep -c '^all,"APIC_ACCESS,APIC_WRITE",APIC TMICT write,' "$TMP/out")" 1 \
+	"--keys --csv: the TMICT key's reasons are APIC_ACCESS (45 us) then APIC_WRITE (1 us)"
 done_testing
