@@ -100,9 +100,11 @@ check-asan: $(BIN) $(if $(SYNTH_SRCS),$(SYNTH)) unit
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		KX_BUILD=$(BUILD) KX_SANITIZED=1 sh tests/run.sh
 
-# threads live in the readers and the time slices: t-threads.sh and t-slices.sh drive them
-check-tsan: $(BIN) $(if $(SYNTH_SRCS),$(SYNTH))
-	$(Q)TSAN_OPTIONS=halt_on_error=1:exitcode=66 KX_BUILD=$(BUILD) sh tests/run.sh tests/cli/t-threads.sh tests/synth/t-slices.sh
+# threads live in the readers and the time slices: t-threads.sh, t-slices.sh
+# and t-windows.sh (the walk on workers, delivered in time windows) drive them
+check-tsan: $(BIN) $(if $(SYNTH_SRCS),$(SYNTH)) unit
+	$(Q)TSAN_OPTIONS=halt_on_error=1:exitcode=66 KX_BUILD=$(BUILD) sh tests/run.sh tests/cli/t-threads.sh \
+		tests/synth/t-slices.sh tests/synth/t-windows.sh
 
 bench: all
 	$(Q)sh bench/run.sh

@@ -17,7 +17,9 @@ struct kx_reader {
 	int (*next)(void *priv, struct kx_event *ev, struct kx_diag *diag);
 	/*
 	 * Or up to @max events at once (a reader whose merge loop should not
-	 * return per event): their number, 0 at the end, <0 error.
+	 * return per event): their number, 0 at the end, <0 error. Opened
+	 * with kx_source_opts.windows, a batch may be a time window: then
+	 * @windowed and @window say so.
 	 */
 	int (*next_batch)(void *priv, struct kx_event *evs, unsigned max, struct kx_diag *diag);
 	void (*close)(void *priv);
@@ -29,6 +31,8 @@ struct kx_reader {
 	bool (*joins)(const void *priv, const void *next_priv);
 	int (*absorb)(void *priv, const void *other_priv);	/* 0, -ENOMEM, KX_SOURCE_APART */
 	struct kx_source_info info;	/* filled by open; counters final once next returned 0 */
+	bool windowed;			/* next_batch's last batch is a time window, */
+	struct kx_window window;	/* laid out so */
 	struct kx_names *names;		/* created by the dispatcher before open; reader interns into it */
 };
 

@@ -44,7 +44,8 @@ struct kx_run {
 	/*
 	 * set: what the consumers make of the events does not depend on how
 	 * different threads' events interleave (a report's sums), so
-	 * kx_run_stream() may feed them thread by thread
+	 * kx_run_stream() may feed them thread by thread (kx_order.h). Only
+	 * then may the source be opened with kx_source_opts.windows.
 	 */
 	bool any_thread_order;
 	uint64_t first_ts;

@@ -40,6 +40,12 @@ struct kx_source_opts {
 	uint64_t slice_start_pos;
 	uint64_t slice_end_pos;
 	unsigned slices;	/* slices read at once (0 = 1): each takes its share of memory */
+	/*
+	 * A batch (kx_source_next_batch()) may be a time window: the events
+	 * before some time not yet delivered, not in time order but stream by
+	 * stream, each stream's in its order (kx_source_window() says which).
+	 */
+	bool windows;
 };
 
 /* Per-event-name count of every event of the "kvm" system seen. */
@@ -75,6 +81,27 @@ struct kx_source_info {
 
 struct kx_source;
 
+/*
+ * Most events in a batch (kx_source_next_batch()): their calls amortized,
+ * each vCPU thread's runs long enough to feed a report thread by thread,
+ * the buffer (20 KiB) still in L1.
+ */
+#define KX_SOURCE_BATCH	256
+#define KX_WINDOW_STREAMS	(KX_SOURCE_BATCH / 4)	/* most streams in a time window */
+
+/*
+ * struct kx_window - a batch that is a time window: every event before
+ * some time not delivered before, stream by stream. Events with the same
+ * time and stream keep their order. In time order they would come by
+ * time, then buffer, then CPU (how the sources merge their streams).
+ */
+struct kx_window {
+	uint64_t first_ts, last_ts;	/* its least and greatest times */
+	unsigned nr_streams;		/* streams with events in it */
+	uint16_t start[KX_WINDOW_STREAMS + 1];	/* where each begins; [nr_streams]: the count */
+	bool lost;			/* it may hold a lost-events marker */
+};
+
 /** kx_source_threads() - the threads an analysis may use: --threads, else the online CPUs. */
 unsigned kx_source_threads(const struct kx_source_opts *opts);
 
@@ -99,6 +126,13 @@ int kx_source_next(struct kx_source *src, struct kx_event *ev, struct kx_diag *d
  */
 int kx_source_next_batch(struct kx_source *src, const struct kx_event **evs,
 			 struct kx_diag *diag);
+
+/**
+ * kx_source_window() - the layout of the events the last
+ * kx_source_next_batch() returned if they are a time window
+ * (kx_source_opts.windows), or NULL if they are in time order (borrowed).
+ */
+const struct kx_window *kx_source_window(const struct kx_source *src);
 
 /** kx_source_info() - metadata and counters (borrowed). */
 const struct kx_source_info *kx_source_info(const struct kx_source *src);

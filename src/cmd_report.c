@@ -120,6 +120,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 int kx_report_file(const char *file, const struct kx_input_args *in, bool by_vcpu,
 		   struct kx_report **out, struct kx_diag *diag)
 {
+	struct kx_source_opts sopts = in->sopts;
 	struct kx_attrib *attrib;
 	struct kx_run run;
 	int err;
@@ -128,7 +129,8 @@ int kx_report_file(const char *file, const struct kx_input_args *in, bool by_vcp
 	if (err != KX_SLICES_NOT_SPLIT)
 		return err ? kx_diag_set(diag, err, err == -ENOMEM ? "out of memory" :
 					  "the time slices do not add up") : 0;
-	err = kx_run_open(&run, file, &in->sopts, &in->filter, diag);
+	sopts.windows = true;	/* with any_thread_order */
+	err = kx_run_open(&run, file, &sopts, &in->filter, diag);
 	if (err < 0)
 		return err;
 	attrib = kx_attrib_new(by_vcpu);

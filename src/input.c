@@ -12,19 +12,12 @@
 #include "kx_reader.h"
 #include "kx_source.h"
 
-/*
- * Events delivered per batch: their calls amortized, each vCPU thread's
- * runs long enough for run.c to feed a report thread by thread, the
- * buffer (20 KiB) still in L1.
- */
-#define SOURCE_BATCH	256
-
 struct kx_source {
 	struct kx_file file;
 	struct kx_reader reader;
 	bool reader_open;
 	unsigned pos, n;		/* buf[pos..n) not yet delivered */
-	struct kx_event buf[SOURCE_BATCH];
+	struct kx_event buf[KX_SOURCE_BATCH];
 };
 
 static const struct kx_reader_ops *const readers[] = {
@@ -103,9 +96,9 @@ static int refill(struct kx_source *src, struct kx_diag *diag)
 	int ret;
 
 	if (r->next_batch) {
-		ret = r->next_batch(r->priv, src->buf, SOURCE_BATCH, diag);
+		ret = r->next_batch(r->priv, src->buf, KX_SOURCE_BATCH, diag);
 	} else {
-		while (n < SOURCE_BATCH && (ret = r->next(r->priv, &src->buf[n], diag)) > 0)
+		while (n < KX_SOURCE_BATCH && (ret = r->next(r->priv, &src->buf[n], diag)) > 0)
 			n++;
 		if (ret >= 0)
 			ret = (int)n;
@@ -125,6 +118,11 @@ int kx_source_next(struct kx_source *src, struct kx_event *ev, struct kx_diag *d
 		return ret;
 	*ev = src->buf[src->pos++];
 	return 1;
+}
+
+const struct kx_window *kx_source_window(const struct kx_source *src)
+{
+	return src->reader.windowed ? &src->reader.window : NULL;
 }
 
 int kx_source_next_batch(struct kx_source *src, const struct kx_event **evs,

@@ -104,6 +104,8 @@ struct batch {
 	uint32_t n;
 	uint64_t records;		/* records walked for these events, of any event */
 	int status;			/* after the n events: 0 more, 1 end, <0 error */
+	bool unordered;			/* a timestamp went back, here or from the batch before */
+	bool lost;			/* it holds a lost-events marker */
 	char msg[KX_DIAG_MAX];		/* the error's message */
 };
 
@@ -234,8 +236,10 @@ struct tracedat {
 	const char **names;		/* [nr_sel] names of the delivered buffers */
 	struct stream *streams;
 	size_t nr_streams;
-	struct heap_entry *heap;
+	struct heap_entry *heap;	/* the streams with events left */
 	size_t heap_len;
+	bool heap_stale;		/* windows moved the streams on: keys and order */
+	bool windows;			/* deliver time windows (kx_source_opts.windows) */
 	uint32_t batch_events;		/* events per batch: many CPUs, smaller batches */
 	/* a time slice [slice_start, slice_end) of the trace (see kx_source_opts) */
 	uint64_t slice_start;
@@ -1337,13 +1341,14 @@ static void fill_batch(struct tracedat *t, struct stream *s, struct batch *b)
 	uint32_t n = 0;
 	int err = 0;
 
+	b->lost = false;
 	while (n + 2 <= cap) {
 		err = stream_advance(t, s, &d);
 		if (err || s->done)
 			break;
+		unordered |= s->ts < prev_ts;
+		prev_ts = s->ts;
 		if (sliced) {
-			unordered |= s->ts < prev_ts;
-			prev_ts = s->ts;
 			if (s->ts >= end) {
 				s->stop = edge_here(s);
 				s->done = true;
@@ -1360,6 +1365,7 @@ static void fill_batch(struct tracedat *t, struct stream *s, struct batch *b)
 			lost->vcpu = KX_VCPU_UNKNOWN;
 			lost->u.lost = s->lost;
 			s->lost_pending = false;
+			b->lost = true;
 		}
 		records++;
 		if (kx_kvmdecode_record(s->dec, s->rec, s->rec_size, s->rec_size + PAGE_SLACK, &ev)) {
@@ -1371,6 +1377,7 @@ static void fill_batch(struct tracedat *t, struct stream *s, struct batch *b)
 		kx_file_window_release(&s->win, s->rec);	/* it may be held: kept */
 	s->prev_ts = prev_ts;
 	s->unordered |= unordered;
+	b->unordered = unordered;
 	b->n = n;
 	b->records = records;
 	b->status = err ? err : s->done ? 1 : 0;
@@ -1738,38 +1745,140 @@ static int tracedat_absorb(void *priv, const void *other_priv)
 	return 0;
 }
 
+/* @p of @s out to @ev: exit reasons named here, in delivery order (not by the threads). */
+static inline void deliver(struct tracedat *t, const struct stream *s,
+			   const struct kx_packed_event *p, struct kx_event *ev)
+{
+	struct kx_source_info *info = &t->r->info;
+
+	kx_event_unpack(ev, p, s->cpu, s->buffer, -1);
+	if (ev->kind == KX_EV_EXIT) {
+		ev->u.exit.reason = kx_kvmdecode_reason(t->dec, ev->u.exit.isa, ev->u.exit.code);
+	} else if (ev->kind == KX_EV_LOST) {
+		info->lost_markers++;
+		if (ev->u.lost == KX_LOST_UNKNOWN)
+			info->lost_unknown++;
+		else
+			info->lost_events += ev->u.lost;
+	}
+}
+
+/* Each stream's batches: heap[] lists the streams that have events left. */
+static int next_batches(struct tracedat *t, struct kx_diag *diag)
+{
+	for (size_t i = t->heap_len; i-- > 0;) {
+		struct stream *s = t->heap[i].s;
+		int ret;
+
+		if (s->at < s->end)
+			continue;
+		ret = next_batch(t, s, diag);
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			t->heap[i] = t->heap[--t->heap_len];
+	}
+	return 0;
+}
+
+/*
+ * The events of every stream before a time, stream by stream, each in
+ * its own order (kx_source_opts.windows), laid out in t->r->window: no
+ * merge. The time is the least of the streams' k-th next timestamps, so
+ * a window holds at most k events of each; a stream whose batch has
+ * fewer left bounds it by its last, whose equals may follow in the next
+ * batch. Only for batches whose times never go back, where such a
+ * window holds just what the merge would deliver next.
+ * Return: the number of events; 0 where no window can be cut: merge then,
+ * up to *@upto (the time a window stopped at before its first event).
+ */
+static unsigned next_window(struct tracedat *t, struct kx_event *evs, unsigned max,
+			    uint64_t *upto)
+{
+	struct kx_window *w = &t->r->window;
+	const unsigned k = max / t->heap_len;
+	uint64_t end = UINT64_MAX;
+	unsigned n = 0;
+
+	if (t->heap_len > KX_WINDOW_STREAMS)
+		return 0;
+	for (size_t i = 0; i < t->heap_len; i++) {
+		const struct stream *s = t->heap[i].s;
+		size_t left = (size_t)(s->end - s->at);
+		uint64_t bound;
+
+		if (s->cur->unordered)
+			return 0;
+		if (left > k)
+			bound = s->at[k].ts;
+		else
+			bound = s->cur->status > 0 ? UINT64_MAX : s->end[-1].ts;
+		end = bound < end ? bound : end;
+	}
+	w->first_ts = UINT64_MAX;
+	w->last_ts = 0;
+	w->nr_streams = 0;
+	w->lost = false;
+	for (size_t i = 0; i < t->heap_len; i++) {
+		struct stream *s = t->heap[i].s;
+		const struct kx_packed_event *p = s->at;
+		unsigned from = n;
+
+		for (; p < s->end && p->ts < end; p++)
+			deliver(t, s, p, &evs[n++]);
+		if (n == from)
+			continue;
+		w->start[w->nr_streams++] = (uint16_t)from;
+		w->first_ts = s->at->ts < w->first_ts ? s->at->ts : w->first_ts;
+		w->last_ts = p[-1].ts > w->last_ts ? p[-1].ts : w->last_ts;
+		w->lost |= s->cur->lost;
+		s->at = p;
+	}
+	w->start[w->nr_streams] = (uint16_t)n;
+	t->heap_stale |= n != 0;
+	if (!n)
+		*upto = end;
+	return n;
+}
+
+static void rebuild_heap(struct tracedat *t)
+{
+	for (size_t i = 0; i < t->heap_len; i++)
+		t->heap[i].key = t->heap[i].s->at->ts;
+	for (size_t i = t->heap_len / 2; i-- > 0;)
+		heap_down(t->heap, t->heap_len, i);
+	t->heap_stale = false;
+}
+
 static int tracedat_next_batch(void *priv, struct kx_event *evs, unsigned max,
 			       struct kx_diag *diag)
 {
 	struct tracedat *t = priv;
-	struct kx_source_info *info = &t->r->info;
+	uint64_t upto = UINT64_MAX;
 	unsigned n = 0;
 	int ret;
 
 	if (t->unstarted && (ret = start_slice(t, diag)) < 0)
 		return ret;
+	t->r->windowed = false;
+	if (t->windows && t->heap_len) {
+		n = next_window(t, evs, max, &upto);
+		t->r->windowed = n != 0;
+		if (n)
+			return (ret = next_batches(t, diag)) < 0 ? ret : (int)n;
+	}
 	if (!t->heap_len) {
 		finish_counts(t, true);
 		return 0;
 	}
-	while (n < max && t->heap_len) {
+	if (t->heap_stale)
+		rebuild_heap(t);
+	while (n < max && t->heap_len && t->heap[0].key <= upto) {
 		struct heap_entry *top = &t->heap[0];
 		struct stream *s = top->s;
 		const struct kx_packed_event *p = s->at;
-		struct kx_event *ev = &evs[n++];
 
-		kx_event_unpack(ev, p, s->cpu, s->buffer, -1);
-		if (ev->kind == KX_EV_EXIT) {
-			/* named here, in delivery order: ids do not depend on the threads */
-			ev->u.exit.reason = kx_kvmdecode_reason(t->dec, ev->u.exit.isa,
-								ev->u.exit.code);
-		} else if (ev->kind == KX_EV_LOST) {
-			info->lost_markers++;
-			if (ev->u.lost == KX_LOST_UNKNOWN)
-				info->lost_unknown++;
-			else
-				info->lost_events += ev->u.lost;
-		}
+		deliver(t, s, p, &evs[n++]);
 		if (++p < s->end) {
 			s->at = p;
 			top->key = p->ts;
@@ -2027,6 +2136,7 @@ static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,
 	kx_file_unmap_pages(f);
 	t->slice_start = opts->slice_start;
 	t->slice_end = opts->slice_end ? opts->slice_end : UINT64_MAX;
+	t->windows = opts->windows;
 	t->unstarted = t->slice_start != 0;
 	/* a slice is read by the thread that reads it, no workers */
 	if (!err)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kx_order.h"
 #include "kx_run.h"
 
 int kx_run_open(struct kx_run *run, const char *path, const struct kx_source_opts *sopts,
@@ -167,50 +168,21 @@ static inline int feed(struct kx_run *run, const struct kx_event *evs, const uin
 	return 0;
 }
 
-#define GROUP_EVENTS	256	/* events reordered at a time */
-#define GROUPS		32	/* threads by tid modulo 32; a group may hold several */
-
 /*
- * Feed @evs thread by thread, as far as the tid modulo GROUPS tells the
- * threads apart: threads that share a group stay interleaved as they
- * came, for any stable partition keeps each thread's own order. A
- * thread's events depend on each other; other threads' reach them only
- * through lost-events markers, so a batch holding one is fed as it came.
- * In arrival order the vCPU threads interleave and every event branches
- * on another thread's state; by thread, each thread's exits, helpers and
- * entries follow their own pattern, which the branch predictor learns.
+ * Feed @e thread by thread when any order of the threads will do
+ * (kx_order.h): a time window always, a batch in delivery order unless it
+ * holds a lost-events marker.
  */
-static int feed_by_thread(struct kx_run *run, const struct kx_event *evs, unsigned n,
-			  bool filtered, kx_interval_fn sink, void *ctx)
+static int feed_threads(struct kx_run *run, const struct kx_event *e, unsigned n,
+			const struct kx_window *w, bool filtered, kx_interval_fn sink, void *ctx)
 {
-	uint16_t order[GROUP_EVENTS];
-	int ret = 0;
+	uint16_t order[KX_SOURCE_BATCH];
 
-	for (unsigned at = 0; !ret && at < n; at += GROUP_EVENTS) {
-		const struct kx_event *e = evs + at;
-		unsigned len = n - at < GROUP_EVENTS ? n - at : GROUP_EVENTS;
-		unsigned start[GROUPS] = { 0 };
-		bool lost = false;
-
-		for (unsigned i = 0; i < len; i++) {
-			start[(uint32_t)e[i].tid % GROUPS]++;
-			lost |= e[i].kind == KX_EV_LOST;
-		}
-		if (lost) {
-			ret = feed(run, e, NULL, len, filtered, sink, ctx);
-			continue;
-		}
-		for (unsigned g = 0, sum = 0; g < GROUPS; g++) {
-			unsigned c = start[g];
-
-			start[g] = sum;
-			sum += c;
-		}
-		for (unsigned i = 0; i < len; i++)
-			order[start[(uint32_t)e[i].tid % GROUPS]++] = (uint16_t)i;
-		ret = feed(run, e, order, len, filtered, sink, ctx);
-	}
-	return ret;
+	if (w)
+		kx_order_window(e, w, order);
+	else if (!kx_order_by_thread(e, n, order))
+		return feed(run, e, NULL, n, filtered, sink, ctx);
+	return feed(run, e, order, n, filtered, sink, ctx);
 }
 
 int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_diag *diag)
@@ -225,18 +197,19 @@ int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_
 
 	/* the counters live in locals in the loop and are stored once at the end */
 	while (!ret && (n = kx_source_next_batch(run->src, &evs, diag)) > 0) {
-		if (!events)
-			run->first_ts = evs[0].ts;
-		events += (unsigned)n;
-		last_ts = evs[n - 1].ts;
-		if (run->on_events) {
-			ret = run->on_events(run->events_ctx, evs, (unsigned)n);
-			continue;	/* nothing paired */
-		}
-		if (run->any_thread_order)
-			ret = feed_by_thread(run, evs, (unsigned)n, filtered, feed_sink, feed_ctx);
+		const struct kx_window *w = kx_source_window(run->src);
+		uint64_t lo = w ? w->first_ts : evs[0].ts, hi = w ? w->last_ts : evs[n - 1].ts;
+
+		if (run->on_events)
+			ret = run->on_events(run->events_ctx, evs, (unsigned)n); /* nothing paired */
+		else if (w || run->any_thread_order)
+			ret = feed_threads(run, evs, (unsigned)n, w, filtered, feed_sink, feed_ctx);
 		else
 			ret = feed(run, evs, NULL, (unsigned)n, filtered, feed_sink, feed_ctx);
+		if (!events)
+			run->first_ts = lo;
+		events += (unsigned)n;
+		last_ts = hi;
 	}
 	if (n < 0)
 		ret = n;

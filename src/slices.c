@@ -54,6 +54,7 @@ static int open_slice(struct slice *s, const char *path, const struct kx_source_
 
 	o.threads = 1;
 	o.slices = n;
+	o.windows = an->any_thread_order;
 	o.slice_start = start ? start->ts : 0;
 	o.slice_start_pos = start ? start->pos : 0;
 	o.slice_end = end ? end->ts : 0;

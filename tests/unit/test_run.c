@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_run.c - kx_run_stream() may feed a report's accumulators thread by
- * thread (kx_run.any_thread_order) instead of in time order: the report
- * must be the in-order feed's, byte for byte (JSON with histograms, with
- * and without --by vcpu, with a --vcpu filter), on every fixture (two VMs
- * with interleaved vCPUs, lost events, two buffers, SVM, both APIC modes),
- * as trace.dat and perf.data, and on the corpus's real recordings (a VMX
- * host; a perf.data with LOST records). The feed must really differ: the
- * intervals of the two VMs' vCPUs come in another order.
+ * thread (kx_run.any_thread_order), from batches in time order or from
+ * time windows (kx_source_opts.windows), instead of in time order: the
+ * report must be the in-order feed's, byte for byte (JSON with
+ * histograms, with and without --by vcpu, with a --vcpu filter), on every
+ * fixture (two VMs with interleaved vCPUs that move between CPUs, lost
+ * events, two buffers, SVM, both APIC modes), as trace.dat and perf.data,
+ * on the corpus's real recordings (a VMX host; a perf.data with LOST
+ * records) and on the files given as arguments (tests/synth/t-windows.sh).
+ * The feed must really differ: the intervals of the two VMs' vCPUs come
+ * in another order.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,11 +39,14 @@ static int traced_interval(void *ctx, const struct kx_interval *iv)
 	return kx_attrib_interval(t->a, iv);
 }
 
-/* The report of @path, fed in time order or thread by thread; @t notes the feed. */
+/* How a run is fed. */
+enum feed { IN_ORDER, BY_THREAD, WINDOWS };
+
+/* The report of @path, fed as @how says; @t notes the feed. */
 static char *report(const char *path, const struct kx_filter *filter, bool by_thread,
-		    bool any_order, struct traced *t)
+		    enum feed how, struct traced *t)
 {
-	struct kx_source_opts so = { .threads = 1 };
+	struct kx_source_opts so = { .threads = 1, .windows = how == WINDOWS };
 	struct kx_diag diag = { "" };
 	struct kx_report *r = NULL;
 	struct kx_run run;
@@ -51,31 +57,38 @@ static char *report(const char *path, const struct kx_filter *filter, bool by_th
 		return NULL;
 	run.on_helper = kx_attrib_event;
 	run.helper_ctx = t->a;
-	run.any_thread_order = any_order;
+	run.any_thread_order = how != IN_ORDER;
 	if (kx_run_stream(&run, traced_interval, t, &diag) || kx_report_build(&run, t->a, &r))
 		r = NULL;
 	kx_run_close(&run);
 	return r ? report_json(r) : NULL;
 }
 
-/* Both feeds of @path give the same report; return whether they fed differently. */
+static bool fed_alike(const struct traced *a, const struct traced *b)
+{
+	return a->n == b->n && !memcmp(a->tid, b->tid, a->n * sizeof(a->tid[0]));
+}
+
+/* The three feeds of @path give the same report; return whether each fed differently. */
 static bool same_report(const char *path, const struct kx_filter *filter, bool by_thread,
 			const char *what)
 {
-	static struct traced in_order, by_threads;
-	char *want = report(path, filter, by_thread, false, &in_order);
-	char *got = report(path, filter, by_thread, true, &by_threads);
-	bool reordered = in_order.n != by_threads.n ||
-			 memcmp(in_order.tid, by_threads.tid, in_order.n * sizeof(in_order.tid[0]));
+	static struct traced in_order, by_threads, windows;
+	char *want = report(path, filter, by_thread, IN_ORDER, &in_order);
+	char *got = report(path, filter, by_thread, BY_THREAD, &by_threads);
+	char *got_w = report(path, filter, by_thread, WINDOWS, &windows);
 
 	ok(want && got && strcmp(want, got) == 0, "%s, %s: the same report fed by thread",
 	   path, what);
+	ok(want && got_w && strcmp(want, got_w) == 0,
+	   "%s, %s: the same report fed by thread from time windows", path, what);
 	free(want);
 	free(got);
-	return reordered;
+	free(got_w);
+	return !fed_alike(&in_order, &by_threads) && !fed_alike(&in_order, &windows);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static const char *const fixtures[] = {
 		"tests/fixtures/multi-vm", "tests/fixtures/lost", "tests/fixtures/instances",
@@ -89,7 +102,12 @@ int main(void)
 	struct kx_filter all = { -1, -1 }, vcpu1 = { 1, -1 };
 	char path[128];
 
-	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+	for (int i = 1; i < argc; i++) {
+		ok(same_report(argv[i], &all, false, "report"),
+		   "%s: the vCPUs' intervals came in another order", argv[i]);
+		same_report(argv[i], &all, true, "--by vcpu");
+	}
+	for (size_t i = 0; argc < 2 && i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
 		static const char *const ext[] = { ".dat", ".perf.data" };
 
 		for (size_t k = 0; k < 2; k++) {
@@ -103,7 +121,7 @@ int main(void)
 				ok(reordered, "%s: the two VMs' intervals came in another order", path);
 		}
 	}
-	for (size_t i = 0; i < sizeof(corpus) / sizeof(corpus[0]); i++) {
+	for (size_t i = 0; argc < 2 && i < sizeof(corpus) / sizeof(corpus[0]); i++) {
 		same_report(corpus[i], &all, false, "report");
 		same_report(corpus[i], &all, true, "--by vcpu");
 	}

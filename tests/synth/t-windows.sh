@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Time windows (kx_source_opts.windows), checked by test_windows against
+# the same file read in time order: a busy host (4 vCPUs that move
+# between two CPUs twice a pass, 8 CPUs) as trace.dat v6, v7-zlib and
+# v7-zstd; and two vCPUs whose every event ties in time with the other's,
+# exits and entries at one time too, so that batches end between equal
+# times: a window must not take a time whose equals wait in a stream's
+# next batch. test_run: the report fed thread by thread from those
+# windows is the report fed in time order.
+. "$(dirname "$0")/../lib.sh"
+
+cat >"$TMP/tie.scn" <<'SCN'
+kernel 6.18
+isa vmx
+clock local
+cpus 2
+output v6
+vcpu tid=500 comm="CPU 0/KVM" vcpu=0 vm=499 cpu=0 {
+	entry
+	repeat 20000 {
+		guest 1us
+		exit HLT 0ns
+	}
+}
+vcpu tid=501 comm="CPU 1/KVM" vcpu=1 vm=499 cpu=1 {
+	entry
+	repeat 20000 {
+		guest 1us
+		exit HLT 0ns
+	}
+}
+SCN
+"$SYNTH" -o v6="$TMP/tie.dat" "$TMP/tie.scn" >/dev/null 2>&1
+ok $? "kx-synth writes two vCPUs tied in time"
+
+sed 's/@REPS@/3000/' "$ROOT/bench/busy-host.scn.in" >"$TMP/busy.scn"
+"$SYNTH" -o v6="$TMP/busy.dat" -o v7-zlib="$TMP/busy.zlib.dat" -o v7-zstd="$TMP/busy.zstd.dat" \
+	"$TMP/busy.scn" >/dev/null 2>&1
+ok $? "kx-synth writes the busy host as v6, v7-zlib and v7-zstd"
+for f in busy.dat busy.zlib.dat busy.zstd.dat tie.dat; do
+	"$KX_BUILD/tests/test_windows" "$TMP/$f" >"$TMP/tap" 2>&1
+	is "$?" 0 "$f: test_windows passes"
+	grep -q "^ok .*windows not in time order" "$TMP/tap"
+	ok $? "$f: windows out of time order were checked"
+done
+"$KX_BUILD/tests/test_run" "$TMP/busy.dat" "$TMP/busy.zstd.dat" "$TMP/tie.dat" >"$TMP/tap" 2>&1
+is "$?" 0 "test_run: the same reports fed from windows as in time order"
+grep -c "^ok .*time windows" "$TMP/tap" | grep -qx 6
+ok $? "test_run compared 6 reports fed from windows"
+done_testing
