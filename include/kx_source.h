@@ -87,7 +87,8 @@ struct kx_source;
  * the buffer (20 KiB) still in L1.
  */
 #define KX_SOURCE_BATCH	256
-#define KX_WINDOW_STREAMS	(KX_SOURCE_BATCH / 4)	/* most streams in a time window */
+/* most streams in a time window: with more, each brings too few events to pay */
+#define KX_WINDOW_STREAMS	(KX_SOURCE_BATCH / 16)
 
 /*
  * struct kx_window - a batch that is a time window: every event before

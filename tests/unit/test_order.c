@@ -230,7 +230,7 @@ static void random_windows(void)
 		bad_lost += !window_ok(&b);
 	}
 	is_u64(bad_moving, 0, "3000 windows of threads moving between CPUs: all by thread");
-	is_u64(bad_any, 0, "3000 windows of any streams, up to 64: all by thread");
+	is_u64(bad_any, 0, "3000 windows of any streams, up to KX_WINDOW_STREAMS: all by thread");
 	ok(lost_windows > 1000, "over 1000 of 3000 windows hold a lost marker (%u)", lost_windows);
 	is_u64(bad_lost, 0, "those come whole in delivery order, the others by thread");
 }
