@@ -3,7 +3,9 @@
  * order.c - the order a run feeds a batch in when any interleaving of the
  * threads will do (see kx_order.h). A batch in delivery order needs only
  * a stable partition by thread. A time window holds each stream's events
- * in a row; a thread's, from each stream, are then put in delivery order.
+ * in a row, in runs of one thread each: the runs are put by group, and a
+ * group's in delivery order, mostly laid out whole, merged where a thread
+ * came back to a CPU within the window.
  */
 #include <string.h>
 
@@ -11,37 +13,23 @@
 
 #define GROUPS	KX_ORDER_GROUPS
 
-/* Events @e[from, to) into @order by group, each at the end so far of its group in @end. */
-static void place_by_group(const struct kx_event *e, unsigned from, unsigned to, uint16_t *order,
-			   unsigned *end)
-{
-	for (unsigned i = from; i < to; i++)
-		order[end[(uint32_t)e[i].tid % GROUPS]++] = (uint16_t)i;
-}
-
-/* Count @n events by group into @start, then make @start and @end where each group begins. */
-static void group_bounds(const struct kx_event *e, unsigned n, unsigned *start, unsigned *end)
-{
-	memset(start, 0, GROUPS * sizeof(*start));
-	for (unsigned i = 0; i < n; i++)
-		start[(uint32_t)e[i].tid % GROUPS]++;
-	for (unsigned g = 0, sum = 0; g < GROUPS; g++) {
-		unsigned c = start[g];
-
-		start[g] = end[g] = sum;
-		sum += c;
-	}
-}
-
 bool kx_order_by_thread(const struct kx_event *e, unsigned n, uint16_t *order)
 {
-	unsigned start[GROUPS], end[GROUPS];
+	unsigned at[GROUPS] = { 0 };
 
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
 		if (e[i].kind == KX_EV_LOST)
 			return false;
-	group_bounds(e, n, start, end);
-	place_by_group(e, 0, n, order, end);
+		at[(uint32_t)e[i].tid % GROUPS]++;
+	}
+	for (unsigned g = 0, sum = 0; g < GROUPS; g++) {
+		unsigned c = at[g];
+
+		at[g] = sum;
+		sum += c;
+	}
+	for (unsigned i = 0; i < n; i++)
+		order[at[(uint32_t)e[i].tid % GROUPS]++] = (uint16_t)i;
 	return true;
 }
 
@@ -55,7 +43,7 @@ static inline bool before(const struct kx_event *a, const struct kx_event *b)
 	return a->cpu < b->cpu;
 }
 
-/* Runs of events in delivery order: @order[a, b). */
+/* A run of events in delivery order: places [a, b) in the batch, or in an order of it. */
 struct segment {
 	unsigned a, b;
 };
@@ -85,79 +73,90 @@ static void merge_segments(const struct kx_event *e, uint16_t *order, struct seg
 	}
 }
 
-/*
- * Put a group's @nseg segments, each from another stream of a window and
- * in a row, in delivery order. A thread is on one CPU at a time, so its
- * segments mostly follow one another in time whole: then they are only
- * laid out by their first events. Where they overlap (a thread back on a
- * CPU within the window), they are merged. Events of different streams
- * never tie.
- */
-static void order_segments(const struct kx_event *e, uint16_t *order, struct segment *seg,
-			   unsigned nseg, uint16_t *tmp)
+/* Merge the runs @x and @y of @e into @order from @o, stably; return the new end. */
+static unsigned merge_two(const struct kx_event *e, struct segment x, struct segment y,
+			  uint16_t *order, unsigned o)
 {
-	const unsigned from = seg[0].a, to = seg[nseg - 1].b;
-	uint8_t by_first[KX_WINDOW_STREAMS];
-	bool moved = false;
-	unsigned o = from;
+	unsigned i = x.a, j = y.a;
 
-	for (unsigned i = 0; i < nseg; i++) {
+	while (i < x.b && j < y.b)
+		order[o++] = (uint16_t)(before(&e[j], &e[i]) ? j++ : i++);
+	while (i < x.b)
+		order[o++] = (uint16_t)i++;
+	while (j < y.b)
+		order[o++] = (uint16_t)j++;
+	return o;
+}
+
+/*
+ * Put @seg[0, k), runs of events of @e each in delivery order, after
+ * @order[0, o), in delivery order; return the new end. A thread is on one
+ * CPU at a time, so its runs mostly follow one another in time whole:
+ * then they are only laid out by their first events. Where they overlap
+ * (a thread back on a CPU within the window), they are merged. Runs of
+ * one stream keep their order (ties within a stream).
+ */
+static unsigned place_runs(const struct kx_event *e, struct segment *seg, unsigned k,
+			   uint16_t *order, unsigned o, uint16_t *tmp)
+{
+	bool overlap = false;
+
+	for (unsigned i = 1; i < k; i++) {
+		struct segment s = seg[i];
 		unsigned j = i;
 
-		for (; j > 0 && before(&e[order[seg[i].a]], &e[order[seg[by_first[j - 1]].a]]); j--)
-			by_first[j] = by_first[j - 1];
-		by_first[j] = (uint8_t)i;
-		moved |= j != i;
+		for (; j > 0 && before(&e[s.a], &e[seg[j - 1].a]); j--)
+			seg[j] = seg[j - 1];
+		seg[j] = s;
 	}
-	for (unsigned i = 1; i < nseg; i++) {
-		const struct segment *prev = &seg[by_first[i - 1]], *next = &seg[by_first[i]];
+	for (unsigned i = 1; i < k; i++)
+		overlap |= before(&e[seg[i].a], &e[seg[i - 1].b - 1]);
+	if (overlap && k == 2)
+		return merge_two(e, seg[0], seg[1], order, o);
+	for (unsigned i = 0; i < k; i++) {
+		unsigned at = o;
 
-		if (before(&e[order[next->a]], &e[order[prev->b - 1]])) {
-			merge_segments(e, order, seg, nseg, tmp);
-			return;
-		}
+		for (unsigned x = seg[i].a; x < seg[i].b; x++)
+			order[o++] = (uint16_t)x;
+		seg[i] = (struct segment){ at, o };	/* now where it went in @order */
 	}
-	if (!moved)
-		return;
-	for (unsigned i = 0; i < nseg; i++)
-		for (unsigned k = seg[by_first[i]].a; k < seg[by_first[i]].b; k++)
-			tmp[o++] = order[k];
-	memcpy(order + from, tmp + from, (to - from) * sizeof(*order));
+	if (overlap)
+		merge_segments(e, order, seg, k, tmp);
+	return o;
 }
 
 void kx_order_window(const struct kx_event *e, const struct kx_window *w, uint16_t *order)
 {
 	const unsigned n = w->start[w->nr_streams];
+	struct segment run[KX_SOURCE_BATCH], by_group[KX_SOURCE_BATCH];
+	uint8_t group[KX_SOURCE_BATCH];
+	unsigned nruns = 0, first[GROUPS + 1] = { 0 }, at[GROUPS], o = 0;
 	uint16_t tmp[KX_SOURCE_BATCH];
-	uint16_t edge[KX_WINDOW_STREAMS][GROUPS];	/* where each stream's events of a group end */
-	unsigned start[GROUPS], end[GROUPS];
 
 	if (w->lost) {
-		struct segment seg[KX_WINDOW_STREAMS];
-
 		for (unsigned i = 0; i < n; i++)
 			order[i] = (uint16_t)i;
 		for (unsigned r = 0; r < w->nr_streams; r++)
-			seg[r] = (struct segment){ w->start[r], w->start[r + 1] };
-		merge_segments(e, order, seg, w->nr_streams, tmp);
+			run[r] = (struct segment){ w->start[r], w->start[r + 1] };
+		merge_segments(e, order, run, w->nr_streams, tmp);
 		return;
 	}
-	group_bounds(e, n, start, end);
-	for (unsigned r = 0; r < w->nr_streams; r++) {
-		place_by_group(e, w->start[r], w->start[r + 1], order, end);
-		for (unsigned g = 0; g < GROUPS; g++)
-			edge[r][g] = (uint16_t)end[g];
-	}
-	for (unsigned g = 0; g < GROUPS; g++) {
-		struct segment seg[KX_WINDOW_STREAMS];
-		unsigned nseg = 0, from = start[g];
-
-		for (unsigned r = 0; r < w->nr_streams && from < end[g]; r++) {
-			if (edge[r][g] > from)
-				seg[nseg++] = (struct segment){ from, edge[r][g] };
-			from = edge[r][g];
+	/* each stream's events in runs of one thread, then the runs by group as they came */
+	for (unsigned r = 0; r < w->nr_streams; r++)
+		for (unsigned i = w->start[r], j; i < w->start[r + 1]; i = j) {
+			for (j = i + 1; j < w->start[r + 1] && e[j].tid == e[i].tid; j++)
+				;
+			group[nruns] = (uint8_t)((uint32_t)e[i].tid % GROUPS);
+			first[group[nruns] + 1]++;
+			run[nruns++] = (struct segment){ i, j };
 		}
-		if (nseg > 1)
-			order_segments(e, order, seg, nseg, tmp);
+	for (unsigned g = 0; g < GROUPS; g++) {
+		first[g + 1] += first[g];
+		at[g] = first[g];
 	}
+	for (unsigned i = 0; i < nruns; i++)
+		by_group[at[group[i]]++] = run[i];
+	for (unsigned g = 0; g < GROUPS; g++)
+		if (first[g + 1] > first[g])
+			o = place_runs(e, by_group + first[g], first[g + 1] - first[g], order, o, tmp);
 }
