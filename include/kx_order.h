@@ -2,9 +2,9 @@
 /*
  * kx_order.h - the order to feed a batch of events in when the threads'
  * events may come in any interleaving (kx_run.any_thread_order): each
- * thread's in delivery order (by time, then buffer, then CPU, as the
- * sources merge their streams), the threads one after the other as far
- * as the tid modulo KX_ORDER_GROUPS tells them apart. Threads that share
+ * thread's in delivery order (the order of a source read in time order),
+ * the threads one after the other as far as the tid modulo
+ * KX_ORDER_GROUPS tells them apart. Threads that share
  * a group stay interleaved. Fed so, every thread's events follow their
  * own pattern, which the branch predictor learns; interleaved, every
  * event branches on another thread's state.

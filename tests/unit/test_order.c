@@ -113,46 +113,45 @@ static void check_window(struct batch *b, const char *what)
 	   "each thread in delivery order, groups whole");
 }
 
+/* An event of a hand-made window: stream (buffer, CPU), thread, time, kind. */
+struct hand {
+	uint16_t buffer;
+	int32_t cpu, tid;
+	uint64_t ts;
+	enum kx_event_kind kind;
+};
+
 static void hand_made(void)
 {
+	static const struct {
+		const char *what;
+		struct hand ev[8];	/* up to a kind of 0 */
+	} cases[] = {
+		{ "a thread that moved from CPU 4 to CPU 0", {	/* CPU 0's stream first */
+			{ 0, 0, 7, 300, KX_EV_EXIT }, { 0, 0, 7, 310, KX_EV_ENTRY },
+			{ 0, 0, 8, 305, KX_EV_EXIT },
+			{ 0, 4, 7, 100, KX_EV_EXIT }, { 0, 4, 7, 200, KX_EV_ENTRY } } },
+		{ "a thread back on its CPU within the window", {	/* 39: 7's group */
+			{ 0, 0, 7, 100, KX_EV_EXIT }, { 0, 0, 7, 110, KX_EV_ENTRY },
+			{ 0, 0, 7, 300, KX_EV_EXIT }, { 0, 0, 7, 310, KX_EV_ENTRY },
+			{ 0, 1, 7, 200, KX_EV_EXIT }, { 0, 1, 7, 210, KX_EV_ENTRY },
+			{ 0, 1, 39, 205, KX_EV_EXIT } } },
+		{ "ties across streams", {	/* by buffer, then CPU */
+			{ 1, 0, 7, 100, KX_EV_EXIT }, { 0, 3, 7, 100, KX_EV_ENTRY },
+			{ 0, 2, 7, 100, KX_EV_APIC }, { 0, 2, 7, 100, KX_EV_MSR } } },
+		{ "a window holding a lost marker", {
+			{ 0, 1, 7, 100, KX_EV_EXIT }, { 0, 1, -1, 150, KX_EV_LOST },
+			{ 0, 1, 7, 150, KX_EV_ENTRY },
+			{ 0, 0, 8, 120, KX_EV_EXIT }, { 0, 0, 8, 160, KX_EV_ENTRY } } },
+	};
 	struct batch b;
 
-	/* thread 7 on CPU 4 first, then CPU 0; CPU 0's stream comes first */
-	memset(&b, 0, sizeof(b));
-	add(&b, 0, 0, 7, 300, KX_EV_EXIT);
-	add(&b, 0, 0, 7, 310, KX_EV_ENTRY);
-	add(&b, 0, 0, 8, 305, KX_EV_EXIT);
-	add(&b, 0, 4, 7, 100, KX_EV_EXIT);
-	add(&b, 0, 4, 7, 200, KX_EV_ENTRY);
-	check_window(&b, "a thread that moved from CPU 4 to CPU 0");
-
-	/* thread 7 on CPU 0, then CPU 1, then CPU 0 again: its segments overlap */
-	memset(&b, 0, sizeof(b));
-	add(&b, 0, 0, 7, 100, KX_EV_EXIT);
-	add(&b, 0, 0, 7, 110, KX_EV_ENTRY);
-	add(&b, 0, 0, 7, 300, KX_EV_EXIT);
-	add(&b, 0, 0, 7, 310, KX_EV_ENTRY);
-	add(&b, 0, 1, 7, 200, KX_EV_EXIT);
-	add(&b, 0, 1, 7, 210, KX_EV_ENTRY);
-	add(&b, 0, 1, 39, 205, KX_EV_EXIT);	/* 39: thread 7's group */
-	check_window(&b, "a thread back on its CPU within the window");
-
-	/* the same time on three streams: by buffer, then CPU */
-	memset(&b, 0, sizeof(b));
-	add(&b, 1, 0, 7, 100, KX_EV_EXIT);
-	add(&b, 0, 3, 7, 100, KX_EV_ENTRY);
-	add(&b, 0, 2, 7, 100, KX_EV_APIC);
-	add(&b, 0, 2, 7, 100, KX_EV_MSR);
-	check_window(&b, "ties across streams");
-
-	/* a lost marker: the whole window in delivery order */
-	memset(&b, 0, sizeof(b));
-	add(&b, 0, 1, 7, 100, KX_EV_EXIT);
-	add(&b, 0, 1, -1, 150, KX_EV_LOST);
-	add(&b, 0, 1, 7, 150, KX_EV_ENTRY);
-	add(&b, 0, 0, 8, 120, KX_EV_EXIT);
-	add(&b, 0, 0, 8, 160, KX_EV_ENTRY);
-	check_window(&b, "a window holding a lost marker");
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		memset(&b, 0, sizeof(b));
+		for (const struct hand *h = cases[c].ev; h->kind; h++)
+			add(&b, h->buffer, h->cpu, h->tid, h->ts, h->kind);
+		check_window(&b, cases[c].what);
+	}
 }
 
 /* Threads on one CPU at a time, moving now and then, recorded per CPU. */
