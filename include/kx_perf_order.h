@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "kx_event.h"
+#include "kx_source.h"
 
 struct kx_perf_order;
 
@@ -47,6 +48,20 @@ void kx_perf_order_finish(struct kx_perf_order *o);
  * Return: 1 with *@ev filled, 0 if none is released yet.
  */
 int kx_perf_order_pop(struct kx_perf_order *o, struct kx_event *ev);
+
+/**
+ * kx_perf_order_window() - the released events before a time, CPU by CPU
+ * (kx_source_opts.windows), into @evs (at most @max), laid out in @w with
+ * @tie[i] the file order of evs[i]: the time is the least of the CPUs'
+ * k-th next times (k = @max / CPUs with events) and past the limit, so
+ * the window holds what kx_perf_order_pop() would give next, as a set.
+ * It ends before the oldest event that came out of its CPU's order (they
+ * wait in a heap of their own). Only for up to KX_WINDOW_STREAMS CPUs
+ * with events.
+ * Return: the number of events; 0: pop instead.
+ */
+unsigned kx_perf_order_window(struct kx_perf_order *o, struct kx_event *evs, unsigned max,
+			      struct kx_window *w, uint64_t *tie);
 
 /**
  * kx_perf_order_limit() - events up to this ts are released: pushing one

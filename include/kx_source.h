@@ -92,15 +92,17 @@ struct kx_source;
 
 /*
  * struct kx_window - a batch that is a time window: every event before
- * some time not delivered before, stream by stream. Events with the same
- * time and stream keep their order. In time order they would come by
- * time, then buffer, then CPU (how the sources merge their streams).
+ * some time not delivered before, stream by stream (trace.dat: a CPU's
+ * buffer; perf.data: a CPU's events). Events with the same time and
+ * stream keep their order. In time order they would come by time, then
+ * by @tie if set (perf.data: file order), else by buffer, then CPU.
  */
 struct kx_window {
 	uint64_t first_ts, last_ts;	/* its least and greatest times */
 	unsigned nr_streams;		/* streams with events in it */
 	uint16_t start[KX_WINDOW_STREAMS + 1];	/* where each begins; [nr_streams]: the count */
 	bool lost;			/* it may hold a lost-events marker */
+	const uint64_t *tie;		/* NULL, or [start[nr_streams]]: rank among equal times */
 };
 
 /** kx_source_threads() - the threads an analysis may use: --threads, else the online CPUs. */

@@ -194,6 +194,9 @@ struct perf_reader {
 	struct batch *take;		/* the batch next() reads; NULL before the first */
 	struct kx_kvmdecode *name_dec;	/* next()'s: names exit reasons, in file order */
 	bool ended;			/* next() returned the end */
+	bool windows;			/* kx_source_opts.windows */
+	struct kx_reader *reader;	/* its windowed and window, for each batch */
+	uint64_t tie[KX_SOURCE_BATCH];	/* a window's events' file order */
 	/* with a walking thread */
 	bool threaded;
 	uint32_t head, filled;		/* filled: batches handed over, not given back */
@@ -1760,6 +1763,13 @@ static int fail_next(struct perf_reader *p, int err, struct kx_diag *diag)
  * next items of the batch, as the walk met them: events (exit reasons
  * named now) up to one that may be released at once, or a mark.
  */
+/* Exit reasons are named as the events are delivered: ids in file order, whatever the threads. */
+static inline void name_reason(struct perf_reader *p, struct kx_event *e)
+{
+	if (e->kind == KX_EV_EXIT)
+		e->u.exit.reason = kx_kvmdecode_reason(p->name_dec, e->u.exit.isa, e->u.exit.code);
+}
+
 static int perf_next_batch(void *priv, struct kx_event *evs, unsigned max,
 			   struct kx_diag *diag)
 {
@@ -1773,12 +1783,17 @@ static int perf_next_batch(void *priv, struct kx_event *evs, unsigned max,
 
 	if (p->err)
 		return kx_diag_set(diag, p->err, "%s", p->err_diag.msg);
+	p->reader->windowed = false;
 	while (n < max) {
+		if (p->windows && !n &&
+		    (n = kx_perf_order_window(p->order, evs, max, &p->reader->window, p->tie))) {
+			for (unsigned i = 0; i < n; i++)
+				name_reason(p, &evs[i]);
+			p->reader->windowed = true;
+			break;
+		}
 		if (kx_perf_order_pop(p->order, &evs[n])) {
-			e = &evs[n++];
-			if (e->kind == KX_EV_EXIT)
-				e->u.exit.reason = kx_kvmdecode_reason(p->name_dec, e->u.exit.isa,
-								       e->u.exit.code);
+			name_reason(p, &evs[n++]);
 			continue;
 		}
 		if (p->ended)
@@ -1914,6 +1929,8 @@ static int perf_open(struct kx_file *f, const struct kx_source_opts *opts, struc
 	p->sample_id_pos = -1;
 	p->trailer_id_pos = -1;
 	p->sort_mem_cap = opts && opts->sort_mem_cap ? opts->sort_mem_cap : DEFAULT_SORT_MEM;
+	p->windows = opts && opts->windows;
+	p->reader = r;
 	snprintf(p->clock, sizeof(p->clock), "perf");
 	p->buffer_names[0] = "";
 	p->fill = &p->batches[0];	/* what open walks (pipe mode) is the first batch */

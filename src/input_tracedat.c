@@ -1819,6 +1819,7 @@ static unsigned next_window(struct tracedat *t, struct kx_event *evs, unsigned m
 	w->last_ts = 0;
 	w->nr_streams = 0;
 	w->lost = false;
+	w->tie = NULL;	/* equal times: by buffer, then CPU */
 	for (size_t i = 0; i < t->heap_len; i++) {
 		struct stream *s = t->heap[i].s;
 		const struct kx_packed_event *p = s->at;

@@ -33,11 +33,18 @@ bool kx_order_by_thread(const struct kx_event *e, unsigned n, uint16_t *order)
 	return true;
 }
 
-/* Delivery order: time, then buffer and CPU, as the sources merge their streams. */
-static inline bool before(const struct kx_event *a, const struct kx_event *b)
+/*
+ * Delivery order of events @i and @j of @e: time, then @tie (perf.data:
+ * file order) if set, else buffer and CPU, as trace.dat merges its streams.
+ */
+static inline bool before(const struct kx_event *e, const uint64_t *tie, unsigned i, unsigned j)
 {
+	const struct kx_event *a = &e[i], *b = &e[j];
+
 	if (a->ts != b->ts)
 		return a->ts < b->ts;
+	if (tie)
+		return tie[i] < tie[j];
 	if (a->buffer != b->buffer)
 		return a->buffer < b->buffer;
 	return a->cpu < b->cpu;
@@ -49,8 +56,8 @@ struct segment {
 };
 
 /* Merge neighbouring @seg (in a row) of @order until one is left. */
-static void merge_segments(const struct kx_event *e, uint16_t *order, struct segment *seg,
-			   unsigned nseg, uint16_t *tmp)
+static void merge_segments(const struct kx_event *e, const uint64_t *tie, uint16_t *order,
+			   struct segment *seg, unsigned nseg, uint16_t *tmp)
 {
 	while (nseg > 1) {
 		unsigned k, m = 0;
@@ -59,7 +66,7 @@ static void merge_segments(const struct kx_event *e, uint16_t *order, struct seg
 			unsigned i = seg[k].a, mid = seg[k].b, j = mid, b = seg[k + 1].b, o = i;
 
 			while (i < mid && j < b)
-				tmp[o++] = before(&e[order[j]], &e[order[i]]) ? order[j++] : order[i++];
+				tmp[o++] = before(e, tie, order[j], order[i]) ? order[j++] : order[i++];
 			while (i < mid)
 				tmp[o++] = order[i++];
 			while (j < b)
@@ -74,13 +81,13 @@ static void merge_segments(const struct kx_event *e, uint16_t *order, struct seg
 }
 
 /* Merge the runs @x and @y of @e into @order from @o, stably; return the new end. */
-static unsigned merge_two(const struct kx_event *e, struct segment x, struct segment y,
-			  uint16_t *order, unsigned o)
+static unsigned merge_two(const struct kx_event *e, const uint64_t *tie, struct segment x,
+			  struct segment y, uint16_t *order, unsigned o)
 {
 	unsigned i = x.a, j = y.a;
 
 	while (i < x.b && j < y.b)
-		order[o++] = (uint16_t)(before(&e[j], &e[i]) ? j++ : i++);
+		order[o++] = (uint16_t)(before(e, tie, j, i) ? j++ : i++);
 	while (i < x.b)
 		order[o++] = (uint16_t)i++;
 	while (j < y.b)
@@ -96,8 +103,8 @@ static unsigned merge_two(const struct kx_event *e, struct segment x, struct seg
  * (a thread back on a CPU within the window), they are merged. Runs of
  * one stream keep their order (ties within a stream).
  */
-static unsigned place_runs(const struct kx_event *e, struct segment *seg, unsigned k,
-			   uint16_t *order, unsigned o, uint16_t *tmp)
+static unsigned place_runs(const struct kx_event *e, const uint64_t *tie, struct segment *seg,
+			   unsigned k, uint16_t *order, unsigned o, uint16_t *tmp)
 {
 	bool overlap = false;
 
@@ -105,14 +112,14 @@ static unsigned place_runs(const struct kx_event *e, struct segment *seg, unsign
 		struct segment s = seg[i];
 		unsigned j = i;
 
-		for (; j > 0 && before(&e[s.a], &e[seg[j - 1].a]); j--)
+		for (; j > 0 && before(e, tie, s.a, seg[j - 1].a); j--)
 			seg[j] = seg[j - 1];
 		seg[j] = s;
 	}
 	for (unsigned i = 1; i < k; i++)
-		overlap |= before(&e[seg[i].a], &e[seg[i - 1].b - 1]);
+		overlap |= before(e, tie, seg[i].a, seg[i - 1].b - 1);
 	if (overlap && k == 2)
-		return merge_two(e, seg[0], seg[1], order, o);
+		return merge_two(e, tie, seg[0], seg[1], order, o);
 	for (unsigned i = 0; i < k; i++) {
 		unsigned at = o;
 
@@ -121,7 +128,7 @@ static unsigned place_runs(const struct kx_event *e, struct segment *seg, unsign
 		seg[i] = (struct segment){ at, o };	/* now where it went in @order */
 	}
 	if (overlap)
-		merge_segments(e, order, seg, k, tmp);
+		merge_segments(e, tie, order, seg, k, tmp);
 	return o;
 }
 
@@ -138,7 +145,7 @@ void kx_order_window(const struct kx_event *e, const struct kx_window *w, uint16
 			order[i] = (uint16_t)i;
 		for (unsigned r = 0; r < w->nr_streams; r++)
 			run[r] = (struct segment){ w->start[r], w->start[r + 1] };
-		merge_segments(e, order, run, w->nr_streams, tmp);
+		merge_segments(e, w->tie, order, run, w->nr_streams, tmp);
 		return;
 	}
 	/* each stream's events in runs of one thread, then the runs by group as they came */
@@ -158,5 +165,6 @@ void kx_order_window(const struct kx_event *e, const struct kx_window *w, uint16
 		by_group[at[group[i]]++] = run[i];
 	for (unsigned g = 0; g < GROUPS; g++)
 		if (first[g + 1] > first[g])
-			o = place_runs(e, by_group + first[g], first[g + 1] - first[g], order, o, tmp);
+			o = place_runs(e, w->tie, by_group + first[g], first[g + 1] - first[g], order,
+				       o, tmp);
 }

@@ -338,6 +338,73 @@ int kx_perf_order_pop(struct kx_perf_order *o, struct kx_event *ev)
 	return 1;
 }
 
+/* The lanes' new heads in the ready heap, the emptied ones out. */
+static void rebuild_ready(struct kx_perf_order *o)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->nr_ready; i++)
+		if (o->lanes[o->ready[i].lane].nr)
+			o->ready[n++] = ready_of(o, o->ready[i].lane);
+	o->nr_ready = 0;
+	for (size_t i = 0; i < n; i++)
+		ready_add(o, o->ready[i]);
+}
+
+unsigned kx_perf_order_window(struct kx_perf_order *o, struct kx_event *evs, unsigned max,
+			      struct kx_window *w, uint64_t *tie)
+{
+	const size_t lanes = o->nr_ready;
+	uint64_t end = o->limit == UINT64_MAX ? UINT64_MAX : o->limit + 1;
+	unsigned k, n = 0;
+
+	if (!lanes || lanes > KX_WINDOW_STREAMS)
+		return 0;
+	/* an event out of its lane's order comes after the window, from its heap */
+	if (o->heap_nr && o->heap[0].ev.ts < end)
+		end = o->heap[0].ev.ts;
+	k = max / (unsigned)lanes;
+	for (size_t i = 0; i < lanes; i++) {
+		const struct lane *l = &o->lanes[o->ready[i].lane];
+
+		if (l->nr > k && l->q[(l->head + k) & (l->alloc - 1)].ev.ts < end)
+			end = l->q[(l->head + k) & (l->alloc - 1)].ev.ts;
+	}
+	w->first_ts = UINT64_MAX;
+	w->last_ts = 0;
+	w->nr_streams = 0;
+	w->lost = false;
+	w->tie = tie;
+	for (size_t i = 0; i < lanes; i++) {
+		struct lane *l = &o->lanes[o->ready[i].lane];
+		unsigned from = n;
+
+		while (l->nr && l->q[l->head].ev.ts < end) {
+			const struct queued *e = &l->q[l->head];
+
+			deliver(&evs[n], e);
+			tie[n] = e->seq;
+			w->lost |= e->ev.kind == KX_EV_LOST;
+			n++;
+			l->head = (l->head + 1) & (l->alloc - 1);
+			l->nr--;
+		}
+		if (n == from)
+			continue;
+		w->start[w->nr_streams++] = (uint16_t)from;
+		w->first_ts = evs[from].ts < w->first_ts ? evs[from].ts : w->first_ts;
+		w->last_ts = evs[n - 1].ts > w->last_ts ? evs[n - 1].ts : w->last_ts;
+	}
+	w->start[w->nr_streams] = (uint16_t)n;
+	if (!n)
+		return 0;
+	rebuild_ready(o);
+	o->nr -= n;
+	o->last_ts = w->last_ts;
+	o->delivered = true;
+	return n;
+}
+
 uint64_t kx_perf_order_limit(const struct kx_perf_order *o)
 {
 	return o->limit;

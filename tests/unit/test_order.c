@@ -25,11 +25,12 @@ struct batch {
 	unsigned n;
 	struct kx_window w;
 	uint16_t want[KX_SOURCE_BATCH];	/* delivery order */
+	uint64_t tie[KX_SOURCE_BATCH];	/* w.tie when set: file order */
 };
 
 static void reference(struct batch *b)
 {
-	delivery_order(b->ev, b->want, b->n);
+	delivery_order(b->ev, b->w.tie, b->want, b->n);
 }
 
 /* Does @order give every thread's events as @b->want does, each group in one piece? */
@@ -213,15 +214,49 @@ static void any_streams(struct batch *b, bool with_lost)
 	}
 }
 
+/*
+ * @b as perf.data's orderer cuts it: events of threads on any CPU came
+ * in one file order, times coarse so that they tie across CPUs; the
+ * window holds them CPU by CPU, each with its rank in the file.
+ */
+static void file_order(struct batch *b, bool with_lost)
+{
+	struct kx_event in_file[KX_SOURCE_BATCH];
+	unsigned n = 1 + (unsigned)rand() % KX_SOURCE_BATCH, ncpus = 1 + (unsigned)rand() % 12;
+	uint64_t ts[16] = { 0 };
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned c = (unsigned)rand() % ncpus;
+		bool lost = with_lost && rand() % 40 == 0;
+
+		ts[c] += (uint64_t)(rand() % 3);	/* a CPU's own times never go back */
+		memset(&in_file[i], 0, sizeof(in_file[i]));
+		in_file[i].ts = ts[c];
+		in_file[i].cpu = (int32_t)c;
+		in_file[i].tid = lost ? -1 : rand() % 40;
+		in_file[i].kind = lost ? KX_EV_LOST : KX_EV_EXIT;
+	}
+	memset(b, 0, sizeof(*b));
+	for (unsigned c = 0; c < ncpus; c++)
+		for (unsigned i = 0; i < n; i++)
+			if ((unsigned)in_file[i].cpu == (c + 5) % ncpus) {	/* CPUs in any order */
+				b->tie[b->n] = i;
+				add(b, 0, in_file[i].cpu, in_file[i].tid, in_file[i].ts, in_file[i].kind);
+			}
+	b->w.tie = b->tie;
+}
+
 static void random_windows(void)
 {
 	static struct batch b;
-	unsigned bad_moving = 0, bad_any = 0, bad_lost = 0, lost_windows = 0;
+	unsigned bad_moving = 0, bad_any = 0, bad_lost = 0, lost_windows = 0, bad_file = 0;
 
 	srand(7);
 	for (unsigned round = 0; round < 3000; round++) {
 		moving_threads(&b, round);
 		bad_moving += !window_ok(&b);
+		file_order(&b, round % 2);
+		bad_file += !window_ok(&b);
 		any_streams(&b, false);
 		bad_any += !window_ok(&b);
 		any_streams(&b, true);
@@ -232,6 +267,7 @@ static void random_windows(void)
 	is_u64(bad_any, 0, "3000 windows of any streams, up to KX_WINDOW_STREAMS: all by thread");
 	ok(lost_windows > 1000, "over 1000 of 3000 windows hold a lost marker (%u)", lost_windows);
 	is_u64(bad_lost, 0, "those come whole in delivery order, the others by thread");
+	is_u64(bad_file, 0, "3000 windows whose equal times go by file order (perf.data)");
 }
 
 /* A batch in delivery order: partitioned by thread, or refused with a lost marker. */

@@ -2,13 +2,14 @@
 /*
  * test_windows.c - a source opened with kx_source_opts.windows may
  * deliver time windows (kx_source_window()). Checked against the same
- * file read in time order: each window, sorted by (time, buffer, CPU,
- * place), must be the next events of the time-ordered read, field by
- * field; its layout must hold each stream's events in a row, once, with
- * its least and greatest times and its lost markers said. On every
- * trace.dat fixture (v6, v7), the real VMX recording, and busy hosts
- * whose vCPUs move between CPUs all the time (tests/synth/t-windows.sh),
- * with the walk on this thread and on workers.
+ * file read in time order: each window, sorted by time, then file order
+ * (perf.data) or buffer and CPU (trace.dat), then place, must be the next
+ * events of the time-ordered read, field by field; its layout must hold
+ * each stream's events in a row, once, with its least and greatest times
+ * and its lost markers said. On the fixtures as trace.dat (v6, v7) and
+ * perf.data, the real VMX recording, a perf.data with LOST records, and
+ * busy hosts whose vCPUs move between CPUs all the time
+ * (tests/synth/t-windows.sh), with the walk on this thread and on workers.
  */
 #define _GNU_SOURCE	/* qsort_r() in delivery_order.h */
 #include <stdlib.h>
@@ -134,7 +135,7 @@ static void check(const char *path, unsigned threads, bool expect_unordered)
 		if (w) {
 			windows++;
 			bad_layout += !layout_ok(w, evs, (unsigned)got);
-			delivery_order(evs, idx, (size_t)got);
+			delivery_order(evs, w->tie, idx, (size_t)got);
 			for (unsigned i = 0; i < (unsigned)got; i++)
 				if (idx[i] != i) {
 					unordered++;
@@ -159,12 +160,16 @@ static void check(const char *path, unsigned threads, bool expect_unordered)
 
 int main(int argc, char **argv)
 {
-	static const char *const fixtures[] = {
-		"tests/fixtures/multi-vm.dat", "tests/fixtures/lost.dat",
+	static const char *const fixtures[] = {	/* the first two: windows out of time order */
+		"tests/fixtures/multi-vm.dat", "tests/fixtures/multi-vm.perf.data",
+		"tests/fixtures/lost.dat", "tests/fixtures/lost.perf.data",
 		"tests/fixtures/instances.dat", "tests/fixtures/instances.v7.dat",
-		"tests/fixtures/svm.dat", "tests/fixtures/seed-xapic.dat",
-		"tests/fixtures/seed-x2apic.dat", "tests/fixtures/tscdeadline.dat",
+		"tests/fixtures/instances.perf.data",
+		"tests/fixtures/svm.dat", "tests/fixtures/svm.perf.data",
+		"tests/fixtures/seed-xapic.dat", "tests/fixtures/seed-x2apic.perf.data",
+		"tests/fixtures/tscdeadline.dat", "tests/fixtures/tscdeadline.perf.data",
 		"../shared/corpus/vmx-host/ma-host-2vcpu.dat",
+		"../shared/corpus/local/perf-lost.data",
 	};
 
 	/* with arguments (tests/synth/t-windows.sh): those, each with vCPUs on the move */
@@ -174,6 +179,6 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; argc < 2 && i < sizeof(fixtures) / sizeof(fixtures[0]); i++)
 		for (unsigned threads = 1; threads <= 2; threads++)
-			check(fixtures[i], threads, i == 0);
+			check(fixtures[i], threads, i < 2);
 	return done_testing();
 }
