@@ -1758,11 +1758,6 @@ static int fail_next(struct perf_reader *p, int err, struct kx_diag *diag)
 	return kx_diag_set(diag, err, "%s", p->err_diag.msg);
 }
 
-/*
- * Deliver what the orderer released, up to @max events; else give it the
- * next items of the batch, as the walk met them: events (exit reasons
- * named now) up to one that may be released at once, or a mark.
- */
 /* Exit reasons are named as the events are delivered: ids in file order, whatever the threads. */
 static inline void name_reason(struct perf_reader *p, struct kx_event *e)
 {
@@ -1770,6 +1765,12 @@ static inline void name_reason(struct perf_reader *p, struct kx_event *e)
 		e->u.exit.reason = kx_kvmdecode_reason(p->name_dec, e->u.exit.isa, e->u.exit.code);
 }
 
+/*
+ * Deliver what the orderer released, up to @max events (a time window
+ * when opened for them, if one can be cut); else give it the next items
+ * of the batch, as the walk met them: events up to one that may be
+ * released at once, or a mark.
+ */
 static int perf_next_batch(void *priv, struct kx_event *evs, unsigned max,
 			   struct kx_diag *diag)
 {
