@@ -80,7 +80,11 @@ static void merge_segments(const struct kx_event *e, const uint64_t *tie, uint16
 	}
 }
 
-/* Merge the runs @x and @y of @e into @order from @o, stably; return the new end. */
+/*
+ * Merge the runs @x and @y of @e into @order from @o, stably; return the
+ * new end. merge_segments()'s merge, but of places in the batch itself:
+ * the common case of a thread on two CPUs loads no index to compare.
+ */
 static unsigned merge_two(const struct kx_event *e, const uint64_t *tie, struct segment x,
 			  struct segment y, uint16_t *order, unsigned o)
 {
