@@ -9,6 +9,9 @@
  * 128 (one power of two) allocated when a value first falls in them: a
  * histogram of exit times spanning 1 us to 1 ms holds ~10 KiB, not the
  * 58 KiB of every bucket. Never grows with the number of samples.
+ * Counters are 32 bits, half the cache lines a report touches per exit;
+ * a bucket that passes 2^32 samples carries into a 64-bit table of its
+ * group, made on the first carry.
  */
 #ifndef KX_HIST_H
 #define KX_HIST_H
@@ -27,7 +30,8 @@ struct kx_hist {
 	uint64_t total;		/* sum of values; saturates at UINT64_MAX */
 	uint64_t min;		/* UINT64_MAX while empty */
 	uint64_t max;
-	uint64_t **groups;	/* [KX_HIST_GROUPS], each NULL or KX_HIST_GROUP counters; NULL while empty */
+	uint32_t **groups;	/* [KX_HIST_GROUPS], each NULL or KX_HIST_GROUP counters; NULL while empty */
+	uint64_t **carries;	/* like @groups, in units of 2^32; NULL until a counter wraps */
 };
 
 /** kx_hist_init() - an empty histogram (no allocation yet). */
@@ -40,12 +44,20 @@ void kx_hist_init(struct kx_hist *h);
  */
 int kx_hist_add_count(struct kx_hist *h, unsigned idx, uint64_t n);
 
+/**
+ * kx_hist_carry() - bucket @idx's 32-bit counter wrapped to 0: add 2^32 to
+ * its carry (kx_hist_add() calls it). Return: 0 or -ENOMEM.
+ */
+int kx_hist_carry(struct kx_hist *h, unsigned idx);
+
 /** kx_hist_count_at() - samples in bucket @idx. */
 static inline uint64_t kx_hist_count_at(const struct kx_hist *h, unsigned idx)
 {
-	const uint64_t *g = h->groups ? h->groups[idx / KX_HIST_GROUP] : NULL;
+	unsigned gi = idx / KX_HIST_GROUP, i = idx % KX_HIST_GROUP;
+	const uint32_t *g = h->groups ? h->groups[gi] : NULL;
+	const uint64_t *c = h->carries ? h->carries[gi] : NULL;
 
-	return g ? g[idx % KX_HIST_GROUP] : 0;
+	return (g ? g[i] : 0) + (c ? c[i] << 32 : 0);
 }
 
 /** kx_hist_bucket() - bucket index of @value (inline: it runs for every sample). */
@@ -68,12 +80,15 @@ static inline unsigned kx_hist_bucket(uint64_t v)
 static inline int kx_hist_add(struct kx_hist *h, uint64_t value)
 {
 	unsigned idx = kx_hist_bucket(value);
-	uint64_t total, *g = h->groups ? h->groups[idx / KX_HIST_GROUP] : NULL;
+	uint32_t *g = h->groups ? h->groups[idx / KX_HIST_GROUP] : NULL;
+	uint64_t total;
 
-	if (__builtin_expect(g != NULL, 1))
-		g[idx % KX_HIST_GROUP]++;
-	else if (kx_hist_add_count(h, idx, 1) < 0)
+	if (__builtin_expect(g != NULL, 1)) {
+		if (__builtin_expect(!++g[idx % KX_HIST_GROUP], 0) && kx_hist_carry(h, idx) < 0)
+			return -ENOMEM;
+	} else if (kx_hist_add_count(h, idx, 1) < 0) {
 		return -ENOMEM;
+	}
 	h->count++;
 	h->total = __builtin_add_overflow(h->total, value, &total) ? UINT64_MAX : total;
 	h->min = value < h->min ? value : h->min;

@@ -17,6 +17,7 @@ void kx_hist_init(struct kx_hist *h)
 	h->min = UINT64_MAX;
 	h->max = 0;
 	h->groups = NULL;
+	h->carries = NULL;
 }
 
 uint64_t kx_hist_bucket_low(unsigned idx)
@@ -35,8 +36,8 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-/* Group @gi of @h, allocated if it is not yet. Return: it, or NULL (ENOMEM). */
-static uint64_t *group_of(struct kx_hist *h, unsigned gi)
+/* Counters of group @gi of @h, allocated if they are not yet. Return: them, or NULL (ENOMEM). */
+static uint32_t *group_of(struct kx_hist *h, unsigned gi)
 {
 	if (!h->groups && !(h->groups = calloc(KX_HIST_GROUPS, sizeof(*h->groups))))
 		return NULL;
@@ -45,32 +46,45 @@ static uint64_t *group_of(struct kx_hist *h, unsigned gi)
 	return h->groups[gi];
 }
 
+/* Add @n × 2^32 samples to bucket @idx. Return: 0 or -ENOMEM. */
+static int carry_add(struct kx_hist *h, unsigned idx, uint64_t n)
+{
+	unsigned gi = idx / KX_HIST_GROUP;
+
+	if (!h->carries && !(h->carries = calloc(KX_HIST_GROUPS, sizeof(*h->carries))))
+		return -ENOMEM;
+	if (!h->carries[gi] && !(h->carries[gi] = calloc(KX_HIST_GROUP, sizeof(*h->carries[gi]))))
+		return -ENOMEM;
+	h->carries[gi][idx % KX_HIST_GROUP] += n;
+	return 0;
+}
+
+int kx_hist_carry(struct kx_hist *h, unsigned idx)
+{
+	return carry_add(h, idx, 1);
+}
+
 int kx_hist_add_count(struct kx_hist *h, unsigned idx, uint64_t n)
 {
-	uint64_t *g = group_of(h, idx / KX_HIST_GROUP);
+	uint32_t *g = group_of(h, idx / KX_HIST_GROUP);
+	uint64_t low;
 
 	if (!g)
 		return -ENOMEM;
-	g[idx % KX_HIST_GROUP] += n;
-	return 0;
+	low = (uint64_t)g[idx % KX_HIST_GROUP] + (uint32_t)n;
+	g[idx % KX_HIST_GROUP] = (uint32_t)low;
+	n = (n >> 32) + (low >> 32);
+	return n ? carry_add(h, idx, n) : 0;
 }
 
 int kx_hist_merge(struct kx_hist *dst, const struct kx_hist *src)
 {
 	if (!src->count)
 		return 0;
-	for (unsigned gi = 0; src->groups && gi < KX_HIST_GROUPS; gi++) {
-		const uint64_t *from = src->groups[gi];
-		uint64_t *to;
-
-		if (!from)
-			continue;
-		to = group_of(dst, gi);
-		if (!to)
+	for (unsigned i = kx_hist_next_bucket(src, 0); i < KX_HIST_BUCKETS;
+	     i = kx_hist_next_bucket(src, i + 1))
+		if (kx_hist_add_count(dst, i, kx_hist_count_at(src, i)) < 0)
 			return -ENOMEM;
-		for (unsigned i = 0; i < KX_HIST_GROUP; i++)
-			to[i] += from[i];
-	}
 	dst->count += src->count;
 	dst->total = sat_add(dst->total, src->total);
 	if (src->min < dst->min)
@@ -102,7 +116,7 @@ uint64_t kx_hist_percentile(const struct kx_hist *h, double pct)
 			i += KX_HIST_GROUP - 1;		/* the group is empty */
 			continue;
 		}
-		seen += h->groups[i / KX_HIST_GROUP][i % KX_HIST_GROUP];
+		seen += kx_hist_count_at(h, i);
 		if (seen < rank)
 			continue;
 		low = kx_hist_bucket_low(i);
@@ -120,11 +134,9 @@ uint64_t kx_hist_percentile(const struct kx_hist *h, double pct)
 unsigned kx_hist_next_bucket(const struct kx_hist *h, unsigned idx)
 {
 	for (unsigned i = idx; h->groups && i < KX_HIST_BUCKETS; i++) {
-		const uint64_t *g = h->groups[i / KX_HIST_GROUP];
-
-		if (!g)
+		if (!h->groups[i / KX_HIST_GROUP])
 			i |= KX_HIST_GROUP - 1;		/* on to the next group */
-		else if (g[i % KX_HIST_GROUP])
+		else if (kx_hist_count_at(h, i))
 			return i;
 	}
 	return KX_HIST_BUCKETS;
@@ -137,8 +149,14 @@ double kx_hist_mean(const struct kx_hist *h)
 
 void kx_hist_free(struct kx_hist *h)
 {
-	for (unsigned gi = 0; h->groups && gi < KX_HIST_GROUPS; gi++)
-		free(h->groups[gi]);
+	for (unsigned gi = 0; gi < KX_HIST_GROUPS; gi++) {
+		if (h->groups)
+			free(h->groups[gi]);
+		if (h->carries)
+			free(h->carries[gi]);
+	}
 	free(h->groups);
+	free(h->carries);
 	h->groups = NULL;
+	h->carries = NULL;
 }

@@ -98,6 +98,46 @@ static void next_bucket(void)
 	kx_hist_free(&h);
 }
 
+/*
+ * Counters are 32 bits: a bucket past 2^32 samples carries. Counts are set
+ * with kx_hist_add_count() near the edge, then crossed one sample at a time.
+ */
+static void carries(void)
+{
+	const uint64_t two32 = 1ull << 32;
+	unsigned b = kx_hist_bucket(5000), far = kx_hist_bucket(900000);
+	struct kx_hist h, m;
+
+	kx_hist_init(&h);
+	is_u64(kx_hist_add_count(&h, b, two32 - 2), 0, "a bucket set to 2^32 - 2");
+	is_u64(kx_hist_count_at(&h, b), two32 - 2, "read back below the carry");
+	kx_hist_add(&h, 5000);
+	is_u64(kx_hist_count_at(&h, b), two32 - 1, "one sample: 2^32 - 1");
+	kx_hist_add(&h, 5000);
+	is_u64(kx_hist_count_at(&h, b), two32, "one more carries: 2^32");
+	is_u64(kx_hist_next_bucket(&h, 0), b, "a bucket whose low word is 0 still holds samples");
+	kx_hist_add(&h, 5000);
+	is_u64(kx_hist_count_at(&h, b), two32 + 1, "and counts on: 2^32 + 1");
+	is_u64(kx_hist_add_count(&h, far, 3 * two32 + 7), 0, "a count above 2^32 added at once");
+	is_u64(kx_hist_count_at(&h, far), 3 * two32 + 7, "read back whole");
+	is_u64(kx_hist_add_count(&h, far, two32 - 7), 0, "a count whose low word carries");
+	is_u64(kx_hist_count_at(&h, far), 4 * two32, "read back whole");
+	h.count = 5 * two32 + 1;	/* the exact stats are the caller's: set for the percentiles */
+	h.min = 5000;
+	h.max = 900000;
+	ok(kx_hist_percentile(&h, 19) < 5100, "p19 in the carried bucket (2^32 + 1 of 5 x 2^32 + 1)");
+	ok(kx_hist_percentile(&h, 21) > 800000, "p21 in the one added at once");
+
+	kx_hist_init(&m);
+	kx_hist_add(&m, 5000);
+	m.count = 1;
+	is_u64(kx_hist_merge(&m, &h), 0, "merge carried buckets");
+	is_u64(kx_hist_count_at(&m, b), two32 + 2, "merged: the carried bucket and one more");
+	is_u64(kx_hist_count_at(&m, far), 4 * two32, "merged: the bucket added at once");
+	kx_hist_free(&m);
+	kx_hist_free(&h);
+}
+
 int main(void)
 {
 	struct kx_hist h;
@@ -142,6 +182,7 @@ int main(void)
 
 	groups_and_merge();
 	next_bucket();
+	carries();
 
 	kx_hist_init(&h);
 	kx_hist_add(&h, 11000);
