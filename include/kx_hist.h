@@ -7,8 +7,8 @@
  * [min, max]) is within 0.4% of the true sample: comfortably inside the
  * documented 1%. Memory: at most KX_HIST_BUCKETS counters, in groups of
  * 128 (one power of two) allocated when a value first falls in them: a
- * histogram of exit times spanning 1 us to 1 ms holds ~10 KiB, not the
- * 58 KiB of every bucket. Never grows with the number of samples.
+ * histogram of exit times spanning 1 us to 1 ms holds ~5 KiB, not the
+ * 29 KiB of every bucket. Never grows with the number of samples.
  * Counters are 32 bits, half the cache lines a report touches per exit;
  * a bucket that passes 2^32 samples carries into a 64-bit table of its
  * group, made on the first carry.

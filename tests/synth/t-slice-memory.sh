@@ -42,7 +42,7 @@ ev = json.load(open(sys.argv[1]))["input"]["events"]
 print(sum(ev.get(k, 0) for k in ("kvm_exit", "kvm_entry", "kvm_apic", "kvm_msr", "kvm_mmio", "kvm_eoi")))' "$TMP/wide.zst.dat.64")
 is "$events" $((32 * (1 + 21 * 600))) "every event of the scenario read"
 
-# 192 vCPUs on the 64 CPUs: --by vcpu holds ~70-95 KiB for each in every
+# 192 vCPUs on the 64 CPUs: --by vcpu holds ~65-70 KiB for each in every
 # slice, so the split counts the vCPU threads its samples show (it assumed
 # ~28 and peaked at 99-101 MiB)
 python3 "$ROOT/bench/wide-host.py" "$ROOT/bench/busy-host.scn.in" 100 192 >"$TMP/many.scn"
