@@ -277,9 +277,15 @@ static int add_id(struct perf_reader *p, uint64_t id, uint32_t attr, int32_t cpu
 	return 0;
 }
 
+/* Several attrs whose samples carry no id at one place: a sample's attr is unknowable. */
+static bool ids_ambiguous(const struct perf_reader *p)
+{
+	return p->nr_attrs > 1 && (p->id_pos_differs || p->sample_id_pos < 0);
+}
+
 static int check_id_layout(const struct perf_reader *p, struct kx_diag *diag)
 {
-	if (p->nr_attrs > 1 && (p->id_pos_differs || p->sample_id_pos < 0))
+	if (ids_ambiguous(p))
 		return kx_diag_set(diag, -KX_ECORRUPT,
 				   "%zu events whose samples carry no common IDENTIFIER/ID: cannot tell them apart",
 				   p->nr_attrs);
@@ -661,8 +667,13 @@ static bool slice_delivers(struct perf_reader *p, const struct kx_event *e, uint
 	return true;
 }
 
-static int handle_sample(struct perf_reader *p, const unsigned char *body, uint32_t len,
-			 struct kx_diag *diag)
+/*
+ * A SAMPLE record's body, once the attrs tell samples apart (handle_sample()).
+ * Inline: walk_samples() runs it for nearly every record.
+ */
+static inline __attribute__((always_inline)) int sample_body(struct perf_reader *p,
+							     const unsigned char *body,
+							     uint32_t len, struct kx_diag *diag)
 {
 	const struct kx_perf_attr *attr;
 	const struct id_info *idi;
@@ -670,15 +681,8 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 	struct kx_event *ev;
 	int32_t cpu = -1;
 	uint32_t ai;
-	int err;
 
 	p->info->records++;
-	if (!p->nr_attrs)
-		return kx_diag_set(diag, -KX_ECORRUPT, "sample at offset 0x%llx before any event attribute",
-				   (unsigned long long)p->pos);
-	err = check_id_layout(p, diag);
-	if (err)
-		return err;
 	if (!sample_attr(p, body, len, &idi, &ai)) {
 		p->unknown_id++;
 		return 0;
@@ -718,6 +722,15 @@ static int handle_sample(struct perf_reader *p, const unsigned char *body, uint3
 	}
 	walk_commit(p);
 	return 0;
+}
+
+static int handle_sample(struct perf_reader *p, const unsigned char *body, uint32_t len,
+			 struct kx_diag *diag)
+{
+	if (!p->nr_attrs)
+		return kx_diag_set(diag, -KX_ECORRUPT, "sample at offset 0x%llx before any event attribute",
+				   (unsigned long long)p->pos);
+	return check_id_layout(p, diag) ?: sample_body(p, body, len, diag);
 }
 
 /* The sample_id trailer of a non-SAMPLE record; false when the file has none. */
@@ -1679,14 +1692,50 @@ static void batch_reset(struct batch *b)
 	b->status = 0;
 }
 
+/*
+ * Handle the SAMPLE records from the mapping's reading position on, up to
+ * the next give-back of pages, the end of the data or a full batch,
+ * without step()'s checks per record: most of a perf.data file is samples.
+ * Any other record, one that runs past that end and a bad header are left
+ * to step(). A slice's cut follows a FINISHED_ROUND (find_cut()), so the
+ * walk meets it here, on entry.
+ */
+static int walk_samples(struct perf_reader *p, struct batch *b, struct kx_diag *diag)
+{
+	uint64_t end = p->released + (p->sl.on ? SLICE_RELEASE_STEP : RELEASE_STEP);
+
+	if (!p->nr_attrs || ids_ambiguous(p))
+		return 0;	/* handle_sample() says why */
+	if (p->sl.on && slice_at(p))
+		return 0;	/* the slice has read enough: step() ends it */
+	if (end > p->data_end)
+		end = p->data_end;
+	while (p->pos + REC_HEADER_SIZE <= end && b->n < BATCH_EVENTS) {
+		const unsigned char *rec = p->f->map + p->pos;
+		uint16_t size = kx_load16(rec + 6, false);
+		int err;
+
+		if (kx_load32(rec, false) != KX_PERF_SAMPLE || size < REC_HEADER_SIZE ||
+		    size > end - p->pos)
+			break;
+		err = sample_body(p, rec + REC_HEADER_SIZE, size - REC_HEADER_SIZE, diag);
+		if (err)
+			return err;
+		p->pos += size;
+	}
+	return 0;
+}
+
 /* Walk records into @b (possibly partly filled) until it is full or the input ends or fails. */
 static void walk_batch(struct perf_reader *p, struct batch *b)
 {
 	p->fill = b;
 	while (!b->status && b->n < BATCH_EVENTS && b->nmarks < BATCH_MARKS &&
 	       !__atomic_load_n(&p->stop, __ATOMIC_RELAXED)) {
-		int err = step(p, &b->diag);
+		int err = p->pipe ? 0 : walk_samples(p, b, &b->diag);
 
+		if (!err && b->n < BATCH_EVENTS)
+			err = step(p, &b->diag);
 		if (err)
 			b->status = err;
 		else if (p->done)

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Broken perf.data files, built in $TMP from the corpus at test time: cut in
 # the header, the attrs, the tracing data and mid-record; a record of size 0;
-# garbage after the magic; a compressed record of garbage; another byte order. Each must
-# give exit status 3, one error line naming the file, nothing on stdout, and
-# no crash (the suite also runs under ASan).
+# a sample past the data end; no attrs, or attrs whose samples cannot be
+# told apart; garbage after the magic; a compressed record of garbage;
+# another byte order. Each must give exit status 3, one error line naming
+# the file, nothing on stdout, and no crash (the suite also runs under ASan).
 . "$(dirname "$0")/../lib.sh"
 
 KVM=$CORPUS/local/perf-kvm.data
@@ -71,6 +72,24 @@ STAT=$CORPUS/local/perf-kvm-stat.data
 cp "$STAT" "$TMP/long.data"
 patch "$TMP/long.data" $(($(u64_at "$STAT" 40) + 6)) '\377\377'
 fails "$TMP/long.data" "runs past the end of the data" "file record past the data end"
+
+# the second SAMPLE (at 0xcaa0 + 80, perf_walk.py), well into the data, grown
+# past its end: samples are read without a check per record until one does not fit
+cp "$KVM" "$TMP/longsample.data"
+patch "$TMP/longsample.data" $((0xcaf0 + 6)) '\377\377'
+fails "$TMP/longsample.data" "record at offset 0xcaf0 (size 65535) runs past the end of the data" \
+	"file SAMPLE past the data end"
+
+# an attrs section of size 0: the samples belong to no event the file describes
+cp "$KVM" "$TMP/noattrs.data"
+patch "$TMP/noattrs.data" 32 '\0\0\0\0\0\0\0\0'
+fails "$TMP/noattrs.data" "sample at offset 0xcaa0 before any event attribute" "no attrs"
+
+# attr[1] (each is 128 bytes and 16 of ids) without IDENTIFIER in sample_type:
+# the 92 events' samples no longer carry their id at one place
+cp "$KVM" "$TMP/noid.data"
+patch "$TMP/noid.data" $((attrs_off + 144 + 24 + 2)) '\0'
+fails "$TMP/noid.data" "92 events whose samples carry no common IDENTIFIER/ID" "samples without a common id"
 
 # data size 0: perf record killed before it finished the header
 cp "$KVM" "$TMP/unfinished.data"
