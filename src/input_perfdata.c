@@ -1715,6 +1715,7 @@ static int walk_samples(struct perf_reader *p, struct batch *b, struct kx_diag *
 		uint16_t size = kx_load16(rec + 6, false);
 		int err;
 
+		kx_read_ahead(rec);
 		if (kx_load32(rec, false) != KX_PERF_SAMPLE || size < REC_HEADER_SIZE ||
 		    size > end - p->pos)
 			break;

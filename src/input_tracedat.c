@@ -1346,6 +1346,7 @@ static void fill_batch(struct tracedat *t, struct stream *s, struct batch *b)
 		err = stream_advance(t, s, &d);
 		if (err || s->done)
 			break;
+		kx_read_ahead(s->rec);
 		unordered |= s->ts < prev_ts;
 		prev_ts = s->ts;
 		if (sliced) {
