@@ -18,9 +18,9 @@
 #define KX_FILE_HEAD 4096	/* bytes available to format sniffers */
 
 /*
- * How far ahead of the record it is at a reader of mapped or read data
- * fetches: the processor's own prefetch stops at 4 KiB page boundaries, so
- * the first bytes of each page would otherwise come in when first read.
+ * How far past the record it is reading a reader asks for its input: the
+ * processor's own prefetch stops at 4 KiB page boundaries, so the first
+ * bytes of each page would otherwise come in only when first read.
  */
 #define KX_READ_AHEAD 2048
 
