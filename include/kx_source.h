@@ -105,6 +105,31 @@ struct kx_window {
 	const uint64_t *tie;		/* NULL, or [start[nr_streams]]: rank among equal times */
 };
 
+/** kx_window_open() - @w empty; equal times ranked by @tie (NULL: buffer, then CPU). */
+static inline void kx_window_open(struct kx_window *w, const uint64_t *tie)
+{
+	w->first_ts = UINT64_MAX;
+	w->last_ts = 0;
+	w->nr_streams = 0;
+	w->start[0] = 0;
+	w->lost = false;
+	w->tie = tie;
+}
+
+/*
+ * kx_window_add() - one more stream's events in @w: [@from, @to), not
+ * empty, from time @first to @last; @lost if they may hold a marker.
+ */
+static inline void kx_window_add(struct kx_window *w, unsigned from, unsigned to, uint64_t first,
+				 uint64_t last, bool lost)
+{
+	w->start[w->nr_streams++] = (uint16_t)from;
+	w->start[w->nr_streams] = (uint16_t)to;
+	w->first_ts = first < w->first_ts ? first : w->first_ts;
+	w->last_ts = last > w->last_ts ? last : w->last_ts;
+	w->lost |= lost;
+}
+
 /** kx_source_threads() - the threads an analysis may use: --threads, else the online CPUs. */
 unsigned kx_source_threads(const struct kx_source_opts *opts);
 

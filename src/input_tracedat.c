@@ -1816,11 +1816,7 @@ static unsigned next_window(struct tracedat *t, struct kx_event *evs, unsigned m
 			bound = s->cur->status > 0 ? UINT64_MAX : s->end[-1].ts;
 		end = bound < end ? bound : end;
 	}
-	w->first_ts = UINT64_MAX;
-	w->last_ts = 0;
-	w->nr_streams = 0;
-	w->lost = false;
-	w->tie = NULL;	/* equal times: by buffer, then CPU */
+	kx_window_open(w, NULL);
 	for (size_t i = 0; i < t->heap_len; i++) {
 		struct stream *s = t->heap[i].s;
 		const struct kx_packed_event *p = s->at;
@@ -1830,13 +1826,9 @@ static unsigned next_window(struct tracedat *t, struct kx_event *evs, unsigned m
 			deliver(t, s, p, &evs[n++]);
 		if (n == from)
 			continue;
-		w->start[w->nr_streams++] = (uint16_t)from;
-		w->first_ts = s->at->ts < w->first_ts ? s->at->ts : w->first_ts;
-		w->last_ts = p[-1].ts > w->last_ts ? p[-1].ts : w->last_ts;
-		w->lost |= s->cur->lost;
+		kx_window_add(w, from, n, s->at->ts, p[-1].ts, s->cur->lost);
 		s->at = p;
 	}
-	w->start[w->nr_streams] = (uint16_t)n;
 	t->heap_stale |= n != 0;
 	if (!n)
 		*upto = end;

@@ -370,32 +370,25 @@ unsigned kx_perf_order_window(struct kx_perf_order *o, struct kx_event *evs, uns
 		if (l->nr > k && l->q[(l->head + k) & (l->alloc - 1)].ev.ts < end)
 			end = l->q[(l->head + k) & (l->alloc - 1)].ev.ts;
 	}
-	w->first_ts = UINT64_MAX;
-	w->last_ts = 0;
-	w->nr_streams = 0;
-	w->lost = false;
-	w->tie = tie;
+	kx_window_open(w, tie);
 	for (size_t i = 0; i < lanes; i++) {
 		struct lane *l = &o->lanes[o->ready[i].lane];
 		unsigned from = n;
+		bool lost = false;
 
 		while (l->nr && l->q[l->head].ev.ts < end) {
 			const struct queued *e = &l->q[l->head];
 
 			deliver(&evs[n], e);
 			tie[n] = e->seq;
-			w->lost |= e->ev.kind == KX_EV_LOST;
+			lost |= e->ev.kind == KX_EV_LOST;
 			n++;
 			l->head = (l->head + 1) & (l->alloc - 1);
 			l->nr--;
 		}
-		if (n == from)
-			continue;
-		w->start[w->nr_streams++] = (uint16_t)from;
-		w->first_ts = evs[from].ts < w->first_ts ? evs[from].ts : w->first_ts;
-		w->last_ts = evs[n - 1].ts > w->last_ts ? evs[n - 1].ts : w->last_ts;
+		if (n != from)
+			kx_window_add(w, from, n, evs[from].ts, evs[n - 1].ts, lost);
 	}
-	w->start[w->nr_streams] = (uint16_t)n;
 	if (!n)
 		return 0;
 	rebuild_ready(o);
