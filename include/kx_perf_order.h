@@ -25,14 +25,16 @@ int kx_perf_order_new(uint64_t mem_cap, struct kx_perf_order **out);
 void kx_perf_order_free(struct kx_perf_order *o);
 
 /**
- * kx_perf_order_push() - queue @ev, packed (kx_packed_event.h): it comes
- * back from kx_perf_order_pop() in buffer 0 (perf.data has no other), its
- * exit reason not named. An event older than one
- * already delivered cannot be put in place: its ts is raised to the last
- * delivered ts and it is counted in kx_perf_order_late().
- * Return: 0, -ENOMEM, or -E2BIG when the queue would exceed the memory cap.
+ * kx_perf_order_push() - queue @evs[0..@n) in their order, packed
+ * (kx_packed_event.h): each comes back from kx_perf_order_pop() in buffer
+ * 0 (perf.data has no other), its exit reason not named. An event older
+ * than one already delivered cannot be put in place: its ts is raised to
+ * the last delivered ts and it is counted in kx_perf_order_late(). Runs of
+ * one CPU are queued together: perf writes a CPU's events in a row.
+ * Return: 0, -ENOMEM, or -E2BIG when the queue would exceed the memory cap
+ * (some of @evs may be queued then).
  */
-int kx_perf_order_push(struct kx_perf_order *o, const struct kx_event *ev);
+int kx_perf_order_push(struct kx_perf_order *o, const struct kx_event *evs, unsigned n);
 
 /** kx_perf_order_saw() - note the timestamp of a record that is not queued. */
 void kx_perf_order_saw(struct kx_perf_order *o, uint64_t ts);

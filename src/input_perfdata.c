@@ -1816,6 +1816,35 @@ static inline void name_reason(struct perf_reader *p, struct kx_event *e)
 }
 
 /*
+ * Push @b's events from its reading position on, up to its next mark and
+ * up to and with the first at or below the orderer's release limit: events
+ * above it release nothing, so next() asks the orderer only after that one.
+ * A slice's events outside its time range are only seen. Return: 0 or a
+ * kx_perf_order_push() error.
+ */
+static int push_events(struct perf_reader *p, struct batch *b)
+{
+	uint32_t end = b->mark_idx < b->nmarks ? b->marks[b->mark_idx].at : b->n;
+	uint64_t limit = kx_perf_order_limit(p->order);
+	uint32_t from = b->idx, i = b->idx;
+	int err = 0;
+
+	while (!err && i < end) {
+		const struct kx_event *e = &b->ev[i++];
+		bool releases = e->ts <= limit;
+
+		if (p->sl.on && !slice_delivers(p, e, limit)) {
+			err = kx_perf_order_push(p->order, b->ev + from, i - 1 - from);
+			from = i;
+		}
+		if (releases)
+			break;
+	}
+	b->idx = i;
+	return err ?: kx_perf_order_push(p->order, b->ev + from, i - from);
+}
+
+/*
  * Deliver what the orderer released, up to @max events (a time window
  * when opened for them, if one can be cut); else give it the next items
  * of the batch, as the walk met them: events up to one that may be
@@ -1825,10 +1854,7 @@ static int perf_next_batch(void *priv, struct kx_event *evs, unsigned max,
 			   struct kx_diag *diag)
 {
 	struct perf_reader *p = priv;
-	struct kx_event *e;
 	struct batch *b;
-	uint64_t limit;
-	uint32_t end;
 	unsigned n = 0;
 	int err;
 
@@ -1870,17 +1896,9 @@ static int perf_next_batch(void *priv, struct kx_event *evs, unsigned max,
 			apply_mark(p, &b->marks[b->mark_idx++]);
 			continue;
 		}
-		/* events above the limit release nothing: push them without asking */
-		end = b->mark_idx < b->nmarks ? b->marks[b->mark_idx].at : b->n;
-		limit = kx_perf_order_limit(p->order);
-		do {
-			e = &b->ev[b->idx++];
-			if (p->sl.on && !slice_delivers(p, e, limit))
-				continue;
-			err = kx_perf_order_push(p->order, e);
-			if (err)
-				return fail_next(p, queue_failure(p, err, &p->err_diag), diag);
-		} while (b->idx < end && e->ts > limit);
+		err = push_events(p, b);
+		if (err)
+			return fail_next(p, queue_failure(p, err, &p->err_diag), diag);
 	}
 	return (int)n;
 }

@@ -242,52 +242,95 @@ static void heap_pop(struct kx_perf_order *o, struct kx_event *ev)
 	o->heap[i] = *last;
 }
 
-/* Room at the tail of lane @li: the lane made or grown if needed. */
-static __attribute__((noinline)) int make_room(struct kx_perf_order *o, size_t li)
+/* Room for @n more events at the tail of lane @li: the lane made or grown if needed. */
+static __attribute__((noinline)) int make_room(struct kx_perf_order *o, size_t li, size_t n)
 {
 	int err = 0;
 
 	if (li >= o->nr_lanes)
 		err = add_lanes(o, li);
-	if (!err && o->lanes[li].nr == o->lanes[li].alloc)
+	while (!err && o->lanes[li].alloc - o->lanes[li].nr < n)
 		err = grow_lane(&o->lanes[li]);
 	return err;
 }
 
-int kx_perf_order_push(struct kx_perf_order *o, const struct kx_event *ev)
+/*
+ * Queue @evs[0..@n), all of one CPU, at the tail of lane @li. The lane's
+ * ring and the orderer's counters are kept in locals: the entries written
+ * are of types the compiler cannot tell from them.
+ */
+static int push_lane(struct kx_perf_order *o, size_t li, const struct kx_event *evs, unsigned n)
 {
-	size_t li = lane_index(ev->cpu);
 	struct lane *l;
-	struct queued *e;
-	int err;
+	struct queued *q;
+	uint64_t seq = o->seq, max_ts = o->max_ts, tail_ts = 0;
+	uint64_t floor = o->delivered ? o->last_ts : 0;	/* older than this is late */
+	size_t head, mask, nr, queued = 0, late = 0;
+	int err = 0;
 
-	if (o->nr >= o->max_nr)
+	if (o->nr + n > o->max_nr)
 		return -E2BIG;
-	if (__builtin_expect(li >= o->nr_lanes || o->lanes[li].nr == o->lanes[li].alloc, 0)) {
-		err = make_room(o, li);
+	if (__builtin_expect(li >= o->nr_lanes || o->lanes[li].alloc - o->lanes[li].nr < n, 0)) {
+		err = make_room(o, li, n);
 		if (err)
 			return err;
 	}
 	l = &o->lanes[li];
-	e = &l->q[(l->head + l->nr) & (l->alloc - 1)];
-	kx_event_pack(&e->ev, ev);
-	e->cpu = ev->cpu;
-	e->pid = ev->pid;
-	kx_perf_order_saw(o, e->ev.ts);
-	if (o->delivered && e->ev.ts < o->last_ts) {
-		e->ev.ts = o->last_ts;
-		o->late++;
+	q = l->q;
+	head = l->head;
+	mask = l->alloc - 1;
+	nr = l->nr;
+	if (nr)
+		tail_ts = lane_tail(l)->ev.ts;
+	for (unsigned i = 0; i < n; i++) {
+		struct queued *e = &q[(head + nr) & mask];
+
+		kx_event_pack(&e->ev, &evs[i]);
+		e->cpu = evs[i].cpu;
+		e->pid = evs[i].pid;
+		if (e->ev.ts > max_ts)
+			max_ts = e->ev.ts;
+		if (e->ev.ts < floor) {
+			e->ev.ts = floor;
+			late++;
+		}
+		e->seq = seq++;
+		queued++;
+		if (nr && e->ev.ts < tail_ts) {
+			err = heap_push(o, e);	/* out of its lane's order: the rare case */
+			if (err) {
+				queued--;
+				break;
+			}
+		} else {
+			tail_ts = e->ev.ts;
+			if (!nr++) {
+				l->nr = nr;
+				ready_add(o, ready_of(o, li));
+			}
+		}
 	}
-	e->seq = o->seq++;
-	if (l->nr && e->ev.ts < lane_tail(l)->ev.ts) {
-		err = heap_push(o, e);	/* out of its lane's order: the rare case */
+	l->nr = nr;
+	o->seq = seq;
+	o->max_ts = max_ts;
+	o->late += late;
+	o->nr += queued;
+	if (o->nr > o->peak)
+		o->peak = o->nr;
+	return err;
+}
+
+int kx_perf_order_push(struct kx_perf_order *o, const struct kx_event *evs, unsigned n)
+{
+	for (unsigned i = 0, j; i < n; i = j) {
+		int err;
+
+		for (j = i + 1; j < n && evs[j].cpu == evs[i].cpu; j++)
+			;
+		err = push_lane(o, lane_index(evs[i].cpu), evs + i, j - i);
 		if (err)
 			return err;
-	} else if (!l->nr++) {
-		ready_add(o, ready_of(o, li));
 	}
-	if (++o->nr > o->peak)
-		o->peak = o->nr;
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kx_cursor.h"
 
@@ -44,18 +45,18 @@ static void test_rounds(void)
 
 	ok(kx_perf_order_new(1 << 20, &o) == 0, "new");
 	/* round 1: cpu0 10 20 30, cpu1 5 15 */
-	kx_perf_order_push(o, &(struct kx_event){ .ts = 10 });
-	kx_perf_order_push(o, &(struct kx_event){ .ts = 20 });
-	kx_perf_order_push(o, &(struct kx_event){ .ts = 30 });
-	kx_perf_order_push(o, &(struct kx_event){ .ts = 5 });
-	kx_perf_order_push(o, &(struct kx_event){ .ts = 15 });
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 10 }, 1);
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 20 }, 1);
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 30 }, 1);
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 5 }, 1);
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 15 }, 1);
 	is_u64(drain(o, ts, tag, 16), 0, "nothing released before a round");
 	kx_perf_order_round(o);
 	/* limit = max at the previous round = 0: still nothing */
 	is_u64(drain(o, ts, tag, 16), 0, "first round releases nothing");
 	/* round 2: cpu0 40, cpu1 25 (older than 30 of round 1: must wait) */
-	kx_perf_order_push(o, &(struct kx_event){ .ts = 40 });
-	kx_perf_order_push(o, &(struct kx_event){ .ts = 25 });
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 40 }, 1);
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 25 }, 1);
 	kx_perf_order_saw(o, 45);	/* a non-kvm sample raises the max */
 	kx_perf_order_round(o);
 	/* limit = 30 (max at round 1): 5 10 15 20 25 30 */
@@ -64,11 +65,11 @@ static void test_rounds(void)
 	ok(n == 6 && ts[0] == 5 && ts[1] == 10 && ts[2] == 15 && ts[3] == 20 && ts[4] == 25 &&
 	   ts[5] == 30, "released in time order");
 	/* round 3: 42; limit = 45 -> 40 42 */
-	kx_perf_order_push(o, &(struct kx_event){ .ts = 42 });
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 42 }, 1);
 	kx_perf_order_round(o);
 	n = drain(o, ts, tag, 16);
 	ok(n == 2 && ts[0] == 40 && ts[1] == 42, "third round: saw() counts in the max");
-	kx_perf_order_push(o, &(struct kx_event){ .ts = 50 });
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 50 }, 1);
 	is_u64(drain(o, ts, tag, 16), 0, "held until the end");
 	kx_perf_order_finish(o);
 	n = drain(o, ts, tag, 16);
@@ -92,7 +93,7 @@ static void test_no_rounds_stable(void)
 	for (i = 0; i < 60; i++) {
 		struct kx_event ev = ev_at((uint64_t)(i * 7) % 10, i);
 
-		kx_perf_order_push(o, &ev);
+		kx_perf_order_push(o, &ev, 1);
 	}
 	kx_perf_order_finish(o);
 	n = drain(o, ts, tag, 64);
@@ -116,12 +117,12 @@ static void test_late(void)
 	int n;
 
 	kx_perf_order_new(1 << 20, &o);
-	kx_perf_order_push(o, &(struct kx_event){ .ts = 100 });
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 100 }, 1);
 	kx_perf_order_round(o);
 	kx_perf_order_round(o);		/* limit 100 */
 	n = drain(o, ts, tag, 8);
 	ok(n == 1 && ts[0] == 100, "100 delivered");
-	kx_perf_order_push(o, &(struct kx_event){ .ts = 90 });	/* too late */
+	kx_perf_order_push(o, &(struct kx_event){ .ts = 90 }, 1);	/* too late */
 	kx_perf_order_finish(o);
 	n = drain(o, ts, tag, 8);
 	ok(n == 1 && ts[0] == 100, "late event raised to the last delivered ts");
@@ -137,19 +138,19 @@ static void test_cap(void)
 
 	kx_perf_order_new(64 * 1024, &o);
 	for (i = 0; i < 100000 && !err; i++)
-		err = kx_perf_order_push(o, &(struct kx_event){ .ts = (uint64_t)i });
+		err = kx_perf_order_push(o, &(struct kx_event){ .ts = (uint64_t)i }, 1);
 	is_u64(-err, E2BIG, "cap exceeded gives -E2BIG");
 	/* queued packed (40 bytes) with seq, cpu and pid: 56 bytes, not a whole kx_event's 80 + 8 */
 	ok((uint64_t)i >= 64 * 1024 / 64 && (uint64_t)i * 56 <= 64 * 1024 + 56 * 2,
 	   "cap stops near the limit, at 56 bytes an event");
 	ev = ev_at(5, 0);
 	ev.cpu = 3;
-	is_u64(-kx_perf_order_push(o, &ev), E2BIG, "a new lane at the cap gives -E2BIG too");
+	is_u64(-kx_perf_order_push(o, &ev, 1), E2BIG, "a new lane at the cap gives -E2BIG too");
 	kx_perf_order_finish(o);
 	ok(kx_perf_order_pop(o, &ev) == 1 && ev.ts == 0, "pop makes room");
 	ev = ev_at((uint64_t)i, 0);
 	ev.cpu = 3;
-	ok(kx_perf_order_push(o, &ev) == 0, "push after room was made");
+	ok(kx_perf_order_push(o, &ev, 1) == 0, "push after room was made");
 	kx_perf_order_free(o);
 }
 
@@ -197,7 +198,7 @@ static void test_corpus_rounds(void)
 			if (in.ts < last_in)
 				backwards_in++;
 			last_in = in.ts;
-			kx_perf_order_push(o, &in);
+			kx_perf_order_push(o, &in, 1);
 		} else if (type == 68) {
 			kx_perf_order_round(o);
 		}
@@ -248,7 +249,7 @@ static void test_lanes(void)
 	for (i = 0; i < 7; i++) {
 		ev = ev_at(tss[i], i);
 		ev.cpu = cpus[i];
-		if (kx_perf_order_push(o, &ev))
+		if (kx_perf_order_push(o, &ev, 1))
 			break;
 	}
 	is_u64(i, 7, "seven events queued");
@@ -263,6 +264,105 @@ static void test_lanes(void)
 	ok(same, "merged across CPUs by time, ties in arrival order");
 	is_u64(kx_perf_order_peak(o), 7, "peak");
 	kx_perf_order_free(o);
+}
+
+/*
+ * Queue @nev events of @ev in runs of @run (the last run shorter), with a
+ * round and a drain before the event at @drain_at (so later ones can come
+ * late), then finish; write what comes out to @ts and @tag.
+ * Return: events delivered, or -1 when a push fails.
+ */
+static int push_in_runs(const struct kx_event *ev, int nev, int run, int drain_at,
+			uint64_t *ts, int32_t *tag, int max, uint64_t *late, uint64_t *peak)
+{
+	struct kx_perf_order *o;
+	int i = 0, n = 0;
+
+	kx_perf_order_new(1 << 20, &o);
+	while (i < nev) {
+		int len = nev - i < run ? nev - i : run;
+
+		if (i < drain_at && i + len > drain_at)
+			len = drain_at - i;
+		if (i == drain_at) {
+			kx_perf_order_round(o);
+			kx_perf_order_round(o);
+			n += drain(o, ts + n, tag + n, max - n);
+		}
+		if (kx_perf_order_push(o, ev + i, (unsigned)len)) {
+			kx_perf_order_free(o);
+			return -1;
+		}
+		i += len;
+	}
+	kx_perf_order_finish(o);
+	n += drain(o, ts + n, tag + n, max - n);
+	*late = kx_perf_order_late(o);
+	*peak = kx_perf_order_peak(o);
+	kx_perf_order_free(o);
+	return n;
+}
+
+static int by_time_then_tag(const void *a, const void *b)
+{
+	const struct kx_event *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+/*
+ * A run of events goes in as the same events one by one would: runs that
+ * change CPU, a lane grown several times within one run, an event older
+ * than its lane's tail, and events older than one delivered.
+ */
+static void test_runs(void)
+{
+	enum { NEV = 1400 };
+	static struct kx_event ev[NEV], want[NEV];
+	static uint64_t ts1[NEV], tsr[NEV];
+	static int32_t tag1[NEV], tagr[NEV];
+	static const int runs[] = { 1, 3, 64, NEV };
+	uint64_t late1, peak1, later, peakr;
+	int n1, i;
+
+	/* CPU 0: 1000 events 10 apart (one new lane grown from 256 to 1024 in one run) */
+	for (i = 0; i < 1000; i++) {
+		ev[i] = ev_at(10 * (uint64_t)i, i);
+		ev[i].cpu = 0;
+	}
+	/* CPU 1: 200 events, every 50th older than the one before it */
+	for (; i < 1200; i++) {
+		ev[i] = ev_at(i % 50 ? 7 * (uint64_t)(i - 1000) + 5 : 3, i);
+		ev[i].cpu = 1;
+	}
+	/* CPU 2 and 0 in turn after a drain: the first 100 are older than events delivered */
+	for (; i < NEV; i++) {
+		ev[i] = ev_at(i < 1300 ? 500 + (uint64_t)i : 20000 + (uint64_t)i, i);
+		ev[i].cpu = i % 2 ? 2 : 0;
+	}
+	/* worked out apart: each phase sorted by (time, arrival), late ones raised first */
+	memcpy(want, ev, sizeof(want));
+	qsort(want, 1200, sizeof(want[0]), by_time_then_tag);
+	for (i = 1200; i < NEV; i++)
+		if (want[i].ts < want[1199].ts)
+			want[i].ts = want[1199].ts;
+	qsort(want + 1200, NEV - 1200, sizeof(want[0]), by_time_then_tag);
+	n1 = push_in_runs(ev, NEV, 1, 1200, ts1, tag1, NEV, &late1, &peak1);
+	is_u64(n1, NEV, "one by one: every event delivered");
+	for (i = 0; i < NEV && ts1[i] == want[i].ts && tag1[i] == want[i].tid; i++)
+		;
+	is_u64(i, NEV, "one by one: by time, ties in arrival order, late ones raised");
+	is_u64(late1, 100, "one by one: the 100 older than delivered events come late");
+	for (i = 0; i < (int)(sizeof(runs) / sizeof(runs[0])); i++) {
+		int nr = push_in_runs(ev, NEV, runs[i], 1200, tsr, tagr, NEV, &later, &peakr);
+
+		ok(nr == n1 && !memcmp(ts1, tsr, sizeof(ts1)) && !memcmp(tag1, tagr, sizeof(tag1)),
+		   "runs of %d: the same events in the same order", runs[i]);
+		ok(later == late1 && peakr == peak1, "runs of %d: the same late count and peak",
+		   runs[i]);
+	}
 }
 
 /* What the analysis reads of an event comes back; what the packed form leaves behind does not. */
@@ -280,8 +380,8 @@ static void test_fields(void)
 					       .flags = 0x80000000u, .isa = KX_ISA_VMX,
 					       .has_info = 1 };
 	kx_perf_order_new(1 << 20, &o);
-	kx_perf_order_push(o, &exit);
-	kx_perf_order_push(o, &lost);
+	kx_perf_order_push(o, &exit, 1);
+	kx_perf_order_push(o, &lost, 1);
 	kx_perf_order_finish(o);
 	ok(kx_perf_order_pop(o, &ev) == 1, "exit popped");
 	ok(ev.ts == 7 && ev.key == 0x123456789ull && ev.kind == KX_EV_EXIT && ev.cpu == 511 &&
@@ -298,6 +398,7 @@ static void test_fields(void)
 int main(void)
 {
 	test_rounds();
+	test_runs();
 	test_no_rounds_stable();
 	test_late();
 	test_cap();
