@@ -416,19 +416,20 @@ unsigned kx_perf_order_window(struct kx_perf_order *o, struct kx_event *evs, uns
 	kx_window_open(w, tie);
 	for (size_t i = 0; i < lanes; i++) {
 		struct lane *l = &o->lanes[o->ready[i].lane];
+		/* in locals: the events written could be the lane's fields, for all the compiler knows */
+		const struct queued *q = l->q;
+		size_t head = l->head, nr = l->nr, mask = l->alloc - 1;
 		unsigned from = n;
 		bool lost = false;
 
-		while (l->nr && l->q[l->head].ev.ts < end) {
-			const struct queued *e = &l->q[l->head];
-
-			deliver(&evs[n], e);
-			tie[n] = e->seq;
-			lost |= e->ev.kind == KX_EV_LOST;
+		for (; nr && q[head].ev.ts < end; nr--, head = (head + 1) & mask) {
+			deliver(&evs[n], &q[head]);
+			tie[n] = q[head].seq;
+			lost |= q[head].ev.kind == KX_EV_LOST;
 			n++;
-			l->head = (l->head + 1) & (l->alloc - 1);
-			l->nr--;
 		}
+		l->head = head;
+		l->nr = nr;
 		if (n != from)
 			kx_window_add(w, from, n, evs[from].ts, evs[n - 1].ts, lost);
 	}
