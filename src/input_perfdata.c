@@ -124,6 +124,9 @@ struct walk_counts {
 struct perf_slice {
 	bool on;
 	uint64_t start, end;
+	uint64_t end_or_max;	/* end, or UINT64_MAX for the last slice */
+	/* a record's time outside [saw_from, saw_below) breaks the slice (slice_saw()) */
+	uint64_t saw_from, saw_below;
 	uint64_t first_pos, cut_pos;
 	uint32_t marks, marks_past_cut;
 	uint64_t prologue_end;
@@ -573,17 +576,29 @@ static void slice_break(struct perf_reader *p, const char *why)
 		p->sl.broken = why;
 }
 
-/* A record's time (@has_time false: it has none) on the slice's rules. */
-static void slice_saw(struct perf_reader *p, bool has_time, uint64_t ts)
+/*
+ * A record's time (@has_time false: it has none) on the slice's rules:
+ * before the cut, older than the cut's time; two rounds in, not older
+ * than the start. Inline, on bounds kept by slice_bounds(): it runs for
+ * every record.
+ */
+static inline void slice_saw(struct perf_reader *p, bool has_time, uint64_t ts)
 {
 	const struct perf_slice *s = &p->sl;
 
 	if (!has_time)
 		slice_break(p, "a record without a time");
-	else if (s->end && !s->past_cut && ts >= s->end)
+	else if (ts >= s->saw_below)
 		slice_break(p, "a record before the cut is not older than the cut's time");
-	else if (s->marks >= 2 && ts < s->start)
+	else if (ts < s->saw_from)
 		slice_break(p, "a record two rounds into the slice is older than its start");
+}
+
+/* slice_saw()'s bounds, whenever the rounds seen or the cut passed change. */
+static void slice_bounds(struct perf_slice *s)
+{
+	s->saw_below = s->end && !s->past_cut ? s->end : UINT64_MAX;
+	s->saw_from = s->marks >= 2 ? s->start : 0;
 }
 
 static void slice_round(struct perf_reader *p)
@@ -595,6 +610,7 @@ static void slice_round(struct perf_reader *p)
 	s->marks++;
 	if (s->past_cut)
 		s->marks_past_cut++;
+	slice_bounds(s);
 }
 
 /* HEADER_ATTR, ID_INDEX, HEADER_FEATURE: a later slice knows the prologue's only. */
@@ -639,6 +655,7 @@ static bool slice_at(struct perf_reader *p)
 
 	if (s->cut_pos && !s->past_cut && p->pos >= s->cut_pos) {
 		s->past_cut = true;
+		slice_bounds(s);
 		if (p->pos != s->cut_pos)
 			slice_break(p, "the cut is not where a record starts");
 		else if (s->marks < 2)
@@ -654,14 +671,16 @@ static bool slice_at(struct perf_reader *p)
 
 /*
  * next(): does the slice deliver @e (its time in range)? One it does may
- * not be below @limit, the release limit of its orderer. Every event
- * counts for the orderer's view of time, as a push would.
+ * not be below @limit, the release limit of its orderer. One it does not
+ * still counts for the orderer's view of time, as its push would.
  */
-static bool slice_delivers(struct perf_reader *p, const struct kx_event *e, uint64_t limit)
+static inline bool slice_delivers(struct perf_reader *p, const struct kx_event *e,
+				  uint64_t limit)
 {
-	kx_perf_order_saw(p->order, e->ts);
-	if (e->ts < p->sl.start || (p->sl.end && e->ts >= p->sl.end))
+	if (e->ts < p->sl.start || e->ts >= p->sl.end_or_max) {
+		kx_perf_order_saw(p->order, e->ts);
 		return false;
+	}
 	if (e->ts < limit)
 		slice_break(p, "an event below the release limit: one pass may have raised its time");
 	return true;
@@ -1617,6 +1636,8 @@ static int slice_open(struct perf_reader *p, const struct kx_source_opts *opts,
 	s->on = true;
 	s->start = opts->slice_start;
 	s->end = opts->slice_end;
+	s->end_or_max = s->end ? s->end : UINT64_MAX;
+	slice_bounds(s);
 	s->first_pos = opts->slice_start_pos ? opts->slice_start_pos : p->data_off;
 	s->cut_pos = opts->slice_end_pos;
 	s->prologue_end = UINT64_MAX;
