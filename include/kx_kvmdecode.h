@@ -49,7 +49,9 @@ void kx_kvmdecode_free(struct kx_kvmdecode *dec);
 
 /**
  * kx_kvmdecode_record() - decode one raw record (starting at common_type).
- * Fills @ev's kind, tid, vcpu and union; the caller sets ts, cpu, buffer.
+ * Sets every field of @ev but ts, cpu and buffer, which the caller sets:
+ * kind, tid, pid (-1), vcpu, the sub-key fields and its kind's part of the
+ * union.
  * Every record is counted per event for the kvm system (see event_counts).
  * Return: 1 for a kvm event kvmexit-stat uses, 0 for any other event (or a
  * record too short for its format, counted in kx_kvmdecode_short()).

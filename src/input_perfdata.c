@@ -722,11 +722,10 @@ static inline __attribute__((always_inline)) int sample_body(struct perf_reader 
 		cpu = (int32_t)s.cpu;
 	else if (idi)
 		cpu = idi->cpu;
-	/* decoded in place in the batch: no copy of the event */
+	/* decoded in place in the batch: no copy; the decoder sets all a push reads */
 	ev = walk_slot(p);
 	if (!ev)
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
-	memset(ev, 0, sizeof(*ev));
 	if (kx_kvmdecode_record(p->walk_dec, s.raw, s.raw_size,
 				(uint32_t)(body + len - (const unsigned char *)s.raw), ev) != 1)
 		return 0;
