@@ -500,8 +500,11 @@ static int grow_array(void **arr, uint32_t *cap, size_t size)
 	return 0;
 }
 
-/* Room for the next event of the batch being filled; it counts once walk_commit()ed. */
-static struct kx_event *walk_slot(struct perf_reader *p)
+/*
+ * Room for the next event of the batch being filled; it counts once
+ * walk_commit()ed. Inline: the walk asks for every sample.
+ */
+static inline __attribute__((always_inline)) struct kx_event *walk_slot(struct perf_reader *p)
 {
 	struct batch *b = p->fill;
 
