@@ -735,7 +735,7 @@ static inline __attribute__((always_inline)) int sample_body(struct perf_reader 
 	ev->ts = s.time;
 	ev->buffer = 0;
 	ev->cpu = cpu;
-	if (cpu >= 0 && (unsigned)cpu >= p->info->nr_cpus && !p->nr_cpus_known)
+	if (!p->nr_cpus_known && cpu >= 0 && (unsigned)cpu >= p->info->nr_cpus)
 		p->info->nr_cpus = (unsigned)cpu + 1;
 	if (attr->sample_type & KX_PERF_S_TID) {
 		ev->pid = (int32_t)s.pid;
