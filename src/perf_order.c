@@ -256,8 +256,8 @@ static __attribute__((noinline)) int make_room(struct kx_perf_order *o, size_t l
 
 /*
  * Queue @evs[0..@n), all of one CPU, at the tail of lane @li. The lane's
- * ring and the orderer's counters are kept in locals: the entries written
- * are of types the compiler cannot tell from them.
+ * ring and the orderer's counters are read into locals once: for all the
+ * compiler knows, writing an entry could change them.
  */
 static int push_lane(struct kx_perf_order *o, size_t li, const struct kx_event *evs, unsigned n)
 {
