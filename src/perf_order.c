@@ -265,7 +265,8 @@ static int push_lane(struct kx_perf_order *o, size_t li, const struct kx_event *
 	struct queued *q;
 	uint64_t seq = o->seq, max_ts = o->max_ts, tail_ts = 0;
 	uint64_t floor = o->delivered ? o->last_ts : 0;	/* older than this is late */
-	size_t head, mask, nr, queued = 0, late = 0;
+	size_t head, mask, nr, late = 0;
+	unsigned i;
 	int err = 0;
 
 	if (o->nr + n > o->max_nr)
@@ -282,7 +283,7 @@ static int push_lane(struct kx_perf_order *o, size_t li, const struct kx_event *
 	nr = l->nr;
 	if (nr)
 		tail_ts = lane_tail(l)->ev.ts;
-	for (unsigned i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		struct queued *e = &q[(head + nr) & mask];
 
 		kx_event_pack(&e->ev, &evs[i]);
@@ -295,26 +296,21 @@ static int push_lane(struct kx_perf_order *o, size_t li, const struct kx_event *
 			late++;
 		}
 		e->seq = seq++;
-		queued++;
 		if (nr && e->ev.ts < tail_ts) {
 			err = heap_push(o, e);	/* out of its lane's order: the rare case */
-			if (err) {
-				queued--;
+			if (err)
 				break;
-			}
 		} else {
 			tail_ts = e->ev.ts;
-			if (!nr++) {
-				l->nr = nr;
+			if (!nr++)
 				ready_add(o, ready_of(o, li));
-			}
 		}
 	}
 	l->nr = nr;
 	o->seq = seq;
 	o->max_ts = max_ts;
 	o->late += late;
-	o->nr += queued;
+	o->nr += i;	/* all @n, or those before one the heap had no room for */
 	if (o->nr > o->peak)
 		o->peak = o->nr;
 	return err;
