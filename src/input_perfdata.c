@@ -600,7 +600,7 @@ static inline void slice_saw(struct perf_reader *p, bool has_time, uint64_t ts)
 /* slice_saw()'s bounds, whenever the rounds seen or the cut passed change. */
 static void slice_bounds(struct perf_slice *s)
 {
-	s->saw_below = s->end && !s->past_cut ? s->end : UINT64_MAX;
+	s->saw_below = s->past_cut ? UINT64_MAX : s->end_or_max;
 	s->saw_from = s->marks >= 2 ? s->start : 0;
 }
 
@@ -1063,6 +1063,12 @@ static uint64_t give_back(struct perf_reader *p, uint64_t from, uint64_t to)
 	return to;
 }
 
+/* Where the next give-back of pages is due: slices give back more often, many read at once. */
+static uint64_t release_due(const struct perf_reader *p)
+{
+	return p->released + (p->sl.on ? SLICE_RELEASE_STEP : RELEASE_STEP);
+}
+
 /*
  * The data section is read once, front to back, and nothing keeps pointers
  * into it: give the pages behind the reading position back, so the resident
@@ -1082,7 +1088,7 @@ static int step_file(struct perf_reader *p, struct kx_diag *diag)
 	uint16_t size;
 	int err;
 
-	if (p->pos - p->released >= (p->sl.on ? SLICE_RELEASE_STEP : RELEASE_STEP))
+	if (p->pos >= release_due(p))
 		release_behind(p);
 	if (!left || (p->sl.on && slice_at(p)))
 		return finish_input(p, diag);
@@ -1725,7 +1731,7 @@ static void batch_reset(struct batch *b)
  */
 static int walk_samples(struct perf_reader *p, struct batch *b, struct kx_diag *diag)
 {
-	uint64_t end = p->released + (p->sl.on ? SLICE_RELEASE_STEP : RELEASE_STEP);
+	uint64_t end = release_due(p);
 
 	if (!p->nr_attrs || ids_ambiguous(p))
 		return 0;	/* handle_sample() says why */
