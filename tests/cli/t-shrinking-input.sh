@@ -71,7 +71,7 @@ for _ in $(seq 40); do
 	[ -n "$kx" ] && grep -q pipe "/proc/$kx/wchan" 2>/dev/null && break
 	sleep 0.1
 done
-kill -BUS "$(pgrep -n -f "^$KX report -\$")"
+kill -BUS "$kx"
 wait $pid
 is $? 135 "a SIGBUS from kill(2) still kills (status 135)"
 
