@@ -19,6 +19,7 @@ struct stat {
 
 struct rstat {
 	const char *reason;
+	uint32_t code;			/* as the exit's exit_reason field holds it */
 	struct stat s;
 	int nsk;
 	char skname[MAX_SUBKEYS][40];
@@ -67,14 +68,15 @@ struct sy_answer *sy_answer_new(const struct sy_scenario *sc)
 	return a;
 }
 
-static struct rstat *reason(struct sy_answer *a, const char *name)
+static struct rstat *reason(struct sy_answer *a, const struct sy_exit_spec *ex)
 {
 	for (int i = 0; i < a->nr; i++)
-		if (!strcmp(a->r[i].reason, name))
+		if (!strcmp(a->r[i].reason, ex->reason))
 			return &a->r[i];
 	if (a->nr == MAX_REASONS)
 		sy_die("too many exit reasons");
-	a->r[a->nr].reason = name;
+	a->r[a->nr].reason = ex->reason;
+	a->r[a->nr].code = ex->code;
 	return &a->r[a->nr++];
 }
 
@@ -109,7 +111,7 @@ static void end_exit(struct sy_answer *a, struct tstate *t, const struct sy_ev *
 {
 	const struct sy_exit_spec *ex = t->ex;
 	uint64_t d = ev->ns - t->exit_ns;
-	struct rstat *r = reason(a, ex->reason);
+	struct rstat *r = reason(a, ex);
 
 	add(&r->s, d);
 	if (ex->normalized[0])
@@ -210,7 +212,8 @@ int sy_answer_write(struct sy_answer *a, const char *path)
 	for (int i = 0; i < a->nr; i++) {
 		const struct rstat *r = &a->r[i];
 
-		fprintf(fp, "%s\n    {\"reason\":\"%s\",", i ? "," : "", r->reason);
+		fprintf(fp, "%s\n    {\"reason\":\"%s\",\"code\":%u,\"isa\":\"%s\",", i ? "," : "",
+			r->reason, r->code, a->sc->isa == 2 ? "svm" : "vmx");
 		stat_json(fp, &r->s);
 		fprintf(fp, ",\"subkeys\":[");
 		for (int k = 0; k < r->nsk; k++) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 # answer_cmp.py - compare `kvmexit-stat report --json` with kx-synth's known
-# answer: per reason count/total/min/max, per normalised sub-key (summed over
+# answer: per reason code/isa/count/total/min/max, per normalised sub-key (summed over
 # the report's raw keys with that normalised name) count/total/min/max, guest
 # count/total, host total/idle_total, lost_events, discarded, orphan_entries,
 # unfinished_exits; with --cycles the
@@ -31,7 +31,7 @@ def compare(ans, rep, cycles):
         g = got.get(e['reason'])
         if not g:
             continue
-        for k in ('count', 'total', 'min', 'max'):
+        for k in ('code', 'isa', 'count', 'total', 'min', 'max'):
             cmp('%s.%s' % (e['reason'], k), g.get(k), e[k])
         for sk in e['subkeys']:
             name = '%s/%s' % (e['reason'], sk['normalized'])
