@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Unit tests for pair.c: the exit/entry state machine and its anomaly counters. */
+/*
+ * Unit tests for pair.c: the exit/entry state machine and its anomaly
+ * counters, its thread table (hundreds of threads, interleaved), and the
+ * edges of a timeline: equal and backward times, helpers before the first
+ * exit, what an exit hands to its interval.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +13,7 @@
 #include "tap.h"
 
 #define MAX_IV 64
+#define NTHREADS 300
 
 struct sink {
 	struct kx_interval iv[MAX_IV];
@@ -114,6 +120,121 @@ static void one_access_once(void)
 	kx_pair_free(p);
 }
 
+/* Checks each exit interval of thread 1000 + i against the durations many_threads() fed. */
+struct per_thread {
+	uint64_t guest[NTHREADS], exit[NTHREADS];
+	uint64_t wrong;
+};
+
+static int per_thread(void *ctx, const struct kx_interval *iv)
+{
+	struct per_thread *pt = ctx;
+	uint32_t i = (uint32_t)(iv->tid - 1000);
+
+	if (i >= NTHREADS || (iv->kind != KX_IV_GUEST && iv->kind != KX_IV_EXIT))
+		pt->wrong++;
+	else if (iv->kind == KX_IV_GUEST)
+		pt->guest[i] += iv->end - iv->start;
+	else
+		pt->exit[i] += iv->end - iv->start;
+	return 0;
+}
+
+/*
+ * NTHREADS threads, their events round-robin (no thread's event follows
+ * its own): the thread table grows several times from its 64 slots, and
+ * keys collide in it. Thread 1000 + i runs i + 10 ns in the guest, then
+ * exits for 2 * i + 1 ns, twice, after an orphan entry.
+ */
+static void many_threads(void)
+{
+	struct kx_pair *p = kx_pair_new(names);
+	struct per_thread *pt = calloc(1, sizeof(*pt));
+	uint64_t wrong = 0;
+
+	struct sink witness = { .n = 0 };
+
+	/*
+	 * Thread 999 exits or enters after each new thread's first event: when
+	 * that one grew the table, 999 must be found in the new one.
+	 */
+	for (int i = 0; i < NTHREADS; i++) {
+		struct kx_event e = ev(KX_EV_ENTRY, 1000000 + (uint64_t)i, 1000 + i, i % 8);
+
+		kx_pair_exit_entry(p, &e, per_thread, pt);
+		e = i % 2 ? ev(KX_EV_ENTRY, 100 * (uint64_t)i, 999, 0) : vmexit(100 * (uint64_t)i, 999, 0, msr_id);
+		witness.n = 0;
+		kx_pair_exit_entry(p, &e, collect, &witness);
+		if (i && (witness.n != 1 || witness.iv[0].end - witness.iv[0].start != 100))
+			wrong++;
+	}
+	is_u64(wrong, 0, "a thread seen between the others' first events: 100 ns runs and exits");
+	/* thread i entered at 1000000 + i, then at 1000000 + 4i + 11 */
+	for (uint64_t round = 0; round < 2; round++)
+		for (int step = 0; step < 2; step++)
+			for (int i = 0; i < NTHREADS; i++) {
+				uint64_t in = 1000000 + (round ? 4 * (uint64_t)i + 11 : (uint64_t)i);
+				uint64_t out = in + (uint64_t)i + 10;
+				struct kx_event e = step ? ev(KX_EV_ENTRY, out + 2 * (uint64_t)i + 1, 1000 + i, i % 8) :
+							   vmexit(out, 1000 + i, i % 8, msr_id);
+
+				kx_pair_exit_entry(p, &e, per_thread, pt);
+			}
+	for (int i = 0; i < NTHREADS; i++)
+		wrong += pt->guest[i] != 2 * ((uint64_t)i + 10) || pt->exit[i] != 2 * (2 * (uint64_t)i + 1);
+	is_u64(pt->wrong, 0, "300 threads: every interval is a guest run or an exit of one of them");
+	is_u64(wrong, 0, "each thread's guest runs and exits are its own");
+	is_u64(kx_pair_counts(p)->threads, NTHREADS + 1, "301 vCPU threads");
+	is_u64(kx_pair_counts(p)->orphan_entries, NTHREADS, "one orphan entry each, their first");
+	free(pt);
+	kx_pair_free(p);
+}
+
+/* Edges of one thread's timeline: times that go back or stand still, flags, helpers first. */
+static void edges(void)
+{
+	struct kx_pair *p = kx_pair_new(names);
+	const struct kx_pair_counts *c = kx_pair_counts(p);
+	struct kx_event e, apic = icr_write(KX_EV_APIC, 50);
+	struct sink s = { .n = 0 };
+
+	/* a thread first seen in a keyed helper event becomes a vCPU thread once */
+	kx_pair_helper(p, &apic);
+	is_u64(c->threads, 0, "a helper event alone makes no vCPU thread");
+	feed(p, ev(KX_EV_ENTRY, 1000, 50, 0), &s);
+	feed(p, vmexit(1100, 50, 0, msr_id), &s);
+	is_u64(c->threads, 1, "its first entry makes it one");
+	/* an exit at the time of its entry: a zero-length exit, not a negative one */
+	feed(p, ev(KX_EV_ENTRY, 1100, 50, 0), &s);
+	is_u64(c->negative, 0, "an entry at its exit's time is not negative");
+	ok(s.n == 2 && s.iv[1].kind == KX_IV_EXIT && s.iv[1].end == s.iv[1].start,
+	   "it closes an exit of 0 ns");
+	/* an exit before the entry that started the guest run: negative, and a break */
+	s.n = 0;
+	feed(p, vmexit(1050, 50, 0, msr_id), &s);
+	is_u64(c->negative, 1, "an exit before its guest run began is negative");
+	ok(s.n == 1 && s.iv[0].kind == KX_IV_BREAK, "and breaks the thread instead of a guest run");
+	feed(p, ev(KX_EV_ENTRY, 1070, 50, 0), &s);
+	ok(s.n == 2 && s.iv[1].kind == KX_IV_EXIT && s.iv[1].end - s.iv[1].start == 20,
+	   "the exit it opened still closes");
+	/* VMX flag bits travel with the exit to its interval */
+	s.n = 0;
+	e = vmexit(2000, 50, 0, msr_id);
+	e.u.exit.flags = 0x80000000u;
+	feed(p, e, &s);
+	feed(p, ev(KX_EV_ENTRY, 2500, 50, 0), &s);
+	ok(s.n == 2 && s.iv[1].kind == KX_IV_EXIT && s.iv[1].flags == 0x80000000u &&
+	   s.iv[1].code == KX_VMX_MSR_WRITE && s.iv[1].isa == KX_ISA_VMX,
+	   "the exit interval carries the exit's flags, code and ISA");
+	/* an entry while in the guest: an orphan, and the guest run it would have closed breaks */
+	s.n = 0;
+	feed(p, ev(KX_EV_ENTRY, 3000, 50, 0), &s);
+	is_u64(c->orphan_entries, 2, "an entry after an entry is an orphan");
+	ok(s.n == 1 && s.iv[0].kind == KX_IV_BREAK && s.iv[0].start == 3000,
+	   "and breaks the thread at its time");
+	kx_pair_free(p);
+}
+
 int main(void)
 {
 	struct kx_pair *p;
@@ -195,6 +316,8 @@ int main(void)
 	is_u64(c->exits, 7, "exits counted");
 	kx_pair_free(p);
 	one_access_once();
+	many_threads();
+	edges();
 	kx_names_free(names);
 	return done_testing();
 }
