@@ -108,6 +108,17 @@ assert order == sorted(order) and len({g[0] for g in order}) == 2, order
 PY
 ok $? "--by vcpu: threads in vcpu_id order (perf.data: per VM process first)"
 
+# each thread's process: perf.data samples carry it (perf script prints the
+# same pid/tid pairs); trace.dat events do not (common_pid is the thread)
+perf script -i "$FIXTURES/multi-vm.perf.data" -F pid,tid 2>/dev/null | tr -d ' ' | sort -u >"$TMP/want"
+"$KX" report --by vcpu --json "$FIXTURES/multi-vm.perf.data" |
+	python3 -c 'import json, sys
+for g in json.load(sys.stdin)["vcpus"]: print("%d/%d" % (g["pid"], g["tid"]))' | sort >"$TMP/got"
+same_files "$TMP/want" "$TMP/got" "--by vcpu on perf.data: each thread's pid is perf script's"
+"$KX" report --by vcpu --json "$FIXTURES/multi-vm.dat" |
+	python3 -c 'import json, sys; print(sorted({g["pid"] for g in json.load(sys.stdin)["vcpus"]}))' >"$TMP/got"
+is "$(cat "$TMP/got")" "[-1]" "--by vcpu on trace.dat: pid -1 (unknown) for every thread"
+
 # --vcpu filter keeps only that vCPU's exits
 run "$KX" report --vcpu 1 --json "$DAT"
 python3 - "$TMP/out" "$TMP/json" <<'PY'
