@@ -3,11 +3,13 @@
  * Unit tests for attrib.c's helper-event counting (the index that finds a
  * key among thousands), its per-thread groups (the index that finds one
  * of hundreds of interleaved vCPU threads, also when two time slices'
- * groups are joined), its sub-keys of one exit reason (thousands of MMIO
- * addresses, also joined), the name an APIC register shows when its
- * accesses came different ways (the same in any order), and for the inline
- * kx_hist_add() (saturating total, min/max). Expected counts come from how
- * the input is built, not from the code under test.
+ * groups are joined; one tid in two buffers; a vCPU id learnt late), its
+ * sub-keys of one exit reason (thousands of MMIO addresses, also joined),
+ * the name an APIC register shows when its accesses came different ways
+ * (the same in any order, with other keys between), an exit's userspace
+ * time and failed entry, and for the inline kx_hist_add() (saturating
+ * total, min/max). Expected counts come from how the input is built, not
+ * from the code under test.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -153,18 +155,25 @@ static const struct kx_subkey eoi_paths[3] = {
 	  .x2apic = 1 },
 };
 
-/* The name of reason 1's only sub-key and of the only helper key, after @order's paths. */
-static void names_after(const unsigned *order, unsigned n, bool joined, char *sub, char *helper)
+/*
+ * The name of reason 1's first sub-key and of the first helper key, after
+ * @order's paths; with @between, an exit and a helper event of another key
+ * after each (the key is then found by its index, not as the last one).
+ */
+static void names_after(const unsigned *order, unsigned n, bool joined, bool between,
+			char *sub, char *helper)
 {
 	struct kx_attrib *a = kx_attrib_new(false), *later = kx_attrib_new(false);
+	static const struct kx_subkey tmict = { .cls = KX_SK_APIC, .id = 0x380,
+						.access = KX_SKA_WRITE, .via = KX_SKV_APIC_EVENT };
 	uint32_t map[2] = { 0, 1 };
 
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < n * (between ? 2 : 1); i++) {
 		struct kx_attrib *to = joined && i ? later : a;
 		struct kx_interval iv = exit_of(7, 0, 100);
 		struct kx_event ev = { .kind = KX_EV_APIC, .tid = 7, .key_rank = 1 };
 
-		iv.subkey = eoi_paths[order[i]];
+		iv.subkey = between && i % 2 ? tmict : eoi_paths[order[between ? i / 2 : i]];
 		kx_attrib_interval(to, &iv);
 		ev.key = kx_subkey_pack(&iv.subkey);
 		ev.key_via = iv.subkey.via;
@@ -197,16 +206,75 @@ static void path_names(void)
 	};
 
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		for (int joined = 0; joined < 2; joined++) {
+		for (int variant = 0; variant < 4; variant++) {
+			bool joined = variant & 1, between = variant & 2;
 			char sub[64], helper[64], paths[8] = "";
 
 			for (unsigned k = 0; k < cases[i].n; k++)
 				paths[k] = (char)('0' + cases[i].path[k]);
-			names_after(cases[i].path, cases[i].n, joined, sub, helper);
+			names_after(cases[i].path, cases[i].n, joined, between, sub, helper);
 			ok(strcmp(sub, cases[i].want) == 0 && strcmp(helper, cases[i].want) == 0,
-			   "paths %s%s: %s (got \"%s\", \"%s\")", paths, joined ? ", joined" : "",
-			   cases[i].want, sub, helper);
+			   "paths %s%s%s: %s (got \"%s\", \"%s\")", paths, joined ? ", joined" : "",
+			   between ? ", another key between" : "", cases[i].want, sub, helper);
 		}
+}
+
+/*
+ * Per-thread groups keyed by (buffer, tid): one tid in two buffers is two
+ * threads, fed alternately. A thread's vCPU and process, unknown in its
+ * first interval, are taken from the first that knows them.
+ */
+static void thread_keys(void)
+{
+	struct kx_attrib *a = kx_attrib_new(true);
+	struct kx_interval first = exit_of(5, 1, 50);
+	int err = 0;
+
+	for (unsigned i = 0; i < 4; i++) {
+		struct kx_interval iv = exit_of(5, (uint16_t)(i & 1), 100 * ((i & 1) + 1));
+
+		err |= kx_attrib_interval(a, &iv);
+	}
+	is_u64(err, 0, "no error");
+	is_u64(a->ngroups, 3, "tid 5 in buffers 0 and 1: two threads");
+	ok(a->groups[1].buffer == 0 && a->groups[1].rows[1].h.total == 200 &&
+	   a->groups[2].buffer == 1 && a->groups[2].rows[1].h.total == 400,
+	   "each has its own exits");
+	first.tid = 6;
+	first.vcpu = KX_VCPU_UNKNOWN;
+	kx_attrib_interval(a, &first);
+	first.vcpu = 3;
+	first.pid = 77;
+	kx_attrib_interval(a, &first);
+	ok(a->ngroups == 4 && a->groups[3].vcpu == 3 && a->groups[3].pid == 77,
+	   "a thread's vCPU and pid from its first interval that has them");
+	kx_attrib_free(a);
+}
+
+/* What an exit adds to its reason and sub-key besides its time: user time, failed entries. */
+static void exit_extras(void)
+{
+	struct kx_attrib *a = kx_attrib_new(false);
+	struct kx_interval iv = exit_of(7, 0, 100);
+	const struct kx_attrib_row *row;
+
+	iv.subkey = eoi_paths[0];
+	iv.user = 30;
+	kx_attrib_interval(a, &iv);
+	iv.flags = 0x80000000u;
+	iv.user = 0;
+	kx_attrib_interval(a, &iv);
+	iv.subkey = (struct kx_subkey){ .cls = KX_SK_NONE };
+	iv.flags = 0;
+	iv.user = 12;
+	kx_attrib_interval(a, &iv);
+	row = &a->groups[0].rows[1];
+	is_u64(row->h.count, 3, "three exits of the reason");
+	is_u64(row->user, 42, "the reason's userspace time: 30 + 12");
+	is_u64(row->failed_vmentry, 1, "one of them with a failed entry");
+	ok(row->nsubs == 1 && row->subs[0].h.count == 2 && row->subs[0].user == 30,
+	   "its sub-key: two exits, 30 ns in userspace");
+	kx_attrib_free(a);
 }
 
 static void hist_inline(void)
@@ -232,6 +300,8 @@ int main(void)
 	many_threads();
 	many_subkeys();
 	path_names();
+	thread_keys();
+	exit_extras();
 	hist_inline();
 	return done_testing();
 }
