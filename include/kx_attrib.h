@@ -46,7 +46,6 @@ struct kx_attrib_group {
 	struct kx_hist guest;		/* guest run intervals */
 	struct kx_attrib_row *rows;	/* indexed by reason id */
 	uint32_t nrows;			/* allocated entries in rows */
-	uint64_t breaks;
 	int32_t tid;			/* -1 for the all-threads group */
 	int32_t pid;
 	int32_t vcpu;

@@ -197,10 +197,8 @@ static int add_to_group(struct kx_attrib_group *g, const struct kx_interval *iv)
 
 	if (iv->kind == KX_IV_GUEST)
 		return kx_hist_add(&g->guest, d);
-	if (iv->kind == KX_IV_BREAK) {
-		g->breaks++;
+	if (iv->kind == KX_IV_BREAK)
 		return 0;
-	}
 	return add_exit(g, iv, d);
 }
 
@@ -330,7 +328,6 @@ int kx_attrib_absorb(struct kx_attrib *dst, const struct kx_attrib *src,
 
 		if (!dg || kx_hist_merge(&dg->guest, &g->guest) < 0)
 			return -ENOMEM;
-		dg->breaks += g->breaks;
 		for (uint32_t r = 0; r < g->nrows; r++) {
 			if (!g->rows[r].used)
 				continue;
