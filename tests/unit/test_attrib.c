@@ -277,6 +277,25 @@ static void exit_extras(void)
 	kx_attrib_free(a);
 }
 
+/* A helper key a later slice met first keeps its name once joined. */
+static void absorb_new_helper(void)
+{
+	struct kx_attrib *a = kx_attrib_new(false), *later = kx_attrib_new(false);
+	struct kx_event ev = mmio_write(7, 0xfebd1000), other = mmio_write(7, 0xfebd2000);
+	uint32_t map[2] = { 0, 1 };
+	char name[64];
+
+	kx_attrib_event(a, &other);
+	kx_attrib_event(later, &ev);
+	kx_attrib_event(later, &ev);
+	is_u64(kx_attrib_absorb(a, later, map, 2), 0, "joined");
+	ok(a->nhelpers == 2 && a->helpers[1].count == 2, "the later slice's key, counted twice");
+	kx_subkey_name(&a->helpers[1].sk, name, sizeof(name));
+	is_str(name, "MMIO 0xfebd1000 write", "and named as it was there");
+	kx_attrib_free(a);
+	kx_attrib_free(later);
+}
+
 static void hist_inline(void)
 {
 	struct kx_hist h;
@@ -302,6 +321,7 @@ int main(void)
 	path_names();
 	thread_keys();
 	exit_extras();
+	absorb_new_helper();
 	hist_inline();
 	return done_testing();
 }

@@ -235,6 +235,47 @@ static void edges(void)
 	kx_pair_free(p);
 }
 
+/*
+ * A later time slice's pairing joined into the one before: its counters
+ * add up, and a thread first seen there is one more thread. The reason map
+ * sends the later pairing's reason id 0 to the earlier's msr_id.
+ */
+static void absorb_counts(void)
+{
+	struct kx_pair *p = kx_pair_new(names), *later = kx_pair_new(names);
+	const struct kx_pair_counts *c = kx_pair_counts(p);
+	uint32_t map[1] = { msr_id };
+	struct sink s = { .n = 0 };
+	struct kx_event e;
+
+	feed(p, ev(KX_EV_ENTRY, 100, 1, 0), &s);
+	feed(p, vmexit(200, 1, 0, msr_id), &s);
+	feed(p, ev(KX_EV_ENTRY, 300, 1, 0), &s);
+	feed(later, ev(KX_EV_ENTRY, 1000, 2, 1), &s);
+	e = vmexit(900, 2, 1, msr_id);		/* before its guest run: negative */
+	e.u.exit.reason = 0;
+	e.u.exit.flags = 0x80000000u;
+	feed(later, e, &s);
+	feed(later, ev(KX_EV_ENTRY, 950, 2, 1), &s);
+	/* threads 100..199 are in the guest in the later slice only: joined, the table grows */
+	for (int tid = 100; tid < 200; tid++)
+		feed(later, ev(KX_EV_ENTRY, 2000, tid, 1), &s);
+	is_u64(kx_pair_absorb(p, later, map, 1), 0, "joined");
+	ok(c->threads == 102 && c->exits == 2 && c->entries == 104 && c->orphan_entries == 102,
+	   "threads, exits, entries and orphans add up");
+	ok(c->negative == 1 && c->failed_vmentry == 1, "so do negative intervals and failed entries");
+	s.n = 0;
+	for (int tid = 100; tid < 200; tid++) {
+		struct sink one = { .n = 0 };
+
+		feed(p, vmexit(2000 + (uint64_t)tid, tid, 1, msr_id), &one);
+		s.n += one.n == 1 && one.iv[0].kind == KX_IV_GUEST && one.iv[0].end - one.iv[0].start == (uint64_t)tid;
+	}
+	is_u64(s.n, 100, "the joined threads go on from the later slice's state");
+	kx_pair_free(later);
+	kx_pair_free(p);
+}
+
 int main(void)
 {
 	struct kx_pair *p;
@@ -318,6 +359,7 @@ int main(void)
 	one_access_once();
 	many_threads();
 	edges();
+	absorb_counts();
 	kx_names_free(names);
 	return done_testing();
 }
