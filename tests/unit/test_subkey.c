@@ -2,7 +2,8 @@
 /*
  * test_subkey.c - sub-keys from every source (kvm_apic, kvm_msr, kvm_mmio,
  * kvm_pio, VMX/SVM exit info) with events built as the kernel emits them;
- * xAPIC and x2APIC forms of one register meet in one key; priorities; names.
+ * xAPIC and x2APIC forms of one register meet in one key; the edges of the
+ * APIC page and of the x2APIC MSR range; priorities; names.
  * Expected values come from the SDM/APM field layouts, not from the code.
  */
 #include <stdbool.h>
@@ -306,6 +307,51 @@ static void test_mmio_pio(void)
 	is_u64(sk.via, KX_SKV_PIO_EVENT, "via kvm_pio");
 }
 
+/* The class a helper event's key gets on its own (what classify stores). */
+static struct kx_subkey classified(struct kx_event ev)
+{
+	kx_subkey_classify(&ev);
+	return kx_subkey_unpack(ev.key);
+}
+
+/*
+ * The edges of the APIC page (4 KiB at 0xfee00000) and of the x2APIC MSR
+ * range (0x800-0x8ff, offset = (index - 0x800) << 4), per the SDM.
+ */
+static void test_edges(void)
+{
+	static const struct {
+		uint64_t gpa;
+		uint8_t cls;
+	} mmio[] = {
+		{ 0xfedffffcull, KX_SK_MMIO }, { 0xfee00000ull, KX_SK_APIC },
+		{ 0xfee00ffcull, KX_SK_APIC }, { 0xfee01000ull, KX_SK_MMIO },
+	};
+	static const struct {
+		uint32_t index;
+		uint8_t cls;
+		uint64_t id;
+	} msr[] = {
+		{ 0x7ff, KX_SK_MSR, 0x7ff }, { 0x800, KX_SK_APIC, 0x000 },
+		{ 0x8ff, KX_SK_APIC, 0xff0 }, { 0x900, KX_SK_MSR, 0x900 },
+	};
+	struct kx_event x2 = msr_ev(0x80b, 1);
+
+	for (size_t i = 0; i < sizeof(mmio) / sizeof(mmio[0]); i++)
+		ok(classified(mmio_ev(mmio[i].gpa, KX_MMIO_WRITE)).cls == mmio[i].cls,
+		   "MMIO 0x%llx: %s", (unsigned long long)mmio[i].gpa,
+		   mmio[i].cls == KX_SK_APIC ? "in the APIC page" : "outside the APIC page");
+	for (size_t i = 0; i < sizeof(msr) / sizeof(msr[0]); i++) {
+		struct kx_subkey sk = classified(msr_ev(msr[i].index, 1));
+
+		ok(sk.cls == msr[i].cls && sk.id == msr[i].id, "MSR 0x%x: %s 0x%llx", msr[i].index,
+		   msr[i].cls == KX_SK_APIC ? "x2APIC register at offset" : "an MSR of its own",
+		   (unsigned long long)msr[i].id);
+	}
+	kx_subkey_classify(&x2);
+	is_u64(x2.key_x2apic, 1, "an x2APIC MSR event's key says x2APIC");
+}
+
 static void test_priority(void)
 {
 	struct kx_subkey sk;
@@ -398,6 +444,7 @@ int main(void)
 	test_svm_exit_info();
 	test_msr();
 	test_mmio_pio();
+	test_edges();
 	test_priority();
 	test_pack_names();
 	return done_testing();
