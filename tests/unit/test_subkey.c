@@ -3,7 +3,8 @@
  * test_subkey.c - sub-keys from every source (kvm_apic, kvm_msr, kvm_mmio,
  * kvm_pio, VMX/SVM exit info) with events built as the kernel emits them;
  * xAPIC and x2APIC forms of one register meet in one key; the edges of the
- * APIC page and of the x2APIC MSR range; priorities; names.
+ * APIC page and of the x2APIC MSR range; the way an exit reached a
+ * register; priorities; names.
  * Expected values come from the SDM/APM field layouts, not from the code.
  */
 #include <stdbool.h>
@@ -352,6 +353,32 @@ static void test_edges(void)
 	is_u64(x2.key_x2apic, 1, "an x2APIC MSR event's key says x2APIC");
 }
 
+/*
+ * Which way an exit reached a register: kvm_apic alone in an MSR exit of
+ * either ISA was an x2APIC MSR (not in an exit of unknown ISA); a key two
+ * helpers agree on keeps the higher helper's rank against a third; an
+ * x2APIC key replaced by a higher-ranked APIC key passes its mark on.
+ */
+static void test_paths(void)
+{
+	struct kx_event eoi[] = { apic_ev(0xb0, 1) };
+	struct kx_event agree[] = { mmio_ev(0xfee000b0, KX_MMIO_WRITE), msr_ev(0x80b, 1),
+				    msr_ev(0x838, 1) };
+	struct kx_event replaced[] = { msr_ev(0x80b, 1), apic_ev(0x380, 1) };
+	struct kx_subkey sk;
+
+	sk = run_exit(exit_ev(KX_ISA_SVM, KX_SVM_MSR, 1, 0), eoi, 1);
+	ok(sk.cls == KX_SK_APIC && sk.id == 0xb0 && sk.x2apic, "SVM msr exit, kvm_apic alone: x2APIC");
+	sk = run_exit(exit_ev(KX_ISA_UNKNOWN, KX_SVM_MSR, 1, 0), eoi, 1);
+	ok(sk.cls == KX_SK_APIC && !sk.x2apic, "an exit of unknown ISA: not taken for an MSR exit");
+	sk = run_exit(exit_ev(KX_ISA_VMX, KX_VMX_EPT_MISCONFIG, 0, 0), agree, 3);
+	ok(sk.cls == KX_SK_APIC && sk.id == 0xb0 && sk.x2apic,
+	   "kvm_mmio and kvm_msr agree on EOI: a later MSR of another register does not win");
+	sk = run_exit(exit_ev(KX_ISA_VMX, KX_VMX_EPT_MISCONFIG, 0, 0), replaced, 2);
+	ok(sk.cls == KX_SK_APIC && sk.id == 0x380 && sk.x2apic,
+	   "kvm_apic outranks an x2APIC MSR of another register and keeps its x2APIC mark");
+}
+
 static void test_priority(void)
 {
 	struct kx_subkey sk;
@@ -445,6 +472,7 @@ int main(void)
 	test_msr();
 	test_mmio_pio();
 	test_edges();
+	test_paths();
 	test_priority();
 	test_pack_names();
 	return done_testing();
