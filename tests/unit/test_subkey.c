@@ -353,6 +353,20 @@ static void test_edges(void)
 	is_u64(x2.key_x2apic, 1, "an x2APIC MSR event's key says x2APIC");
 }
 
+/* Only TMICT (LVTT when asked) and TSC_DEADLINE writes program the timer; odd keys stay as they are. */
+static void test_timer_and_canonical(void)
+{
+	struct kx_subkey spec_ctrl = classified(msr_ev(0x48, 1));
+	struct kx_subkey port = classified(pio_ev(0x6e0, 1)), reserved = classified(msr_ev(0x800, 1));
+	struct kx_subkey c;
+
+	ok(!kx_subkey_is_timer(&spec_ctrl, true), "an MSR write other than TSC_DEADLINE: no timer");
+	ok(!kx_subkey_is_timer(&port, true), "a port write to 0x6e0: no timer");
+	c = kx_subkey_canonical(&reserved);
+	ok(c.cls == KX_SK_APIC && c.id == 0 && c.access == KX_SKA_WRITE,
+	   "an APIC offset with no register (0x000) keeps its key, canonical");
+}
+
 /*
  * Which way an exit reached a register: kvm_apic alone in an MSR exit of
  * either ISA was an x2APIC MSR (not in an exit of unknown ISA); a key two
@@ -472,6 +486,7 @@ int main(void)
 	test_msr();
 	test_mmio_pio();
 	test_edges();
+	test_timer_and_canonical();
 	test_paths();
 	test_priority();
 	test_pack_names();
