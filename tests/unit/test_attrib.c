@@ -227,7 +227,7 @@ static void path_names(void)
 static void thread_keys(void)
 {
 	struct kx_attrib *a = kx_attrib_new(true);
-	struct kx_interval first = exit_of(5, 1, 50);
+	struct kx_interval late = exit_of(6, 0, 50);
 	int err = 0;
 
 	for (unsigned i = 0; i < 4; i++) {
@@ -240,12 +240,11 @@ static void thread_keys(void)
 	ok(a->groups[1].buffer == 0 && a->groups[1].rows[1].h.total == 200 &&
 	   a->groups[2].buffer == 1 && a->groups[2].rows[1].h.total == 400,
 	   "each has its own exits");
-	first.tid = 6;
-	first.vcpu = KX_VCPU_UNKNOWN;
-	kx_attrib_interval(a, &first);
-	first.vcpu = 3;
-	first.pid = 77;
-	kx_attrib_interval(a, &first);
+	late.vcpu = KX_VCPU_UNKNOWN;
+	kx_attrib_interval(a, &late);
+	late.vcpu = 3;
+	late.pid = 77;
+	kx_attrib_interval(a, &late);
 	ok(a->ngroups == 4 && a->groups[3].vcpu == 3 && a->groups[3].pid == 77,
 	   "a thread's vCPU and pid from its first interval that has them");
 	kx_attrib_free(a);
