@@ -213,7 +213,7 @@ int sy_answer_write(struct sy_answer *a, const char *path)
 		const struct rstat *r = &a->r[i];
 
 		fprintf(fp, "%s\n    {\"reason\":\"%s\",\"code\":%u,\"isa\":\"%s\",", i ? "," : "",
-			r->reason, r->code, a->sc->isa == 2 ? "svm" : "vmx");
+			r->reason, r->code, sy_isa_name(a->sc->isa));
 		stat_json(fp, &r->s);
 		fprintf(fp, ",\"subkeys\":[");
 		for (int k = 0; k < r->nsk; k++) {

@@ -363,7 +363,7 @@ static struct sy_exit_spec *parse_exit(struct parser *ps)
 
 	if (t->type != T_WORD || !(sym = find_reason(ps, t->s))) {
 		fail(ps, "unknown exit reason '%s' for isa %s", t->s ? t->s : "",
-		     ps->sc->isa == 2 ? "svm" : "vmx");
+		     sy_isa_name(ps->sc->isa));
 		return ex;
 	}
 	ex->reason = sym->name;

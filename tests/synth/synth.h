@@ -215,6 +215,12 @@ void sy_expect_event(FILE *fp, const struct sy_formats *f, const struct sy_ev *e
 extern const char *const sy_apic_regs[64];	/* by offset >> 4; kernel names, NULL if none */
 size_t sy_tracing_meta(const struct sy_scenario *sc, const struct sy_formats *f, uint8_t **out,
 		       bool perf, size_t parts[6]);
+/* The name of a scenario's isa (struct sy_scenario.isa): "vmx" or "svm". */
+static inline const char *sy_isa_name(int isa)
+{
+	return isa == 2 ? "svm" : "vmx";
+}
+
 /* Little-endian stores (kx-synth runs on x86 and writes little-endian files). */
 static inline void sy_put16(uint8_t *p, uint16_t v)
 {
