@@ -175,7 +175,7 @@ done
 
 # Each input's limit (cat from page cache, or decompression alone)
 # alternates with kvmexit-stat's report of it, like the peers below: the
-# ratio to the limit is one of the targets.
+# ratio to decompression alone is a target, and cat's is read beside it.
 ev=$(events_of $LARGE)
 for kind in v6 v7-zlib v7-zstd perf; do
 	case $kind in
