@@ -37,6 +37,7 @@ struct vcpu {
 	int32_t tid;
 	int32_t vcpu;
 	uint16_t buffer;
+	bool no_pid;		/* its pid not known yet (-1) */
 	uint64_t now;
 };
 
@@ -65,7 +66,7 @@ static void feed(struct kx_cycles *c, struct vcpu *v, uint32_t kind, uint64_t du
 	memset(&iv, 0, sizeof(iv));
 	iv.kind = kind;
 	iv.tid = v->tid;
-	iv.pid = 1;
+	iv.pid = v->no_pid ? -1 : 1;
 	iv.vcpu = v->vcpu;
 	iv.buffer = v->buffer;
 	iv.start = v->now;
@@ -244,6 +245,39 @@ static void breaks(void)
 	kx_cycles_free(c);
 }
 
+/*
+ * A thread's vCPU id and pid learnt after its first intervals, and a break
+ * that the next interval joins up with: the break alone must end the cycle.
+ */
+static void learnt_late_and_seamless_break(void)
+{
+	struct seen s;
+	struct kx_cycles *c = make(&s, 0, false, false);
+	struct vcpu v = { .tid = 13, .vcpu = KX_VCPU_UNKNOWN, .no_pid = true };
+	struct kx_interval brk = { .kind = KX_IV_BREAK, .tid = 13, .pid = -1, .vcpu = KX_VCPU_UNKNOWN };
+	const struct kx_cycles_stats *st;
+
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	guest(c, &v, 4 * US);
+	brk.start = brk.end = v.now;
+	kx_cycles_feed(c, &brk);
+	v.vcpu = 5;
+	v.no_pid = false;
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	is_u64(s.n, 0, "seamless break: the open cycle is not completed");
+	guest(c, &v, 2 * US);
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	is_u64(s.n, 1, "seamless break: the writes after it make a cycle");
+	is_u64(s.last.guest, 2 * US, "seamless break: only the guest time after it");
+	kx_cycles_finish(c);
+	is_u64(kx_cycles_nthreads(c), 1, "learnt late: still one thread");
+	st = kx_cycles_thread(c, 0);
+	is_u64(st->discarded, 1, "seamless break: the open cycle discarded");
+	is_u64(st->vcpu, 5, "the vCPU id learnt after the first intervals");
+	is_u64(st->pid, 1, "the pid learnt after the first intervals");
+	kx_cycles_free(c);
+}
+
 static void interleaved(void)
 {
 	struct seen s;
@@ -413,6 +447,7 @@ int main(void)
 	is_u64(key_of(&SK_EOI), key_of(&SK_EOI_X2), "xAPIC and x2APIC EOI: one cycle key");
 	tsc_deadline_and_idle();
 	breaks();
+	learnt_late_and_seamless_break();
 	interleaved();
 	many_threads();
 	worst(false);
