@@ -2,6 +2,7 @@
 /* Unit tests for hist.c: bucket edges, exact stats, percentile error bound. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kx_hist.h"
 #include "tap.h"
@@ -183,6 +184,14 @@ int main(void)
 	groups_and_merge();
 	next_bucket();
 	carries();
+
+	/* init sets every field: a histogram on the stack starts empty whatever was there */
+	memset(&h, 0xa5, sizeof(h));
+	kx_hist_init(&h);
+	kx_hist_add(&h, 3);
+	ok(h.count == 1 && h.total == 3 && h.min == 3 && h.max == 3,
+	   "init on dirty memory: the exact stats of one sample");
+	kx_hist_free(&h);
 
 	kx_hist_init(&h);
 	kx_hist_add(&h, 11000);
