@@ -31,8 +31,8 @@ struct kx_attrib_row {
 	uint64_t user;
 	uint64_t failed_vmentry;
 	struct kx_attrib_sub *subs;
+	size_t cap_subs;
 	uint32_t nsubs;
-	uint32_t cap_subs;
 	uint32_t last_sub;		/* index of the last sub-key hit (locality) */
 	struct kx_idmap sub_of;		/* packed -> index in @subs, once there are many */
 	uint32_t reason;		/* kx_names id */
@@ -61,15 +61,15 @@ struct kx_attrib_helper {
 
 struct kx_attrib {
 	struct kx_attrib_group *groups;	/* [0] = all threads */
+	size_t cap_groups;
 	uint32_t ngroups;
-	uint32_t cap_groups;
 	uint32_t last_group;
 	/* by_thread: kx_thread_key() -> index in @groups, until a report sorts them */
 	struct kx_idmap group_of;
 	bool by_thread;
 	struct kx_attrib_helper *helpers;
+	size_t cap_helpers;
 	uint32_t nhelpers;
-	uint32_t cap_helpers;
 	struct kx_idmap helper_of;	/* packed key -> index in @helpers */
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kx_attrib.h"
+#include "kx_grow.h"
 
 static void group_init(struct kx_attrib_group *g, int32_t tid, int32_t pid, int32_t vcpu,
 		       uint16_t buffer)
@@ -83,13 +84,11 @@ static struct kx_attrib_group *thread_group(struct kx_attrib *a, const struct kx
 		goto found;
 	}
 	if (a->ngroups == a->cap_groups) {
-		uint32_t cap = a->cap_groups * 2;
-		struct kx_attrib_group *groups = realloc(a->groups, cap * sizeof(*groups));
+		struct kx_attrib_group *groups = kx_grow(a->groups, &a->cap_groups, sizeof(*groups), 4);
 
 		if (!groups)
 			return NULL;
 		a->groups = groups;
-		a->cap_groups = cap;
 	}
 	if (kx_idmap_put(&a->group_of, key, a->ngroups))
 		return NULL;
@@ -151,13 +150,11 @@ sub_for(struct kx_attrib_row *row, const struct kx_subkey *sk)
 		return &row->subs[i];
 	}
 	if (row->nsubs == row->cap_subs) {
-		uint32_t cap = row->cap_subs ? row->cap_subs * 2 : 4;
-		struct kx_attrib_sub *subs = realloc(row->subs, cap * sizeof(*subs));
+		struct kx_attrib_sub *subs = kx_grow(row->subs, &row->cap_subs, sizeof(*subs), 4);
 
 		if (!subs)
 			return NULL;
 		row->subs = subs;
-		row->cap_subs = cap;
 	}
 	sub = &row->subs[row->nsubs];
 	memset(sub, 0, sizeof(*sub));
@@ -238,13 +235,11 @@ helper_entry(struct kx_attrib *a, uint64_t packed, bool *added)
 	if (!*added)
 		return &a->helpers[i];
 	if (a->nhelpers == a->cap_helpers) {
-		uint32_t cap = a->cap_helpers ? a->cap_helpers * 2 : 8;
-		struct kx_attrib_helper *h = realloc(a->helpers, cap * sizeof(*h));
+		struct kx_attrib_helper *h = kx_grow(a->helpers, &a->cap_helpers, sizeof(*h), 8);
 
 		if (!h)
 			return NULL;
 		a->helpers = h;
-		a->cap_helpers = cap;
 	}
 	if (kx_idmap_put(&a->helper_of, packed, a->nhelpers))
 		return NULL;

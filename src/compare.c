@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kx_compare.h"
+#include "kx_grow.h"
 #include "kx_names.h"
 
 int kx_mwu(const struct kx_snap_bin *a, size_t na, const struct kx_snap_bin *b, size_t nb,
@@ -113,13 +114,11 @@ static int add_lines(struct kx_compare *c, size_t *cap, struct kx_names *index)
 				line = &c->lines[id];
 			} else {
 				if (c->nlines == *cap) {
-					size_t n = *cap ? *cap * 2 : 32;
-					struct kx_cmp_line *l = realloc(c->lines, n * sizeof(*l));
+					struct kx_cmp_line *l = kx_grow(c->lines, cap, sizeof(*l), 32);
 
 					if (!l)
 						return -ENOMEM;
 					c->lines = l;
-					*cap = n;
 				}
 				line = &c->lines[c->nlines];
 				memset(line, 0, sizeof(*line));

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kx_cycles.h"
+#include "kx_grow.h"
 #include "kx_subkey.h"
 
 /* ---- key -> (host, count) table, open addressing, grows with distinct keys ---- */
@@ -251,13 +252,11 @@ static struct thread *thread_get(struct kx_cycles *c, uint64_t id, int32_t tid, 
 	if (known)
 		return c->threads[known->host];
 	if (c->nthreads == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 8;
-		struct thread **n = realloc(c->threads, cap * sizeof(*n));
+		struct thread **n = kx_grow(c->threads, &c->cap, sizeof(*n), 8);
 
 		if (!n)
 			return NULL;
 		c->threads = n;
-		c->cap = cap;
 	}
 	t = calloc(1, sizeof(*t));
 	if (!t)
@@ -434,13 +433,11 @@ static void heap_push(struct kx_cycles *c, const struct kx_cycle *cy)
 static int hold_joined(struct kx_cycles *c, const struct kx_cycle *cy)
 {
 	if (c->njoined == c->cap_joined) {
-		size_t cap = c->cap_joined ? 2 * c->cap_joined : 8;
-		struct joined *j = realloc(c->joined, cap * sizeof(*j));
+		struct joined *j = kx_grow(c->joined, &c->cap_joined, sizeof(*j), 8);
 
 		if (!j)
 			return -ENOMEM;
 		c->joined = j;
-		c->cap_joined = cap;
 	}
 	c->joined[c->njoined].mark = c->mark;
 	c->joined[c->njoined++].cy = *cy;

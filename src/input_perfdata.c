@@ -25,6 +25,7 @@
 
 #include "kx.h"
 #include "kx_cursor.h"
+#include "kx_grow.h"
 #include "kx_kvmdecode.h"
 #include "kx_perf.h"
 #include "kx_idmap.h"
@@ -93,9 +94,11 @@ struct mark {
  */
 struct batch {
 	struct kx_event *ev;
-	uint32_t n, cap;
+	size_t cap;
+	uint32_t n;
 	struct mark *marks;
-	uint32_t nmarks, cap_marks;
+	size_t cap_marks;
+	uint32_t nmarks;
 	uint64_t saw;		/* largest sample time after the last mark */
 	int status;		/* 0 more follows, 1 end of input, < 0 error (diag) */
 	struct kx_diag diag;
@@ -265,13 +268,11 @@ static int add_id(struct perf_reader *p, uint64_t id, uint32_t attr, int32_t cpu
 		return 0;
 	}
 	if (p->nr_ids == p->ids_alloc) {
-		size_t alloc = p->ids_alloc ? p->ids_alloc * 2 : 64;
-		struct id_info *ids = realloc(p->ids, alloc * sizeof(*ids));
+		struct id_info *ids = kx_grow(p->ids, &p->ids_alloc, sizeof(*ids), 64);
 
 		if (!ids)
 			return kx_diag_set(diag, -ENOMEM, "out of memory");
 		p->ids = ids;
-		p->ids_alloc = alloc;
 	}
 	p->ids[p->nr_ids] = (struct id_info){ .attr = attr, .cpu = cpu };
 	if (kx_idmap_put(&p->id_map, id, (uint32_t)p->nr_ids))
@@ -488,15 +489,14 @@ static int queue_failure(struct perf_reader *p, int err, struct kx_diag *diag)
 
 /* ---- the walk's batches ---- */
 
-static int grow_array(void **arr, uint32_t *cap, size_t size)
+/* The batch being filled is full. Out of line: the walk's loop stays lean. */
+static __attribute__((noinline, cold)) int grow_batch(struct batch *b)
 {
-	uint32_t n = *cap ? *cap * 2 : 64;
-	void *a = realloc(*arr, n * size);
+	struct kx_event *ev = kx_grow(b->ev, &b->cap, sizeof(*ev), 64);
 
-	if (!a)
+	if (!ev)
 		return -ENOMEM;
-	*arr = a;
-	*cap = n;
+	b->ev = ev;
 	return 0;
 }
 
@@ -508,7 +508,7 @@ static inline __attribute__((always_inline)) struct kx_event *walk_slot(struct p
 {
 	struct batch *b = p->fill;
 
-	if (b->n == b->cap && grow_array((void **)&b->ev, &b->cap, sizeof(*b->ev)))
+	if (b->n == b->cap && grow_batch(b))
 		return NULL;
 	return &b->ev[b->n];
 }
@@ -539,9 +539,13 @@ static int walk_mark(struct perf_reader *p, enum mark_kind kind, struct kx_diag 
 {
 	struct batch *b = p->fill;
 
-	if (b->nmarks == b->cap_marks &&
-	    grow_array((void **)&b->marks, &b->cap_marks, sizeof(*b->marks)))
-		return kx_diag_set(diag, -ENOMEM, "out of memory");
+	if (b->nmarks == b->cap_marks) {
+		struct mark *marks = kx_grow(b->marks, &b->cap_marks, sizeof(*marks), 64);
+
+		if (!marks)
+			return kx_diag_set(diag, -ENOMEM, "out of memory");
+		b->marks = marks;
+	}
 	b->marks[b->nmarks++] = (struct mark){ .at = b->n, .kind = kind, .saw = b->saw };
 	b->saw = 0;
 	return 0;
@@ -846,13 +850,11 @@ static int set_comm(struct perf_reader *p, uint32_t tid, const char *name, size_
 
 	if (!kx_idmap_get(&p->comm_map, tid, &idx)) {
 		if (p->nr_comms == p->comms_alloc) {
-			size_t alloc = p->comms_alloc ? p->comms_alloc * 2 : 64;
-			char (*comms)[COMM_LEN] = realloc(p->comms, alloc * sizeof(*comms));
+			char (*comms)[COMM_LEN] = kx_grow(p->comms, &p->comms_alloc, sizeof(*comms), 64);
 
 			if (!comms)
 				return -ENOMEM;
 			p->comms = comms;
-			p->comms_alloc = alloc;
 		}
 		idx = (uint32_t)p->nr_comms;
 		if (kx_idmap_put(&p->comm_map, tid, idx))

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kx_grow.h"
 #include "kx_reader.h"
 #include "kx_text.h"
 
@@ -306,13 +307,11 @@ static int count_kvm_event(struct text_reader *t, struct kx_text_span name, stru
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
 	if ((size_t)id >= t->nr_counts) {
 		if ((size_t)id >= t->cap_counts) {
-			size_t cap = t->cap_counts ? t->cap_counts * 2 : 16;
-			struct kx_event_count *nc = realloc(t->counts, cap * sizeof(*nc));
+			struct kx_event_count *nc = kx_grow(t->counts, &t->cap_counts, sizeof(*nc), 16);
 
 			if (!nc)
 				return kx_diag_set(diag, -ENOMEM, "out of memory");
 			t->counts = nc;
-			t->cap_counts = cap;
 		}
 		t->counts[id].name = kx_names_get(t->evnames, (uint32_t)id);
 		t->counts[id].count = 0;

@@ -29,6 +29,7 @@
 
 #include "kx_cursor.h"
 #include "kx_decompress.h"
+#include "kx_grow.h"
 #include "kx_kvmdecode.h"
 #include "kx_idmap.h"
 #include "kx_packed_event.h"
@@ -321,15 +322,12 @@ static struct tbuffer *add_buffer(struct tracedat *t, struct kx_diag *diag)
 		return NULL;
 	}
 	if (t->nr_bufs == t->cap_bufs) {
-		size_t cap = t->cap_bufs ? 2 * t->cap_bufs : 4;
-
-		b = realloc(t->bufs, cap * sizeof(*b));
+		b = kx_grow(t->bufs, &t->cap_bufs, sizeof(*b), 4);
 		if (!b) {
 			kx_diag_set(diag, -ENOMEM, "out of memory");
 			return NULL;
 		}
 		t->bufs = b;
-		t->cap_bufs = cap;
 	}
 	b = &t->bufs[t->nr_bufs++];
 	memset(b, 0, sizeof(*b));

@@ -18,6 +18,7 @@
 
 #include "kx_cursor.h"
 #include "kx_exitnames.h"
+#include "kx_grow.h"
 #include "kx_kvmdecode.h"
 #include "kx_subkey.h"
 #include "kx_tracedata.h"
@@ -443,13 +444,10 @@ static __attribute__((noinline)) uint32_t far_reason_id(struct kx_kvmdecode *dec
 		if (dec->far[i].code == code && dec->far[i].isa == isa)
 			return dec->far[i].id;
 	if (dec->nr_far == dec->cap_far) {
-		size_t cap = dec->cap_far ? 2 * dec->cap_far : 16;
-
-		fc = realloc(dec->far, cap * sizeof(*fc));
+		fc = kx_grow(dec->far, &dec->cap_far, sizeof(*fc), 16);
 		if (!fc)
 			return resolve(dec, isa, code);
 		dec->far = fc;
-		dec->cap_far = cap;
 	}
 	fc = &dec->far[dec->nr_far++];
 	fc->code = code;

@@ -9,11 +9,12 @@
 #include <string.h>
 
 #include "kx_names.h"
+#include "kx_grow.h"
 
 struct kx_names {
 	char **strs;		/* [count], each a separate NUL-terminated copy */
+	size_t cap;		/* capacity of strs */
 	uint32_t count;
-	uint32_t cap;		/* capacity of strs */
 	int32_t *slots;		/* hash slots: id or -1 */
 	uint32_t nslots;	/* power of two, > 2 * count */
 };
@@ -96,13 +97,11 @@ int64_t kx_names_intern(struct kx_names *n, const char *str, size_t len)
 	if (n->slots[slot] >= 0)
 		return n->slots[slot];
 	if (n->count == n->cap) {
-		uint32_t cap = n->cap ? n->cap * 2 : 32;
-		char **strs = realloc(n->strs, cap * sizeof(*strs));
+		char **strs = kx_grow(n->strs, &n->cap, sizeof(*strs), 32);
 
 		if (!strs)
 			return -ENOMEM;
 		n->strs = strs;
-		n->cap = cap;
 	}
 	copy = malloc(len + 1);
 	if (!copy)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "kx_grow.h"
 #include "kx_packed_event.h"
 #include "kx_perf_order.h"
 
@@ -204,13 +205,11 @@ static int heap_push(struct kx_perf_order *o, const struct queued *e)
 	size_t i;
 
 	if (o->heap_nr == o->heap_alloc) {
-		size_t alloc = o->heap_alloc ? o->heap_alloc * 2 : 64;
-		struct queued *heap = realloc(o->heap, alloc * sizeof(*heap));
+		struct queued *heap = kx_grow(o->heap, &o->heap_alloc, sizeof(*heap), 64);
 
 		if (!heap)
 			return -ENOMEM;
 		o->heap = heap;
-		o->heap_alloc = alloc;
 	}
 	i = o->heap_nr++;
 	while (i > 0 && before(e, &o->heap[(i - 1) / 2])) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kx_grow.h"
 #include "kx_report.h"
 
 void kx_stat_from_hist(struct kx_stat *st, const struct kx_hist *h)
@@ -115,13 +116,11 @@ static int add_key(struct kx_report_group *g, size_t *cap, struct kx_names *inde
 		k = &g->keys[id];
 	} else {
 		if (g->nkeys == *cap) {
-			size_t n = *cap ? *cap * 2 : 8;
-			struct kx_report_key *keys = realloc(g->keys, n * sizeof(*keys));
+			struct kx_report_key *keys = kx_grow(g->keys, cap, sizeof(*keys), 8);
 
 			if (!keys)
 				return -ENOMEM;
 			g->keys = keys;
-			*cap = n;
 		}
 		k = &g->keys[g->nkeys++];
 		memset(k, 0, sizeof(*k));

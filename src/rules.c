@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "kx_compare.h"
+#include "kx_grow.h"
 #include "kx_rules.h"
 
 struct global_fig {
@@ -246,13 +247,11 @@ int kx_rules_add(struct kx_rules *rs, enum kx_rule_op op, const char *spec, cons
 	if (err)
 		return err;
 	if (rs->n == rs->cap) {
-		size_t cap = rs->cap ? rs->cap * 2 : 16;
-		struct kx_rule *n = realloc(rs->r, cap * sizeof(*n));
+		struct kx_rule *n = kx_grow(rs->r, &rs->cap, sizeof(*n), 16);
 
 		if (!n)
 			return kx_diag_set(diag, -ENOMEM, "out of memory");
 		rs->r = n;
-		rs->cap = cap;
 	}
 	rs->r[rs->n++] = r;
 	return 0;
@@ -318,13 +317,11 @@ static struct kx_rule_result *new_result(struct kx_check *c, const struct kx_rul
 	struct kx_rule_result *res;
 
 	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct kx_rule_result *n = realloc(c->res, cap * sizeof(*n));
+		struct kx_rule_result *n = kx_grow(c->res, &c->cap, sizeof(*n), 16);
 
 		if (!n)
 			return NULL;
 		c->res = n;
-		c->cap = cap;
 	}
 	res = &c->res[c->n++];
 	memset(res, 0, sizeof(*res));

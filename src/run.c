@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kx_grow.h"
 #include "kx_order.h"
 #include "kx_run.h"
 
@@ -130,15 +131,12 @@ static int defer(struct kx_run *run, const struct kx_event *ev)
 			    run->deferred[i].ev.buffer == ev->buffer)
 				return 0;
 	if (run->nr_deferred == run->cap_deferred) {
-		size_t cap = run->cap_deferred ? 2 * run->cap_deferred : 256;
-
-		if (cap > KX_RUN_DEFER_MAX)
+		if (run->cap_deferred * 2 > KX_RUN_DEFER_MAX)
 			return -E2BIG;
-		d = realloc(run->deferred, cap * sizeof(*d));
+		d = kx_grow(run->deferred, &run->cap_deferred, sizeof(*d), 256);
 		if (!d)
 			return -ENOMEM;
 		run->deferred = d;
-		run->cap_deferred = cap;
 	}
 	if (ev->kind != KX_EV_LOST)
 		run->markers_from = run->nr_deferred + 1;

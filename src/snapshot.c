@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "kx_cycles.h"
+#include "kx_grow.h"
 #include "kx_jsonread.h"
 #include "kx_snapshot.h"
 
@@ -97,13 +98,11 @@ static int index_row(struct kx_snapshot *s, size_t i)
 	int64_t id;
 
 	if (known == s->cap_row_of) {	/* room first: a name interned always has its row */
-		size_t cap = s->cap_row_of ? 2 * s->cap_row_of : 16;
-		size_t *row_of = realloc(s->row_of, cap * sizeof(*row_of));
+		size_t *row_of = kx_grow(s->row_of, &s->cap_row_of, sizeof(*row_of), 16);
 
 		if (!row_of)
 			return -ENOMEM;
 		s->row_of = row_of;
-		s->cap_row_of = cap;
 	}
 	id = kx_names_intern(s->names, row->name, strlen(row->name));
 	if (id < 0)
@@ -132,13 +131,10 @@ struct kx_snap_row *kx_snapshot_add_row(struct kx_snapshot *s, enum kx_snap_kind
 	struct kx_snap_row *rows, *row;
 
 	if (s->nrows == s->cap_rows) {
-		size_t cap = s->cap_rows ? s->cap_rows * 2 : 16;
-
-		rows = realloc(s->rows, cap * sizeof(*rows));
+		rows = kx_grow(s->rows, &s->cap_rows, sizeof(*rows), 16);
 		if (!rows)
 			return NULL;
 		s->rows = rows;
-		s->cap_rows = cap;
 	}
 	row = &s->rows[s->nrows];
 	memset(row, 0, sizeof(*row));

@@ -12,6 +12,7 @@
 
 #include <event-parse.h>
 
+#include "kx_grow.h"
 #include "kx_tracedata.h"
 
 /* Largest single metadata text we accept (a format file, cmdlines, kallsyms). */
@@ -259,13 +260,10 @@ static int count_format(struct kx_tracedata *td, const char *name, size_t nlen,
 	if (*stop || id < 0 || id > UINT16_MAX)
 		return 1;
 	if (td->nr_counted == td->cap_counted) {
-		size_t cap = td->cap_counted ? 2 * td->cap_counted : 64;
-
-		f = realloc(td->counted, cap * sizeof(*f));
+		f = kx_grow(td->counted, &td->cap_counted, sizeof(*f), 64);
 		if (!f)
 			return -ENOMEM;
 		td->counted = f;
-		td->cap_counted = cap;
 	}
 	f = &td->counted[td->nr_counted];
 	f->name = strndup(name, nlen);
