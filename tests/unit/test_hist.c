@@ -139,6 +139,45 @@ static void carries(void)
 	kx_hist_free(&h);
 }
 
+/* The nearest rank exactly where buckets are exact, the midpoint where they are not. */
+static void exact_ranks(void)
+{
+	struct kx_hist h;
+
+	kx_hist_init(&h);
+	for (uint64_t v = 1; v <= 100; v++)
+		kx_hist_add(&h, v);
+	is_u64(kx_hist_percentile(&h, 50), 50, "1..100: p50 is the 50th value");
+	is_u64(kx_hist_percentile(&h, 90), 90, "1..100: p90 is the 90th value");
+	is_u64(kx_hist_percentile(&h, 99), 99, "1..100: p99 is the 99th value");
+	is_u64(kx_hist_percentile(&h, 98.5), 99, "1..100: p98.5 rounds up to the 99th");
+	kx_hist_free(&h);
+
+	kx_hist_init(&h);
+	for (int i = 0; i < 3; i++)
+		kx_hist_add(&h, 0);
+	kx_hist_add(&h, 5);
+	is_u64(kx_hist_percentile(&h, 50), 0, "three zeros and a 5: p50 is 0");
+	kx_hist_free(&h);
+
+	/* 1000..1003 share a bucket: 1000 + 3 / 2 */
+	kx_hist_init(&h);
+	kx_hist_add(&h, 10);
+	kx_hist_add(&h, 1000);
+	kx_hist_add(&h, 1003);
+	kx_hist_add(&h, 5000);
+	is_u64(kx_hist_percentile(&h, 50), 1001, "a bucket four wide: its midpoint");
+	kx_hist_free(&h);
+
+	/* the first value right after two empty groups */
+	kx_hist_init(&h);
+	for (int i = 0; i < 3; i++)
+		kx_hist_add(&h, 256);
+	kx_hist_add(&h, 1000);
+	is_u64(kx_hist_percentile(&h, 50), 256, "first bucket of a group after empty ones");
+	kx_hist_free(&h);
+}
+
 int main(void)
 {
 	struct kx_hist h;
@@ -182,6 +221,7 @@ int main(void)
 	kx_hist_free(&h);
 
 	groups_and_merge();
+	exact_ranks();
 	next_bucket();
 	carries();
 
