@@ -194,6 +194,7 @@ static void tsc_deadline_and_idle(void)
 	is_u64(s.last.idle_exits, 1, "idle cycle: 1 idle exit");
 	is_u64(s.last.ratio, 10000, "idle cycle: ratio 1.00");
 	ok(s.last.segs[1].idle, "idle cycle: HLT segment marked idle");
+	ok(!s.last.segs[0].idle && !s.last.segs[2].idle, "idle cycle: guest segments are not idle");
 	is_u64(s.last.segs[3].key, REASON_EXTINT, "exit without sub-key: keyed by reason");
 	is_u64(s.last.nkeys, 2, "idle cycle: idle exit not in host keys");
 
@@ -275,6 +276,31 @@ static void learnt_late_and_seamless_break(void)
 	is_u64(st->discarded, 1, "seamless break: the open cycle discarded");
 	is_u64(st->vcpu, 5, "the vCPU id learnt after the first intervals");
 	is_u64(st->pid, 1, "the pid learnt after the first intervals");
+	kx_cycles_free(c);
+}
+
+/* The part of an exit spent in the VMM (after kvm_userspace_exit) is summed per cycle. */
+static void userspace_time(void)
+{
+	struct seen s;
+	struct kx_cycles *c = make(&s, 0, false, false);
+	struct vcpu v = { .tid = 14, .vcpu = 2 };
+	struct kx_interval io = { .kind = KX_IV_EXIT, .tid = 14, .pid = 1, .vcpu = 2, .reason = 30 };
+
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	guest(c, &v, 2 * US);
+	io.start = v.now;
+	io.end = v.now + 8 * US;
+	io.user = 5 * US;
+	v.now = io.end;
+	kx_cycles_feed(c, &io);
+	guest(c, &v, 2 * US);
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	is_u64(s.n, 1, "userspace: one cycle");
+	is_u64(s.last.user, 5 * US, "userspace: the VMM's part of the I/O exit");
+	is_u64(s.last.host, 9 * US, "userspace: host time includes it");
+	kx_cycles_finish(c);
+	is_u64(kx_cycles_total(c)->user_total, 5 * US, "userspace: total");
 	kx_cycles_free(c);
 }
 
@@ -448,6 +474,7 @@ int main(void)
 	tsc_deadline_and_idle();
 	breaks();
 	learnt_late_and_seamless_break();
+	userspace_time();
 	interleaved();
 	many_threads();
 	worst(false);
