@@ -304,6 +304,67 @@ static void userspace_time(void)
 	kx_cycles_free(c);
 }
 
+/*
+ * Two slices joined: the later one's zero-guest cycle, userspace time, and
+ * the vCPU id and pid only it saw are added as one pass would count them.
+ */
+static void joined_slices(void)
+{
+	struct kx_cycles *c = make(NULL, 0, false, false), *later = make(NULL, 0, false, false);
+	struct vcpu v = { .tid = 15, .vcpu = KX_VCPU_UNKNOWN, .no_pid = true };
+	struct kx_interval io = { .kind = KX_IV_EXIT, .tid = 15, .reason = 30 };
+	uint32_t identity[64];
+	const struct kx_cycles_stats *st;
+
+	for (uint32_t i = 0; i < 64; i++)
+		identity[i] = i;
+	/* the slice before: a timer write opens a cycle, an I/O exit with 3 us in the VMM */
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	guest(c, &v, 2 * US);
+	io.pid = -1;
+	io.vcpu = KX_VCPU_UNKNOWN;
+	io.start = v.now;
+	io.end = v.now + 8 * US;
+	io.user = 3 * US;
+	v.now = io.end;
+	kx_cycles_feed(c, &io);
+	guest(c, &v, 2 * US);
+
+	/* the later slice: its lead-in ends that cycle, then one with no guest time, then one
+	 * more with 5 us in the VMM; only here are the vCPU id and pid known */
+	kx_cycles_mid_trace(later);
+	v.vcpu = 4;
+	v.no_pid = false;
+	guest(later, &v, 2 * US);
+	exit_(later, &v, 1 * US, &SK_TMICT);
+	guest(later, &v, 0);
+	exit_(later, &v, 1 * US, &SK_TMICT);
+	guest(later, &v, 3 * US);
+	io.pid = 1;
+	io.vcpu = 4;
+	io.start = v.now;
+	io.end = v.now + 8 * US;
+	io.user = 5 * US;
+	v.now = io.end;
+	kx_cycles_feed(later, &io);
+	guest(later, &v, 1 * US);
+	exit_(later, &v, 1 * US, &SK_TMICT);
+
+	ok(kx_cycles_join(c, later, identity, 64) == 0, "joined slices: join");
+	ok(kx_cycles_finish(c) == 0, "joined slices: finish");
+	st = kx_cycles_total(c);
+	is_u64(st->cycles, 3, "joined slices: 3 cycles");
+	is_u64(st->zero_guest, 1, "joined slices: the later slice's zero-guest cycle");
+	is_u64(st->user_total, 8 * US, "joined slices: userspace of both slices");
+	is_u64(st->guest_total, 10 * US, "joined slices: guest 6 + 0 + 4 us");
+	is_u64(kx_cycles_nthreads(c), 1, "joined slices: one thread");
+	st = kx_cycles_thread(c, 0);
+	is_u64(st->vcpu, 4, "joined slices: the vCPU id the later slice saw");
+	is_u64(st->pid, 1, "joined slices: the pid the later slice saw");
+	kx_cycles_free(later);
+	kx_cycles_free(c);
+}
+
 static void interleaved(void)
 {
 	struct seen s;
@@ -475,6 +536,7 @@ int main(void)
 	breaks();
 	learnt_late_and_seamless_break();
 	userspace_time();
+	joined_slices();
 	interleaved();
 	many_threads();
 	worst(false);
