@@ -365,6 +365,63 @@ static void joined_slices(void)
 	kx_cycles_free(c);
 }
 
+/* Lay out @v's cycle with @n EOI exits in @c, from @from segment on (0 = from the start). */
+static void long_cycle_part(struct kx_cycles *c, struct vcpu *v, int from, int to, int n)
+{
+	for (int i = from; i < to; i++) {
+		if (i == 0)
+			exit_(c, v, 1 * US, &SK_TMICT);
+		else if (i == n + 1)
+			exit_(c, v, 2 * US, &SK_TMICT);
+		else if (i % 2)
+			guest(c, v, (uint64_t)i * US);
+		else
+			exit_(c, v, 1 * US, &SK_EOI);
+	}
+}
+
+/*
+ * A cycle opened in one slice (@cut segments in: the timer write alone, or
+ * a few more) and finished by a lead-in with too many segments to keep in
+ * the next: joined, it keeps the segments one pass keeps, with the same
+ * count elided.
+ */
+static void joined_elided_lead_in(int cut)
+{
+	struct kx_cycles *one = make(NULL, 1, false, false);
+	struct kx_cycles *c = make(NULL, 1, false, false), *later = make(NULL, 1, false, false);
+	struct vcpu v = { .tid = 16, .vcpu = 0 }, w = v;
+	const int n = 2 * KX_CYCLE_SEGS;	/* guest, EOI, guest, ... between the writes */
+	const struct kx_cycle *a, *b;
+	uint32_t identity[8];
+	bool same;
+
+	for (uint32_t i = 0; i < 8; i++)
+		identity[i] = i;
+	long_cycle_part(one, &v, 0, n + 2, n);
+	long_cycle_part(c, &w, 0, cut, n);
+	kx_cycles_mid_trace(later);
+	long_cycle_part(later, &w, cut, n + 2, n);
+	ok(kx_cycles_join(c, later, identity, 8) == 0, "elided lead-in, cut at %d: join", cut);
+	kx_cycles_finish(one);
+	kx_cycles_finish(c);
+	ok(kx_cycles_worst(one, &a) == 1 && kx_cycles_worst(c, &b) == 1,
+	   "elided lead-in, cut at %d: one cycle each way", cut);
+	ok(a->segs_elided > 0, "elided lead-in, cut at %d: one pass elides some", cut);
+	ok(b->nsegs == a->nsegs && b->segs_elided == a->segs_elided,
+	   "elided lead-in, cut at %d: %u segments kept, %llu elided (one pass: %u, %llu)", cut,
+	   b->nsegs, (unsigned long long)b->segs_elided, a->nsegs,
+	   (unsigned long long)a->segs_elided);
+	same = a->nsegs == b->nsegs;
+	for (uint32_t i = 0; same && i < a->nsegs; i++)
+		same = a->segs[i].dur == b->segs[i].dur && a->segs[i].key == b->segs[i].key &&
+		       a->segs[i].guest == b->segs[i].guest;
+	ok(same, "elided lead-in, cut at %d: each kept segment as one pass keeps it", cut);
+	kx_cycles_free(one);
+	kx_cycles_free(later);
+	kx_cycles_free(c);
+}
+
 static void interleaved(void)
 {
 	struct seen s;
@@ -537,6 +594,8 @@ int main(void)
 	learnt_late_and_seamless_break();
 	userspace_time();
 	joined_slices();
+	joined_elided_lead_in(1);
+	joined_elided_lead_in(3);
 	interleaved();
 	many_threads();
 	worst(false);
