@@ -31,6 +31,7 @@ static const struct kx_subkey SK_NONE;
 
 #define REASON_HLT	7
 #define REASON_EXTINT	3
+#define REASON_IO	30
 
 /* one vCPU thread's clock while the test lays out its timeline */
 struct vcpu {
@@ -58,8 +59,9 @@ static int on_cycle(void *ctx, const struct kx_cycle *cy)
 	return 0;
 }
 
-static void feed(struct kx_cycles *c, struct vcpu *v, uint32_t kind, uint64_t dur,
-		 const struct kx_subkey *sk, uint32_t reason, bool idle)
+/* @v's next interval, @dur long; @v's clock moves to its end */
+static struct kx_interval next_interval(struct vcpu *v, uint32_t kind, uint64_t dur,
+					const struct kx_subkey *sk, uint32_t reason, bool idle)
 {
 	struct kx_interval iv;
 
@@ -76,6 +78,14 @@ static void feed(struct kx_cycles *c, struct vcpu *v, uint32_t kind, uint64_t du
 	if (sk)
 		iv.subkey = *sk;
 	v->now = iv.end;
+	return iv;
+}
+
+static void feed(struct kx_cycles *c, struct vcpu *v, uint32_t kind, uint64_t dur,
+		 const struct kx_subkey *sk, uint32_t reason, bool idle)
+{
+	struct kx_interval iv = next_interval(v, kind, dur, sk, reason, idle);
+
 	if (kx_cycles_feed(c, &iv))
 		ok(0, "feed failed");
 }
@@ -88,6 +98,16 @@ static void guest(struct kx_cycles *c, struct vcpu *v, uint64_t dur)
 static void exit_(struct kx_cycles *c, struct vcpu *v, uint64_t dur, const struct kx_subkey *sk)
 {
 	feed(c, v, KX_IV_EXIT, dur, sk, 1, false);
+}
+
+/* an I/O exit of which @user was spent in the VMM */
+static void io_exit(struct kx_cycles *c, struct vcpu *v, uint64_t dur, uint64_t user)
+{
+	struct kx_interval iv = next_interval(v, KX_IV_EXIT, dur, NULL, REASON_IO, false);
+
+	iv.user = user;
+	if (kx_cycles_feed(c, &iv))
+		ok(0, "feed failed");
 }
 
 static struct kx_cycles *make(struct seen *s, uint32_t worst, bool by_host, bool lvtt)
@@ -285,15 +305,10 @@ static void userspace_time(void)
 	struct seen s;
 	struct kx_cycles *c = make(&s, 0, false, false);
 	struct vcpu v = { .tid = 14, .vcpu = 2 };
-	struct kx_interval io = { .kind = KX_IV_EXIT, .tid = 14, .pid = 1, .vcpu = 2, .reason = 30 };
 
 	exit_(c, &v, 1 * US, &SK_TMICT);
 	guest(c, &v, 2 * US);
-	io.start = v.now;
-	io.end = v.now + 8 * US;
-	io.user = 5 * US;
-	v.now = io.end;
-	kx_cycles_feed(c, &io);
+	io_exit(c, &v, 8 * US, 5 * US);
 	guest(c, &v, 2 * US);
 	exit_(c, &v, 1 * US, &SK_TMICT);
 	is_u64(s.n, 1, "userspace: one cycle");
@@ -312,7 +327,6 @@ static void joined_slices(void)
 {
 	struct kx_cycles *c = make(NULL, 0, false, false), *later = make(NULL, 0, false, false);
 	struct vcpu v = { .tid = 15, .vcpu = KX_VCPU_UNKNOWN, .no_pid = true };
-	struct kx_interval io = { .kind = KX_IV_EXIT, .tid = 15, .reason = 30 };
 	uint32_t identity[64];
 	const struct kx_cycles_stats *st;
 
@@ -321,13 +335,7 @@ static void joined_slices(void)
 	/* the slice before: a timer write opens a cycle, an I/O exit with 3 us in the VMM */
 	exit_(c, &v, 1 * US, &SK_TMICT);
 	guest(c, &v, 2 * US);
-	io.pid = -1;
-	io.vcpu = KX_VCPU_UNKNOWN;
-	io.start = v.now;
-	io.end = v.now + 8 * US;
-	io.user = 3 * US;
-	v.now = io.end;
-	kx_cycles_feed(c, &io);
+	io_exit(c, &v, 8 * US, 3 * US);
 	guest(c, &v, 2 * US);
 
 	/* the later slice: its lead-in ends that cycle, then one with no guest time, then one
@@ -340,13 +348,7 @@ static void joined_slices(void)
 	guest(later, &v, 0);
 	exit_(later, &v, 1 * US, &SK_TMICT);
 	guest(later, &v, 3 * US);
-	io.pid = 1;
-	io.vcpu = 4;
-	io.start = v.now;
-	io.end = v.now + 8 * US;
-	io.user = 5 * US;
-	v.now = io.end;
-	kx_cycles_feed(later, &io);
+	io_exit(later, &v, 8 * US, 5 * US);
 	guest(later, &v, 1 * US);
 	exit_(later, &v, 1 * US, &SK_TMICT);
 
