@@ -126,7 +126,7 @@ struct per_thread {
 	uint64_t wrong;
 };
 
-static int per_thread(void *ctx, const struct kx_interval *iv)
+static int sum_per_thread(void *ctx, const struct kx_interval *iv)
 {
 	struct per_thread *pt = ctx;
 	uint32_t i = (uint32_t)(iv->tid - 1000);
@@ -160,7 +160,7 @@ static void many_threads(void)
 	for (int i = 0; i < NTHREADS; i++) {
 		struct kx_event e = ev(KX_EV_ENTRY, 1000000 + (uint64_t)i, 1000 + i, i % 8);
 
-		kx_pair_exit_entry(p, &e, per_thread, pt);
+		kx_pair_exit_entry(p, &e, sum_per_thread, pt);
 		e = i % 2 ? ev(KX_EV_ENTRY, 100 * (uint64_t)i, 999, 0) : vmexit(100 * (uint64_t)i, 999, 0, msr_id);
 		witness.n = 0;
 		kx_pair_exit_entry(p, &e, collect, &witness);
@@ -177,7 +177,7 @@ static void many_threads(void)
 				struct kx_event e = step ? ev(KX_EV_ENTRY, out + 2 * (uint64_t)i + 1, 1000 + i, i % 8) :
 							   vmexit(out, 1000 + i, i % 8, msr_id);
 
-				kx_pair_exit_entry(p, &e, per_thread, pt);
+				kx_pair_exit_entry(p, &e, sum_per_thread, pt);
 			}
 	for (int i = 0; i < NTHREADS; i++)
 		wrong += pt->guest[i] != 2 * ((uint64_t)i + 10) || pt->exit[i] != 2 * (2 * (uint64_t)i + 1);
