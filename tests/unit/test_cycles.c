@@ -176,6 +176,7 @@ static void seed(bool x2apic)
 	ntop = kx_cycles_top_keys(st, top, 5);
 	is_u64(ntop, 2, "seed: two top keys");
 	ok(top[0].share == 0.5 && top[1].share == 0.5, "seed: each key 50%%");
+	ok(top[0].count == 4 && top[1].count == 4, "seed: each key once in each of 4 cycles");
 	ok((top[0].key == key_of(&SK_EOI) && top[1].key == key_of(&SK_TMICT)) ||
 	   (top[1].key == key_of(&SK_EOI) && top[0].key == key_of(&SK_TMICT)),
 	   "seed: the keys are EOI and TMICT");
@@ -338,12 +339,14 @@ static void joined_slices(void)
 	io_exit(c, &v, 8 * US, 3 * US);
 	guest(c, &v, 2 * US);
 
-	/* the later slice: its lead-in ends that cycle, then one with no guest time, then one
-	 * more with 5 us in the VMM; only here are the vCPU id and pid known */
+	/* the later slice: its lead-in (2 us more in the VMM) ends that cycle, then one with
+	 * no guest time, then one more with 5 us in the VMM; only here are the vCPU id and
+	 * pid known */
 	kx_cycles_mid_trace(later);
 	v.vcpu = 4;
 	v.no_pid = false;
 	guest(later, &v, 2 * US);
+	io_exit(later, &v, 4 * US, 2 * US);
 	exit_(later, &v, 1 * US, &SK_TMICT);
 	guest(later, &v, 0);
 	exit_(later, &v, 1 * US, &SK_TMICT);
@@ -357,7 +360,7 @@ static void joined_slices(void)
 	st = kx_cycles_total(c);
 	is_u64(st->cycles, 3, "joined slices: 3 cycles");
 	is_u64(st->zero_guest, 1, "joined slices: the later slice's zero-guest cycle");
-	is_u64(st->user_total, 8 * US, "joined slices: userspace of both slices");
+	is_u64(st->user_total, 10 * US, "joined slices: userspace of both slices and the lead-in");
 	is_u64(st->guest_total, 10 * US, "joined slices: guest 6 + 0 + 4 us");
 	is_u64(kx_cycles_nthreads(c), 1, "joined slices: one thread");
 	st = kx_cycles_thread(c, 0);
@@ -388,6 +391,42 @@ static void long_cycle_part(struct kx_cycles *c, struct vcpu *v, int from, int t
  * the next: joined, it keeps the segments one pass keeps, with the same
  * count elided.
  */
+/*
+ * Three slices, the middle one all lead-in: the cycle runs through it, so
+ * the join of the third must find the thread where the second left it.
+ */
+static void joined_through_a_slice(void)
+{
+	struct kx_cycles *c = make(NULL, 0, false, false), *mid = make(NULL, 0, false, false);
+	struct kx_cycles *last = make(NULL, 0, false, false);
+	struct vcpu v = { .tid = 18, .vcpu = 0 };
+	uint32_t identity[8];
+	const struct kx_cycles_stats *st;
+
+	for (uint32_t i = 0; i < 8; i++)
+		identity[i] = i;
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	guest(c, &v, 2 * US);
+	kx_cycles_mid_trace(mid);
+	exit_(mid, &v, 1 * US, &SK_EOI);
+	guest(mid, &v, 3 * US);
+	kx_cycles_mid_trace(last);
+	exit_(last, &v, 1 * US, &SK_EOI);
+	guest(last, &v, 1 * US);
+	exit_(last, &v, 1 * US, &SK_TMICT);
+	ok(kx_cycles_join(c, mid, identity, 8) == 0 && kx_cycles_join(c, last, identity, 8) == 0,
+	   "three slices: joined");
+	kx_cycles_finish(c);
+	st = kx_cycles_total(c);
+	is_u64(st->cycles, 1, "three slices: the cycle through the middle one");
+	is_u64(st->discarded, 0, "three slices: nothing discarded");
+	is_u64(st->guest_total, 6 * US, "three slices: guest 2 + 3 + 1 us");
+	is_u64(st->host_total, 3 * US, "three slices: host 1 + 1 + 1 us");
+	kx_cycles_free(last);
+	kx_cycles_free(mid);
+	kx_cycles_free(c);
+}
+
 static void joined_elided_lead_in(int cut)
 {
 	struct kx_cycles *one = make(NULL, 1, false, false);
@@ -421,6 +460,31 @@ static void joined_elided_lead_in(int cut)
 	ok(same, "elided lead-in, cut at %d: each kept segment as one pass keeps it", cut);
 	kx_cycles_free(one);
 	kx_cycles_free(later);
+	kx_cycles_free(c);
+}
+
+/* More keys in a cycle than it keeps: the ones with the most host time, most first. */
+static void many_keys_in_a_cycle(void)
+{
+	struct seen s;
+	struct kx_cycles *c = make(&s, 0, false, false);
+	struct vcpu v = { .tid = 17, .vcpu = 0 };
+	bool sorted = true;
+
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	for (uint32_t r = 0; r < KX_CYCLE_KEYS + 4; r++) {
+		guest(c, &v, 1 * US);
+		feed(c, &v, KX_IV_EXIT, (r + 1) * US, &SK_NONE, 100 + r, false);
+	}
+	guest(c, &v, 1 * US);
+	exit_(c, &v, 30 * US, &SK_TMICT);
+	is_u64(s.n, 1, "many keys: one cycle");
+	is_u64(s.last.nkeys, KX_CYCLE_KEYS, "many keys: as many as a cycle keeps");
+	is_u64(s.last.keys[0].key, key_of(&SK_TMICT), "many keys: the timer write's 30us first");
+	is_u64(s.last.keys[1].key, 100 + KX_CYCLE_KEYS + 3, "many keys: then the longest exit");
+	for (uint32_t k = 2; k < s.last.nkeys; k++)
+		sorted = sorted && s.last.keys[k].key == s.last.keys[k - 1].key - 1;
+	ok(sorted, "many keys: the rest by host time, most first");
 	kx_cycles_free(c);
 }
 
@@ -596,8 +660,10 @@ int main(void)
 	learnt_late_and_seamless_break();
 	userspace_time();
 	joined_slices();
+	joined_through_a_slice();
 	joined_elided_lead_in(1);
 	joined_elided_lead_in(3);
+	many_keys_in_a_cycle();
 	interleaved();
 	many_threads();
 	worst(false);
