@@ -6,6 +6,7 @@
  * vCPUs, the worst-N heap, segment elision. Expected figures are the
  * durations the test itself laid out.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -520,6 +521,112 @@ static void joined_at_one_time(uint64_t apart)
 	kx_cycles_free(c);
 }
 
+/* @w's cycle of thread @tid that ended at @end, NULL if none */
+static const struct kx_cycle *cycle_at(const struct kx_cycle *w, size_t n, int32_t tid,
+				       uint64_t end)
+{
+	for (size_t i = 0; i < n; i++)
+		if (w[i].tid == tid && w[i].end == end)
+			return &w[i];
+	return NULL;
+}
+
+/*
+ * Cycles completed while joining are numbered as one pass numbers them:
+ * after the later slice's own cycles that came first, whether a lead-in
+ * or a replayed event completed them.
+ */
+static void joined_seq_as_one_pass(void)
+{
+	struct kx_cycles *one = make(NULL, 8, false, false);
+	struct kx_cycles *c = make(NULL, 8, false, false), *later = make(NULL, 8, false, false);
+	struct vcpu a = { .tid = 21, .vcpu = 0 }, b = { .tid = 22, .vcpu = 1 };
+	struct vcpu d = { .tid = 23, .vcpu = 2 }, a1 = a, b1 = b, d1 = d;
+	const struct kx_cycle *w1, *wj;
+	size_t n1, nj;
+	uint32_t identity[8];
+	bool same = true;
+
+	for (uint32_t i = 0; i < 8; i++)
+		identity[i] = i;
+	/* the slice before: each thread opens a cycle */
+	exit_(c, &a, 1 * US, &SK_TMICT);
+	exit_(c, &b, 1 * US, &SK_TMICT);
+	exit_(c, &d, 1 * US, &SK_TMICT);
+	guest(c, &a, 2 * US);
+	guest(c, &b, 1 * US);
+	guest(c, &d, 1 * US);
+	/* the later slice: b's lead-in ends at 3, its own cycle at 5, a's lead-in at 8 */
+	kx_cycles_mid_trace(later);
+	exit_(later, &b, 1 * US, &SK_TMICT);
+	guest(later, &b, 1 * US);
+	exit_(later, &b, 1 * US, &SK_TMICT);
+	guest(later, &a, 4 * US);
+	exit_(later, &a, 1 * US, &SK_TMICT);
+	/* d's write at 9 was deferred after the later slice's first own cycle: replayed */
+	guest(c, &d, 7 * US);
+	kx_cycles_replay_at(c, 1);
+	exit_(c, &d, 1 * US, &SK_TMICT);
+	ok(kx_cycles_join(c, later, identity, 8) == 0, "joined seq: join");
+
+	/* one pass, in time order */
+	exit_(one, &a1, 1 * US, &SK_TMICT);
+	exit_(one, &b1, 1 * US, &SK_TMICT);
+	exit_(one, &d1, 1 * US, &SK_TMICT);
+	guest(one, &a1, 2 * US);
+	guest(one, &b1, 1 * US);
+	guest(one, &d1, 1 * US);
+	exit_(one, &b1, 1 * US, &SK_TMICT);
+	guest(one, &b1, 1 * US);
+	exit_(one, &b1, 1 * US, &SK_TMICT);
+	guest(one, &a1, 4 * US);
+	exit_(one, &a1, 1 * US, &SK_TMICT);
+	guest(one, &d1, 7 * US);
+	exit_(one, &d1, 1 * US, &SK_TMICT);
+
+	kx_cycles_finish(one);
+	kx_cycles_finish(c);
+	n1 = kx_cycles_worst(one, &w1);
+	nj = kx_cycles_worst(c, &wj);
+	is_u64(n1, 4, "joined seq: one pass has 4 cycles");
+	is_u64(nj, n1, "joined seq: as many joined");
+	for (size_t i = 0; i < n1; i++) {
+		const struct kx_cycle *j = cycle_at(wj, nj, w1[i].tid, w1[i].end);
+
+		same = same && j && j->seq == w1[i].seq && j->index == w1[i].index;
+	}
+	ok(same, "joined seq: each cycle numbered as in one pass");
+	kx_cycles_free(one);
+	kx_cycles_free(later);
+	kx_cycles_free(c);
+}
+
+/* A join takes two unfinished analyses, the first from the start and without a callback. */
+static void join_refused(void)
+{
+	struct seen s;
+	struct kx_cycles *c = make(NULL, 0, false, false), *later = make(NULL, 0, false, false);
+	struct kx_cycles *cb = make(&s, 0, false, false);
+	uint32_t identity[1] = { 0 };
+
+	is_u64(kx_cycles_join(cb, later, identity, 1), -EINVAL, "join into one with a callback");
+	kx_cycles_mid_trace(cb);
+	is_u64(kx_cycles_join(later, c, identity, 1), 0, "join of two fresh ones");
+	kx_cycles_free(cb);
+	cb = make(NULL, 0, false, false);
+	kx_cycles_mid_trace(cb);
+	is_u64(kx_cycles_join(cb, later, identity, 1), -EINVAL, "join into a mid-trace one");
+	kx_cycles_finish(later);
+	is_u64(kx_cycles_join(c, later, identity, 1), -EINVAL, "join of a finished one");
+	kx_cycles_finish(c);
+	kx_cycles_free(later);
+	later = make(NULL, 0, false, false);
+	is_u64(kx_cycles_join(c, later, identity, 1), -EINVAL, "join into a finished one");
+	kx_cycles_free(later);
+	kx_cycles_free(cb);
+	kx_cycles_free(c);
+}
+
 static void interleaved(void)
 {
 	struct seen s;
@@ -699,6 +806,8 @@ int main(void)
 	keys_in_a_cycle(KX_CYCLE_KEYS + 4);
 	joined_at_one_time(0);
 	joined_at_one_time(1 * US);
+	joined_seq_as_one_pass();
+	join_refused();
 	interleaved();
 	many_threads();
 	worst(false);
