@@ -225,6 +225,11 @@ static void tsc_deadline_and_idle(void)
 	is_u64(st->idle_total, 100 * US, "thread idle total");
 	is_u64(st->host_total, 9 * US, "thread host total");
 	is_u64(st->vcpu, 1, "thread vcpu id");
+	st = kx_cycles_total(c);
+	is_u64(st->exits, 5, "total: 5 exits in the 3 cycles");
+	is_u64(st->idle_exits, 1, "total: 1 idle exit");
+	ok(kx_cycles_finish(c) == 0 && kx_cycles_total(c)->cycles == 3 &&
+	   kx_cycles_total(c)->exits == 5, "finishing again adds nothing");
 	kx_cycles_free(c);
 }
 
@@ -466,23 +471,33 @@ static void joined_elided_lead_in(int cut)
 
 /*
  * @n exit reasons in a cycle, each longer than the one before: the cycle
- * keeps the KX_CYCLE_KEYS with the most host time, most first.
+ * keeps the KX_CYCLE_KEYS with the most host time, most first, and sums
+ * the others' host time apart. The second of two such cycles is checked:
+ * nothing carries over from the first.
  */
 static void keys_in_a_cycle(uint32_t n)
 {
 	struct seen s;
 	struct kx_cycles *c = make(&s, 0, false, false);
 	struct vcpu v = { .tid = 17, .vcpu = 0 };
+	uint64_t other = 0;
 	bool sorted = true;
 
+	/* the timer write and the n - KX_CYCLE_KEYS + 1 shortest exits do not fit */
+	for (uint32_t r = 0; r + KX_CYCLE_KEYS < n + 1; r++)
+		other += (r + 1) * US;
 	exit_(c, &v, 1 * US, &SK_TMICT);
-	for (uint32_t r = 0; r < n; r++) {
+	for (int cycle = 0; cycle < 2; cycle++) {
+		for (uint32_t r = 0; r < n; r++) {
+			guest(c, &v, 1 * US);
+			feed(c, &v, KX_IV_EXIT, (r + 1) * US, &SK_NONE, 100 + r, false);
+		}
 		guest(c, &v, 1 * US);
-		feed(c, &v, KX_IV_EXIT, (r + 1) * US, &SK_NONE, 100 + r, false);
+		exit_(c, &v, 30 * US, &SK_TMICT);
 	}
-	guest(c, &v, 1 * US);
-	exit_(c, &v, 30 * US, &SK_TMICT);
-	ok(s.n == 1, "%u keys: one cycle", n);
+	ok(s.n == 2, "%u keys: two cycles", n);
+	ok(s.last.other_host == other, "%u keys: %llu ns of other keys' host time", n,
+	   (unsigned long long)other);
 	ok(s.last.nkeys == (n + 1 < KX_CYCLE_KEYS ? n + 1 : KX_CYCLE_KEYS),
 	   "%u keys: as many as a cycle keeps", n);
 	ok(s.last.keys[0].key == key_of(&SK_TMICT), "%u keys: the timer write's 30us first", n);
@@ -624,6 +639,22 @@ static void join_refused(void)
 	is_u64(kx_cycles_join(c, later, identity, 1), -EINVAL, "join into a finished one");
 	kx_cycles_free(later);
 	kx_cycles_free(cb);
+	kx_cycles_free(c);
+}
+
+/* Guest intervals one after the other make one segment of their sum. */
+static void guest_in_a_row(void)
+{
+	struct seen s;
+	struct kx_cycles *c = make(&s, 0, false, false);
+	struct vcpu v = { .tid = 24, .vcpu = 0 };
+
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	guest(c, &v, 1 * US);
+	guest(c, &v, 2 * US);
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	ok(s.n == 1 && s.last.nsegs == 2 && s.last.segs[0].guest &&
+	   s.last.segs[0].dur == 3 * US, "two guest intervals in a row: one segment");
 	kx_cycles_free(c);
 }
 
@@ -807,6 +838,7 @@ int main(void)
 	joined_at_one_time(0);
 	joined_at_one_time(1 * US);
 	joined_seq_as_one_pass();
+	guest_in_a_row();
 	join_refused();
 	interleaved();
 	many_threads();
