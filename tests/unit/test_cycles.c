@@ -767,6 +767,33 @@ static void worst(bool by_host)
 	kx_cycles_free(c);
 }
 
+/*
+ * The 8 worst of 20 cycles, host times 20 us down to 1 then 1 to 20: each
+ * of the first eight climbs the heap to its top, three levels deep.
+ */
+static void worst_of_many(void)
+{
+	struct kx_cycles *c = make(NULL, 8, true, false);
+	struct vcpu v = { .tid = 31 };
+	const struct kx_cycle *w;
+	bool in_order = true;
+	size_t n;
+
+	exit_(c, &v, 1 * US, &SK_TMICT);
+	for (uint64_t i = 0; i < 40; i++) {
+		guest(c, &v, 10 * US);
+		exit_(c, &v, (i < 20 ? 20 - i : i - 19) * US, &SK_TMICT);
+	}
+	kx_cycles_finish(c);
+	n = kx_cycles_worst(c, &w);
+	is_u64(n, 8, "worst 8 of 40: 8 kept");
+	for (size_t k = 0; k < n; k++)
+		in_order = in_order && w[k].host == (20 - k / 2) * US &&
+			   w[k].index == (k % 2 ? 40 - k / 2 : k / 2 + 1);
+	ok(in_order, "worst 8 of 40: 20, 20, 19, 19 ... 17 us, the earlier of each first");
+	kx_cycles_free(c);
+}
+
 static void elision_and_edges(void)
 {
 	struct seen s;
@@ -844,6 +871,7 @@ int main(void)
 	many_threads();
 	worst(false);
 	worst(true);
+	worst_of_many();
 	elision_and_edges();
 	return done_testing();
 }
