@@ -170,6 +170,40 @@ static void test_handmade(void)
 	ok(kx_rbpage_load(&p, page, PAGE, 8, false) < 0, "event past the committed data");
 }
 
+/* The stored lost count: where it must fit, how kbuffer narrows it, which events hide it. */
+static void test_lost_count(void)
+{
+	static unsigned char page[PAGE + KX_RBPAGE_SLACK];
+	uint64_t events = 0, lost_pages = 0;
+	uint32_t o = build_page(page, 8, false, 3ull << 30, 42, false);
+	unsigned char *d = page + 16;
+	struct kx_rbpage p;
+
+	ok(kx_rbpage_load(&p, page, 16 + o + 8, 8, false) == 1 && p.missed == 42,
+	   "commit and stored count filling the page exactly");
+	ok(kx_rbpage_load(&p, page, 16 + o + 7, 8, false) < 0,
+	   "a stored count one byte past the page");
+	for (int be = 0; be <= 1; be++) {
+		build_page(page, 8, be, 3ull << 30, 0x100000005ull, false);
+		ok(compare_page(page, PAGE, 8, be, &events, &lost_pages) == 0 &&
+		   kx_rbpage_load(&p, page, PAGE, 8, be) == 1 && p.missed == 5,
+		   "%s: a 64-bit count narrowed to an int, as kbuffer does", be ? "be" : "le");
+		build_page(page, 8, be, 3ull << 30, 0xffffffffull, false);
+		ok(compare_page(page, PAGE, 8, be, &events, &lost_pages) == 0 &&
+		   kx_rbpage_load(&p, page, PAGE, 8, be) == 1 && p.missed == -1,
+		   "%s: 0xffffffff is -1, as kbuffer has it", be ? "be" : "le");
+		/* one data event of type_len 28 (112 bytes) first: the count stays */
+		memset(page, 0, PAGE + KX_RBPAGE_SLACK);
+		put64(page, 1000, be);
+		put64(page + 8, 3ull << 30 | (4 + 112), be);
+		put32(d, hdr(28, 1, be), be);
+		put64(d + 4 + 112, 7, be);
+		ok(compare_page(page, PAGE, 8, be, &events, &lost_pages) == 0 &&
+		   kx_rbpage_load(&p, page, PAGE, 8, be) == 1 && p.missed == 7 && p.rec_size == 112,
+		   "%s: a 112-byte event first keeps the count", be ? "be" : "le");
+	}
+}
+
 /* FILE PAGE_SIZE le|be LONG: every page of a raw page stream. */
 static void test_file(const char *path, uint32_t page_size, bool be, unsigned lsize)
 {
@@ -198,6 +232,7 @@ int main(int argc, char **argv)
 {
 	if (argc == 1) {
 		test_handmade();
+		test_lost_count();
 		return done_testing();
 	}
 	for (int i = 1; i + 3 < argc; i += 4)
