@@ -101,6 +101,20 @@ int main(void)
 	ok(kx_compress_parse("zlib", &alg, &diag) == 0 && alg == KX_COMPRESS_ZLIB, "parse zlib");
 	ok(kx_compress_parse("none", &alg, &diag) == 0 && alg == KX_COMPRESS_NONE, "parse none");
 	ok(kx_compress_parse("lz4", &alg, &diag) == -KX_EVERSION, "unknown compression");
+	/* "none" copies a block whose two sizes agree, and nothing else */
+	{
+		struct kx_decompressor *dn;
+		struct kx_zblock z = { plain, N, N };
+		static unsigned char dst[N];
+
+		ok(kx_decompressor_new(KX_COMPRESS_NONE, &dn, &diag) == 0, "none: context");
+		ok(kx_decompress(dn, &z, dst, &diag) == 0 && memcmp(dst, plain, N) == 0,
+		   "none: a copy");
+		z.csize = N - 1;
+		ok(kx_decompress(dn, &z, dst, &diag) == -KX_ECORRUPT,
+		   "none: a stored size other than the declared one rejected");
+		kx_decompressor_free(dn);
+	}
 #if KX_HAVE_ZSTD
 	{
 		ZSTD_CCtx *cc = ZSTD_createCCtx();
