@@ -61,6 +61,10 @@ static void check_alg(enum kx_compress alg, const char *name, const unsigned cha
 	kx_cursor_init(&c, blk, n, false);
 	ok(kx_decompress_alloc(dz, &c, N - 1, &out, &len, &diag) == -KX_ECORRUPT,
 	   "%s: declared size above the cap rejected", name);
+	kx_cursor_init(&c, blk, n, false);
+	ok(kx_decompress_alloc(dz, &c, N, &out, &len, &diag) == 0 && len == N,
+	   "%s: declared size at the cap read", name);
+	free(out);
 
 	n = make_block(blk, comp, clen / 2, N);
 	kx_cursor_init(&c, blk, n, false);
