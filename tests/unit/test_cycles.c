@@ -111,6 +111,12 @@ static void io_exit(struct kx_cycles *c, struct vcpu *v, uint64_t dur, uint64_t 
 		ok(0, "feed failed");
 }
 
+/* Join @later into @c; both saw the same exit reason ids, so none is renumbered. */
+static int join(struct kx_cycles *c, const struct kx_cycles *later)
+{
+	return kx_cycles_join(c, later, NULL, 0);
+}
+
 static struct kx_cycles *make(struct seen *s, uint32_t worst, bool by_host, bool lvtt)
 {
 	struct kx_cycles_opts o = {
@@ -334,11 +340,8 @@ static void joined_slices(void)
 {
 	struct kx_cycles *c = make(NULL, 0, false, false), *later = make(NULL, 0, false, false);
 	struct vcpu v = { .tid = 15, .vcpu = KX_VCPU_UNKNOWN, .no_pid = true };
-	uint32_t identity[64];
 	const struct kx_cycles_stats *st;
 
-	for (uint32_t i = 0; i < 64; i++)
-		identity[i] = i;
 	/* the slice before: a timer write opens a cycle, an I/O exit with 3 us in the VMM */
 	exit_(c, &v, 1 * US, &SK_TMICT);
 	guest(c, &v, 2 * US);
@@ -361,7 +364,7 @@ static void joined_slices(void)
 	guest(later, &v, 1 * US);
 	exit_(later, &v, 1 * US, &SK_TMICT);
 
-	ok(kx_cycles_join(c, later, identity, 64) == 0, "joined slices: join");
+	ok(join(c, later) == 0, "joined slices: join");
 	ok(kx_cycles_finish(c) == 0, "joined slices: finish");
 	st = kx_cycles_total(c);
 	is_u64(st->cycles, 3, "joined slices: 3 cycles");
@@ -406,11 +409,8 @@ static void joined_through_a_slice(void)
 	struct kx_cycles *c = make(NULL, 0, false, false), *mid = make(NULL, 0, false, false);
 	struct kx_cycles *last = make(NULL, 0, false, false);
 	struct vcpu v = { .tid = 18, .vcpu = 0 };
-	uint32_t identity[8];
 	const struct kx_cycles_stats *st;
 
-	for (uint32_t i = 0; i < 8; i++)
-		identity[i] = i;
 	exit_(c, &v, 1 * US, &SK_TMICT);
 	guest(c, &v, 2 * US);
 	kx_cycles_mid_trace(mid);
@@ -420,7 +420,7 @@ static void joined_through_a_slice(void)
 	exit_(last, &v, 1 * US, &SK_EOI);
 	guest(last, &v, 1 * US);
 	exit_(last, &v, 1 * US, &SK_TMICT);
-	ok(kx_cycles_join(c, mid, identity, 8) == 0 && kx_cycles_join(c, last, identity, 8) == 0,
+	ok(join(c, mid) == 0 && join(c, last) == 0,
 	   "three slices: joined");
 	kx_cycles_finish(c);
 	st = kx_cycles_total(c);
@@ -440,16 +440,13 @@ static void joined_elided_lead_in(int cut)
 	struct vcpu v = { .tid = 16, .vcpu = 0 }, w = v;
 	const int n = 2 * KX_CYCLE_SEGS;	/* guest, EOI, guest, ... between the writes */
 	const struct kx_cycle *a, *b;
-	uint32_t identity[8];
 	bool same;
 
-	for (uint32_t i = 0; i < 8; i++)
-		identity[i] = i;
 	long_cycle_part(one, &v, 0, n + 2, n);
 	long_cycle_part(c, &w, 0, cut, n);
 	kx_cycles_mid_trace(later);
 	long_cycle_part(later, &w, cut, n + 2, n);
-	ok(kx_cycles_join(c, later, identity, 8) == 0, "elided lead-in, cut at %d: join", cut);
+	ok(join(c, later) == 0, "elided lead-in, cut at %d: join", cut);
 	kx_cycles_finish(one);
 	kx_cycles_finish(c);
 	ok(kx_cycles_worst(one, &a) == 1 && kx_cycles_worst(c, &b) == 1,
@@ -517,10 +514,7 @@ static void joined_at_one_time(uint64_t apart)
 {
 	struct kx_cycles *c = make(NULL, 4, false, false), *later = make(NULL, 4, false, false);
 	struct vcpu a = { .tid = 19, .vcpu = 0 }, b = { .tid = 20, .vcpu = 1 };
-	uint32_t identity[8];
 
-	for (uint32_t i = 0; i < 8; i++)
-		identity[i] = i;
 	exit_(c, &a, 1 * US, &SK_TMICT);
 	exit_(c, &b, 1 * US, &SK_TMICT);
 	guest(c, &a, 2 * US);
@@ -530,7 +524,7 @@ static void joined_at_one_time(uint64_t apart)
 	guest(later, &b, 1 * US + apart);
 	exit_(later, &a, 1 * US, &SK_TMICT);
 	exit_(later, &b, 1 * US, &SK_TMICT);
-	is_u64(kx_cycles_join(c, later, identity, 8), apart ? 0 : KX_CYCLES_APART,
+	is_u64(join(c, later), apart ? 0 : KX_CYCLES_APART,
 	       apart ? "joined a time apart: ordered" : "joined at one time: order not known");
 	kx_cycles_free(later);
 	kx_cycles_free(c);
@@ -559,11 +553,8 @@ static void joined_seq_as_one_pass(void)
 	struct vcpu d = { .tid = 23, .vcpu = 2 }, a1 = a, b1 = b, d1 = d;
 	const struct kx_cycle *w1, *wj;
 	size_t n1, nj;
-	uint32_t identity[8];
 	bool same = true;
 
-	for (uint32_t i = 0; i < 8; i++)
-		identity[i] = i;
 	/* the slice before: each thread opens a cycle */
 	exit_(c, &a, 1 * US, &SK_TMICT);
 	exit_(c, &b, 1 * US, &SK_TMICT);
@@ -582,7 +573,7 @@ static void joined_seq_as_one_pass(void)
 	guest(c, &d, 7 * US);
 	kx_cycles_replay_at(c, 1);
 	exit_(c, &d, 1 * US, &SK_TMICT);
-	ok(kx_cycles_join(c, later, identity, 8) == 0, "joined seq: join");
+	ok(join(c, later) == 0, "joined seq: join");
 
 	/* one pass, in time order */
 	exit_(one, &a1, 1 * US, &SK_TMICT);
@@ -622,21 +613,20 @@ static void join_refused(void)
 	struct seen s;
 	struct kx_cycles *c = make(NULL, 0, false, false), *later = make(NULL, 0, false, false);
 	struct kx_cycles *cb = make(&s, 0, false, false);
-	uint32_t identity[1] = { 0 };
 
-	is_u64(kx_cycles_join(cb, later, identity, 1), -EINVAL, "join into one with a callback");
+	is_u64(join(cb, later), -EINVAL, "join into one with a callback");
 	kx_cycles_mid_trace(cb);
-	is_u64(kx_cycles_join(later, c, identity, 1), 0, "join of two fresh ones");
+	is_u64(join(later, c), 0, "join of two fresh ones");
 	kx_cycles_free(cb);
 	cb = make(NULL, 0, false, false);
 	kx_cycles_mid_trace(cb);
-	is_u64(kx_cycles_join(cb, later, identity, 1), -EINVAL, "join into a mid-trace one");
+	is_u64(join(cb, later), -EINVAL, "join into a mid-trace one");
 	kx_cycles_finish(later);
-	is_u64(kx_cycles_join(c, later, identity, 1), -EINVAL, "join of a finished one");
+	is_u64(join(c, later), -EINVAL, "join of a finished one");
 	kx_cycles_finish(c);
 	kx_cycles_free(later);
 	later = make(NULL, 0, false, false);
-	is_u64(kx_cycles_join(c, later, identity, 1), -EINVAL, "join into a finished one");
+	is_u64(join(c, later), -EINVAL, "join into a finished one");
 	kx_cycles_free(later);
 	kx_cycles_free(cb);
 	kx_cycles_free(c);
