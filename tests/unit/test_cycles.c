@@ -395,12 +395,6 @@ static void long_cycle_part(struct kx_cycles *c, struct vcpu *v, int from, int t
 }
 
 /*
- * A cycle opened in one slice (@cut segments in: the timer write alone, or
- * a few more) and finished by a lead-in with too many segments to keep in
- * the next: joined, it keeps the segments one pass keeps, with the same
- * count elided.
- */
-/*
  * Three slices, the middle one all lead-in: the cycle runs through it, so
  * the join of the third must find the thread where the second left it.
  */
@@ -433,6 +427,12 @@ static void joined_through_a_slice(void)
 	kx_cycles_free(c);
 }
 
+/*
+ * A cycle opened in one slice (@cut segments in: the timer write alone, or
+ * a few more) and finished by a lead-in with too many segments to keep in
+ * the next: joined, it keeps the segments one pass keeps, with the same
+ * count elided.
+ */
 static void joined_elided_lead_in(int cut)
 {
 	struct kx_cycles *one = make(NULL, 1, false, false);
@@ -480,7 +480,7 @@ static void keys_in_a_cycle(uint32_t n)
 	uint64_t other = 0;
 	bool sorted = true;
 
-	/* the timer write and the n - KX_CYCLE_KEYS + 1 shortest exits do not fit */
+	/* n + 1 keys with the timer write, the longest: the n + 1 - KX_CYCLE_KEYS shortest do not fit */
 	for (uint32_t r = 0; r + KX_CYCLE_KEYS < n + 1; r++)
 		other += (r + 1) * US;
 	exit_(c, &v, 1 * US, &SK_TMICT);
