@@ -540,6 +540,9 @@ static const struct kx_cycle *cycle_at(const struct kx_cycle *w, size_t n, int32
 	return NULL;
 }
 
+/* Which analysis of a join reads an interval: the slice before, the later one, or replayed. */
+enum slice_part { BEFORE, LATER, REPLAYED };
+
 /*
  * Cycles completed while joining are numbered as one pass numbers them:
  * after the later slice's own cycles that came first, whether a lead-in
@@ -547,48 +550,49 @@ static const struct kx_cycle *cycle_at(const struct kx_cycle *w, size_t n, int32
  */
 static void joined_seq_as_one_pass(void)
 {
+	/* threads a, b, d, in time order; each exit is a timer write */
+	static const struct {
+		int thread;
+		bool guest;
+		uint64_t dur;
+		enum slice_part part;
+	} steps[] = {
+		/* the slice before: each thread opens a cycle */
+		{ 0, false, 1 * US, BEFORE }, { 1, false, 1 * US, BEFORE },
+		{ 2, false, 1 * US, BEFORE }, { 0, true, 2 * US, BEFORE },
+		{ 1, true, 1 * US, BEFORE }, { 2, true, 1 * US, BEFORE },
+		/* the later slice: b's lead-in ends at 3, its own cycle at 5, a's lead-in at 8 */
+		{ 1, false, 1 * US, LATER }, { 1, true, 1 * US, LATER },
+		{ 1, false, 1 * US, LATER }, { 0, true, 4 * US, LATER },
+		{ 0, false, 1 * US, LATER },
+		/* d's write at 9 was deferred after the later slice's first own cycle */
+		{ 2, true, 7 * US, BEFORE }, { 2, false, 1 * US, REPLAYED },
+	};
 	struct kx_cycles *one = make(NULL, 8, false, false);
 	struct kx_cycles *c = make(NULL, 8, false, false), *later = make(NULL, 8, false, false);
-	struct vcpu a = { .tid = 21, .vcpu = 0 }, b = { .tid = 22, .vcpu = 1 };
-	struct vcpu d = { .tid = 23, .vcpu = 2 }, a1 = a, b1 = b, d1 = d;
+	struct vcpu split[3] = { { .tid = 21, .vcpu = 0 }, { .tid = 22, .vcpu = 1 },
+				 { .tid = 23, .vcpu = 2 } };
+	struct vcpu whole[3] = { split[0], split[1], split[2] };
 	const struct kx_cycle *w1, *wj;
 	size_t n1, nj;
 	bool same = true;
 
-	/* the slice before: each thread opens a cycle */
-	exit_(c, &a, 1 * US, &SK_TMICT);
-	exit_(c, &b, 1 * US, &SK_TMICT);
-	exit_(c, &d, 1 * US, &SK_TMICT);
-	guest(c, &a, 2 * US);
-	guest(c, &b, 1 * US);
-	guest(c, &d, 1 * US);
-	/* the later slice: b's lead-in ends at 3, its own cycle at 5, a's lead-in at 8 */
 	kx_cycles_mid_trace(later);
-	exit_(later, &b, 1 * US, &SK_TMICT);
-	guest(later, &b, 1 * US);
-	exit_(later, &b, 1 * US, &SK_TMICT);
-	guest(later, &a, 4 * US);
-	exit_(later, &a, 1 * US, &SK_TMICT);
-	/* d's write at 9 was deferred after the later slice's first own cycle: replayed */
-	guest(c, &d, 7 * US);
-	kx_cycles_replay_at(c, 1);
-	exit_(c, &d, 1 * US, &SK_TMICT);
-	ok(join(c, later) == 0, "joined seq: join");
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		struct kx_cycles *to = steps[i].part == LATER ? later : c;
+		int t = steps[i].thread;
 
-	/* one pass, in time order */
-	exit_(one, &a1, 1 * US, &SK_TMICT);
-	exit_(one, &b1, 1 * US, &SK_TMICT);
-	exit_(one, &d1, 1 * US, &SK_TMICT);
-	guest(one, &a1, 2 * US);
-	guest(one, &b1, 1 * US);
-	guest(one, &d1, 1 * US);
-	exit_(one, &b1, 1 * US, &SK_TMICT);
-	guest(one, &b1, 1 * US);
-	exit_(one, &b1, 1 * US, &SK_TMICT);
-	guest(one, &a1, 4 * US);
-	exit_(one, &a1, 1 * US, &SK_TMICT);
-	guest(one, &d1, 7 * US);
-	exit_(one, &d1, 1 * US, &SK_TMICT);
+		if (steps[i].part == REPLAYED)
+			kx_cycles_replay_at(c, 1);
+		if (steps[i].guest) {
+			guest(to, &split[t], steps[i].dur);
+			guest(one, &whole[t], steps[i].dur);
+		} else {
+			exit_(to, &split[t], steps[i].dur, &SK_TMICT);
+			exit_(one, &whole[t], steps[i].dur, &SK_TMICT);
+		}
+	}
+	ok(join(c, later) == 0, "joined seq: join");
 
 	kx_cycles_finish(one);
 	kx_cycles_finish(c);
