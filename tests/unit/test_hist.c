@@ -139,6 +139,20 @@ static void carries(void)
 	kx_hist_free(&h);
 }
 
+/* p50 of a histogram of the four values @v */
+static uint64_t p50_of(const uint64_t v[4])
+{
+	struct kx_hist h;
+	uint64_t p;
+
+	kx_hist_init(&h);
+	for (int i = 0; i < 4; i++)
+		kx_hist_add(&h, v[i]);
+	p = kx_hist_percentile(&h, 50);
+	kx_hist_free(&h);
+	return p;
+}
+
 /* The nearest rank exactly where buckets are exact, the midpoint where they are not. */
 static void exact_ranks(void)
 {
@@ -153,29 +167,13 @@ static void exact_ranks(void)
 	is_u64(kx_hist_percentile(&h, 98.5), 99, "1..100: p98.5 rounds up to the 99th");
 	kx_hist_free(&h);
 
-	kx_hist_init(&h);
-	for (int i = 0; i < 3; i++)
-		kx_hist_add(&h, 0);
-	kx_hist_add(&h, 5);
-	is_u64(kx_hist_percentile(&h, 50), 0, "three zeros and a 5: p50 is 0");
-	kx_hist_free(&h);
-
+	is_u64(p50_of((const uint64_t[]){ 0, 0, 0, 5 }), 0, "three zeros and a 5: p50 is 0");
 	/* 1000..1003 share a bucket: 1000 + 3 / 2 */
-	kx_hist_init(&h);
-	kx_hist_add(&h, 10);
-	kx_hist_add(&h, 1000);
-	kx_hist_add(&h, 1003);
-	kx_hist_add(&h, 5000);
-	is_u64(kx_hist_percentile(&h, 50), 1001, "a bucket four wide: its midpoint");
-	kx_hist_free(&h);
-
+	is_u64(p50_of((const uint64_t[]){ 10, 1000, 1003, 5000 }), 1001,
+	       "a bucket four wide: its midpoint");
 	/* the first value right after two empty groups */
-	kx_hist_init(&h);
-	for (int i = 0; i < 3; i++)
-		kx_hist_add(&h, 256);
-	kx_hist_add(&h, 1000);
-	is_u64(kx_hist_percentile(&h, 50), 256, "first bucket of a group after empty ones");
-	kx_hist_free(&h);
+	is_u64(p50_of((const uint64_t[]){ 256, 256, 256, 1000 }), 256,
+	       "first bucket of a group after empty ones");
 }
 
 int main(void)
