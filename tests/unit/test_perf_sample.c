@@ -131,6 +131,27 @@ static void test_full_sample(void)
 	/* a callchain count far beyond the record must not overflow the bound */
 	memcpy(b.b + 8 * 12 + 2 * 24, "\xff\xff\xff\xff\xff\xff\xff\x1f", 8);
 	ok(kx_perf_sample_parse(b.b, b.len, false, &a, &s) == -KX_ETRUNC, "huge callchain nr");
+	/* 2^61 entries are 2^64 bytes: a size that wraps to 0 would skip nothing */
+	memcpy(b.b + 8 * 12 + 2 * 24, "\0\0\0\0\0\0\0\x20", 8);
+	ok(kx_perf_sample_parse(b.b, b.len, false, &a, &s) == -KX_ETRUNC,
+	   "callchain nr whose byte size wraps to 0");
+}
+
+/* A callchain that ends the body exactly (no RAW after it) is whole. */
+static void test_callchain_last(void)
+{
+	struct kx_perf_attr a = { .sample_type = KX_PERF_S_TIME | KX_PERF_S_CALLCHAIN };
+	struct buf b = { .len = 0 };
+	struct kx_perf_sample s;
+
+	put64(&b, 42);		/* time */
+	put64(&b, 2);		/* callchain nr */
+	put64(&b, 0xffffffff81000000ULL);
+	put64(&b, 0xffffffff81000010ULL);
+	ok(kx_perf_sample_parse(b.b, b.len, false, &a, &s) == 0 && s.time == 42,
+	   "callchain up to the body's end parses");
+	ok(kx_perf_sample_parse(b.b, b.len - 1, false, &a, &s) == -KX_ETRUNC,
+	   "callchain one byte past the body's end is truncated");
 }
 
 static void test_read_single(void)
@@ -295,6 +316,21 @@ static void test_fixed_layouts(void)
 		}
 	}
 	is_u64(not_fixed, 0, "layouts without CALLCHAIN or READ group are fixed");
+	for (f = 0; f < 3; f++) {
+		struct kx_perf_attr a = { .read_format = formats[f] };
+		struct kx_perf_layout l;
+
+		a.sample_type = KX_PERF_S_TIME | KX_PERF_S_CALLCHAIN | KX_PERF_S_RAW;
+		kx_perf_layout_init(&a, &l);
+		if (l.fixed)
+			not_fixed++;
+		a.sample_type = KX_PERF_S_TIME | KX_PERF_S_READ | KX_PERF_S_RAW;
+		a.read_format |= KX_PERF_R_GROUP;
+		kx_perf_layout_init(&a, &l);
+		if (l.fixed)
+			not_fixed++;
+	}
+	is_u64(not_fixed, 0, "a CALLCHAIN or a READ group makes the layout variable");
 	is_u64(n, 1024 + 1024 * 3, "every combination tried");
 	is_u64(differ, 0, "fixed layout parses as kx_perf_sample_parse");
 	is_u64(bad_values, 0, "fixed layout finds the values put in");
@@ -332,6 +368,26 @@ static void test_trailer(void)
 	is_u64(kx_perf_trailer_id_pos(KX_PERF_S_ID | KX_PERF_S_STREAM_ID), 16,
 	       "trailer ID before STREAM_ID");
 	ok(kx_perf_trailer_id_pos(KX_PERF_S_TIME) == -1, "no id in trailer");
+
+	/* every trailer field, each with its own value: STREAM_ID is skipped, not read as CPU */
+	b.len = 0;
+	put64(&b, 595);		/* LOST: lost */
+	put32(&b, 16099);	/* pid */
+	put32(&b, 16100);	/* tid */
+	put64(&b, 462998547398ULL);
+	put64(&b, 234);		/* id */
+	put64(&b, 777);		/* stream id */
+	put32(&b, 5);		/* cpu */
+	put32(&b, 0);
+	put64(&b, 235);		/* identifier */
+	ok(kx_perf_sample_id_parse(b.b, b.len, false, type | KX_PERF_S_STREAM_ID, &sid) == 0 &&
+	   sid.pid == 16099 && sid.tid == 16100 && sid.time == 462998547398ULL &&
+	   sid.cpu == 5 && sid.id == 235, "trailer with STREAM_ID: IDENTIFIER, the last, wins");
+	/* IDENTIFIER alone: the trailer's one u64 */
+	ok(kx_perf_sample_id_parse(b.b, b.len, false, KX_PERF_S_IDENTIFIER, &sid) == 0 &&
+	   sid.id == 235 && !sid.has_time && !sid.has_cpu, "trailer of IDENTIFIER alone");
+	is_u64(kx_perf_sample_id_pos(KX_PERF_S_IP | KX_PERF_S_TID | KX_PERF_S_TIME |
+				     KX_PERF_S_ADDR | KX_PERF_S_ID), 32, "ID after IP/TID/TIME/ADDR");
 	/* emulated/perf-x2apic.data: IP|TID|TIME|ID|CPU|PERIOD|RAW, id after ip, tid, time */
 	is_u64(kx_perf_sample_id_pos(0x5c7), 24, "ID after IP/TID/TIME");
 	ok(kx_perf_sample_id_pos(KX_PERF_S_TIME | KX_PERF_S_RAW) == -1, "no id in sample");
@@ -364,6 +420,7 @@ int main(void)
 {
 	test_attr();
 	test_full_sample();
+	test_callchain_last();
 	test_read_single();
 	test_corpus_sample();
 	test_fixed_layouts();
