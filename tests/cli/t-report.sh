@@ -127,6 +127,19 @@ one = json.load(open(sys.argv[1])); allv = json.load(open(sys.argv[2]))
 assert 0 < one["host"]["exits"] < allv["host"]["exits"], (one["host"]["exits"], allv["host"]["exits"])
 PY
 ok $? "--vcpu 1 keeps a strict subset"
+# --pid 0 and --vcpu 0 are filters like any other, not "no filter": no
+# thread of this trace is tid 0, and vcpu 0 is one of four
+for opt in "--pid 0" "--vcpu 0"; do
+	# shellcheck disable=SC2086
+	run "$KX" report $opt --json "$DAT"
+	python3 - "$TMP/out" "$TMP/json" "$opt" <<'PY'
+import json, sys
+one = json.load(open(sys.argv[1])); allv = json.load(open(sys.argv[2]))
+n = one["host"]["exits"]
+assert (n == 0 if sys.argv[3] == "--pid 0" else 0 < n < allv["host"]["exits"]), n
+PY
+	ok $? "$opt selects $( [ "$opt" = "--pid 0" ] && echo nothing || echo 'a strict subset')"
+done
 
 # standard input gives the same report
 run sh -c "cat '$DAT' | '$KX' report --json -"

@@ -6,7 +6,9 @@ Shares no code with kvmexit-stat: it reads the text form, pairs per thread
 (kvm_exit -> next kvm_entry = host time of that exit's reason; kvm_entry ->
 next kvm_exit = guest time) and prints the per-reason figures as JSON, for
 the tests to compare with `kvmexit-stat report --json` on the binary file;
-"threads" has each thread's exits, host total and guest total (--by vcpu).
+"threads" has each thread's exits, host total and guest total (--by vcpu),
+its vcpu_id as the lines print it, and its own per-reason figures (--vcpu,
+--pid).
 """
 import gzip
 import json
@@ -32,23 +34,29 @@ def main(path):
             ts = int(m['sec']) * 10**9 + int(frac.ljust(9, '0')[:9])
             tid = int(m['tid'])
             prev = state.get(tid)
-            th = threads.setdefault(tid, {'exits': 0, 'host_total': 0, 'guest_total': 0})
+            th = threads.setdefault(tid, {'exits': 0, 'host_total': 0, 'guest_total': 0,
+                                          'guest_count': 0, 'vcpu': None, 'reasons': {}})
+            vcpu = re.match(r'vcpu (\d+)', m['rest'])
+            if vcpu:
+                th['vcpu'] = int(vcpu.group(1))
             if m['event'] == 'kvm_exit':
                 reason = re.search(r'reason (\S+)', m['rest']).group(1)
                 if prev and prev[0] == 'guest':
                     guest['count'] += 1
                     guest['total'] += ts - prev[1]
                     th['guest_total'] += ts - prev[1]
+                    th['guest_count'] += 1
                 state[tid] = ('host', ts, reason)
             else:
                 if prev and prev[0] == 'host':
                     d = ts - prev[1]
-                    r = reasons.setdefault(prev[2], {'count': 0, 'total': 0,
-                                                     'min': d, 'max': d})
-                    r['count'] += 1
-                    r['total'] += d
-                    r['min'] = min(r['min'], d)
-                    r['max'] = max(r['max'], d)
+                    for table in (reasons, th['reasons']):
+                        r = table.setdefault(prev[2], {'count': 0, 'total': 0,
+                                                       'min': d, 'max': d})
+                        r['count'] += 1
+                        r['total'] += d
+                        r['min'] = min(r['min'], d)
+                        r['max'] = max(r['max'], d)
                     th['exits'] += 1
                     th['host_total'] += d
                 state[tid] = ('guest', ts)

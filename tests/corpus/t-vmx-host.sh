@@ -51,6 +51,45 @@ PY
 	ok $rc "per-reason count/total/min/max and guest total equal the independent pairing ${threads:-(default threads)}"
 done
 
+# --vcpu and --pid: the figures of the threads they select, and no other's
+# (vcpu 0 is a thread in each of the two VMs, vcpu 1 one thread, pid one thread)
+for filter in "--vcpu 0" "--vcpu 1" "--pid 60251" "--pid 52679"; do
+	# shellcheck disable=SC2086
+	run "$KX" report --json $filter "$DAT"
+	is "$RC" 0 "report --json $filter exits 0"
+	python3 - "$TMP/oracle.json" "$TMP/out" $filter >"$TMP/cmp" <<'PY'
+import json, sys
+oracle = json.load(open(sys.argv[1]))
+kx = json.load(open(sys.argv[2]))
+what, value = sys.argv[3], int(sys.argv[4])
+chosen = [t for tid, t in oracle['threads'].items()
+          if (t['vcpu'] if what == '--vcpu' else int(tid)) == value]
+want, guest = {}, {'count': 0, 'total': 0}
+for t in chosen:
+    guest['count'] += t['guest_count']
+    guest['total'] += t['guest_total']
+    for reason, r in t['reasons'].items():
+        w = want.setdefault(reason, dict(r, count=0, total=0))
+        w['count'] += r['count']
+        w['total'] += r['total']
+        w['min'] = min(w['min'], r['min'])
+        w['max'] = max(w['max'], r['max'])
+got = {e['reason']: {f: e[f] for f in ('count', 'total', 'min', 'max')} for e in kx['exits']}
+bad = 0
+if got != want:
+    print("per-reason figures differ:", got, want)
+    bad += 1
+if {f: kx['guest'][f] for f in ('count', 'total')} != guest:
+    print("guest differs:", kx['guest'], guest)
+    bad += 1
+print(f"{len(chosen)} threads, {len(want)} reasons, {sum(w['count'] for w in want.values())} exits")
+sys.exit(1 if bad or not chosen else 0)
+PY
+	rc=$?
+	sed 's/^/# /' "$TMP/cmp"
+	ok $rc "report $filter: per-reason figures and guest time of the selected threads in the independent pairing"
+done
+
 # the same recording as text gives the same answer as the binary
 zcat "$TXT" >"$TMP/report-t.txt"
 run "$KX" report --json "$TMP/report-t.txt"

@@ -7,7 +7,8 @@
 # several vCPUs do that at once: each APIC register's count equals its
 # kvm_apic lines (every access has exactly one), the MMIO doorbell's its
 # kvm_mmio lines, TSC_DEADLINE's its kvm_msr lines; with --vcpu N, the
-# kvm_apic lines of the threads whose kvm_entry names vcpu N.
+# kvm_apic lines of the threads whose kvm_entry names vcpu N; with --pid
+# TID, those of thread TID.
 . "$(dirname "$0")/../lib.sh"
 
 sed 's/@REPS@/2000/' "$ROOT/bench/busy-host.scn.in" >"$TMP/busy.scn"
@@ -57,6 +58,22 @@ for f in "$TMP/busy.dat" "$FIXTURES/multi-vm.dat"; do
 		is "$(count "$TMP/out" "APIC $reg write")" "$want" \
 			"$name --vcpu $v: APIC $reg writes = that vCPU's kvm_apic lines ($want)"
 	done <"$TMP/per-vcpu"
+
+	# --pid TID: the helper events of that thread alone
+	awk '
+	{ tid = ""; for (i = 2; i <= NF; i++) if ($i ~ /^\[[0-9]+\]$/) { tid = $(i - 1); break }
+	  sub(/.*-/, "", tid) }
+	/ kvm_apic: *apic_write APIC_(EOI|TMICT|ICR) / {
+		for (i = 1; i <= NF; i++) if ($i ~ /^APIC_/) reg = substr($i, 6)
+		n[tid " " reg]++ }
+	END { for (k in n) print k, n[k] }' "$TMP/text" | sort >"$TMP/per-tid"
+	[ "$(cut -d' ' -f1 "$TMP/per-tid" | sort -u | wc -l)" -gt 1 ]
+	ok $? "$name: trace-cmd's kvm_apic lines split by thread, more than one"
+	while read -r tid reg want; do
+		run "$KX" report --json --pid "$tid" "$f"
+		is "$(count "$TMP/out" "APIC $reg write")" "$want" \
+			"$name --pid $tid: APIC $reg writes = that thread's kvm_apic lines ($want)"
+	done <"$TMP/per-tid"
 done
 
 # A helper event before its thread's first kvm_exit/kvm_entry, and one of a
