@@ -58,6 +58,51 @@ static double brute_u(const uint64_t *a, size_t na, const uint64_t *b, size_t nb
 	return u;
 }
 
+/*
+ * The normal approximation's variance with its tie correction, against the
+ * exact variance of U over every split of the pooled values into samples
+ * of the same sizes (what the closed form is, for any ties): @z and @u of
+ * kx_mwu() give it back as ((|u - mean| - 0.5) / |z|)^2.
+ */
+static void test_tie_variance(void)
+{
+	static const uint64_t pooled[] = { 1, 1, 2, 3, 3, 3, 2, 2, 3, 4, 4, 4, 5 };
+	enum { NP = sizeof(pooled) / sizeof(pooled[0]), NA = 7, NB = NP - NA };
+	double sum = 0, sum2 = 0, splits = 0, exact, implied, mean = NA * NB / 2.0;
+	struct kx_snap_bin ba[NP], bb[NP];
+	struct kx_mwu m;
+	size_t na, nb;
+
+	for (unsigned mask = 0; mask < 1u << NP; mask++) {
+		uint64_t a[NP], b[NP];
+		size_t ia = 0, ib = 0;
+		double u;
+
+		if (__builtin_popcount(mask) != NB)
+			continue;
+		for (unsigned k = 0; k < NP; k++) {
+			if (mask & (1u << k))
+				b[ib++] = pooled[k];
+			else
+				a[ia++] = pooled[k];
+		}
+		u = brute_u(a, ia, b, ib);
+		sum += u;
+		sum2 += u * u;
+		splits++;
+	}
+	exact = sum2 / splits - (sum / splits) * (sum / splits);
+	ok(fabs(sum / splits - mean) < 1e-9, "mean of U over all %.0f splits is n1*n2/2", splits);
+	na = to_bins(pooled, NA, ba);
+	nb = to_bins(pooled + NA, NB, bb);
+	ok(kx_mwu(ba, na, bb, nb, &m) == 0, "mwu of tied samples");
+	ok(fabs(m.u - 36.5) < 1e-9 && m.z > 2, "U = 36.5 (pairs counted by hand), z = %.4f", m.z);
+	implied = pow((fabs(m.u - mean) - 0.5) / m.z, 2);
+	ok(fabs(implied - exact) < 1e-9 * exact,
+	   "tie-corrected variance %.6f = exact variance over all splits %.6f", implied, exact);
+	ok(kx_mwu(ba, na, bb, 0, &m) < 0, "an empty second sample is refused");
+}
+
 static struct kx_snap_row *row_with(struct kx_snapshot *s, enum kx_snap_kind kind,
 				    const char *name, const uint64_t *v, size_t n)
 {
@@ -225,6 +270,7 @@ int main(void)
 	   fabs(m.p - 0.012186) < 2e-5, "reversed: U = 0, same p");
 	ok(kx_mwu(lo, 5, lo, 5, &m) == 0 && m.p == 1 && m.direction == 0, "identical samples: p = 1");
 	ok(kx_mwu(lo, 0, hi, 5, &m) < 0, "an empty sample is refused");
+	test_tie_variance();
 
 	/* random samples with many ties: U equals the brute-force pair count */
 	for (int i = 0; i < N; i++) {
