@@ -69,11 +69,14 @@ for f in "$TMP/busy.dat" "$FIXTURES/multi-vm.dat"; do
 	END { for (k in n) print k, n[k] }' "$TMP/text" | sort >"$TMP/per-tid"
 	[ "$(cut -d' ' -f1 "$TMP/per-tid" | sort -u | wc -l)" -gt 1 ]
 	ok $? "$name: trace-cmd's kvm_apic lines split by thread, more than one"
-	while read -r tid reg want; do
-		run "$KX" report --json --pid "$tid" "$f"
-		is "$(count "$TMP/out" "APIC $reg write")" "$want" \
-			"$name --pid $tid: APIC $reg writes = that thread's kvm_apic lines ($want)"
-	done <"$TMP/per-tid"
+	for tid in $(cut -d' ' -f1 "$TMP/per-tid" | sort -u); do
+		"$KX" report --json --pid "$tid" "$f" >"$TMP/pid.json"
+		grep "^$tid " "$TMP/per-tid" >"$TMP/this-tid"
+		while read -r _ reg want; do
+			is "$(count "$TMP/pid.json" "APIC $reg write")" "$want" \
+				"$name --pid $tid: APIC $reg writes = that thread's kvm_apic lines ($want)"
+		done <"$TMP/this-tid"
+	done
 done
 
 # A helper event before its thread's first kvm_exit/kvm_entry, and one of a
