@@ -52,6 +52,69 @@ done
 is "$(grep '^APIC_ACCESS' "$TMP/check")" "APIC_ACCESS gone" "xAPIC-only exit reason is gone in B"
 is "$(grep '^MSR_WRITE' "$TMP/check")" "MSR_WRITE new" "x2APIC-only exit reason is new in B"
 
+# every row's cells: the base is "base"; a cell in both inputs has each
+# delta_/ratio_ figure from the two inputs' own figures on the row (delta
+# and ratio: the metric, mean); a new or gone cell has none; the row's
+# status is its most notable cell's
+python3 - "$TMP/cmp.json" >"$TMP/cells" <<'PY'
+import json, sys
+cmp = json.load(open(sys.argv[1]))
+rank = ["significant", "new", "gone", "not_significant", "untested"]
+bad = []
+for r in cmp["rows"]:
+    a, b = r["inputs"]
+    name = "%s %s" % (r["kind"], r["name"])
+    if a["status"] != "base":
+        bad.append(name + ": base status " + a["status"])
+    if r["status"] != b["status"] or b["status"] not in rank:
+        bad.append(name + ": row status %s, cell %s" % (r["status"], b["status"]))
+    if a["present"] and b["present"]:
+        want = {"delta": b["mean"] - a["mean"], "ratio": b["mean"] / a["mean"]}
+        for f in ("count", "mean", "p50", "p90", "p99", "total", "time_pct"):
+            known = a[f] is not None and b[f] is not None
+            want["delta_" + f] = b[f] - a[f] if known else None
+            want["ratio_" + f] = b[f] / a[f] if known and a[f] else None
+        for k, w in want.items():
+            g = b.get(k)
+            if (g is None) != (w is None) or (w is not None and abs(g - w) > 1e-3 + 1e-6 * abs(w)):
+                bad.append("%s: %s %s, want %s" % (name, k, g, w))
+    elif b["delta"] is not None or b["ratio"] is not None:
+        bad.append(name + ": %s cell with delta %s ratio %s" % (b["status"], b["delta"], b["ratio"]))
+print(len(cmp["rows"]), "rows", len(bad), "bad")
+for x in bad:
+    print(x)
+PY
+is "$(head -n 1 "$TMP/cells")" "8 rows 0 bad" "every cell's status, deltas and ratios from the inputs' own figures"
+sed -n '2,$s/^/# /p' "$TMP/cells"
+
+# --min-samples N tests a row with N samples in each input, not one with fewer
+for n in 200 201; do
+	run "$KX" compare --json --min-samples $n "$X.dat" "$X2.dat"
+	python3 -c '
+import json, sys
+rows = {r["name"]: r for r in json.load(open(sys.argv[1]))["rows"]}
+print(rows["APIC EOI write"]["inputs"][1]["status"])' "$TMP/out" >"$TMP/status"
+	is "$(cat "$TMP/status")" "$([ $n = 200 ] && echo significant || echo untested)" \
+		"--min-samples $n: APIC EOI write, 200 samples each, $([ $n = 200 ] && echo tested || echo untested)"
+done
+
+# one input under --min-samples is enough to leave a row untested: multi-vm's
+# APIC TMICT writes are 242, and 92 in its thread 5101 alone
+"$KX" report --json "$FIXTURES/multi-vm.dat" >"$TMP/all.json"
+"$KX" report --json --pid 5101 "$FIXTURES/multi-vm.dat" >"$TMP/one.json"
+for case in "100 all one untested" "100 one all untested" "92 all one tested" "92 one all tested"; do
+	# shellcheck disable=SC2086
+	set -- $case
+	run "$KX" compare --json --min-samples "$1" "$TMP/$2.json" "$TMP/$3.json"
+	python3 -c '
+import json, sys
+rows = {r["name"]: r for r in json.load(open(sys.argv[1]))["rows"]}
+a, b = rows["APIC TMICT write"]["inputs"]
+print(a["count"], b["count"], "untested" if b["status"] == "untested" else "tested")' "$TMP/out" >"$TMP/status"
+	is "$(cat "$TMP/status")" "$([ "$2" = all ] && echo 242 92 || echo 92 242) $4" \
+		"--min-samples $1, $2 against $3: APIC TMICT write $4"
+done
+
 run "$KX" compare "$X.dat" "$X2.dat"
 is "$RC" 0 "text compare exits 0"
 # the verdict line: 11.0us -> ~1.1us, -90%, significant

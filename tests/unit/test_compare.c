@@ -101,6 +101,12 @@ static void test_tie_variance(void)
 	ok(fabs(implied - exact) < 1e-9 * exact,
 	   "tie-corrected variance %.6f = exact variance over all splits %.6f", implied, exact);
 	ok(kx_mwu(ba, na, bb, 0, &m) < 0, "an empty second sample is refused");
+	/* every value in one bucket: no variance at all, so no test (not 0/0) */
+	ba[0] = (struct kx_snap_bin){ 7, 40 };
+	bb[0] = (struct kx_snap_bin){ 7, 3 };
+	m = (struct kx_mwu){ .z = 99, .p = 99 };
+	ok(kx_mwu(ba, 1, bb, 1, &m) == 0 && m.z == 0 && m.p == 1 && m.direction == 0,
+	   "all values tied: z = 0, p = 1");
 }
 
 static struct kx_snap_row *row_with(struct kx_snapshot *s, enum kx_snap_kind kind,
