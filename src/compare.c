@@ -58,9 +58,7 @@ int kx_mwu(const struct kx_snap_bin *a, size_t na, const struct kx_snap_bin *b, 
 		return 0;
 	}
 	out->z = (fabs(dev) - 0.5) / sqrt(var) * out->direction;
-	out->p = erfc(fabs(out->z) / M_SQRT2);
-	if (out->p > 1)
-		out->p = 1;
+	out->p = erfc(fabs(out->z) / M_SQRT2);	/* |z| > 0: p < 1 */
 	return 0;
 }
 
