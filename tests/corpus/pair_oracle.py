@@ -8,7 +8,9 @@ next kvm_exit = guest time) and prints the per-reason figures as JSON, for
 the tests to compare with `kvmexit-stat report --json` on the binary file;
 "threads" has each thread's exits, host total and guest total (--by vcpu),
 its vcpu_id as the lines print it, and its own per-reason figures (--vcpu,
---pid).
+--pid); "quality" counts entries with no exit before them (orphan), exits
+after an exit (unmatched) and threads that end in the host (unfinished);
+"span" is the first and last time of any line.
 """
 import gzip
 import json
@@ -25,13 +27,19 @@ def main(path):
     reasons = {}
     guest = {'count': 0, 'total': 0}
     threads = {}        # tid -> {'exits', 'host_total', 'guest_total'}
+    quality = {'orphan_entries': 0, 'unmatched_exits': 0, 'unfinished_exits': 0}
+    span = {}
     with opener(path, 'rt') as f:
         for line in f:
             m = LINE.match(line)
-            if not m or m['event'] not in ('kvm_exit', 'kvm_entry'):
+            if not m:
                 continue
             frac = m['frac']
             ts = int(m['sec']) * 10**9 + int(frac.ljust(9, '0')[:9])
+            span['first'] = min(span.get('first', ts), ts)
+            span['last'] = max(span.get('last', ts), ts)
+            if m['event'] not in ('kvm_exit', 'kvm_entry'):
+                continue
             tid = int(m['tid'])
             prev = state.get(tid)
             th = threads.setdefault(tid, {'exits': 0, 'host_total': 0, 'guest_total': 0,
@@ -41,6 +49,8 @@ def main(path):
                 th['vcpu'] = int(vcpu.group(1))
             if m['event'] == 'kvm_exit':
                 reason = re.search(r'reason (\S+)', m['rest']).group(1)
+                if prev and prev[0] == 'host':
+                    quality['unmatched_exits'] += 1
                 if prev and prev[0] == 'guest':
                     guest['count'] += 1
                     guest['total'] += ts - prev[1]
@@ -59,9 +69,12 @@ def main(path):
                         r['max'] = max(r['max'], d)
                     th['exits'] += 1
                     th['host_total'] += d
+                else:
+                    quality['orphan_entries'] += 1
                 state[tid] = ('guest', ts)
-    json.dump({'exits': reasons, 'guest': guest, 'threads': threads}, sys.stdout,
-              sort_keys=True)
+    quality['unfinished_exits'] = sum(1 for st in state.values() if st[0] == 'host')
+    json.dump({'exits': reasons, 'guest': guest, 'threads': threads, 'quality': quality,
+               'span': span}, sys.stdout, sort_keys=True)
 
 
 if __name__ == '__main__':

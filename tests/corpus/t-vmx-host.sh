@@ -43,12 +43,23 @@ for field in ('count', 'total'):
     if kx['guest'][field] != oracle['guest'][field]:
         print(f"guest.{field}: got {kx['guest'][field]} want {oracle['guest'][field]}")
         bad += 1
+for field, want in oracle['quality'].items():
+    if kx[field] != want:
+        print(f"{field}: got {kx[field]} want {want}")
+        bad += 1
+for field in ('first', 'last'):
+    if kx['span'][field] != oracle['span'][field]:
+        print(f"span.{field}: got {kx['span'][field]} want {oracle['span'][field]}")
+        bad += 1
+if kx['span']['duration'] != oracle['span']['last'] - oracle['span']['first']:
+    print(f"span.duration: got {kx['span']['duration']}")
+    bad += 1
 print(f"{len(oracle['exits'])} reasons compared")
 sys.exit(1 if bad else 0)
 PY
 	rc=$?
 	sed 's/^/# /' "$TMP/cmp"
-	ok $rc "per-reason count/total/min/max and guest total equal the independent pairing ${threads:-(default threads)}"
+	ok $rc "per-reason count/total/min/max, guest total, orphan/unmatched/unfinished counts and span equal the independent pairing ${threads:-(default threads)}"
 done
 
 # --vcpu and --pid: the figures of the threads they select, and no other's
