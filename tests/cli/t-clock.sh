@@ -58,6 +58,15 @@ is "$(field "$TMP/r.json" 'd["unit"]')" ns "TSC2NSEC trace: unit ns"
 # TSC2NSEC rounds each timestamp down; 22000 cycles is exactly 11000 ns at 2 GHz
 is "$(field "$TMP/r.json" 'd["exits"][0]["max"]')" 11000 "TSC2NSEC trace: an exit lasts 11000 ns"
 is "$(field "$TMP/r.json" 'd["exits"][0]["count"]')" 10 "TSC2NSEC trace: 10 exits"
+# compare refuses inputs of different units, wherever the odd one is
+for args in "tsc2nsec.dat tsc.dat" "tsc2nsec.dat tsc2nsec.dat tsc.dat"; do
+	# shellcheck disable=SC2086
+	run "$KX" compare $(for f in $args; do echo "$TMP/$f"; done)
+	is "$RC" 3 "compare $args: input error (3)"
+	grep -q "tsc.dat.*cycles" "$TMP/err"
+	ok $? "compare $args: the error names the input in cycles ($(head -n 1 "$TMP/err"))"
+done
+
 # DATE (us, hex) and OFFSET (ns, negative) options: timestamps as trace-cmd report -t shows them
 cat >"$TMP/date.scn" <<'SCN'
 kernel 6.18

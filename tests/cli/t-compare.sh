@@ -87,6 +87,34 @@ PY
 is "$(head -n 1 "$TMP/cells")" "8 rows 0 bad" "every cell's status, deltas and ratios from the inputs' own figures"
 sed -n '2,$s/^/# /p' "$TMP/cells"
 
+# the order of the lines: most notable status first (significant, new, gone,
+# not significant, untested), then the largest |log ratio| of the metric
+# over the inputs, then kind and name
+cat >"$TMP/order.py" <<'PY'
+import json, math, sys
+status = ["significant", "new", "gone", "not_significant", "untested", "base", "absent"]
+kinds = ["exit", "key", "rawkey", "guest", "cycles.guest", "cycles.host", "cycles.ratio"]
+def key(r):
+    change = max([abs(math.log(c["ratio"])) for c in r["inputs"][1:]
+                  if c.get("ratio") is not None and c["ratio"] > 0] + [0])
+    kind = r["name"] if r["kind"] == "cycles" else r["kind"]
+    return (status.index(r["status"]), change, kinds.index(kind), r["name"])
+rows = [key(r) for r in json.load(open(sys.argv[1]))["rows"]]
+bad = 0
+for a, b in zip(rows, rows[1:]):
+    # ratios are printed to 6 decimals: changes that close may go either way,
+    # and only lines with no ratio at all (change 0) are surely tied
+    near = abs(a[1] - b[1]) <= 1e-5 * max(a[1], 1)
+    if a[0] > b[0] or (a[0] == b[0] and (a[1] < b[1] and not near or
+                                          a[1] == b[1] == 0 and a[2:] > b[2:])):
+        print("out of order:", a, b)
+        bad += 1
+print(len(rows), "rows", bad, "out of order")
+PY
+python3 "$TMP/order.py" "$TMP/cmp.json" >"$TMP/order"
+is "$(head -n 1 "$TMP/order")" "8 rows 0 out of order" "xapic/x2apic lines ordered by status, change, kind and name"
+sed -n '2,$s/^/# /p' "$TMP/order"
+
 # --min-samples N tests a row with N samples in each input, not one with fewer
 for n in 200 201; do
 	run "$KX" compare --json --min-samples $n "$X.dat" "$X2.dat"
@@ -114,6 +142,9 @@ print(a["count"], b["count"], "untested" if b["status"] == "untested" else "test
 	is "$(cat "$TMP/status")" "$([ "$2" = all ] && echo 242 92 || echo 92 242) $4" \
 		"--min-samples $1, $2 against $3: APIC TMICT write $4"
 done
+python3 "$TMP/order.py" "$TMP/out" >"$TMP/order"
+is "$(head -n 1 "$TMP/order")" "16 rows 0 out of order" "multi-vm thread against all: lines ordered by status, change, kind and name"
+sed -n '2,$s/^/# /p' "$TMP/order"
 
 run "$KX" compare "$X.dat" "$X2.dat"
 is "$RC" 0 "text compare exits 0"
