@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,27 @@ int main(void)
 	const struct kx_rule_result *r;
 	struct kx_check *c;
 	int n;
+
+	/* --alpha: a level strictly between 0 and 1, as a fraction or in percent */
+	{
+		static const struct { const char *text; double want; } alphas[] = {
+			{ "0.01", 0.01 }, { ".05", 0.05 }, { "5%", 0.05 }, { "0.999", 0.999 },
+			{ "0", -1 }, { "1", -1 }, { "100%", -1 }, { "0%", -1 }, { "1.5", -1 },
+			{ "+0.5", -1 }, { "-0.5", -1 }, { " 0.5", -1 }, { "0.5x", -1 }, { "", -1 },
+		};
+		unsigned wrong = 0;
+
+		for (size_t i = 0; i < sizeof(alphas) / sizeof(alphas[0]); i++) {
+			double v = -1;
+			int err = kx_parse_alpha(alphas[i].text, &v);
+
+			if (alphas[i].want < 0 ? err != -EINVAL : err || fabs(v - alphas[i].want) > 1e-12) {
+				printf("# alpha '%s': %d, %g\n", alphas[i].text, err, v);
+				wrong++;
+			}
+		}
+		is_u64(wrong, 0, "--alpha: 0.01 .05 5% 0.999 taken; 0 1 100% 0% 1.5 +0.5 -0.5 ' 0.5' 0.5x '' refused");
+	}
 
 	/* grammar */
 	ok(add(&rs, KX_RULE_MAX, "APIC TMICT write.p99=2us", &d) == 0, "duration rule");
