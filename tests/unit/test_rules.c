@@ -15,6 +15,7 @@
 #include "tap.h"
 
 #define N 200
+#define LONG_NAME "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 static uint64_t rng = 0x2545f4914f6cdd1dull;
 
@@ -116,6 +117,27 @@ int main(void)
 	ok(add(&rs, KX_RULE_REGRESS, "X.count=10%", &d) == -EINVAL, "regress on a count refused");
 	ok(add(&rs, KX_RULE_REGRESS, "lost_events=10%", &d) == -EINVAL, "regress on a global refused");
 	is_u64(rs.n, 7, "bad rules were not added");
+	ok(add(&rs, KX_RULE_MAX, "X.p99=20 us", &d) == 0 && rs.r[7].limit == 20000,
+	   "blanks between a limit and its unit: 20 us");
+	{
+		char spec[256];
+
+		/* the limit's buffer holds 63 characters: 1 and 62 zeros fit, 1 and 63 do not */
+		snprintf(spec, sizeof(spec), "X.p99=1%062d", 0);
+		ok(add(&rs, KX_RULE_MAX, spec, &d) == 0 && rs.r[8].limit == 1e62, "a 63-character limit");
+		snprintf(spec, sizeof(spec), "X.p99=1%063d", 0);
+		ok(add(&rs, KX_RULE_MAX, spec, &d) == -EINVAL && strstr(d.msg, "limit too long"),
+		   "a 64-character limit: %s", d.msg);
+		/* KEY.FIELD holds KX_KEY_NAME_MAX + 31 characters */
+		snprintf(spec, sizeof(spec), "%.*s.p99=1us", KX_KEY_NAME_MAX + 31 - 4, LONG_NAME);
+		ok(add(&rs, KX_RULE_MAX, spec, &d) == -EINVAL && strstr(d.msg, "key") &&
+		   !strstr(d.msg, "key too long"), "a key of %d characters is read (then too long for a row name): %s",
+		   KX_KEY_NAME_MAX + 27, d.msg);
+		snprintf(spec, sizeof(spec), "%.*s.p99=1us", KX_KEY_NAME_MAX + 32 - 4, LONG_NAME);
+		ok(add(&rs, KX_RULE_MAX, spec, &d) == -EINVAL && strstr(d.msg, "key too long"),
+		   "KEY.FIELD of %d characters: %s", KX_KEY_NAME_MAX + 32, d.msg);
+	}
+	is_u64(rs.n, 9, "and the good ones were");
 	kx_rules_free(&rs);
 
 	ok(kx_rules_parse(&rs, file, strlen(file), "gate.rules", &d) == 0, "rules file parses: %s", d.msg);
