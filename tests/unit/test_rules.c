@@ -119,12 +119,15 @@ int main(void)
 	is_u64(rs.n, 7, "bad rules were not added");
 	ok(add(&rs, KX_RULE_MAX, "X.p99=20 us", &d) == 0 && rs.r[7].limit == 20000,
 	   "blanks between a limit and its unit: 20 us");
+	ok(add(&rs, KX_RULE_MIN, "PIO 0x70 out.count  ? = 3", &d) == 0 && rs.r[8].optional &&
+	   rs.r[8].fig == KX_FIG_COUNT && strcmp(rs.r[8].key, "PIO 0x70 out") == 0,
+	   "blanks before the optional mark: %s", d.msg);
 	{
 		char spec[256];
 
 		/* the limit's buffer holds 63 characters: 1 and 62 zeros fit, 1 and 63 do not */
 		snprintf(spec, sizeof(spec), "X.p99=1%062d", 0);
-		ok(add(&rs, KX_RULE_MAX, spec, &d) == 0 && rs.r[8].limit == 1e62, "a 63-character limit");
+		ok(add(&rs, KX_RULE_MAX, spec, &d) == 0 && rs.r[9].limit == 1e62, "a 63-character limit");
 		snprintf(spec, sizeof(spec), "X.p99=1%063d", 0);
 		ok(add(&rs, KX_RULE_MAX, spec, &d) == -EINVAL && strstr(d.msg, "limit too long"),
 		   "a 64-character limit: %s", d.msg);
@@ -137,7 +140,7 @@ int main(void)
 		ok(add(&rs, KX_RULE_MAX, spec, &d) == -EINVAL && strstr(d.msg, "key too long"),
 		   "KEY.FIELD of %d characters: %s", KX_KEY_NAME_MAX + 32, d.msg);
 	}
-	is_u64(rs.n, 9, "and the good ones were");
+	is_u64(rs.n, 10, "and the good ones were");
 	kx_rules_free(&rs);
 
 	ok(kx_rules_parse(&rs, file, strlen(file), "gate.rules", &d) == 0, "rules file parses: %s", d.msg);
