@@ -287,6 +287,43 @@ static void test_old_format(void)
 	tep_free(tep);
 }
 
+/*
+ * Tables whose names neither built-in table has (a kernel that renamed
+ * them): which is VMX goes by print order, as in "(REC->isa == 1) ? VMX : SVM".
+ */
+static const char exit_renamed[] =
+	"name: kvm_exit\nID: 103\nformat:\n" COMMON
+	"\tfield:unsigned int exit_reason;\toffset:8;\tsize:4;\tsigned:0;\n"
+	"\tfield:u32 isa;\toffset:12;\tsize:4;\tsigned:0;\n\n"
+	"print fmt: \"reason %s\", (REC->isa == 1) ? __print_symbolic(REC->exit_reason, "
+	"{ 1, \"VMX_ONE\" }, { 2, \"VMX_TWO\" }) : __print_symbolic(REC->exit_reason, "
+	"{ 1, \"SVM_ONE\" }, { 2, \"SVM_TWO\" })\n";
+
+static void test_renamed_tables(void)
+{
+	static const char *const fmts[] = { exit_renamed, NULL };
+	static const char *const sys[] = { "kvm" };
+	struct tep_handle *tep = tep_with(fmts, sys, false);
+	struct kx_names *names = kx_names_new();
+	struct kx_kvmdecode *dec;
+	unsigned char r[80];
+	struct kx_event ev;
+	bool read = true;
+
+	ok(kx_kvmdecode_new(tep, NULL, 0, names, &dec) == 0, "renamed: decoder");
+	record(r, 103, 9, false);
+	put(r, 8, 4, 2, false);
+	put(r, 12, 4, 1, false);
+	read = read && kx_kvmdecode_record(dec, r, 16, 16, &ev) == 1;
+	is_str(read ? reason(dec, names, &ev) : "", "VMX_TWO", "renamed: isa 1, the first table");
+	put(r, 12, 4, 2, false);
+	read = read && kx_kvmdecode_record(dec, r, 16, 16, &ev) == 1;
+	is_str(read ? reason(dec, names, &ev) : "", "SVM_TWO", "renamed: isa 2, the second table");
+	kx_kvmdecode_free(dec);
+	kx_names_free(names);
+	tep_free(tep);
+}
+
 static void test_svm_table(void)
 {
 	static const char *const fmts[] = { exit_svm, NULL };
@@ -440,5 +477,6 @@ int main(void)
 	test_new_format(true);
 	test_old_format();
 	test_svm_table();
+	test_renamed_tables();
 	return done_testing();
 }
