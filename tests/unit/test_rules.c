@@ -108,6 +108,7 @@ int main(void)
 	ok(add(&rs, KX_RULE_MAX, "X.p98=1us", &d) == -EINVAL && strstr(d.msg, "unknown field"), "unknown field: %s", d.msg);
 	ok(add(&rs, KX_RULE_MAX, "X.p99=2%", &d) == -EINVAL, "percent on a duration refused");
 	ok(add(&rs, KX_RULE_MAX, "X.count=2us", &d) == -EINVAL, "unit on a count refused");
+	ok(add(&rs, KX_RULE_MAX, "X.rate=2us", &d) == -EINVAL, "unit on a rate refused");
 	ok(add(&rs, KX_RULE_MAX, "X.p99=-1", &d) == -EINVAL, "negative limit refused");
 	ok(add(&rs, KX_RULE_MAX, "X.p99=2 parsecs", &d) == -EINVAL, "unknown unit refused");
 	ok(add(&rs, KX_RULE_MAX, "X.p99", &d) == -EINVAL, "missing limit refused");
