@@ -257,8 +257,8 @@ static void test_new_format(bool be)
 
 static void test_old_format(void)
 {
-	static const char *const fmts[] = { exit_old, NULL };
-	static const char *const sys[] = { "kvm" };
+	static const char *const fmts[] = { exit_old, msr, NULL };
+	static const char *const sys[] = { "kvm", "kvm" };
 	struct tep_handle *tep = tep_with(fmts, sys, false);
 	struct kx_names *names = kx_names_new();
 	struct kx_kvmdecode *dec;
@@ -266,7 +266,7 @@ static void test_old_format(void)
 	struct kx_event ev;
 
 	ok(kx_kvmdecode_new(tep, NULL, 0, names, &dec) == 0, "old: decoder");
-	ok(!kx_kvmdecode_has_exits(dec), "old: no kvm_entry format");
+	ok(!kx_kvmdecode_has_exits(dec), "old: kvm_exit and kvm_msr, but no kvm_entry format");
 	record(r, 50, 9, false);
 	put(r, 8, 4, 48, false);
 	put(r, 24, 8, 0xd82, false);

@@ -212,6 +212,20 @@ int main(void)
 	ok(c->res[6].status == KX_CHECK_SKIP, "missing optional key is skipped");
 	ok(c->res[7].status == KX_CHECK_FAIL && strstr(c->res[7].why, "cycles"), "cycles limit on a ns trace fails: %s",
 	   c->res[7].why);
+	{
+		struct kx_check *cc = NULL;
+
+		/* and a limit in time on a trace in cycles, where one in cycles is judged */
+		s->unit = base->unit = KX_UNIT_CYCLES;
+		int err = kx_rules_eval(&rs, s, base, &o, &cc);
+
+		ok(!err && cc->res[0].status == KX_CHECK_FAIL && strstr(cc->res[0].why, "--tsc-khz") &&
+		   !strstr(cc->res[7].why, "limit in"), "time limit on a cycles trace fails: %s; one in cycles is judged: %s",
+		   err ? "" : cc->res[0].why, err ? "" : cc->res[7].why);
+		s->unit = base->unit = KX_UNIT_NS;
+		s->unit = KX_UNIT_NS;
+		kx_check_free(cc);
+	}
 	ok(c->res[8].status == KX_CHECK_FAIL && strstr(c->res[8].why, "timer-cycle"),
 	   "cycles.count without cycle figures fails: %s", c->res[8].why);
 	ok(c->res[9].status == KX_CHECK_FAIL && strstr(c->res[9].why, "no value"),
