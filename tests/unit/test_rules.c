@@ -53,6 +53,23 @@ static const struct kx_rule_result *result(const struct kx_check *c, const char 
 	return NULL;
 }
 
+/* The status of the max-regress result for @name when --min-samples is @min. */
+static enum kx_check_status regress_status(const struct kx_rules *rs, const struct kx_snapshot *s,
+					   const struct kx_snapshot *base, uint64_t min,
+					   const char *name)
+{
+	struct kx_check_opts o = { .alpha = 0.01, .min_samples = min };
+	enum kx_check_status st = (enum kx_check_status)-1;
+	struct kx_check *c = NULL;
+
+	if (kx_rules_eval(rs, s, base, &o, &c) == 0)
+		for (size_t i = 0; i < c->n; i++)
+			if (c->res[i].rule->op == KX_RULE_REGRESS && strcmp(c->res[i].name, name) == 0)
+				st = c->res[i].status;
+	kx_check_free(c);
+	return st;
+}
+
 int main(void)
 {
 	static const char file[] =
@@ -186,6 +203,8 @@ int main(void)
 	add_key(s, "PIO 0x70 out", 5000, 10, 5);		/* +400% but 5 samples */
 	add_key(same, "PIO 0x70 out", 1000, 10, 5);
 	add_key(s, "PIO 0x61 in", 1000, 10, 50);		/* new */
+	add_key(base, "APIC ICR write", 10000, 2000, N);
+	add_key(s, "APIC ICR write", 12000, 2400, N / 2);	/* +20%, half the samples */
 
 	add(&rs, KX_RULE_MAX, "APIC EOI write.p99=20us", &d);
 	add(&rs, KX_RULE_MAX, "apic eoi write.mean=5us", &d);
@@ -247,6 +266,14 @@ int main(void)
 	   r ? r->why : "");
 	ok(c->passed + c->failed + c->skipped == c->n, "counts add up");
 	kx_check_free(c);
+	/* --min-samples: judged with exactly that many on each side, skipped when either has fewer */
+	ok(regress_status(&rs, s, base, N, "APIC EOI write.mean") == KX_CHECK_FAIL &&
+	   regress_status(&rs, s, base, N + 1, "APIC EOI write.mean") == KX_CHECK_SKIP,
+	   "--min-samples %d judges %d samples each, %d skips them", N, N, N + 1);
+	ok(regress_status(&rs, s, base, N / 2, "APIC ICR write.mean") == KX_CHECK_FAIL &&
+	   regress_status(&rs, s, base, N / 2 + 1, "APIC ICR write.mean") == KX_CHECK_SKIP &&
+	   regress_status(&rs, base, s, N / 2 + 1, "APIC ICR write.mean") == KX_CHECK_SKIP,
+	   "--min-samples %d skips a key with %d samples on either side", N / 2 + 1, N / 2);
 	kx_rules_free(&rs);
 
 	/* the same distribution drawn twice: no regression even at a tiny limit */
