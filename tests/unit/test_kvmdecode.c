@@ -10,6 +10,7 @@
 #include <event-parse.h>
 
 #include "kx_kvmdecode.h"
+#include "kx_tracedata.h"
 #include "tap.h"
 
 #define COMMON \
@@ -151,7 +152,12 @@ static void test_new_format(bool be)
 	size_t nr, i;
 	const char *e = be ? "BE" : "LE";
 
-	ok(kx_kvmdecode_new(tep, NULL, 0, names, &dec) == 0, "%s: decoder", e);
+	/* kvm formats that did not parse, the second with an id above every other */
+	static const struct kx_format_id unparsed[] = {
+		{ (char *)"kvm_inj_virq", 150 }, { (char *)"kvm_inj_exception", 200 },
+	};
+
+	ok(kx_kvmdecode_new(tep, unparsed, 2, names, &dec) == 0, "%s: decoder", e);
 	ok(kx_kvmdecode_has_exits(dec), "%s: kvm_exit and kvm_entry present", e);
 
 	record(r, 103, 4242, be);
@@ -238,6 +244,8 @@ static void test_new_format(bool be)
 
 	record(r, 40, 17, be);
 	ok(kx_kvmdecode_record(dec, r, 12, 12, &ev) == 0, "%s: other kvm event: counted only", e);
+	record(r, 200, 17, be);
+	ok(kx_kvmdecode_record(dec, r, 12, 12, &ev) == 0, "%s: unparsed kvm event: counted only", e);
 	record(r, 300, 17, be);
 	ok(kx_kvmdecode_record(dec, r, 12, 12, &ev) == 0, "%s: non-kvm event ignored", e);
 	record(r, 7, 17, be);
@@ -245,10 +253,13 @@ static void test_new_format(bool be)
 	ok(kx_kvmdecode_record(dec, r, 1, 1, &ev) == 0, "%s: 1-byte record ignored", e);
 
 	counts = kx_kvmdecode_event_counts(dec, &nr);
-	is_u64(nr, 6, "six kvm events seen");
-	for (i = 0; i < nr; i++)
+	is_u64(nr, 7, "seven kvm events seen");
+	for (i = 0; i < nr; i++) {
 		if (strcmp(counts[i].name, "kvm_exit") == 0)
 			is_u64(counts[i].count, 9, "kvm_exit counted, short one included");
+		if (strcmp(counts[i].name, "kvm_inj_exception") == 0)
+			is_u64(counts[i].count, 1, "the unparsed format's event counted");
+	}
 	ok(nr && strcmp(counts[0].name, "kvm_entry") == 0, "sorted by name");
 	kx_kvmdecode_free(dec);
 	kx_names_free(names);
