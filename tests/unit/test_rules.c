@@ -294,6 +294,15 @@ int main(void)
 	   "other fields and keys are still checked");
 	kx_check_free(c);
 	kx_rules_free(&rs);
+	/* a named rule on another field leaves the wildcard's field of that key alone */
+	add(&rs, KX_RULE_REGRESS, "*.p99=1%", &d);
+	add(&rs, KX_RULE_REGRESS, "APIC EOI write.mean=2%", &d);
+	c = NULL;
+	kx_rules_eval(&rs, same, base, &o, &c);
+	r = c ? result(c, "APIC EOI write.p99") : NULL;
+	ok(r && r->rule->key[0] == '*', "a named mean rule: the wildcard still judges the key's p99");
+	kx_check_free(c);
+	kx_rules_free(&rs);
 
 	/* cycles rows */
 	cyc = kx_snapshot_new("c.dat");
