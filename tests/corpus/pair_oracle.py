@@ -26,7 +26,7 @@ def main(path):
     state = {}          # tid -> ('host', ts, reason) | ('guest', ts)
     reasons = {}
     guest = {'count': 0, 'total': 0}
-    threads = {}        # tid -> {'exits', 'host_total', 'guest_total'}
+    threads = {}        # tid -> exits, host/guest totals, guest_count, vcpu, reasons
     quality = {'orphan_entries': 0, 'unmatched_exits': 0, 'unfinished_exits': 0}
     span = {}
     with opener(path, 'rt') as f:

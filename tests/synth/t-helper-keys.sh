@@ -42,15 +42,20 @@ for f in "$TMP/busy.dat" "$FIXTURES/multi-vm.dat"; do
 		"$name: TSC_DEADLINE writes = trace-cmd's kvm_msr 6e0 lines ($want)"
 
 	# --vcpu N: a helper event is its thread's, and the thread is the vCPU
-	# its kvm_entry lines name; "vcpu REG count" per vCPU from the text
+	# its kvm_entry lines name; --pid TID: that thread's alone. One pass over
+	# the text counts the APIC writes both ways: "vcpu V REG count" and
+	# "tid TID REG count"
 	awk '
 	{ tid = ""; for (i = 2; i <= NF; i++) if ($i ~ /^\[[0-9]+\]$/) { tid = $(i - 1); break }
 	  sub(/.*-/, "", tid) }
 	/ kvm_entry: / { for (i = 1; i < NF; i++) if ($i == "vcpu") { v = $(i + 1); sub(/,/, "", v); vcpu[tid] = v } }
 	/ kvm_apic: *apic_write APIC_(EOI|TMICT|ICR) / {
 		for (i = 1; i <= NF; i++) if ($i ~ /^APIC_/) reg = substr($i, 6)
-		n[vcpu[tid] " " reg]++ }
-	END { for (k in n) print k, n[k] }' "$TMP/text" | sort >"$TMP/per-vcpu"
+		n["vcpu " vcpu[tid] " " reg]++
+		n["tid " tid " " reg]++ }
+	END { for (k in n) print k, n[k] }' "$TMP/text" | sort >"$TMP/split"
+	sed -n 's/^vcpu //p' "$TMP/split" >"$TMP/per-vcpu"
+	sed -n 's/^tid //p' "$TMP/split" >"$TMP/per-tid"
 	[ -s "$TMP/per-vcpu" ]
 	ok $? "$name: trace-cmd's kvm_apic lines split by vCPU"
 	while read -r v reg want; do
@@ -58,15 +63,6 @@ for f in "$TMP/busy.dat" "$FIXTURES/multi-vm.dat"; do
 		is "$(count "$TMP/out" "APIC $reg write")" "$want" \
 			"$name --vcpu $v: APIC $reg writes = that vCPU's kvm_apic lines ($want)"
 	done <"$TMP/per-vcpu"
-
-	# --pid TID: the helper events of that thread alone
-	awk '
-	{ tid = ""; for (i = 2; i <= NF; i++) if ($i ~ /^\[[0-9]+\]$/) { tid = $(i - 1); break }
-	  sub(/.*-/, "", tid) }
-	/ kvm_apic: *apic_write APIC_(EOI|TMICT|ICR) / {
-		for (i = 1; i <= NF; i++) if ($i ~ /^APIC_/) reg = substr($i, 6)
-		n[tid " " reg]++ }
-	END { for (k in n) print k, n[k] }' "$TMP/text" | sort >"$TMP/per-tid"
 	[ "$(cut -d' ' -f1 "$TMP/per-tid" | sort -u | wc -l)" -gt 1 ]
 	ok $? "$name: trace-cmd's kvm_apic lines split by thread, more than one"
 	for tid in $(cut -d' ' -f1 "$TMP/per-tid" | sort -u); do
