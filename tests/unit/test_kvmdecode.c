@@ -310,18 +310,29 @@ static const char exit_renamed[] =
 	"{ 1, \"VMX_ONE\" }, { 2, \"VMX_TWO\" }) : __print_symbolic(REC->exit_reason, "
 	"{ 1, \"SVM_ONE\" }, { 2, \"SVM_TWO\" })\n";
 
+/* A decoder over the one kvm format @fmt; the caller frees it, *@tep and *@names. */
+static struct kx_kvmdecode *decoder_for(const char *fmt, struct tep_handle **tep,
+					struct kx_names **names)
+{
+	const char *const fmts[] = { fmt, NULL };
+	static const char *const sys[] = { "kvm" };
+	struct kx_kvmdecode *dec;
+
+	*tep = tep_with(fmts, sys, false);
+	*names = kx_names_new();
+	return kx_kvmdecode_new(*tep, NULL, 0, *names, &dec) ? NULL : dec;
+}
+
 static void test_renamed_tables(void)
 {
-	static const char *const fmts[] = { exit_renamed, NULL };
-	static const char *const sys[] = { "kvm" };
-	struct tep_handle *tep = tep_with(fmts, sys, false);
-	struct kx_names *names = kx_names_new();
-	struct kx_kvmdecode *dec;
+	struct tep_handle *tep;
+	struct kx_names *names;
+	struct kx_kvmdecode *dec = decoder_for(exit_renamed, &tep, &names);
 	unsigned char r[80];
 	struct kx_event ev;
-	bool read = true;
+	bool read = dec != NULL;
 
-	ok(kx_kvmdecode_new(tep, NULL, 0, names, &dec) == 0, "renamed: decoder");
+	ok(dec != NULL, "renamed: decoder");
 	record(r, 103, 9, false);
 	put(r, 8, 4, 2, false);
 	put(r, 12, 4, 1, false);
@@ -337,15 +348,13 @@ static void test_renamed_tables(void)
 
 static void test_svm_table(void)
 {
-	static const char *const fmts[] = { exit_svm, NULL };
-	static const char *const sys[] = { "kvm" };
-	struct tep_handle *tep = tep_with(fmts, sys, false);
-	struct kx_names *names = kx_names_new();
-	struct kx_kvmdecode *dec;
+	struct tep_handle *tep;
+	struct kx_names *names;
+	struct kx_kvmdecode *dec = decoder_for(exit_svm, &tep, &names);
 	unsigned char r[80];
 	struct kx_event ev;
 
-	ok(kx_kvmdecode_new(tep, NULL, 0, names, &dec) == 0, "svm: decoder");
+	ok(dec != NULL, "svm: decoder");
 	record(r, 51, 9, false);
 	put(r, 12, 4, 0x7b, false);
 	ok(kx_kvmdecode_record(dec, r, 16, 16, &ev) == 1, "svm: decoded");
