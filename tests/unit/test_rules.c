@@ -233,16 +233,15 @@ int main(void)
 	   c->res[7].why);
 	{
 		struct kx_check *cc = NULL;
+		int err;
 
 		/* and a limit in time on a trace in cycles, where one in cycles is judged */
 		s->unit = base->unit = KX_UNIT_CYCLES;
-		int err = kx_rules_eval(&rs, s, base, &o, &cc);
-
+		err = kx_rules_eval(&rs, s, base, &o, &cc);
 		ok(!err && cc->res[0].status == KX_CHECK_FAIL && strstr(cc->res[0].why, "--tsc-khz") &&
 		   !strstr(cc->res[7].why, "limit in"), "time limit on a cycles trace fails: %s; one in cycles is judged: %s",
 		   err ? "" : cc->res[0].why, err ? "" : cc->res[7].why);
 		s->unit = base->unit = KX_UNIT_NS;
-		s->unit = KX_UNIT_NS;
 		kx_check_free(cc);
 	}
 	ok(c->res[8].status == KX_CHECK_FAIL && strstr(c->res[8].why, "timer-cycle"),
