@@ -53,6 +53,15 @@ static const struct kx_rule_result *result(const struct kx_check *c, const char 
 	return NULL;
 }
 
+/* The max-regress result for @name (a max rule may have one of the same name). */
+static const struct kx_rule_result *regress_result(const struct kx_check *c, const char *name)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->res[i].rule->op == KX_RULE_REGRESS && strcmp(c->res[i].name, name) == 0)
+			return &c->res[i];
+	return NULL;
+}
+
 /* The status of the max-regress result for @name when --min-samples is @min. */
 static enum kx_check_status regress_status(const struct kx_rules *rs, const struct kx_snapshot *s,
 					   const struct kx_snapshot *base, uint64_t min,
@@ -61,11 +70,10 @@ static enum kx_check_status regress_status(const struct kx_rules *rs, const stru
 	struct kx_check_opts o = { .alpha = 0.01, .min_samples = min };
 	enum kx_check_status st = (enum kx_check_status)-1;
 	struct kx_check *c = NULL;
+	const struct kx_rule_result *r;
 
-	if (kx_rules_eval(rs, s, base, &o, &c) == 0)
-		for (size_t i = 0; i < c->n; i++)
-			if (c->res[i].rule->op == KX_RULE_REGRESS && strcmp(c->res[i].name, name) == 0)
-				st = c->res[i].status;
+	if (kx_rules_eval(rs, s, base, &o, &c) == 0 && (r = regress_result(c, name)))
+		st = r->status;
 	kx_check_free(c);
 	return st;
 }
@@ -249,10 +257,7 @@ int main(void)
 	ok(c->res[9].status == KX_CHECK_FAIL && strstr(c->res[9].why, "no value"),
 	   "a NaN figure fails: %s", c->res[9].why);
 	/* the first "APIC EOI write.mean" is the max rule; the regress one comes later */
-	r = NULL;
-	for (size_t i = 10; i < c->n; i++)
-		if (strcmp(c->res[i].name, "APIC EOI write.mean") == 0)
-			r = &c->res[i];
+	r = regress_result(c, "APIC EOI write.mean");
 	ok(r && r->rule->op == KX_RULE_REGRESS && r->status == KX_CHECK_FAIL && r->change > 0.15 && r->p < 0.01,
 	   "+20%% regression is detected (%+.1f%%, p=%.2g)", r ? 100 * r->change : 0, r ? r->p : 0);
 	r = result(c, "APIC TMICT write.mean");
