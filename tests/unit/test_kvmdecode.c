@@ -6,6 +6,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <event-parse.h>
 
@@ -490,9 +492,97 @@ static void test_wide_loads(void)
 		free(wide_fmts[i]);
 }
 
+/* @len bytes of @r copied to end at @page_end: nothing is mapped after them. */
+static const unsigned char *at_page_end(unsigned char *page_end, const unsigned char *r,
+					unsigned len)
+{
+	return memcpy(page_end - len, r, len);
+}
+
+/*
+ * A record is decoded only when it holds every field the decoder reads
+ * (exit_new's vcpu_id ends at byte 60, before the unread `requests`; the
+ * fields of kvm_pio are not in offset order, kvm_eoi's vector follows its
+ * apicid with no gap), and no load reaches past the
+ * bytes said to be readable: each record ends a page whose next page is
+ * unmapped, in the fixed-size layouts and in the masked 8-byte ones
+ * (unsigned common_pid).
+ */
+static void test_record_bounds(void)
+{
+	static const char *const sys[] = { "kvm", "kvm", "kvm", "kvm" };
+	const char *const fmts[] = { exit_new, entry_new, pio, eoi, NULL };
+	char *const fmts_wide[] = { unsigned_pid(exit_new), unsigned_pid(entry_new),
+				    unsigned_pid(pio), unsigned_pid(eoi), NULL };
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char *map = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *end = map + page;
+
+	ok(map != MAP_FAILED && mprotect(end, (size_t)page, PROT_NONE) == 0,
+	   "bounds: a page with nothing mapped after it");
+	for (int layout = 0; layout < 2; layout++) {
+		const char *name = layout ? "masked loads" : "fixed loads";
+		struct tep_handle *tep = tep_with(layout ? (const char *const *)fmts_wide : fmts,
+						  sys, false);
+		struct kx_names *names = kx_names_new();
+		struct kx_kvmdecode *dec;
+		unsigned char r[80];
+		struct kx_event ev;
+
+		kx_kvmdecode_new(tep, NULL, 0, names, &dec);
+		record(r, 103, 4242, false);
+		put(r, 8, 4, 12, false);
+		put(r, 24, 4, 1, false);
+		put(r, 40, 8, 0x2222, false);
+		put(r, 56, 4, 3, false);
+		ok(kx_kvmdecode_record(dec, at_page_end(end, r, 59), 59, 59, &ev) == 0 &&
+		   kx_kvmdecode_short(dec) == 1, "bounds, %s: a kvm_exit one byte short of vcpu_id",
+		   name);
+		memset(&ev, 0, sizeof(ev));
+		ok(kx_kvmdecode_record(dec, at_page_end(end, r, 60), 60, 60, &ev) == 1 &&
+		   ev.vcpu == 3 && ev.u.exit.code == 12 && ev.u.exit.info2 == 0x2222,
+		   "bounds, %s: a kvm_exit that ends with vcpu_id", name);
+
+		record(r, 115, 4242, false);
+		put(r, 8, 4, 5, false);
+		ok(kx_kvmdecode_record(dec, at_page_end(end, r, 11), 11, 11, &ev) == 0 &&
+		   kx_kvmdecode_short(dec) == 2, "bounds, %s: a kvm_entry one byte short", name);
+		ok(kx_kvmdecode_record(dec, at_page_end(end, r, 12), 12, 12, &ev) == 1 &&
+		   ev.kind == KX_EV_ENTRY && ev.vcpu == 5, "bounds, %s: a kvm_entry of 12 bytes",
+		   name);
+
+		record(r, 110, 4242, false);
+		put(r, 12, 4, 0x3f8, false);
+		put(r, 24, 4, 0x41, false);
+		ok(kx_kvmdecode_record(dec, at_page_end(end, r, 27), 27, 27, &ev) == 0 &&
+		   kx_kvmdecode_short(dec) == 3, "bounds, %s: a kvm_pio one byte short of val", name);
+		ok(kx_kvmdecode_record(dec, at_page_end(end, r, 28), 28, 28, &ev) == 1 &&
+		   ev.kind == KX_EV_PIO && ev.u.pio.port == 0x3f8 && ev.u.pio.val == 0x41,
+		   "bounds, %s: a kvm_pio that ends with val", name);
+
+		record(r, 94, 4242, false);
+		put(r, 8, 4, 2, false);
+		put(r, 12, 4, 0xec, false);
+		ok(kx_kvmdecode_record(dec, at_page_end(end, r, 15), 15, 15, &ev) == 0 &&
+		   kx_kvmdecode_short(dec) == 4, "bounds, %s: a kvm_eoi one byte short of vector",
+		   name);
+		ok(kx_kvmdecode_record(dec, at_page_end(end, r, 16), 16, 16, &ev) == 1 &&
+		   ev.kind == KX_EV_EOI && ev.u.eoi.vector == 0xec, "bounds, %s: a kvm_eoi of 16 bytes",
+		   name);
+		kx_kvmdecode_free(dec);
+		kx_names_free(names);
+		tep_free(tep);
+	}
+	munmap(map, 2 * (size_t)page);
+	for (unsigned i = 0; fmts_wide[i]; i++)
+		free(fmts_wide[i]);
+}
+
 int main(void)
 {
 	test_wide_loads();
+	test_record_bounds();
 	test_new_format(false);
 	test_new_format(true);
 	test_old_format();
