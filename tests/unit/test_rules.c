@@ -28,9 +28,11 @@ static uint64_t next_rand(void)
 }
 
 /* A key row of @n samples uniform in [base, base + spread). */
-static void add_key(struct kx_snapshot *s, const char *name, uint64_t base, uint64_t spread, int n)
+/* A row of @kind with @n durations drawn from [base, base + spread). */
+static struct kx_snap_row *add_row(struct kx_snapshot *s, enum kx_snap_kind kind, const char *name,
+				   uint64_t base, uint64_t spread, int n)
 {
-	struct kx_snap_row *row = kx_snapshot_add_row(s, KX_SNAP_KEY, name);
+	struct kx_snap_row *row = kx_snapshot_add_row(s, kind, name);
 	struct kx_hist h;
 
 	kx_hist_init(&h);
@@ -38,6 +40,12 @@ static void add_key(struct kx_snapshot *s, const char *name, uint64_t base, uint
 		kx_hist_add(&h, base + next_rand() % spread);
 	kx_snap_row_set_hist(row, &h, 1);
 	kx_hist_free(&h);
+	return row;
+}
+
+static void add_key(struct kx_snapshot *s, const char *name, uint64_t base, uint64_t spread, int n)
+{
+	add_row(s, KX_SNAP_KEY, name, base, spread, n);
 }
 
 static int add(struct kx_rules *rs, enum kx_rule_op op, const char *spec, struct kx_diag *d)
@@ -76,6 +84,64 @@ static enum kx_check_status regress_status(const struct kx_rules *rs, const stru
 		st = r->status;
 	kx_check_free(c);
 	return st;
+}
+
+/*
+ * What the wildcard regression judges: non-idle exit reasons and sub-keys
+ * (man page: "every non-idle exit reason and every sub-key present in
+ * either run"), each once, a key of one run alone skipped; not an idle
+ * exit, guest runs or a raw sub-key name. Every row here is 50 % slower
+ * in the trace, so each one judged fails or is skipped.
+ */
+static void test_wildcard_rows(void)
+{
+	struct kx_snapshot *base = kx_snapshot_new("base.dat"), *s = kx_snapshot_new("run.dat");
+	static const enum kx_snap_kind kinds[] = { KX_SNAP_EXIT, KX_SNAP_EXIT, KX_SNAP_GUEST,
+						   KX_SNAP_KEY, KX_SNAP_RAWKEY };
+	static const char *const names[] = { "EPT_MISCONFIG", "HLT", "guest", "APIC EOI write",
+					     "0xb0" };
+	const struct kx_check_opts o = { .alpha = 0.01, .min_samples = 30 };
+	const struct kx_rule_result *r;
+	struct kx_rules rs = { 0 };
+	struct kx_check *c = NULL;
+	struct kx_diag d;
+
+	s->unit = base->unit = KX_UNIT_NS;
+	for (int i = 0; i < 5; i++) {
+		add_row(base, kinds[i], names[i], 10000, 2000, 400)->idle = i == 1;
+		add_row(s, kinds[i], names[i], 15000, 3000, 400)->idle = i == 1;
+	}
+	add_key(base, "PIO 0x71 out", 1000, 10, 50);	/* gone from the trace */
+	add_key(s, "PIO 0x61 in", 1000, 10, 50);	/* new in the trace */
+	add(&rs, KX_RULE_REGRESS, "10%", &d);
+	ok(kx_rules_eval(&rs, s, base, &o, &c) == 0 && c->n == 4, "wildcard: four rows judged");
+	r = c ? result(c, "EPT_MISCONFIG.mean") : NULL;
+	ok(r && r->status == KX_CHECK_FAIL, "wildcard: a non-idle exit reason fails");
+	r = c ? result(c, "APIC EOI write.mean") : NULL;
+	ok(r && r->status == KX_CHECK_FAIL, "wildcard: a sub-key fails");
+	ok(c && !result(c, "HLT.mean") && !result(c, "guest.mean") && !result(c, "0xb0.mean"),
+	   "wildcard: no idle exit, guest runs or raw sub-key name");
+	r = c ? result(c, "PIO 0x71 out.mean") : NULL;
+	ok(r && r->status == KX_CHECK_SKIP && strstr(r->why, "only in the baseline"),
+	   "wildcard: a key gone from the trace is skipped: %s", r ? r->why : "");
+	r = c ? result(c, "PIO 0x61 in.mean") : NULL;
+	ok(r && r->status == KX_CHECK_SKIP && strstr(r->why, "new in the trace"),
+	   "wildcard: a key new in the trace is skipped: %s", r ? r->why : "");
+	kx_check_free(c);
+	/* a named rule, spelt in other case, takes the key's figure from the wildcard */
+	add(&rs, KX_RULE_REGRESS, "ept_misconfig.mean=60%", &d);
+	c = NULL;
+	ok(kx_rules_eval(&rs, s, base, &o, &c) == 0 && c->n == 4, "named: four results");
+	r = c ? result(c, "EPT_MISCONFIG.mean") : NULL;
+	ok(r && r->rule->key[0] != '*' && r->status == KX_CHECK_PASS,
+	   "named: ept_misconfig.mean=60%% judges EPT_MISCONFIG alone, and passes");
+	kx_check_free(c);
+	c = NULL;
+	ok(kx_rules_eval(&rs, s, NULL, &o, &c) == -EINVAL && !c,
+	   "regression rules without a baseline are refused");
+	kx_rules_free(&rs);
+	kx_snapshot_free(s);
+	kx_snapshot_free(base);
 }
 
 int main(void)
@@ -246,6 +312,7 @@ int main(void)
 		/* and a limit in time on a trace in cycles, where one in cycles is judged */
 		s->unit = base->unit = KX_UNIT_CYCLES;
 		err = kx_rules_eval(&rs, s, base, &o, &cc);
+		ok(!err && cc->unit == KX_UNIT_CYCLES, "the check's unit is the trace's");
 		ok(!err && cc->res[0].status == KX_CHECK_FAIL && strstr(cc->res[0].why, "--tsc-khz") &&
 		   !strstr(cc->res[7].why, "limit in"), "time limit on a cycles trace fails: %s; one in cycles is judged: %s",
 		   err ? "" : cc->res[0].why, err ? "" : cc->res[7].why);
@@ -324,5 +391,6 @@ int main(void)
 	kx_snapshot_free(s);
 	kx_snapshot_free(base);
 	kx_snapshot_free(same);
+	test_wildcard_rows();
 	return done_testing();
 }
