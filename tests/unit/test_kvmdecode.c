@@ -141,6 +141,18 @@ static const char *reason(struct kx_kvmdecode *dec, struct kx_names *names,
 	return kx_names_get(names, kx_kvmdecode_reason(dec, ev->u.exit.isa, ev->u.exit.code));
 }
 
+/* How many events of format @name @dec has seen (0 if none). */
+static uint64_t count_of(struct kx_kvmdecode *dec, const char *name)
+{
+	size_t nr;
+	const struct kx_event_count *counts = kx_kvmdecode_event_counts(dec, &nr);
+
+	for (size_t i = 0; i < nr; i++)
+		if (strcmp(counts[i].name, name) == 0)
+			return counts[i].count;
+	return 0;
+}
+
 static void test_new_format(bool be)
 {
 	static const char *const fmts[] = { exit_new, entry_new, pio, msr, eoi, fpu, sched, NULL };
@@ -148,10 +160,10 @@ static void test_new_format(bool be)
 	struct tep_handle *tep = tep_with(fmts, sys, be);
 	struct kx_names *names = kx_names_new();
 	const struct kx_event_count *counts;
-	struct kx_kvmdecode *dec;
+	struct kx_kvmdecode *dec, *other;
 	unsigned char r[80];
 	struct kx_event ev;
-	size_t nr, i;
+	size_t nr;
 	const char *e = be ? "BE" : "LE";
 
 	/* kvm formats that did not parse, the second with an id above every other */
@@ -213,6 +225,12 @@ static void test_new_format(bool be)
 
 	ok(kx_kvmdecode_record(dec, r, 40, 40, &ev) == 0, "%s: short kvm_exit skipped", e);
 	is_u64(kx_kvmdecode_short(dec), 1, "short record counted");
+	ok(kx_kvmdecode_record(dec, r, 2, 2, &ev) == 0 && kx_kvmdecode_short(dec) == 2,
+	   "%s: a kvm_exit of its type alone: short", e);
+	ok(strcmp(kx_names_get(names, kx_kvmdecode_reason(dec, KX_ISA_UNKNOWN, 12)),
+		  "HLT_FROM_FORMAT") == 0 &&
+	   strcmp(kx_names_get(names, kx_kvmdecode_reason(dec, (enum kx_isa)7, 12)),
+		  "HLT_FROM_FORMAT") == 0, "%s: an exit of no known ISA is named as VMX", e);
 
 	record(r, 115, 4242, be);
 	put(r, 8, 4, 5, be);
@@ -252,17 +270,29 @@ static void test_new_format(bool be)
 	ok(kx_kvmdecode_record(dec, r, 12, 12, &ev) == 0, "%s: non-kvm event ignored", e);
 	record(r, 7, 17, be);
 	ok(kx_kvmdecode_record(dec, r, 12, 12, &ev) == 0, "%s: unknown id ignored", e);
+	record(r, 301, 17, be);
+	ok(kx_kvmdecode_record(dec, r, 12, 12, &ev) == 0, "%s: an id past every format's ignored",
+	   e);
 	ok(kx_kvmdecode_record(dec, r, 1, 1, &ev) == 0, "%s: 1-byte record ignored", e);
 
 	counts = kx_kvmdecode_event_counts(dec, &nr);
 	is_u64(nr, 7, "seven kvm events seen");
-	for (i = 0; i < nr; i++) {
-		if (strcmp(counts[i].name, "kvm_exit") == 0)
-			is_u64(counts[i].count, 9, "kvm_exit counted, short one included");
-		if (strcmp(counts[i].name, "kvm_inj_exception") == 0)
-			is_u64(counts[i].count, 1, "the unparsed format's event counted");
-	}
 	ok(nr && strcmp(counts[0].name, "kvm_entry") == 0, "sorted by name");
+	is_u64(count_of(dec, "kvm_exit"), 10, "kvm_exit counted, short ones included");
+	is_u64(count_of(dec, "kvm_inj_exception"), 1, "the unparsed format's event counted");
+
+	/* a second reader's counts (a worker's, a slice's) added to the first's */
+	ok(kx_kvmdecode_new(tep, unparsed, 2, names, &other) == 0, "%s: a second decoder", e);
+	record(r, 103, 1, be);
+	kx_kvmdecode_record(other, r, 72, 72, &ev);
+	kx_kvmdecode_record(other, r, 3, 3, &ev);
+	record(r, 200, 1, be);
+	kx_kvmdecode_record(other, r, 12, 12, &ev);
+	kx_kvmdecode_add_counts(dec, other);
+	ok(count_of(dec, "kvm_exit") == 12 && count_of(dec, "kvm_inj_exception") == 2 &&
+	   kx_kvmdecode_short(dec) == 3, "%s: counts added: 12 kvm_exit, 2 kvm_inj_exception, 3 short",
+	   e);
+	kx_kvmdecode_free(other);
 	kx_kvmdecode_free(dec);
 	kx_names_free(names);
 	tep_free(tep);
@@ -303,14 +333,17 @@ static void test_old_format(void)
 /*
  * Tables whose names neither built-in table has (a kernel that renamed
  * them): which is VMX goes by print order, as in "(REC->isa == 1) ? VMX : SVM".
+ * Code 2048, the first past the decoder's direct name cache, has a name
+ * in each.
  */
 static const char exit_renamed[] =
 	"name: kvm_exit\nID: 103\nformat:\n" COMMON
 	"\tfield:unsigned int exit_reason;\toffset:8;\tsize:4;\tsigned:0;\n"
 	"\tfield:u32 isa;\toffset:12;\tsize:4;\tsigned:0;\n\n"
 	"print fmt: \"reason %s\", (REC->isa == 1) ? __print_symbolic(REC->exit_reason, "
-	"{ 1, \"VMX_ONE\" }, { 2, \"VMX_TWO\" }) : __print_symbolic(REC->exit_reason, "
-	"{ 1, \"SVM_ONE\" }, { 2, \"SVM_TWO\" })\n";
+	"{ 1, \"VMX_ONE\" }, { 2, \"VMX_TWO\" }, { 2048, \"VMX_FAR\" }) : "
+	"__print_symbolic(REC->exit_reason, { 1, \"SVM_ONE\" }, { 2, \"SVM_TWO\" }, "
+	"{ 2048, \"SVM_FAR\" })\n";
 
 /* A decoder over the one kvm format @fmt; the caller frees it, *@tep and *@names. */
 static struct kx_kvmdecode *decoder_for(const char *fmt, struct tep_handle **tep,
@@ -343,6 +376,20 @@ static void test_renamed_tables(void)
 	put(r, 12, 4, 2, false);
 	read = read && kx_kvmdecode_record(dec, r, 16, 16, &ev) == 1;
 	is_str(read ? reason(dec, names, &ev) : "", "SVM_TWO", "renamed: isa 2, the second table");
+	/* one code past the direct cache in both ISAs, each named twice */
+	put(r, 8, 4, 2048, false);
+	for (int i = 0; i < 4; i++) {
+		const char *want = i % 2 ? "SVM_FAR" : "VMX_FAR";
+
+		put(r, 12, 4, 1 + i % 2, false);
+		read = read && kx_kvmdecode_record(dec, r, 16, 16, &ev) == 1;
+		ok(read && ev.u.exit.code == 2048 && strcmp(reason(dec, names, &ev), want) == 0,
+		   "renamed: code 2048, isa %d: %s", 1 + i % 2, want);
+	}
+	put(r, 12, 4, 0, false);	/* no isa: the first table that names the code */
+	read = read && kx_kvmdecode_record(dec, r, 16, 16, &ev) == 1;
+	ok(read && ev.u.exit.isa == KX_ISA_VMX && strcmp(reason(dec, names, &ev), "VMX_FAR") == 0,
+	   "renamed: code 2048, no isa: VMX_FAR");
 	kx_kvmdecode_free(dec);
 	kx_names_free(names);
 	tep_free(tep);
@@ -479,6 +526,34 @@ static void test_wide_loads(void)
 	is_u64(decoded, n, "wide: every record of every format decoded");
 	is_u64(same, n, "wide: one-load fields equal the big-endian field reads");
 	is_u64(same_wide, n, "wide: fixed-size loads equal the masked 8-byte loads");
+	/* and the values themselves, of the kinds test_new_format has no format of */
+	for (int big = 0; big < 2; big++) {
+		struct kx_kvmdecode *dec = big ? dbe : dle;
+		unsigned char r[96] = { 0 };
+		struct kx_event ev;
+
+		put(r, 0, 2, 120, big);
+		put(r, 8, 1, 1, big);
+		put(r, 10, 2, 0x380, big);
+		put(r, 12, 8, 0x1234567890ull, big);
+		ok(kx_kvmdecode_record(dec, r, 20, 20, &ev) == 1 && ev.kind == KX_EV_APIC &&
+		   ev.u.apic.write == 1 && ev.u.apic.reg == 0x380 && ev.u.apic.val == 0x1234567890ull,
+		   "%s: kvm_apic rw, reg and val", big ? "BE" : "LE");
+		put(r, 0, 2, 121, big);
+		put(r, 8, 1, 1, big);
+		put(r, 9, 2, 4, big);
+		put(r, 11, 8, 0xfebd1004ull, big);
+		put(r, 19, 4, 0x11, big);
+		ok(kx_kvmdecode_record(dec, r, 23, 23, &ev) == 1 && ev.kind == KX_EV_MMIO &&
+		   ev.u.mmio.type == 1 && ev.u.mmio.len == 4 && ev.u.mmio.gpa == 0xfebd1004ull &&
+		   ev.u.mmio.val == 0x11, "%s: kvm_mmio type, len, gpa and val", big ? "BE" : "LE");
+		put(r, 0, 2, 122, big);
+		put(r, 8, 4, 2, big);
+		put(r, 12, 4, (uint32_t)-4, big);
+		ok(kx_kvmdecode_record(dec, r, 16, 16, &ev) == 1 && ev.kind == KX_EV_USERSPACE_EXIT &&
+		   ev.u.uexit.reason == 2 && ev.u.uexit.err == -4,
+		   "%s: kvm_userspace_exit reason and errno", big ? "BE" : "LE");
+	}
 	kx_kvmdecode_free(dle);
 	kx_kvmdecode_free(dbe);
 	kx_kvmdecode_free(dwide);
