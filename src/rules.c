@@ -404,17 +404,29 @@ static int eval_limit(struct kx_check *c, const struct kx_rule *r, const struct 
 	return 0;
 }
 
+/* The change as a percentage, or "from 0" where a zero baseline has none. */
+static const char *fmt_change(char *buf, size_t len, double change)
+{
+	if (isnan(change))
+		snprintf(buf, len, "from 0");
+	else
+		snprintf(buf, len, "%+.1f%%", 100 * change);
+	return buf;
+}
+
 static void judge_regress(const struct kx_rule *r, const struct kx_snap_row *b,
 			  const struct kx_snap_row *row, const struct kx_check_opts *o,
 			  struct kx_rule_result *res)
 {
 	double nb = b->fig[KX_FIG_COUNT], nr = row->fig[KX_FIG_COUNT];
 	struct kx_mwu m;
+	char change[24];
 
 	res->baseline = b->fig[r->fig];
 	res->measured = row->fig[r->fig];
 	res->limit = res->baseline * (1 + r->limit);
-	res->change = res->baseline > 0 ? res->measured / res->baseline - 1 : NAN;
+	res->change = res->baseline > 0 ? res->measured / res->baseline - 1 :
+		      res->measured == res->baseline ? 0 : NAN;
 	res->status = KX_CHECK_SKIP;
 	if (!(nb >= (double)o->min_samples) || !(nr >= (double)o->min_samples)) {
 		snprintf(res->why, sizeof(res->why),
@@ -435,17 +447,17 @@ static void judge_regress(const struct kx_rule *r, const struct kx_snap_row *b,
 	res->p = m.p;
 	if (res->measured > res->limit && m.p < o->alpha && m.direction > 0) {
 		res->status = KX_CHECK_FAIL;
-		snprintf(res->why, sizeof(res->why), "regressed %+.1f%% (limit %+.1f%%), significant (p=%.2g < %.2g)",
-			100 * res->change, 100 * r->limit, m.p, o->alpha);
+		snprintf(res->why, sizeof(res->why), "regressed %s (limit %+.1f%%), significant (p=%.2g < %.2g)",
+			 fmt_change(change, sizeof(change), res->change), 100 * r->limit, m.p, o->alpha);
 		return;
 	}
 	res->status = KX_CHECK_PASS;
 	if (res->measured > res->limit)
-		snprintf(res->why, sizeof(res->why), "%+.1f%% over the limit but not a significant increase (p=%.2g, alpha %.2g)",
-			100 * res->change, m.p, o->alpha);
+		snprintf(res->why, sizeof(res->why), "%s over the limit but not a significant increase (p=%.2g, alpha %.2g)",
+			 fmt_change(change, sizeof(change), res->change), m.p, o->alpha);
 	else
-		snprintf(res->why, sizeof(res->why), "%+.1f%% (limit %+.1f%%, p=%.2g)",
-			 100 * res->change, 100 * r->limit, m.p);
+		snprintf(res->why, sizeof(res->why), "%s (limit %+.1f%%, p=%.2g)",
+			 fmt_change(change, sizeof(change), res->change), 100 * r->limit, m.p);
 }
 
 static int eval_regress_row(struct kx_check *c, const struct kx_rule *r,

@@ -144,6 +144,41 @@ static void test_wildcard_rows(void)
 	kx_snapshot_free(base);
 }
 
+/*
+ * A baseline whose figure is 0 (exits too short for the clock) has no
+ * percentage change: the note says "from 0", change is NaN (null in
+ * JSON); a figure that stays 0 has changed by nothing.
+ */
+static void test_zero_baseline(void)
+{
+	struct kx_snapshot *base = kx_snapshot_new("base.dat"), *s = kx_snapshot_new("run.dat");
+	const struct kx_check_opts o = { .alpha = 0.01, .min_samples = 30 };
+	const struct kx_rule_result *r;
+	struct kx_rules rs = { 0 };
+	struct kx_check *c = NULL;
+	struct kx_diag d;
+
+	s->unit = base->unit = KX_UNIT_NS;
+	add_key(base, "up", 0, 1, 100);
+	add_key(s, "up", 1000, 100, 100);
+	add_key(base, "still", 0, 1, 100);
+	add_key(s, "still", 0, 1, 100);
+	add(&rs, KX_RULE_REGRESS, "up.mean=10%", &d);
+	add(&rs, KX_RULE_REGRESS, "still.mean=10%", &d);
+	ok(kx_rules_eval(&rs, s, base, &o, &c) == 0 && c->n == 2, "zero baseline: evaluates");
+	r = c ? result(c, "up.mean") : NULL;
+	ok(r && r->status == KX_CHECK_FAIL && r->baseline == 0 && isnan(r->change) &&
+	   strstr(r->why, "regressed from 0 (limit +10.0%"), "from 0 up: fails, %s",
+	   r ? r->why : "");
+	r = c ? result(c, "still.mean") : NULL;
+	ok(r && r->status == KX_CHECK_PASS && r->change == 0 && strncmp(r->why, "+0.0% ", 6) == 0,
+	   "0 both times: passes, %s", r ? r->why : "");
+	kx_check_free(c);
+	kx_rules_free(&rs);
+	kx_snapshot_free(s);
+	kx_snapshot_free(base);
+}
+
 int main(void)
 {
 	static const char file[] =
@@ -392,5 +427,6 @@ int main(void)
 	kx_snapshot_free(base);
 	kx_snapshot_free(same);
 	test_wildcard_rows();
+	test_zero_baseline();
 	return done_testing();
 }
