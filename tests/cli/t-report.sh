@@ -75,6 +75,35 @@ assert all(e["time_pct"] is None for e in d["exits"] if e["idle"]), "idle rows h
 PY
 ok $? "text, JSON and CSV agree; idle kept out of host total and Time%"
 
+# the order of every list and each row's shares, from the report's own
+# counts, on the real recording and on multi-vm.dat (helper keys by count
+# in another order than by name)
+for f in "$DAT" "$FIXTURES/multi-vm.dat"; do
+	run "$KX" report --json --keys "$f"
+	# the real recording has no helper events
+	python3 - "$TMP/out" "$([ "$f" = "$DAT" ] || echo helpers)" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+exits, host = d["exits"], d["host"]
+order = [(e["idle"], -e["total"], e["reason"]) for e in exits]
+assert len(order) > 2 and order == sorted(order), "reasons: non-idle first, by host time"
+for e in exits:
+    subs = [(-s["total"], s["key"]) for s in e["subkeys"]]
+    assert subs == sorted(subs), ("sub-keys by host time", e["reason"])
+    for r in [e] + e["subkeys"]:
+        assert abs(r["count_pct"] - 100 * r["count"] / host["exits"]) < 0.001, ("Count%", r)
+        want = None if e["idle"] else 100 * r["total"] / host["total"]
+        assert (r["time_pct"] is None) == (want is None), ("Time% of an idle reason", r)
+        assert want is None or abs(r["time_pct"] - want) < 0.001, ("Time%", r)
+keys = [(-k["total"], k["key"]) for k in d["keys"]]
+assert len(keys) > 1 and keys == sorted(keys), "--keys by host time"
+helpers = [(-h["count"], h["key"]) for h in d["helper_keys"]]
+assert helpers == sorted(helpers), "helper keys by count"
+assert len(helpers) > 1 or sys.argv[2] != "helpers", "helper keys on multi-vm.dat"
+PY
+	ok $? "$(basename "$f"): reasons, sub-keys, keys and helper keys in order; every Count% and Time%"
+done
+
 # --by vcpu: per-thread tables add up to the total
 run "$KX" report --by vcpu --json "$DAT"
 python3 - "$TMP/out" <<'PY'
