@@ -46,6 +46,32 @@ ok $? "14 checks: 13 passed, 1 skipped (the optional one)"
 grep -Eq '^PASS +max APIC EOI write\.p99 +11\.0us +<= 11\.0us$' "$TMP/out"
 ok $? "each rule printed with measured value and limit"
 
+# every global figure, at exactly the value of the known answer, from the
+# trace and from its saved report
+python3 - "$X.answer.json" >"$TMP/globals.rules" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))
+figs = {"host.total": "%dns" % a["host"]["total"], "host.idle_total": "%dns" % a["host"]["idle_total"],
+        "host.exits": sum(e["count"] for e in a["exits"]), "guest.total": "%dns" % a["guest"]["total"],
+        "guest.count": a["guest"]["count"], "lost_events": a["lost_events"],
+        "discarded": a["discarded"], "orphan_entries": a["orphan_entries"],
+        "unmatched_exits": 0, "cycles.count": a["cycles"]["count"],
+        "cycles.guest_total": "%dns" % a["cycles"]["guest_total"],
+        "cycles.host_total": "%dns" % a["cycles"]["host_total"]}
+for name, value in figs.items():
+    print("min %s = %s\nmax %s = %s" % (name, value, name, value))
+PY
+"$KX" report --json "$X.dat" >"$TMP/x.json"
+for f in "$X.dat" "$TMP/x.json"; do
+	run "$KX" check --rules "$TMP/globals.rules" "$f"
+	case $f in *.json) want='^24 checks: 18 passed, 6 failed, 0 skipped$' ;; *) want='^24 checks: 24 passed, 0 failed, 0 skipped$' ;; esac
+	grep -q "$want" "$TMP/out"
+	ok $? "$(basename "$f"): every global figure equals the known answer"
+done
+# a report has no cycles: its six cycle rules fail for want of them, the rest pass
+grep -c '^FAIL .*cycles\.' "$TMP/out" | grep -qx 6
+ok $? "the report's JSON fails only the cycle rules"
+
 cat >"$TMP/fail.rules" <<'R'
 max APIC EOI write.p99 = 10999ns
 max host_guest_ratio = 1.99
