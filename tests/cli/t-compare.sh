@@ -41,6 +41,21 @@ for key in ("APIC EOI write", "APIC TMICT write"):
 print("APIC_ACCESS", rows[("exit", "APIC_ACCESS")]["inputs"][1]["status"])
 print("MSR_WRITE", rows[("exit", "MSR_WRITE")]["inputs"][1]["status"])
 PY
+# each input's header figures against its known answer
+python3 - "$TMP/cmp.json" "$X.answer.json" "$X2.answer.json" <<'PY'
+import json, sys
+cmp = json.load(open(sys.argv[1]))
+for inp, path in zip(cmp["inputs"], sys.argv[2:4]):
+    a = json.load(open(path))
+    want = {"exits": sum(e["count"] for e in a["exits"]), "guest_total": a["guest"]["total"],
+            "host_total": a["host"]["total"], "cycles": a["cycles"]["count"],
+            "lost_events": a["lost_events"]}
+    got = {k: inp[k] for k in want}
+    assert got == want, (inp["label"], got, want)
+    ratio = a["host"]["total"] / a["guest"]["total"]
+    assert abs(inp["host_guest_ratio"] - ratio) < 1e-6 * ratio, (inp["label"], inp["host_guest_ratio"])
+PY
+ok $? "each input's exits, guest and host totals, ratio, cycles and lost events are its answer's"
 for key in "APIC EOI write" "APIC TMICT write"; do
 	is "$(grep -c "^$key present True" "$TMP/check")" 1 "$key: one row present in both modes"
 	grep -q "^$key ratio ok True" "$TMP/check"
