@@ -307,6 +307,32 @@ run "$KX" compare "$TMP/tampered.json" "$X.dat"
 is "$RC" 3 "a histogram that does not add up to its count: input error (3)"
 grep -q "does not add up\|holds 399 samples" "$TMP/err"
 ok $? "the message names the histogram: $(cat "$TMP/err")"
+# a histogram entry that is not [bucket_low, count] with ascending bucket
+# lows and a count: refused, naming the entry (multi-vm.dat's first
+# reason with two buckets or more)
+"$KX" report --json "$FIXTURES/multi-vm.dat" >"$TMP/mv.json"
+for how in three repeated zero swapped; do
+	python3 - "$TMP/mv.json" "$TMP/bad-hist.json" "$how" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = [e for e in d["exits"] if len(e["hist"]) >= 2][0]
+h = e["hist"]
+if sys.argv[3] == "three":
+    h[1].append(0)
+elif sys.argv[3] == "repeated":
+    h[1][0] = h[0][0]
+elif sys.argv[3] == "zero":
+    e["count"] -= h[1][1]
+    h[1][1] = 0
+else:
+    h[0], h[1] = h[1], h[0]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+	run "$KX" compare "$TMP/bad-hist.json" "$X.dat"
+	is "$RC" 3 "a histogram entry $how: input error (3)"
+	grep -q "\"hist\" of '.*': entry 1 is" "$TMP/err"
+	ok $? "$how: the message names the entry: $(cat "$TMP/err")"
+done
 # --- corrupted saved reports: a clean answer or one error line, never a crash --
 python3 - "$TMP/x.json" "$TMP" <<'PY'
 import random, sys
