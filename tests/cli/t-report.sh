@@ -97,6 +97,17 @@ for e in exits:
         assert want is None or abs(r["time_pct"] - want) < 0.001, ("Time%", r)
 keys = [(-k["total"], k["key"]) for k in d["keys"]]
 assert len(keys) > 1 and keys == sorted(keys), "--keys by host time"
+for k in d["keys"]:
+    assert abs(k["count_pct"] - 100 * k["count"] / host["exits"]) < 0.001, ("key Count%", k)
+    assert abs(k["time_pct"] - 100 * k["total"] / host["total"]) < 0.001, ("key Time%", k)
+    # a key is its sub-keys of that name (normalised where they have one) over the reasons
+    subs = [s for e in exits for s in e["subkeys"]
+            if (s["normalized"] if isinstance(s["normalized"], str) else s["key"]) == k["key"]]
+    merged = {"count": sum(s["count"] for s in subs), "total": sum(s["total"] for s in subs),
+              "min": min(s["min"] for s in subs), "max": max(s["max"] for s in subs),
+              "userspace_total": sum(s["userspace_total"] for s in subs)}
+    assert {f: k[f] for f in merged} == merged, ("key over its sub-keys", k["key"], merged)
+    assert abs(k["mean"] - k["total"] / k["count"]) < 0.001, ("key mean", k)
 helpers = [(-h["count"], h["key"]) for h in d["helper_keys"]]
 assert helpers == sorted(helpers), "helper keys by count"
 assert len(helpers) > 1 or sys.argv[2] != "helpers", "helper keys on multi-vm.dat"
@@ -147,6 +158,13 @@ same_files "$TMP/want" "$TMP/got" "--by vcpu on perf.data: each thread's pid is 
 "$KX" report --by vcpu --json "$FIXTURES/multi-vm.dat" |
 	python3 -c 'import json, sys; print(sorted({g["pid"] for g in json.load(sys.stdin)["vcpus"]}))' >"$TMP/got"
 is "$(cat "$TMP/got")" "[-1]" "--by vcpu on trace.dat: pid -1 (unknown) for every thread"
+# and the text names each thread by its comm, tid and vcpu_id as trace-cmd
+# prints them on the thread's kvm_entry
+trace-cmd report "$FIXTURES/multi-vm.dat" 2>/dev/null |
+	sed -n 's/^ *\(.*\)-\([0-9]*\) *\[.*kvm_entry: *vcpu \([0-9]*\) .*/== \1 tid \2 vcpu \3 ==/p' |
+	sort -u >"$TMP/want"
+"$KX" report --by vcpu "$FIXTURES/multi-vm.dat" | grep '^== .* tid ' | sort >"$TMP/got"
+same_files "$TMP/want" "$TMP/got" "--by vcpu: each thread's title has trace-cmd's comm, tid and vcpu"
 
 # a filter keeps only its threads' exits; --pid 0 and --vcpu 0 are filters
 # like any other, not "no filter": no thread of this trace is tid 0, and
