@@ -29,6 +29,48 @@ static const char sample[] =
 	"  \"exits\": [ { \"reason\": \"MSR_WRITE\", \"hist\": [[1000, 3], [1008, 1]] }, 7, null, true, false ],\n"
 	"  \"empty\": {}, \"none\": [], \"n\": null }";
 
+/* The one string document @json unescaped, or "(error)". */
+static const char *unescaped(const char *json, char *buf, size_t size)
+{
+	struct kx_jdoc doc;
+	struct kx_diag diag = { "" };
+	int parsed = kx_jdoc_parse(&doc, json, strlen(json), &diag) == 0 &&
+		 kx_jdoc_str(&doc, 0, buf, size) >= 0;
+
+	kx_jdoc_free(&doc);
+	return parsed ? buf : "(error)";
+}
+
+/*
+ * The edges of \u escapes (hex digits a, f, A, F; the surrogate ranges'
+ * first and last values), of literals ending the document, and blanks
+ * inside empty containers.
+ */
+static void test_edges(void)
+{
+	char buf[16];
+
+	is_str(unescaped("\"\\u00af\\u00AF\"", buf, sizeof(buf)), "\xc2\xaf\xc2\xaf",
+	       "\\u00af and \\u00AF: U+00AF twice");
+	is_str(unescaped("\"\\u00fa\\u00FA\"", buf, sizeof(buf)), "\xc3\xba\xc3\xba",
+	       "\\u00fa and \\u00FA: U+00FA twice");
+	is_str(unescaped("\"\\ud800\\udc00\"", buf, sizeof(buf)), "\xf0\x90\x80\x80",
+	       "the first surrogate pair: U+10000");
+	is_str(unescaped("\"\\udbff\\udfff\"", buf, sizeof(buf)), "\xf4\x8f\xbf\xbf",
+	       "the last surrogate pair: U+10FFFF");
+	ok(parses("[\"\\udfff\"]") == -KX_ECORRUPT, "the last low surrogate alone rejected");
+	ok(parses("[\"\\udbff\"]") == -KX_ECORRUPT, "the last high surrogate alone rejected");
+	ok(parses("[\"\\ud800\\n\"]") == -KX_ECORRUPT, "a high surrogate before \\n rejected");
+	ok(parses("[\"\\ud800x\\udc00\"]") == -KX_ECORRUPT,
+	   "a high surrogate before another character rejected");
+	ok(parses("[\"\\ud800\\ue000\"]") == -KX_ECORRUPT,
+	   "a high surrogate before a non-surrogate rejected");
+	ok(parses("true") == 0 && parses("false") == 0 && parses("null") == 0,
+	   "a literal that ends the document");
+	ok(parses("[ ]") == 0 && parses("{ }") == 0 && parses("{\n\t}") == 0,
+	   "blanks inside empty containers");
+}
+
 int main(void)
 {
 	struct kx_diag diag = { "" };
@@ -124,5 +166,6 @@ int main(void)
 	memset(deep + KX_JREAD_DEPTH + 1, ']', KX_JREAD_DEPTH + 1);
 	deep[2 * KX_JREAD_DEPTH + 2] = '\0';
 	ok(parses(deep) == -KX_ECORRUPT, "%d levels rejected", KX_JREAD_DEPTH + 1);
+	test_edges();
 	return done_testing();
 }
