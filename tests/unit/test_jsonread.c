@@ -69,6 +69,39 @@ static void test_edges(void)
 	   "a literal that ends the document");
 	ok(parses("[ ]") == 0 && parses("{ }") == 0 && parses("{\n\t}") == 0,
 	   "blanks inside empty containers");
+	ok(parses("{\"a\" : 1}") == 0, "a blank before the colon");
+	/* UTF-8 lengths change at U+0080, U+0800 and U+10000 */
+	is_str(unescaped("\"\\u007f\\u0080\"", buf, sizeof(buf)), "\x7f\xc2\x80",
+	       "U+007F in one byte, U+0080 in two");
+	is_str(unescaped("\"\\u07ff\\u0800\"", buf, sizeof(buf)), "\xdf\xbf\xe0\xa0\x80",
+	       "U+07FF in two bytes, U+0800 in three");
+	is_str(unescaped("\"\\uffff\"", buf, sizeof(buf)), "\xef\xbf\xbf", "U+FFFF in three bytes");
+}
+
+/* Lookups: a member name spelt with an escape, members by index, long numbers. */
+static void test_lookups(void)
+{
+	static const char text[] =
+		"{\"\\u0074ool\": \"kvmexit-stat\", \"n\": 2, \"d63\": "
+		"100000000000000000000000000000000000000000000000000000000000000, \"d64\": "
+		"1000000000000000000000000000000000000000000000000000000000000000}";
+	struct kx_diag diag = { "" };
+	struct kx_jdoc doc;
+	uint64_t u;
+	double d;
+
+	ok(kx_jdoc_parse(&doc, text, strlen(text), &diag) == 0, "lookups: parses");
+	ok(kx_jdoc_type(&doc, kx_jdoc_get(&doc, 0, "tool")) == KX_JSTR,
+	   "a member named with an escape (\\u0074ool) is found as tool");
+	ok(kx_jdoc_u64(&doc, kx_jdoc_child(&doc, 0, 1), &u) == 0 && u == 2,
+	   "kx_jdoc_child() of an object: the second member's value");
+	ok(kx_jdoc_type(&doc, kx_jdoc_child(&doc, 0, 0)) == KX_JSTR &&
+	   kx_jdoc_child(&doc, 0, 4) == KX_JNONE, "its first member's value; none past the last");
+	ok(kx_jdoc_double(&doc, kx_jdoc_get(&doc, 0, "d63"), &d) == 0 && d == 1e62,
+	   "a number of 63 characters converts");
+	ok(kx_jdoc_double(&doc, kx_jdoc_get(&doc, 0, "d64"), &d) == -EINVAL,
+	   "one of 64 is refused (longer than the conversion buffer)");
+	kx_jdoc_free(&doc);
 }
 
 int main(void)
@@ -167,5 +200,6 @@ int main(void)
 	deep[2 * KX_JREAD_DEPTH + 2] = '\0';
 	ok(parses(deep) == -KX_ECORRUPT, "%d levels rejected", KX_JREAD_DEPTH + 1);
 	test_edges();
+	test_lookups();
 	return done_testing();
 }
