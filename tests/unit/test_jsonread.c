@@ -76,6 +76,12 @@ static void test_edges(void)
 	is_str(unescaped("\"\\u07ff\\u0800\"", buf, sizeof(buf)), "\xdf\xbf\xe0\xa0\x80",
 	       "U+07FF in two bytes, U+0800 in three");
 	is_str(unescaped("\"\\uffff\"", buf, sizeof(buf)), "\xef\xbf\xbf", "U+FFFF in three bytes");
+	/* a buffer takes the string and its NUL, or nothing */
+	ok(strcmp(unescaped("\"ns\"", buf, 3), "ns") == 0 &&
+	   strcmp(unescaped("\"ns\"", buf, 2), "(error)") == 0, "\"ns\" fits 3 bytes, not 2");
+	ok(strcmp(unescaped("\"\\u00e9\"", buf, 3), "\xc3\xa9") == 0 &&
+	   strcmp(unescaped("\"\\u00e9\"", buf, 2), "(error)") == 0,
+	   "\"\\u00e9\" (two bytes) fits 3 bytes, not 2");
 }
 
 /* Lookups: a member name spelt with an escape, members by index, long numbers. */
