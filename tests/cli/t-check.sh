@@ -71,6 +71,25 @@ done
 # a report has no cycles: its six cycle rules fail for want of them, the rest pass
 grep -c '^FAIL .*cycles\.' "$TMP/out" | grep -qx 6
 ok $? "the report's JSON fails only the cycle rules"
+# the cycles' rows, their counts, totals and means from the answer's totals,
+# from the trace and from its `cycles --json` document
+python3 - "$X.answer.json" >"$TMP/cycrows.rules" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))["cycles"]
+for part in ("guest", "host"):
+    for fig, value in (("count", c["count"]), ("total", "%dns" % c[part + "_total"]),
+                       ("mean", "%gns" % (c[part + "_total"] / c["count"]))):
+        print("min cycles.%s.%s = %s\nmax cycles.%s.%s = %s" % (part, fig, value, part, fig, value))
+PY
+"$KX" cycles --json "$X.dat" >"$TMP/x.cycles.json"
+for f in "$X.dat" "$TMP/x.cycles.json"; do
+	run "$KX" check --rules "$TMP/cycrows.rules" "$f"
+	grep -q '^12 checks: 12 passed, 0 failed, 0 skipped$' "$TMP/out"
+	ok $? "$(basename "$f"): the cycles' guest and host rows at the answer's count, total and mean"
+done
+is "$("$KX" compare --json "$TMP/x.cycles.json" "$X.dat" |
+	python3 -c 'import json, sys; print([i["cycles"] for i in json.load(sys.stdin)["inputs"]])')" \
+	"[199, 199]" "compare: the cycles document and the trace both count 199 cycles"
 
 cat >"$TMP/fail.rules" <<'R'
 max APIC EOI write.p99 = 10999ns
