@@ -101,12 +101,15 @@ for k in d["keys"]:
     assert abs(k["count_pct"] - 100 * k["count"] / host["exits"]) < 0.001, ("key Count%", k)
     assert abs(k["time_pct"] - 100 * k["total"] / host["total"]) < 0.001, ("key Time%", k)
     # a key is its sub-keys of that name (normalised where they have one) over the reasons
-    subs = [s for e in exits for s in e["subkeys"]
-            if (s["normalized"] if isinstance(s["normalized"], str) else s["key"]) == k["key"]]
+    named = lambda s: s["normalized"] if isinstance(s["normalized"], str) else s["key"]
+    subs = [s for e in exits for s in e["subkeys"] if named(s) == k["key"]]
     merged = {"count": sum(s["count"] for s in subs), "total": sum(s["total"] for s in subs),
               "min": min(s["min"] for s in subs), "max": max(s["max"] for s in subs),
               "userspace_total": sum(s["userspace_total"] for s in subs)}
     assert {f: k[f] for f in merged} == merged, ("key over its sub-keys", k["key"], merged)
+    reasons = [e["reason"] for e in exits if any(named(s) == k["key"] for s in e["subkeys"])]
+    assert k["reasons"] == ",".join(reasons), ("a key's reasons, in the table's order", k)
+    assert k["normalized"] == isinstance(subs[0]["normalized"], str), ("normalised name or raw", k)
     assert abs(k["mean"] - k["total"] / k["count"]) < 0.001, ("key mean", k)
 helpers = [(-h["count"], h["key"]) for h in d["helper_keys"]]
 assert helpers == sorted(helpers), "helper keys by count"
