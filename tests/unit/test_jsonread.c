@@ -93,6 +93,7 @@ static void test_lookups(void)
 		"1000000000000000000000000000000000000000000000000000000000000000}";
 	struct kx_diag diag = { "" };
 	struct kx_jdoc doc;
+	char buf[16];
 	uint64_t u;
 	double d;
 
@@ -107,6 +108,12 @@ static void test_lookups(void)
 	   "a number of 63 characters converts");
 	ok(kx_jdoc_double(&doc, kx_jdoc_get(&doc, 0, "d64"), &d) == -EINVAL,
 	   "one of 64 is refused (longer than the conversion buffer)");
+	/* the token one past the last is no token for any accessor */
+	ok(kx_jdoc_type(&doc, doc.ntok) == KX_JABSENT && kx_jdoc_get(&doc, doc.ntok, "n") == KX_JNONE &&
+	   kx_jdoc_child(&doc, doc.ntok, 0) == KX_JNONE && kx_jdoc_next(&doc, doc.ntok) == KX_JNONE &&
+	   kx_jdoc_u64(&doc, doc.ntok, &u) == -EINVAL && kx_jdoc_double(&doc, doc.ntok, &d) == -EINVAL &&
+	   kx_jdoc_str(&doc, doc.ntok, buf, sizeof(buf)) == -EINVAL,
+	   "token %u, one past the last: absent to every accessor", doc.ntok);
 	kx_jdoc_free(&doc);
 }
 
