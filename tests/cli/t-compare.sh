@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # kvmexit-stat compare: xAPIC and x2APIC seed traces line up on the
 # normalised EOI/TMICT keys with the ratios of the scenarios' known answers
-# (kx-synth), two draws of one distribution are not significant, saved JSON
-# reports compare like their traces, and bad inputs give the right status.
+# (kx-synth) and each input's header its answer's figures, two draws of one
+# distribution are not significant, saved JSON reports compare like their
+# traces, and bad inputs (malformed histograms among them) give the right
+# status.
 . "$(dirname "$0")/../lib.sh"
 
 X=$FIXTURES/seed-xapic

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The report command's contract: exit statuses, one-line errors, stdout
-# only for results, JSON/CSV well-formed and consistent with the text,
-# --by vcpu totals, filters, standard input.
+# only for results, JSON/CSV well-formed and consistent with the text, the
+# order of every list and each row's shares, --keys rows against their
+# sub-keys, --by vcpu totals and titles, filters, standard input.
 . "$(dirname "$0")/../lib.sh"
 
 DAT=$CORPUS/vmx-host/ma-host-2vcpu.dat

@@ -2,7 +2,8 @@
 /*
  * Unit tests for kvmdecode.c: a tep built from kvm format texts (a 6.x
  * kvm_exit with the VMX/SVM ternary, an old one without isa/vcpu_id and a
- * single SVM table), records laid out by hand from those formats.
+ * single SVM table), records laid out by hand from those formats, some
+ * ending a page with nothing mapped after it.
  */
 #include <stdlib.h>
 #include <string.h>

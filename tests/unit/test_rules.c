@@ -3,7 +3,8 @@
  * Unit tests for rules.c: the rule grammar (specs, units, rules files,
  * errors with their origin) and evaluation on hand-made snapshots: limits,
  * globals, missing and optional keys, unit mismatches, and regressions
- * that must be both over the limit and significant.
+ * that must be both over the limit and significant, the rows a wildcard
+ * judges, and a baseline of 0.
  */
 #include <errno.h>
 #include <math.h>
