@@ -98,11 +98,11 @@ for e in exits:
         assert want is None or abs(r["time_pct"] - want) < 0.001, ("Time%", r)
 keys = [(-k["total"], k["key"]) for k in d["keys"]]
 assert len(keys) > 1 and keys == sorted(keys), "--keys by host time"
+# a key is its sub-keys of that name (normalised where they have one) over the reasons
+named = lambda s: s["normalized"] if isinstance(s["normalized"], str) else s["key"]
 for k in d["keys"]:
     assert abs(k["count_pct"] - 100 * k["count"] / host["exits"]) < 0.001, ("key Count%", k)
     assert abs(k["time_pct"] - 100 * k["total"] / host["total"]) < 0.001, ("key Time%", k)
-    # a key is its sub-keys of that name (normalised where they have one) over the reasons
-    named = lambda s: s["normalized"] if isinstance(s["normalized"], str) else s["key"]
     subs = [s for e in exits for s in e["subkeys"] if named(s) == k["key"]]
     merged = {"count": sum(s["count"] for s in subs), "total": sum(s["total"] for s in subs),
               "min": min(s["min"] for s in subs), "max": max(s["max"] for s in subs),
