@@ -88,12 +88,11 @@ static enum kx_check_status regress_status(const struct kx_rules *rs, const stru
 }
 
 /*
- * Regression rules over rows of every kind. What the wildcard judges:
- * non-idle exit reasons and sub-keys
- * (man page: "every non-idle exit reason and every sub-key present in
- * either run"), each once, a key of one run alone skipped; not an idle
- * exit, guest runs or a raw sub-key name. Every row here is 50 % slower
- * in the trace, so each one judged fails or is skipped.
+ * Regression rules over rows of every kind. The wildcard judges non-idle
+ * exit reasons and sub-keys (man page: "every non-idle exit reason and
+ * every sub-key present in either run"), each once, and skips a key of one
+ * run alone; not an idle exit, guest runs or a raw sub-key name. Every row
+ * here is 50 % slower in the trace, so each one judged fails or is skipped.
  */
 static void test_regress_rows(void)
 {
