@@ -43,8 +43,9 @@ static const char *unescaped(const char *json, char *buf, size_t size)
 
 /*
  * The edges of \u escapes (hex digits a, f, A, F; the surrogate ranges'
- * first and last values), of literals ending the document, and blanks
- * inside empty containers.
+ * first and last values), of UTF-8 lengths, of literals ending the
+ * document and of the output buffer; blanks inside empty containers and
+ * before a colon.
  */
 static void test_edges(void)
 {
