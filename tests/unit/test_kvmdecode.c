@@ -530,17 +530,17 @@ static void test_wide_loads(void)
 	/* and the values themselves, of the kinds test_new_format has no format of */
 	for (int big = 0; big < 2; big++) {
 		struct kx_kvmdecode *dec = big ? dbe : dle;
-		unsigned char r[96] = { 0 };
+		unsigned char r[80];
 		struct kx_event ev;
 
-		put(r, 0, 2, 120, big);
+		record(r, 120, 17, big);
 		put(r, 8, 1, 1, big);
 		put(r, 10, 2, 0x380, big);
 		put(r, 12, 8, 0x1234567890ull, big);
 		ok(kx_kvmdecode_record(dec, r, 20, 20, &ev) == 1 && ev.kind == KX_EV_APIC &&
 		   ev.u.apic.write == 1 && ev.u.apic.reg == 0x380 && ev.u.apic.val == 0x1234567890ull,
 		   "%s: kvm_apic rw, reg and val", big ? "BE" : "LE");
-		put(r, 0, 2, 121, big);
+		record(r, 121, 17, big);
 		put(r, 8, 1, 1, big);
 		put(r, 9, 2, 4, big);
 		put(r, 11, 8, 0xfebd1004ull, big);
@@ -548,7 +548,7 @@ static void test_wide_loads(void)
 		ok(kx_kvmdecode_record(dec, r, 23, 23, &ev) == 1 && ev.kind == KX_EV_MMIO &&
 		   ev.u.mmio.type == 1 && ev.u.mmio.len == 4 && ev.u.mmio.gpa == 0xfebd1004ull &&
 		   ev.u.mmio.val == 0x11, "%s: kvm_mmio type, len, gpa and val", big ? "BE" : "LE");
-		put(r, 0, 2, 122, big);
+		record(r, 122, 17, big);
 		put(r, 8, 4, 2, big);
 		put(r, 12, 4, (uint32_t)-4, big);
 		ok(kx_kvmdecode_record(dec, r, 16, 16, &ev) == 1 && ev.kind == KX_EV_USERSPACE_EXIT &&
