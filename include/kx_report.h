@@ -63,7 +63,7 @@ struct kx_report_key {
 	bool normalized;
 	struct kx_stat st;
 	struct kx_hist hist;			/* owned: merged over reasons */
-	char reasons[KX_KEY_NAME_MAX];		/* reasons it arrived as, comma-separated */
+	char *reasons;				/* owned: reasons it arrived as, comma-separated */
 };
 
 struct kx_report_group {

@@ -99,6 +99,29 @@ static void set_shares(struct kx_stat *st, const struct kx_report_group *g, bool
 }
 
 /*
+ * Append @reason to the key's list unless it ends it already: the rows are
+ * visited in table order, so a reason repeats only for the sub-keys of one
+ * row (two raw names with one normalised name).
+ */
+static int add_reason(struct kx_report_key *k, const char *reason)
+{
+	size_t used = k->reasons ? strlen(k->reasons) : 0, len = strlen(reason);
+	char *grown;
+
+	if (used >= len && strcmp(k->reasons + used - len, reason) == 0 &&
+	    (used == len || k->reasons[used - len - 1] == ','))
+		return 0;
+	grown = realloc(k->reasons, used + len + 2);
+	if (!grown)
+		return -ENOMEM;
+	k->reasons = grown;
+	if (used)
+		k->reasons[used++] = ',';
+	memcpy(k->reasons + used, reason, len + 1);
+	return 0;
+}
+
+/*
  * Merge one sub-key into the flat per-key list of the group (--keys);
  * @index holds the list's names, each with its place in the list as id.
  */
@@ -108,7 +131,6 @@ static int add_key(struct kx_report_group *g, size_t *cap, struct kx_names *inde
 	const char *name = sub->normalized[0] ? sub->normalized : sub->key;
 	int64_t id = kx_names_intern(index, name, strlen(name));
 	struct kx_report_key *k;
-	size_t used, len;
 
 	if (id < 0)
 		return -ENOMEM;
@@ -131,14 +153,7 @@ static int add_key(struct kx_report_group *g, size_t *cap, struct kx_names *inde
 	if (kx_hist_merge(&k->hist, sub->hist) < 0)
 		return -ENOMEM;
 	k->st.user += sub->st.user;
-	used = strlen(k->reasons);
-	len = strlen(reason);
-	if (!strstr(k->reasons, reason) && used + len + 2 < sizeof(k->reasons)) {
-		if (used)
-			k->reasons[used++] = ',';
-		memcpy(k->reasons + used, reason, len + 1);
-	}
-	return 0;
+	return add_reason(k, reason);
 }
 
 /* The rows and keys of @g from @ag; @key_index and *@cap_keys: see add_key(). */
@@ -357,8 +372,10 @@ void kx_report_free(struct kx_report *r)
 		for (size_t j = 0; j < g->nrows; j++)
 			free(g->rows[j].subs);
 		free(g->rows);
-		for (size_t k = 0; k < g->nkeys; k++)
+		for (size_t k = 0; k < g->nkeys; k++) {
 			kx_hist_free(&g->keys[k].hist);
+			free(g->keys[k].reasons);
+		}
 		free(g->keys);
 	}
 	free(r->groups);

@@ -218,4 +218,57 @@ ok $? "kx-synth writes a TMICT write met first as APIC_WRITE"
 run "$KX" report --keys --csv "$TMP/order.dat"
 is "$(grep -c '^all,"APIC_ACCESS,APIC_WRITE",APIC TMICT write,' "$TMP/out")" 1 \
 	"--keys --csv: the TMICT key's reasons are APIC_ACCESS (45 us) then APIC_WRITE (1 us)"
+# --keys: every reason a key arrived as is listed, however long the list.
+# An SEV-ES guest's MMIO write comes as npf or as one of the vmgexit
+# reasons; here eight exits of eight reasons (10 us down to 3 us, so the
+# table puts them in this order) each carry the same MMIO write: their
+# names take 148 bytes, and "vmgexit" is part of two longer names.
+REASONS="vmgexit_page_state_change vmgexit_mmio_write avic_incomplete_ipi vmgexit_ext_guest_request vmgexit_hypervisor_feature npf vmgexit task_switch"
+{
+	printf 'kernel 6.18\nisa svm\nclock local\ncpus 1\noutput v6\n'
+	printf 'vcpu tid=300 comm="CPU 0/KVM" vcpu=0 vm=299 cpu=0 {\n\tentry\n'
+	us=10
+	for r in $REASONS; do
+		printf '\tguest 2us\n\texit %s mmio write 0xfebd1000 %dus\n' "$r" $us
+		us=$((us - 1))
+	done
+	printf '\tguest 2us\n}\n'
+} >"$TMP/long.scn"
+"$SYNTH" -o v6="$TMP/long.dat" "$TMP/long.scn" >/dev/null 2>&1
+ok $? "kx-synth writes one MMIO write under eight SVM reasons"
+# trace-cmd: each exit (its code; names past 0x80000000 print as UNKNOWN) is
+# followed by the write, so the key belongs to all eight
+is "$(trace-cmd report "$TMP/long.dat" 2>/dev/null | awk '/kvm_exit:/ { open = 1 } /kvm_mmio:.*gpa 0xfebd1000/ && open { n++; open = 0 } END { print n + 0 }')" 8 \
+	"trace-cmd: the MMIO write follows each of the eight exits"
+WANT=$(echo $REASONS | tr ' ' ',')
+run "$KX" report --keys --csv "$TMP/long.dat"
+is "$(grep -c "^all,\"$WANT\",MMIO 0xfebd1000 write," "$TMP/out")" 1 \
+	"--keys --csv: all eight reasons, in the table's order, none cut off"
+run "$KX" report --keys --json "$TMP/long.dat"
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert [k["reasons"] for k in d["keys"]] == [sys.argv[2]], d["keys"]
+assert [e["reason"] for e in d["exits"]] == sys.argv[2].split(","), d["exits"]' "$TMP/out" "$WANT"
+ok $? "--keys --json: the same eight, and they are the reason rows in order"
+# a reason whose name ends another's (INVD, WBINVD) is still a reason of its own
+cat >"$TMP/suffix.scn" <<'SCN'
+kernel 6.18
+isa vmx
+clock local
+cpus 1
+output v6
+vcpu tid=300 comm="CPU 0/KVM" vcpu=0 vm=299 cpu=0 {
+	entry
+	guest 2us
+	exit WBINVD mmio write 0xfebd1000 5us
+	guest 2us
+	exit INVD mmio write 0xfebd1000 4us
+	guest 2us
+}
+SCN
+"$SYNTH" -o v6="$TMP/suffix.dat" "$TMP/suffix.scn" >/dev/null 2>&1
+ok $? "kx-synth writes one MMIO write under WBINVD and INVD"
+run "$KX" report --keys --csv "$TMP/suffix.dat"
+is "$(grep -c '^all,"WBINVD,INVD",MMIO 0xfebd1000 write,' "$TMP/out")" 1 \
+	"--keys --csv: WBINVD (5 us) then INVD (4 us)"
 done_testing
