@@ -14,6 +14,7 @@
 #include "kx_cli.h"
 #include "kx_cmd.h"
 #include "kx_cycles.h"
+#include "kx_pair.h"
 #include "kx_parse.h"
 #include "kx_render_cycles.h"
 #include "kx_slices.h"
@@ -268,6 +269,10 @@ int kx_cmd_cycles(int argc, char **argv)
 		kx_cli_error(a.file, err, &diag);
 		status = err == -KX_EUSAGE ? KX_EXIT_USAGE : kx_cli_exit_status(err);
 	} else {
+		const struct kx_pair_counts *c = kx_pair_counts(run.pair);
+
+		/* as a report's: timing needs both ends */
+		o.render.has_exits = c->exits && c->entries;
 		render_end(&o);
 		status = KX_EXIT_OK;
 	}

@@ -274,6 +274,10 @@ static int load_saved(struct load *l)
 	fclose(f);
 	if (json < 0)
 		return kx_file_error(&l->diag, json, false);
+	/* judged like the trace it was made of (build_trace) */
+	if (!err && json && !l->snap->has_exits)
+		return kx_diag_set(&l->diag, -KX_ENOEVENTS,
+				   "made from a trace without kvm_exit/kvm_entry events: nothing to judge");
 	return err;
 }
 

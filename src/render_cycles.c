@@ -478,6 +478,7 @@ void kx_cycles_json_end(struct kx_json *j, const struct kx_cycles_render *r, boo
 
 	if (list)
 		kx_json_arr_end(j);
+	kx_json_bool(j, "has_exits", r->has_exits);
 	kx_json_arr_begin(j, "notes");
 	if (!event_count(r, "kvm_exit"))
 		kx_json_str(j, NULL, "no kvm_exit events: no exit timing, no cycles");

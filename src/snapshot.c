@@ -630,9 +630,9 @@ int kx_snapshot_from_json(const char *path, const char *text, size_t len,
 		kx_diag_set(diag, err, "\"span\".\"duration\" is no count");
 		goto out;
 	}
+	/* without the member (a cycles document of an earlier version): not known to lack them */
 	t = kx_jdoc_get(&doc, 0, "has_exits");
-	L.s->has_exits = t != KX_JNONE ? kx_jdoc_type(&doc, t) == KX_JTRUE :
-					 kx_jdoc_type(&doc, exits) == KX_JARR;
+	L.s->has_exits = t == KX_JNONE || kx_jdoc_type(&doc, t) == KX_JTRUE;
 	guest = kx_jdoc_get(&doc, 0, "guest");
 	host = kx_jdoc_get(&doc, 0, "host");
 	L.s->host_guest_ratio = jnum(&L, 0, "host_guest_ratio");

@@ -8,7 +8,8 @@
 # from the trace, its saved report and its cycles document; baseline mode
 # on kx-synth traces: +20% fails, +2% noise passes, an idle HLT 20% longer
 # is left alone by the wildcard; a raw sub-key under two reasons and an
-# exit rate.
+# exit rate; a saved report or cycles document of a trace without exits
+# refused as the trace is.
 . "$(dirname "$0")/../lib.sh"
 
 X=$FIXTURES/seed-xapic
@@ -170,6 +171,34 @@ is "$RC" 3 "truncated JSON report: exit 3"
 printf 'cpus=1\n          <idle>-0     [000]   100.000001: sched_switch:         prev_comm=a prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=b next_pid=2 next_prio=120\n' >"$TMP/nokvm.txt"
 run "$KX" check --max lost_events=0 "$TMP/nokvm.txt"
 is "$RC" 3 "a trace without kvm_exit/kvm_entry: exit 3"
+# what was saved of such a trace is judged as the trace is: the real
+# emulated-backend recording, which trace-cmd shows without one kvm_exit
+EMU=$CORPUS/emulated/xapic.v7-zstd.dat
+if [ -f "$EMU" ]; then
+	is "$(trace-cmd report "$EMU" 2>/dev/null | grep -c 'kvm_exit:')" 0 "trace-cmd: $(basename "$EMU") holds no kvm_exit"
+	run "$KX" check --max host.exits=5 "$EMU"
+	is "$RC" 3 "that trace: exit 3"
+	"$KX" report --allow-empty --json "$EMU" >"$TMP/noexits.json"
+	"$KX" cycles --json "$EMU" >"$TMP/noexits.cycles.json"
+	for f in noexits.json noexits.cycles.json; do
+		run "$KX" check --max host.exits=5 --max cycles.count=5 "$TMP/$f"
+		is "$RC" 3 "$f of it: exit 3, not a pass"
+		is "$(cat "$TMP/err")" "kvmexit-stat: $TMP/$f: made from a trace without kvm_exit/kvm_entry events: nothing to judge" \
+			"$f: one line naming the file and why"
+		[ ! -s "$TMP/out" ]
+		ok $? "$f: no verdict on stdout"
+		run "$KX" check --max host.exits=5 --baseline "$TMP/$f" --max-regress 10% "$X.dat"
+		is "$RC" 3 "$f as the baseline: exit 3"
+	done
+	# a cycles document of a version before "has_exits" is not known to lack exits
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); del d["has_exits"]; json.dump(d, open(sys.argv[2], "w"))' \
+		"$TMP/noexits.cycles.json" "$TMP/old.cycles.json"
+	run "$KX" check --max cycles.count=5 "$TMP/old.cycles.json"
+	is "$RC" 0 "a cycles document without has_exits is judged"
+else
+	skip "saved reports of a trace without exits" "no $EMU"
+fi
 
 # --- baseline mode -------------------------------------------------------------
 # one scenario, exit medians scaled by 1.20 and 1.02, each with its own seed

@@ -296,6 +296,14 @@ run "$KX" compare "$TMP/cut.json" "$X.dat"
 is "$RC" 3 "truncated JSON report: input error (3)"
 grep -q "cut.json: JSON: .* at end of document" "$TMP/err"
 ok $? "the message says where the JSON ends: $(cat "$TMP/err")"
+# a saved report of a trace without exits is refused as that trace is
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); d["has_exits"] = False; json.dump(d, open(sys.argv[2], "w"))' \
+	"$TMP/x.json" "$TMP/noexits.json"
+run "$KX" compare "$X.dat" "$TMP/noexits.json"
+is "$RC" 3 "a saved report without exits: input error (3)"
+is "$(cat "$TMP/err")" "kvmexit-stat: $TMP/noexits.json: made from a trace without kvm_exit/kvm_entry events: nothing to judge" \
+	"a saved report without exits: one line naming the file"
 printf '{"tool": "other", "schema": 1}\n' >"$TMP/other.json"
 run "$KX" compare "$TMP/other.json" "$X.dat"
 is "$RC" 3 "JSON that is no kvmexit-stat report: input error (3)"

@@ -56,9 +56,11 @@ check_answer() {	# check_answer NAME INPUT ANSWER
 import csv, json, sys
 d = json.load(open(sys.argv[1]))
 rows = [r for r in csv.DictReader(open(sys.argv[2])) if r["set"] == "list"]
-a = json.load(open(sys.argv[3]))["cycles"]
+answer = json.load(open(sys.argv[3]))
+a = answer["cycles"]
 c = d["cycles"]
 assert d["unit"] == "ns", d["unit"]
+assert d["has_exits"] == (sum(e["count"] for e in answer["exits"]) > 0), "has_exits"
 for k in ("count", "guest_total", "host_total", "idle_total"):
     assert c[k] == a[k], (k, c[k], a[k])
 got = [(int(r["tid"]), int(r["vcpu"]), int(r["guest"]), int(r["host"]), int(r["idle"]),
@@ -212,8 +214,8 @@ if [ -f "$EMU" ]; then
 	! grep -q 'p50' "$TMP/out"
 	ok $? "no empty table presented as a result"
 	run "$KX" cycles --json "$EMU"
-	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["cycles"]["count"] == 0 and any("no cycles" in n for n in d["notes"])' "$TMP/out"
-	ok $? "JSON: count 0 and a note"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["cycles"]["count"] == 0 and any("no cycles" in n for n in d["notes"]) and d["has_exits"] is False' "$TMP/out"
+	ok $? "JSON: count 0, a note and has_exits false"
 else
 	skip "emulated corpus" "not present"
 fi
