@@ -12,16 +12,11 @@
 /** kx_parse_u64() - decimal or 0x-hex. Return: 0 or -EINVAL/-ERANGE. */
 int kx_parse_u64(const char *s, uint64_t *out);
 
-/** kx_parse_i64() - signed decimal. Return: 0 or -EINVAL/-ERANGE. */
-int kx_parse_i64(const char *s, int64_t *out);
-
-/** kx_parse_size() - bytes with optional K, M, G suffix (powers of 1024). */
-int kx_parse_size(const char *s, uint64_t *out);
-
 /**
- * kx_parse_duration_ns() - "11us", "1.5ms", "700ns", "2s"; a bare number is
- * nanoseconds. Fractions below 1 ns are rejected. Return: 0 or -EINVAL/-ERANGE.
+ * kx_parse_size() - bytes with optional K, M, G suffix (powers of 1024) and
+ * up to 12 decimals ("1.5K"); a size that is no whole number of bytes is
+ * rejected. Return: 0 or -EINVAL/-ERANGE.
  */
-int kx_parse_duration_ns(const char *s, uint64_t *out);
+int kx_parse_size(const char *s, uint64_t *out);
 
 #endif /* KX_PARSE_H */

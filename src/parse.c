@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * parse.c - strict number, size and duration parsing for options and
- * rules: every character must be accounted for.
+ * parse.c - strict number and size parsing for options: every character
+ * must be accounted for.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -27,23 +27,6 @@ int kx_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-int kx_parse_i64(const char *s, int64_t *out)
-{
-	long long v;
-	char *end;
-
-	if (!s || !*s || isspace((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (*end || end == s)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 /* Split "123.45unit" into whole part, fraction (frac / frac_div) and unit text. */
 static int parse_scaled(const char *s, const char **unit, uint64_t *whole, uint64_t *frac,
 			uint64_t *frac_div)
@@ -56,9 +39,11 @@ static int parse_scaled(const char *s, const char **unit, uint64_t *whole, uint6
 	if (!isdigit((unsigned char)*p))
 		return -EINVAL;
 	for (; isdigit((unsigned char)*p); p++) {
-		if (*whole > (UINT64_MAX - 9) / 10)
+		uint64_t digit = (uint64_t)(*p - '0');
+
+		if (*whole > (UINT64_MAX - digit) / 10)
 			return -ERANGE;
-		*whole = *whole * 10 + (uint64_t)(*p - '0');
+		*whole = *whole * 10 + digit;
 	}
 	if (*p == '.') {
 		p++;
@@ -75,13 +60,32 @@ static int parse_scaled(const char *s, const char **unit, uint64_t *whole, uint6
 	return 0;
 }
 
+static uint64_t gcd(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t r = a % b;
+
+		a = b;
+		b = r;
+	}
+	return a;
+}
+
+/*
+ * whole + frac / frac_div units of @mult base units each. The fraction is
+ * reduced by what @mult and @frac_div share, as frac * mult can exceed 64
+ * bits (0.500000000000G); the part it gives is below @mult.
+ */
 static int scale(uint64_t whole, uint64_t frac, uint64_t frac_div, uint64_t mult, uint64_t *out)
 {
-	if (whole > UINT64_MAX / mult)
-		return -ERANGE;
-	if ((frac * mult) % frac_div)
+	uint64_t g = gcd(mult, frac_div), part;
+
+	if (frac % (frac_div / g))
 		return -EINVAL;	/* not a whole number of base units */
-	*out = whole * mult + frac * mult / frac_div;
+	part = frac / (frac_div / g) * (mult / g);
+	if (whole > (UINT64_MAX - part) / mult)
+		return -ERANGE;
+	*out = whole * mult + part;
 	return 0;
 }
 
@@ -114,11 +118,3 @@ int kx_parse_size(const char *s, uint64_t *out)
 	return parse_with_units(s, units, sizeof(units) / sizeof(units[0]), out);
 }
 
-int kx_parse_duration_ns(const char *s, uint64_t *out)
-{
-	static const struct unit units[] = {
-		{ "", 1 }, { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
-	};
-
-	return parse_with_units(s, units, sizeof(units) / sizeof(units[0]), out);
-}
