@@ -73,9 +73,6 @@ uint32_t kx_kvmdecode_reason(struct kx_kvmdecode *dec, enum kx_isa isa, uint32_t
  */
 void kx_kvmdecode_add_counts(struct kx_kvmdecode *dst, const struct kx_kvmdecode *src);
 
-/** kx_kvmdecode_has_exits() - kvm_exit and kvm_entry formats are both present. */
-int kx_kvmdecode_has_exits(const struct kx_kvmdecode *dec);
-
 /**
  * kx_kvmdecode_event_counts() - counts of kvm-system events seen so far, by
  * name (borrowed array of *@nr entries, names borrowed from the tep handle).

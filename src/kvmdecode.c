@@ -144,7 +144,6 @@ struct kx_kvmdecode {
 	struct kx_event_count *counts;	/* [nr_slots], sorted by name */
 	struct kx_event_count *seen;	/* [nr_slots] scratch: the non-zero counts */
 	size_t nr_slots;
-	bool has_exit, has_entry;
 	struct symtab tab[3];		/* by enum kx_isa (VMX, SVM): the format's tables */
 	uint32_t *direct[3];		/* [DIRECT_CODES] name ids by isa (VMX, SVM), or NO_ID */
 	uint8_t guess[DIRECT_CODES];	/* isa of a code when there is no isa field, or 0 */
@@ -306,10 +305,7 @@ static void setup_slot(struct kx_kvmdecode *dec, struct slot *s, struct tep_even
 	if (kind == KX_EV_EXIT) {
 		unsigned order = 0;
 
-		dec->has_exit = true;
 		collect_tables(dec, ev->print_fmt.args, &order);
-	} else if (kind == KX_EV_ENTRY) {
-		dec->has_entry = true;
 	}
 }
 
@@ -663,11 +659,6 @@ void kx_kvmdecode_add_counts(struct kx_kvmdecode *dst, const struct kx_kvmdecode
 	for (size_t i = 0; i < dst->nr_slots && i < src->nr_slots; i++)
 		dst->counts[i].count += src->counts[i].count;
 	dst->short_records += src->short_records;
-}
-
-int kx_kvmdecode_has_exits(const struct kx_kvmdecode *dec)
-{
-	return dec->has_exit && dec->has_entry;
 }
 
 const struct kx_event_count *kx_kvmdecode_event_counts(const struct kx_kvmdecode *dec,
