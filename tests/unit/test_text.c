@@ -52,6 +52,26 @@ static void test_ts(void)
 	ok(kx_text_parse_ts("", 0, &ts, &d) < 0, "empty refused");
 }
 
+/* Numbers in the fields: 0x and hex digits of either case, the ends of 64 bits. */
+static void test_numbers(void)
+{
+	uint64_t v = 0;
+
+	ok(kx_text_parse_u64("0x380", 5, 16, &v) == 0 && v == 0x380, "0x hex");
+	ok(kx_text_parse_u64("0X1F", 4, 16, &v) == 0 && v == 0x1f, "0X hex, upper-case digits");
+	ok(kx_text_parse_u64("fa", 2, 16, &v) == 0 && v == 0xfa, "bare lower-case hex");
+	ok(kx_text_parse_u64("AF", 2, 16, &v) == 0 && v == 0xaf, "bare upper-case hex, A and F");
+	ok(kx_text_parse_u64("0x", 2, 16, &v) < 0, "0x alone refused");
+	ok(kx_text_parse_u64("1G", 2, 16, &v) < 0, "G is no hex digit");
+	ok(kx_text_parse_u64("1A", 2, 10, &v) < 0, "hex digit in a decimal refused");
+	ok(kx_text_parse_u64("1x5", 3, 10, &v) < 0, "x inside a decimal refused");
+	ok(kx_text_parse_u64("18446744073709551615", 20, 10, &v) == 0 && v == UINT64_MAX,
+	   "2^64 - 1 in decimal");
+	ok(kx_text_parse_u64("ffffffffffffffff", 16, 16, &v) == 0 && v == UINT64_MAX,
+	   "2^64 - 1 in hex");
+	ok(kx_text_parse_u64("10000000000000000", 17, 16, &v) < 0, "2^64 in hex refused");
+}
+
 static int parse(enum kx_text_layout layout, const char *line, struct kx_text_line *tl)
 {
 	return kx_text_parse_line(layout, line, strlen(line), tl);
@@ -74,6 +94,10 @@ static void test_lines(void)
 	is_u64(tl.ts, 493205492000ull, "ts");
 	ok(span_eq(tl.event, "kvm_pio"), "event name");
 	ok(span_eq(tl.text, "pio_write at 0x3f8 size 1 count 1 val 0x0"), "text, blanks trimmed");
+	/* the same line from an instance made with -B a: a name of one letter */
+	l = "a:          kvmmini-16493 [001]   493.205492: kvm_pio:              pio_write at 0x3f8 size 1 count 1 val 0x0";
+	ok(parse(KX_TEXT_FTRACE, l, &tl) == 0 && span_eq(tl.instance, "a") && tl.tid == 16493,
+	   "instance of one letter");
 
 	/* report-v7-zlib-kvm-2inst.txt.gz: comm with ':' and '-' */
 	l = "fmtnotes_b:  memfd:sealed-91-2320  [001]   491.564598: sched_switch:         memfd:sealed-91:2320 [120] S ==> swapper/1:0 [120]";
@@ -90,6 +114,11 @@ static void test_lines(void)
 	is_u64(tl.ts, 25135716192976ull, "ns ts");
 	is_u64(tl.ts_digits, 9, "9 digits");
 	is_u64(tl.instance.len, 0, "no instance");
+	/* a tid is an int32: its largest value parses, one past it does not */
+	l = "       CPU 1/KVM-2147483647 [004] 25135.716192976: kvm_entry:             vcpu 1 rip 0x0";
+	ok(parse(KX_TEXT_FTRACE, l, &tl) == 0 && tl.tid == INT32_MAX, "tid 2^31 - 1");
+	l = "       CPU 1/KVM-3000000000 [004] 25135.716192976: kvm_entry:             vcpu 1 rip 0x0";
+	ok(parse(KX_TEXT_FTRACE, l, &tl) < 0, "tid past 2^31 - 1 refused");
 
 	l = " qemu-system-x86-52679 [004] 25135.666107586: kvm_exit:             reason APIC_WRITE rip 0xffffffff960db918 info 380 0";
 	ok(parse(KX_TEXT_FTRACE, l, &tl) == 0 && span_eq(tl.comm, "qemu-system-x86") && tl.tid == 52679,
@@ -372,6 +401,7 @@ int main(void)
 
 	kx_text_kvm_init(&kvm, names);
 	test_ts();
+	test_numbers();
 	test_lines();
 	test_exit();
 	test_helpers();
