@@ -55,10 +55,31 @@ static void stat_line(FILE *out, const char *name, const struct kx_stat *st, enu
 		name, st->count, cp, tot, tp, mn, p50, p99, mx, mean);
 }
 
+/*
+ * The name a sub-key line goes by: its normalised name, with the raw name
+ * after it when another sub-key of the row has the same normalised name
+ * (EOI_INDUCED's vectors are all "APIC EOI write").
+ */
+static void sub_label(char *buf, size_t len, const struct kx_report_row *row,
+		      const struct kx_report_sub *sub)
+{
+	if (!sub->normalized[0]) {
+		snprintf(buf, len, "  %s", sub->key);
+		return;
+	}
+	for (size_t s = 0; s < row->nsubs; s++) {
+		if (&row->subs[s] != sub && strcmp(row->subs[s].normalized, sub->normalized) == 0) {
+			snprintf(buf, len, "  %s (%s)", sub->normalized, sub->key);
+			return;
+		}
+	}
+	snprintf(buf, len, "  %s", sub->normalized);
+}
+
 static void rows_tree(FILE *out, const struct kx_report_group *g, const struct kx_render_opts *o,
 		      enum kx_unit unit)
 {
-	char name[160];
+	char name[2 * KX_KEY_NAME_MAX + 8];	/* "  normalised (raw)" */
 
 	for (size_t i = 0; i < g->nrows; i++) {
 		const struct kx_report_row *row = &g->rows[i];
@@ -67,10 +88,8 @@ static void rows_tree(FILE *out, const struct kx_report_group *g, const struct k
 		snprintf(name, sizeof(name), "%s%s", row->reason, row->idle ? " (idle)" : "");
 		stat_line(out, name, &row->st, unit);
 		for (size_t s = 0; s < shown; s++) {
-			const struct kx_report_sub *sub = &row->subs[s];
-
-			snprintf(name, sizeof(name), "  %s", sub->normalized[0] ? sub->normalized : sub->key);
-			stat_line(out, name, &sub->st, unit);
+			sub_label(name, sizeof(name), row, &row->subs[s]);
+			stat_line(out, name, &row->subs[s].st, unit);
 		}
 		if (row->nsubs > shown)
 			fprintf(out, "  (+%zu more sub-keys; --keys lists them all)\n",

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The real VMX host recording: per-reason count/total/min/max and the guest
 # total from kvmexit-stat on the binary trace.dat (v7 zlib, TSC2NSEC) must
-# equal an independent pairing of the `trace-cmd report -t` text beside it.
+# equal an independent pairing of the `trace-cmd report -t` text beside it;
+# so must the --vcpu/--pid selections, data quality and span, and the text
+# table's EOI_INDUCED vectors and TMICT sub-key lines.
 . "$(dirname "$0")/../lib.sh"
 
 DAT=$CORPUS/vmx-host/ma-host-2vcpu.dat
@@ -116,4 +118,21 @@ else
 	ok 1 "the report -t text twin is readable"
 	sed 's/^/# /' "$TMP/err"
 fi
+# EOI_INDUCED's sub-keys are its vectors (info1 in the text), all with the
+# normalised name "APIC EOI write": the text table tells them apart by the
+# raw name, and each line's count is that vector's in trace-cmd's text.
+# APIC_WRITE's one sub-key (info1 380, TMICT) goes by its normalised name.
+zcat "$TXT" | awk '/kvm_exit:.*reason EOI_INDUCED / { n[$(NF - 1)]++ }
+	/kvm_exit:.*reason APIC_WRITE .* info 380 / { tmict++ }
+	END { for (v in n) printf "EOI_INDUCED   APIC EOI write (EOI vector 0x%s) %d\n", v, n[v]
+		printf "APIC_WRITE   APIC TMICT write %d\n", tmict }' | sort >"$TMP/subs.want"
+run "$KX" report --threads 1 "$DAT"
+awk '/^[A-Z]/ { reason = $1; next }
+	/^  / && (reason == "EOI_INDUCED" || reason == "APIC_WRITE") {
+		c = $(NF - 8); $0 = substr($0, 1, 40); sub(/ +$/, ""); print reason, $0, c }' \
+	"$TMP/out" | sort >"$TMP/subs.got"
+[ "$(wc -l <"$TMP/subs.want")" -eq 3 ] && cmp -s "$TMP/subs.want" "$TMP/subs.got"
+ok $? "EOI_INDUCED: a line per vector, named by it; APIC_WRITE: TMICT by its normalised name; counts as trace-cmd shows"
+sed 's/^/# want /' "$TMP/subs.want"
+sed 's/^/# got  /' "$TMP/subs.got"
 done_testing
