@@ -119,6 +119,8 @@ static void summary(FILE *out, const struct kx_report_group *g, enum kx_unit uni
 		unit == KX_UNIT_NS ? "us" : "cycles", g->exits, user, idle);
 	if (isnan(g->ratio))
 		fprintf(out, "host/guest ratio: - (no complete guest run)\n");
+	else if (g->ratio > 0 && g->ratio < 0.01)	/* three decimals would read 0.000 */
+		fprintf(out, "host/guest ratio: %.2g\n", g->ratio);
 	else
 		fprintf(out, "host/guest ratio: %.3f\n", g->ratio);
 }

@@ -135,4 +135,15 @@ awk '/^[A-Z]/ { reason = $1; next }
 ok $? "EOI_INDUCED: a line per vector, named by it; APIC_WRITE: TMICT by its normalised name; counts as trace-cmd shows"
 sed 's/^/# want /' "$TMP/subs.want"
 sed 's/^/# got  /' "$TMP/subs.got"
+# the host/guest ratio line of each vCPU thread, from the pairing of the
+# text (host time without HLT over guest time); two significant digits
+# below 0.01, where three decimals would read 0.000 (tid 52679: 0.00011)
+for tid in $(python3 -c 'import json, sys; print(" ".join(json.load(open(sys.argv[1]))["threads"]))' "$TMP/oracle.json"); do
+	run "$KX" report --pid "$tid" "$DAT"
+	want=$(python3 -c 'import json, sys
+t = json.load(open(sys.argv[1]))["threads"][sys.argv[2]]
+r = (t["host_total"] - t["reasons"].get("HLT", {"total": 0})["total"]) / t["guest_total"]
+print("host/guest ratio: " + ("%.2g" % r if 0 < r < 0.01 else "%.3f" % r))' "$TMP/oracle.json" "$tid")
+	is "$(grep '^host/guest ratio:' "$TMP/out")" "$want" "--pid $tid: $want"
+done
 done_testing
