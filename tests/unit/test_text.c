@@ -166,6 +166,14 @@ static void test_lines(void)
 	ok(parse(KX_TEXT_FTRACE, "            bash-16877   [0x0]   532.386036: sched_switch: a", &tl) < 0,
 	   "garbage cpu refused");
 	ok(parse(KX_TEXT_FTRACE, "# tracer: nop", &tl) < 0, "header is no event line");
+	/* a thread name may hold " [7] " (prctl takes any bytes): the first
+	   candidate CPU field is not preceded by comm-pid and is passed over */
+	l = "     my [7] thread-4242 [003]    10.000001: kvm_entry:            vcpu 0 rip 0x0";
+	ok(parse(KX_TEXT_FTRACE, l, &tl) == 0 && span_eq(tl.comm, "my [7] thread") && tl.tid == 4242 &&
+	   tl.cpu == 3, "comm holding [7]: the CPU field after comm-pid");
+	l = "     my [7] thread  4242 [003]    10.000001:                 kvm:kvm_entry: vcpu 0 rip 0x0";
+	ok(parse(KX_TEXT_PERF, l, &tl) == 0 && span_eq(tl.comm, "my [7] thread") && tl.tid == 4242 &&
+	   tl.cpu == 3, "perf: comm holding [7]: the CPU field after the tid");
 
 	ok(kx_text_parse_lost("fmtnotes_c: CPU:1 [1313 EVENTS DROPPED]", 39, &lost) == 0,
 	   "trace-cmd DROPPED line");
