@@ -2,7 +2,8 @@
 /*
  * test_perf_order.c - the perf.data event orderer: the FINISHED_ROUND
  * two-round release rule, stable ties, sorting at the end without rounds,
- * events arriving too late, and the memory cap. Expected orders are worked
+ * events arriving too late, the memory cap, CPUs at the lanes' edges and
+ * the heap under many events out of order. Expected orders are worked
  * out by hand in the comments.
  */
 #include <errno.h>
@@ -267,6 +268,45 @@ static void test_lanes(void)
 }
 
 /*
+ * CPUs at the lanes' edges (1023 has the last lane of its own; 1024, 5000
+ * and -1 share lane 0) and, on each, 97 events out of order, so that most
+ * go through the heap: all 388 come out in time order, each with its CPU.
+ */
+static void test_lane_edges_heap(void)
+{
+	static const int32_t cpus[] = { 1023, 1024, 5000, -1 };
+	struct kx_perf_order *o;
+	struct kx_event ev;
+	bool sorted = true, cpu_kept = true, all = true;
+	uint64_t prev = 0;
+	int n = 0;
+
+	kx_perf_order_new(1 << 20, &o);
+	for (int c = 0; c < 4; c++) {
+		for (int i = 0; i < 97; i++) {
+			/* 37 is prime to 97: every ts 0..96 once, in scrambled order */
+			ev = ev_at((uint64_t)((i * 37) % 97) * 4 + (uint64_t)c, cpus[c]);
+			ev.cpu = cpus[c];
+			all = all && kx_perf_order_push(o, &ev, 1) == 0;
+		}
+	}
+	ok(all, "388 events queued");
+	kx_perf_order_finish(o);
+	while (kx_perf_order_pop(o, &ev) == 1) {
+		if (n && ev.ts <= prev)
+			sorted = false;
+		if (ev.cpu != ev.tid || ev.cpu != cpus[ev.ts % 4])
+			cpu_kept = false;
+		prev = ev.ts;
+		n++;
+	}
+	is_u64(n, 388, "all delivered");
+	ok(sorted, "in time order across the lanes and the heap");
+	ok(cpu_kept, "each with its own CPU");
+	kx_perf_order_free(o);
+}
+
+/*
  * Queue @nev events of @ev in runs of @run (the last run shorter), with a
  * round and a drain before the event at @drain_at (so later ones can come
  * late), then finish; write what comes out to @ts and @tag.
@@ -403,6 +443,7 @@ int main(void)
 	test_late();
 	test_cap();
 	test_lanes();
+	test_lane_edges_heap();
 	test_fields();
 	test_corpus_rounds();
 	return done_testing();
