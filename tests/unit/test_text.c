@@ -157,6 +157,7 @@ static void test_lines(void)
 	ok(parse(KX_TEXT_PERF, l, &tl) == 0 && tl.is_lost && tl.lost == 3 && tl.cpu == 0,
 	   "perf PERF_RECORD_LOST line");
 	ok(span_eq(tl.comm, ":16099"), "perf unknown comm printed as :tid");
+	ok(span_eq(tl.event, "PERF_RECORD_LOST") && tl.system.len == 0, "PERF_RECORD_LOST is the event");
 	l = "            perf 15916/15917 [001]   463.119628: sched:sched_switch: x";
 	ok(parse(KX_TEXT_PERF, l, &tl) == 0 && tl.pid == 15916 && tl.tid == 15917, "perf pid/tid");
 	l = "         kvmmini 16690 [000]   510.494614:          1 kvm:kvm_pio: pio_write at 0x3f8 size 1 count 1 val 0x0";
@@ -166,6 +167,37 @@ static void test_lines(void)
 	ok(parse(KX_TEXT_FTRACE, "            bash-16877   [0x0]   532.386036: sched_switch: a", &tl) < 0,
 	   "garbage cpu refused");
 	ok(parse(KX_TEXT_FTRACE, "# tracer: nop", &tl) < 0, "header is no event line");
+	/* the event name's colon: at the end of the line, or followed by a blank */
+	l = "            bash-16877   [000]   532.386036: sched_switch:";
+	ok(parse(KX_TEXT_FTRACE, l, &tl) == 0 && span_eq(tl.event, "sched_switch") && tl.text.len == 0,
+	   "event name ending the line, no text");
+	ok(parse(KX_TEXT_FTRACE, "            bash-16877   [000]   532.386036: sched_switch", &tl) < 0,
+	   "event name without its colon refused");
+	ok(parse(KX_TEXT_FTRACE, "            bash-16877   [000]   532.386036: a:b c", &tl) < 0,
+	   "colon inside a word is no event name");
+	ok(parse(KX_TEXT_FTRACE, "            bash-16877   [000]   532.386036 sched_switch: a", &tl) < 0,
+	   "timestamp without its colon refused");
+	ok(parse(KX_TEXT_FTRACE, "            bash-16877   [000] d:.2.   532.386036: sched_switch: a", &tl) < 0,
+	   "a colon in the latency flags refused");
+	/* a counter clock's timestamp can be one digit */
+	ok(parse(KX_TEXT_FTRACE, "            bash-16877   [000]   5: sched_switch: a", &tl) == 0 && tl.ts == 5,
+	   "timestamp of one digit");
+	/* perf's "sys:event:" token: both parts, and its colon at the end */
+	l = "         kvmmini 16690 [000]   510.494614: kvm:e: x";
+	ok(parse(KX_TEXT_PERF, l, &tl) == 0 && span_eq(tl.system, "kvm") && span_eq(tl.event, "e"),
+	   "perf event of one letter");
+	ok(parse(KX_TEXT_PERF, "         kvmmini 16690 [000]   510.494614: kvm:: x", &tl) < 0,
+	   "perf: empty event name refused");
+	ok(parse(KX_TEXT_PERF, "         kvmmini 16690 [000]   510.494614: :kvm_pio: x", &tl) < 0,
+	   "perf: empty system refused");
+	ok(parse(KX_TEXT_PERF, "         kvmmini 16690 [000]   510.494614: kvm_pio: x", &tl) < 0,
+	   "perf: event without its system refused");
+	ok(parse(KX_TEXT_PERF, "         kvmmini 16690 [000]   510.494614: kvm:kvm_pio x", &tl) < 0,
+	   "perf: sys:event without the closing colon refused");
+	ok(parse(KX_TEXT_PERF, "          :16099 16099 [000]   462.998547: PERF_RECORD_LOST lost x", &tl) < 0,
+	   "PERF_RECORD_LOST without a count refused");
+	ok(parse(KX_TEXT_PERF, "          :16099 16099 [000]   462.998547: PERF_RECORD_LOST gone 3", &tl) < 0,
+	   "PERF_RECORD_LOST in other words refused");
 	/* a thread name may hold " [7] " (prctl takes any bytes): the first
 	   candidate CPU field is not preceded by comm-pid and is passed over */
 	l = "     my [7] thread-4242 [003]    10.000001: kvm_entry:            vcpu 0 rip 0x0";
