@@ -175,7 +175,9 @@ is "$RC" 3 "a trace without kvm_exit/kvm_entry: exit 3"
 # emulated-backend recording, which trace-cmd shows without one kvm_exit
 EMU=$CORPUS/emulated/xapic.v7-zstd.dat
 if [ -f "$EMU" ]; then
-	is "$(trace-cmd report "$EMU" 2>/dev/null | grep -c 'kvm_exit:')" 0 "trace-cmd: $(basename "$EMU") holds no kvm_exit"
+	trace-cmd report "$EMU" >"$TMP/emu.txt" 2>/dev/null
+	[ "$(grep -c ' kvm_[a-z_]*:' "$TMP/emu.txt")" -gt 0 ] && ! grep -q ' kvm_exit:' "$TMP/emu.txt"
+	ok $? "trace-cmd: $(basename "$EMU") holds kvm events, none of them kvm_exit"
 	run "$KX" check --max host.exits=5 "$EMU"
 	is "$RC" 3 "that trace: exit 3"
 	"$KX" report --allow-empty --json "$EMU" >"$TMP/noexits.json"
