@@ -194,17 +194,21 @@ a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
 assert a["exits"] == b["exits"] and a["guest"] == b["guest"]
 PY
 ok $? "trace.dat on stdin gives the same exits"
+# one_vcpu ISA: a kx-synth scenario's head, one vCPU on one CPU, up to its first entry
+one_vcpu() {
+	printf 'kernel 6.18\nisa %s\nclock local\ncpus 1\noutput v6\n' "$1"
+	printf 'vcpu tid=300 comm="CPU 0/KVM" vcpu=0 vm=299 cpu=0 {\n\tentry\n'
+}
+# synth_keys NAME WHAT: $TMP/NAME.dat from $TMP/NAME.scn, then its report --keys --csv
+synth_keys() {
+	"$SYNTH" -o v6="$TMP/$1.dat" "$TMP/$1.scn" >/dev/null 2>&1
+	ok $? "kx-synth writes $2"
+	run "$KX" report --keys --csv "$TMP/$1.dat"
+}
 # --keys: a key lists its reasons in the reason rows' order (most host
 # time first), not in the order they were met. Here the TMICT write first
 # comes as a short APIC_WRITE exit, then only as long APIC_ACCESS exits.
-cat >"$TMP/order.scn" <<'SCN'
-kernel 6.18
-isa vmx
-clock local
-cpus 1
-output v6
-vcpu tid=300 comm="CPU 0/KVM" vcpu=0 vm=299 cpu=0 {
-	entry
+{ one_vcpu vmx; cat <<'SCN'
 	guest 2us
 	exit APIC_WRITE info1=0x380 1us
 	repeat 5 {
@@ -213,9 +217,8 @@ vcpu tid=300 comm="CPU 0/KVM" vcpu=0 vm=299 cpu=0 {
 	}
 }
 SCN
-"$SYNTH" -o v6="$TMP/order.dat" "$TMP/order.scn" >/dev/null 2>&1
-ok $? "kx-synth writes a TMICT write met first as APIC_WRITE"
-run "$KX" report --keys --csv "$TMP/order.dat"
+} >"$TMP/order.scn"
+synth_keys order "a TMICT write met first as APIC_WRITE"
 is "$(grep -c '^all,"APIC_ACCESS,APIC_WRITE",APIC TMICT write,' "$TMP/out")" 1 \
 	"--keys --csv: the TMICT key's reasons are APIC_ACCESS (45 us) then APIC_WRITE (1 us)"
 # --keys: every reason a key arrived as is listed, however long the list.
@@ -225,8 +228,7 @@ is "$(grep -c '^all,"APIC_ACCESS,APIC_WRITE",APIC TMICT write,' "$TMP/out")" 1 \
 # names take 148 bytes, and "vmgexit" is part of two longer names.
 REASONS="vmgexit_page_state_change vmgexit_mmio_write avic_incomplete_ipi vmgexit_ext_guest_request vmgexit_hypervisor_feature npf vmgexit task_switch"
 {
-	printf 'kernel 6.18\nisa svm\nclock local\ncpus 1\noutput v6\n'
-	printf 'vcpu tid=300 comm="CPU 0/KVM" vcpu=0 vm=299 cpu=0 {\n\tentry\n'
+	one_vcpu svm
 	us=10
 	for r in $REASONS; do
 		printf '\tguest 2us\n\texit %s mmio write 0xfebd1000 %dus\n' "$r" $us
@@ -234,14 +236,12 @@ REASONS="vmgexit_page_state_change vmgexit_mmio_write avic_incomplete_ipi vmgexi
 	done
 	printf '\tguest 2us\n}\n'
 } >"$TMP/long.scn"
-"$SYNTH" -o v6="$TMP/long.dat" "$TMP/long.scn" >/dev/null 2>&1
-ok $? "kx-synth writes one MMIO write under eight SVM reasons"
+synth_keys long "one MMIO write under eight SVM reasons"
 # trace-cmd: each exit (its code; names past 0x80000000 print as UNKNOWN) is
 # followed by the write, so the key belongs to all eight
 is "$(trace-cmd report "$TMP/long.dat" 2>/dev/null | awk '/kvm_exit:/ { open = 1 } /kvm_mmio:.*gpa 0xfebd1000/ && open { n++; open = 0 } END { print n + 0 }')" 8 \
 	"trace-cmd: the MMIO write follows each of the eight exits"
 WANT=$(echo $REASONS | tr ' ' ',')
-run "$KX" report --keys --csv "$TMP/long.dat"
 is "$(grep -c "^all,\"$WANT\",MMIO 0xfebd1000 write," "$TMP/out")" 1 \
 	"--keys --csv: all eight reasons, in the table's order, none cut off"
 run "$KX" report --keys --json "$TMP/long.dat"
@@ -251,14 +251,7 @@ assert [k["reasons"] for k in d["keys"]] == [sys.argv[2]], d["keys"]
 assert [e["reason"] for e in d["exits"]] == sys.argv[2].split(","), d["exits"]' "$TMP/out" "$WANT"
 ok $? "--keys --json: the same eight, and they are the reason rows in order"
 # a reason whose name ends another's (INVD, WBINVD) is still a reason of its own
-cat >"$TMP/suffix.scn" <<'SCN'
-kernel 6.18
-isa vmx
-clock local
-cpus 1
-output v6
-vcpu tid=300 comm="CPU 0/KVM" vcpu=0 vm=299 cpu=0 {
-	entry
+{ one_vcpu vmx; cat <<'SCN'
 	guest 2us
 	exit WBINVD mmio write 0xfebd1000 5us
 	guest 2us
@@ -266,9 +259,8 @@ vcpu tid=300 comm="CPU 0/KVM" vcpu=0 vm=299 cpu=0 {
 	guest 2us
 }
 SCN
-"$SYNTH" -o v6="$TMP/suffix.dat" "$TMP/suffix.scn" >/dev/null 2>&1
-ok $? "kx-synth writes one MMIO write under WBINVD and INVD"
-run "$KX" report --keys --csv "$TMP/suffix.dat"
+} >"$TMP/suffix.scn"
+synth_keys suffix "one MMIO write under WBINVD and INVD"
 is "$(grep -c '^all,"WBINVD,INVD",MMIO 0xfebd1000 write,' "$TMP/out")" 1 \
 	"--keys --csv: WBINVD (5 us) then INVD (4 us)"
 done_testing
