@@ -227,10 +227,18 @@ static void test_lines(void)
 	ok(kx_text_parse_lost("##### CPU 1 buffer started ####", 31, &lost) == 0 && lost.cpu == 1 &&
 	   lost.count == KX_LOST_UNKNOWN, "tracefs buffer started line");
 	ok(kx_text_parse_lost("CPU:0 [LOST x EVENTS]", 21, &lost) < 0, "garbage count refused");
+	ok(kx_text_parse_lost("CPU: [LOST 3 EVENTS]", 20, &lost) < 0, "no CPU number refused");
+	ok(kx_text_parse_lost("CPU:0 [LOST 1956 EVENTS]  ", 26, &lost) == 0 && lost.count == 1956,
+	   "trailing blanks after a LOST line");
+	ok(kx_text_parse_lost("##### CPU 2147483647 buffer started ####", 40, &lost) == 0 &&
+	   lost.cpu == INT32_MAX, "buffer started on CPU 2^31 - 1");
+	ok(kx_text_parse_lost("##### CPU 2147483648 buffer started ####", 40, &lost) < 0,
+	   "buffer started on a CPU past int32 refused");
 
 	ok(kx_text_is_kvm_system("kvm_exit", 8), "kvm_exit is kvm");
 	ok(kx_text_is_kvm_system("vcpu_match_mmio", 15), "vcpu_match_mmio is kvm");
 	ok(!kx_text_is_kvm_system("kvm_mmu_get_page", 16), "kvm_mmu_* is kvmmmu");
+	ok(!kx_text_is_kvm_system("kvm_tdp_mmu_spte_changed", 24), "kvm_tdp_mmu_* is kvmmmu");
 	ok(!kx_text_is_kvm_system("sched_switch", 12), "sched_switch is not kvm");
 }
 
