@@ -363,6 +363,12 @@ static void test_helpers(void)
 	ok(kvmline("kvm_msr", "msr_write 6e0 = 0x1234 (#GP)", &ev) == 1 && ev.u.msr.exception == 1,
 	   "kvm_msr #GP");
 	ok(kvmline("kvm_msr", "msr_write 83g = 0x0", &ev) < 0, "garbage msr index refused");
+	ok(kvmline("kvm_msr", "msr_write ffffffff = 0x0", &ev) == 1 && ev.u.msr.index == UINT32_MAX,
+	   "msr index 2^32 - 1");
+	ok(kvmline("kvm_msr", "msr_write 100000000 = 0x0", &ev) < 0, "msr index past 32 bits refused");
+	ok(kvmline("kvm_msr", "msr_ 838 = 0x0", &ev) < 0, "neither read nor write refused");
+	ok(kvmline("kvm_msr", "msr_write838 = 0x0", &ev) < 0, "write glued to the index refused");
+	ok(kvmline("kvm_apic", "apic_write", &ev) < 0, "apic_write without a register refused");
 
 	ok(kvmline("kvm_mmio", "mmio write len 4 gpa 0xfee000f0 val 0x1ff", &ev) == 1 &&
 	   ev.kind == KX_EV_MMIO && ev.u.mmio.type == KX_MMIO_WRITE && ev.u.mmio.len == 4 &&
@@ -394,6 +400,14 @@ static void test_helpers(void)
 	   ev.u.eoi.apicid == 0 && ev.u.eoi.vector == -1, "kvm_eoi vector -1");
 	ok(kvmline("kvm_eoi", "apicid 1f vector 236", &ev) == 1 && ev.u.eoi.apicid == 0x1f &&
 	   ev.u.eoi.vector == 236, "kvm_eoi apicid in hex");
+	/* the vector is an int: both of its ends, and one past each */
+	ok(kvmline("kvm_eoi", "apicid 0 vector 2147483647", &ev) == 1 && ev.u.eoi.vector == INT32_MAX,
+	   "kvm_eoi vector 2^31 - 1");
+	ok(kvmline("kvm_eoi", "apicid 0 vector -2147483648", &ev) == 1 && ev.u.eoi.vector == INT32_MIN,
+	   "kvm_eoi vector -2^31");
+	ok(kvmline("kvm_eoi", "apicid 0 vector 2147483648", &ev) < 0, "kvm_eoi vector past int refused");
+	ok(kvmline("kvm_eoi", "apicid 0 vector -2147483649", &ev) < 0, "kvm_eoi vector below int refused");
+	ok(kvmline("kvm_eoi", "apicid 0 vector x", &ev) < 0, "kvm_eoi vector not a number refused");
 
 	ok(kvmline("kvm_fpu", "load", &ev) == 0, "other kvm event: not decoded");
 }
