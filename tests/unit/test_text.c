@@ -287,7 +287,12 @@ static void test_exit(void)
 	is_u64(ev.key, 0, "new: EXCEPTION_NMI names no sub-key");
 	ok(kvmline("kvm_exit", "vcpu 3 reason EPT_VIOLATION rip 0xffffffff81000000 info1 0x0000000000000d82 info2 0x0000000000000000 intr_info 0x00000000 error_code 0x00000000 requests 0x0000000000000000", &ev) == 1,
 	   "kvm_exit with requests parses");
-	ok(ev.vcpu == 3 && ev.u.exit.info1 == 0xd82 && ev.u.exit.code == 48, "requests form fields");
+	ok(ev.vcpu == 3 && ev.u.exit.info1 == 0xd82 && ev.u.exit.code == 48 && ev.u.exit.has_info,
+	   "requests form fields");
+	ok(kvmline("kvm_exit", "vcpu 2147483647 reason HLT rip 0x1 info 0 0", &ev) == 1 &&
+	   ev.vcpu == INT32_MAX, "vcpu 2^31 - 1");
+	ok(kvmline("kvm_exit", "vcpu 2147483648 reason HLT rip 0x1 info 0 0", &ev) < 0,
+	   "vcpu past int32 refused");
 
 	/* kernel < 5.14 */
 	ok(kvmline("kvm_exit", "reason EPT_VIOLATION rip 0xffffffff8104a2b0 info d82 0", &ev) == 1 &&
@@ -307,6 +312,16 @@ static void test_exit(void)
 	is_str(reason(&ev), "99", "kernel unknown: named in decimal");
 	ok(kvmline("kvm_exit", "reason NO_SUCH_REASON rip 0x1000 info 0 0", &ev) == 1 &&
 	   ev.u.exit.code == KX_CODE_UNKNOWN, "name not in the tables: code unknown");
+	ok(kvmline("kvm_exit", "reason 123 rip 0x1000 info 0 0", &ev) == 1 && ev.u.exit.code == 123,
+	   "a bare number is decimal");
+	ok(kvmline("kvm_exit", "reason UNKNOWN (4294967295) rip 0x1000 info 0 0", &ev) == 1 &&
+	   strcmp(reason(&ev), "4294967295") == 0, "plugin unknown code 2^32 - 1");
+	ok(kvmline("kvm_exit", "reason UNKNOWN (4294967296) rip 0x1000 info 0 0", &ev) < 0,
+	   "plugin unknown code past 32 bits refused");
+	/* a name as long as the lookup's buffer is not looked up, but kept */
+	ok(kvmline("kvm_exit", "reason ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKL rip 0x1 info 0 0",
+		   &ev) == 1 && ev.u.exit.code == KX_CODE_UNKNOWN && strlen(reason(&ev)) == 64,
+	   "reason name of 64 characters");
 
 	/* SVM names */
 	ok(kvmline("kvm_exit", "vcpu 1 reason npf rip 0xffffffff81001234 info1 0x0000000000000006 info2 0x00000000fee000b0 intr_info 0x00000000 error_code 0x00000000", &ev) == 1,
@@ -327,6 +342,8 @@ static void test_exit(void)
 
 	ok(kvmline("kvm_exit", "reason HLT rip 0xZZ info 0 0", &ev) < 0, "garbage rip refused");
 	ok(kvmline("kvm_exit", "reason HLT rip 0x1 info1 zz", &ev) < 0, "garbage info1 refused");
+	ok(kvmline("kvm_exit", "reason EPT_VIOLATION rip 0x1 info d82", &ev) < 0,
+	   "old form without info2 refused");
 	ok(kvmline("kvm_exit", "reason HLT", &ev) < 0, "no rip refused");
 	ok(kvmline("kvm_exit", "vcpu x reason HLT rip 0x1 info 0 0", &ev) < 0, "garbage vcpu refused");
 }
@@ -353,6 +370,9 @@ static void test_helpers(void)
 	ok(kvmline("kvm_apic", "apic_read 0x3a0 = 0x5", &ev) == 1 && ev.u.apic.reg == 0x3a0 &&
 	   ev.u.apic.val == 5, "unnamed register as hex");
 	ok(kvmline("kvm_apic", "apic_write APIC_NOPE = 0x0", &ev) < 0, "unknown name refused");
+	ok(kvmline("kvm_apic", "apic_read ffffffff = 0x0", &ev) == 1 && ev.u.apic.reg == UINT32_MAX,
+	   "register 2^32 - 1 as hex");
+	ok(kvmline("kvm_apic", "apic_read 100000000 = 0x0", &ev) < 0, "register past 32 bits refused");
 
 	/* x2apic.v7-zstd.report.txt.gz */
 	ok(kvmline("kvm_msr", "msr_write 838 = 0x186a0", &ev) == 1 && ev.kind == KX_EV_MSR &&
@@ -377,6 +397,8 @@ static void test_helpers(void)
 	   ev.u.mmio.type == KX_MMIO_READ, "kvm_mmio read");
 	ok(kvmline("kvm_mmio", "mmio unsatisfied-read len 4 gpa 0xfee00030 val 0x0", &ev) == 1 &&
 	   ev.u.mmio.type == KX_MMIO_UNSATISFIED_READ, "kvm_mmio unsatisfied-read");
+	ok(kvmline("kvm_mmio", "mmio bogus len 4 gpa 0xfee00030 val 0x0", &ev) < 0,
+	   "kvm_mmio of an unknown type refused");
 
 	/* ftrace-trace-kvm.txt.gz (trailing blank trimmed by the line parser) */
 	ok(kvmline("kvm_pio", "pio_write at 0x3f8 size 1 count 1 val 0x0", &ev) == 1 &&
