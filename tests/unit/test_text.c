@@ -102,6 +102,10 @@ static const struct {
 	  "PERF_RECORD_LOST without a count" },
 	{ KX_TEXT_PERF, "          :16099 16099 [000]   462.998547: PERF_RECORD_LOST gone 3",
 	  "PERF_RECORD_LOST in other words" },
+	{ KX_TEXT_FTRACE, "           abc12   [000]   532.386036: sched_switch: a",
+	  "comm and pid without the '-' between them" },
+	{ KX_TEXT_FTRACE, "fmtnotes_a:  kvmmini-16454   1   490.414418: kvm_fpu: load",
+	  "report -l CPU without its latency flags" },
 };
 
 static void test_lines(void)
@@ -198,9 +202,11 @@ static void test_lines(void)
 	l = "            bash-16877   [000]   532.386036: sched_switch:";
 	ok(parse(KX_TEXT_FTRACE, l, &tl) == 0 && span_eq(tl.event, "sched_switch") && tl.text.len == 0,
 	   "event name ending the line, no text");
-	/* a counter clock's timestamp can be one digit */
+	/* a counter clock's timestamp can be one digit, in either CPU form */
 	ok(parse(KX_TEXT_FTRACE, "            bash-16877   [000]   5: sched_switch: a", &tl) == 0 && tl.ts == 5,
 	   "timestamp of one digit");
+	ok(parse(KX_TEXT_FTRACE, "fmtnotes_a:  kvmmini-16454   1d..1.   5: kvm_fpu: load", &tl) == 0 &&
+	   tl.ts == 5 && tl.cpu == 1, "report -l: timestamp of one digit");
 	/* perf's "sys:event:" token: both parts, and its colon at the end */
 	l = "         kvmmini 16690 [000]   510.494614: kvm:e: x";
 	ok(parse(KX_TEXT_PERF, l, &tl) == 0 && span_eq(tl.system, "kvm") && span_eq(tl.event, "e"),
