@@ -405,6 +405,13 @@ static void test_helpers(void)
 	   ev.u.mmio.type == KX_MMIO_UNSATISFIED_READ, "kvm_mmio unsatisfied-read");
 	ok(kvmline("kvm_mmio", "mmio bogus len 4 gpa 0xfee00030 val 0x0", &ev) < 0,
 	   "kvm_mmio of an unknown type refused");
+	/* a type the print fmt has no name for is printed as its number */
+	ok(kvmline("kvm_mmio", "mmio 7 len 4 gpa 0xfee00030 val 0x0", &ev) == 1 && ev.u.mmio.type == 7,
+	   "kvm_mmio type by number");
+	ok(kvmline("kvm_mmio", "mmio ffffffff len 4 gpa 0x0 val 0x0", &ev) == 1 &&
+	   ev.u.mmio.type == UINT32_MAX, "kvm_mmio type 2^32 - 1");
+	ok(kvmline("kvm_mmio", "mmio 100000000 len 4 gpa 0x0 val 0x0", &ev) < 0,
+	   "kvm_mmio type past 32 bits refused");
 
 	/* ftrace-trace-kvm.txt.gz (trailing blank trimmed by the line parser) */
 	ok(kvmline("kvm_pio", "pio_write at 0x3f8 size 1 count 1 val 0x0", &ev) == 1 &&
@@ -422,6 +429,16 @@ static void test_helpers(void)
 	   "kvm_userspace_exit restart");
 	ok(kvmline("kvm_userspace_exit", "reason error (14)", &ev) == 1 && ev.u.uexit.err == -14,
 	   "kvm_userspace_exit error");
+	ok(kvmline("kvm_userspace_exit", "reason restart (-4)", &ev) == 1 && ev.u.uexit.err == -4 &&
+	   ev.u.uexit.reason == 0, "kvm_userspace_exit with the errno's sign");
+	ok(kvmline("kvm_userspace_exit", "reason KVM_EXIT_MMIO (2147483647)", &ev) == 1 &&
+	   ev.u.uexit.reason == INT32_MAX && ev.u.uexit.err == 0, "kvm_userspace_exit reason 2^31 - 1");
+	ok(kvmline("kvm_userspace_exit", "reason KVM_EXIT_MMIO (2147483648)", &ev) < 0,
+	   "kvm_userspace_exit reason past int32 refused");
+	ok(kvmline("kvm_userspace_exit", "reason KVM_EXIT_IO 2", &ev) < 0, "number without parentheses refused");
+	ok(kvmline("kvm_userspace_exit", "reason KVM_EXIT_IO (2", &ev) < 0, "unclosed parenthesis refused");
+	ok(kvmline("kvm_userspace_exit", "reason KVM_EXIT_IO 2)", &ev) < 0, "unopened parenthesis refused");
+	ok(kvmline("kvm_userspace_exit", "reason KVM_EXIT_IO ()", &ev) < 0, "empty parentheses refused");
 
 	/* x2apic.v7-zstd.report.txt.gz */
 	ok(kvmline("kvm_eoi", "apicid 0 vector -1", &ev) == 1 && ev.kind == KX_EV_EOI &&
@@ -436,6 +453,7 @@ static void test_helpers(void)
 	ok(kvmline("kvm_eoi", "apicid 0 vector 2147483648", &ev) < 0, "kvm_eoi vector past int refused");
 	ok(kvmline("kvm_eoi", "apicid 0 vector -2147483649", &ev) < 0, "kvm_eoi vector below int refused");
 	ok(kvmline("kvm_eoi", "apicid 0 vector x", &ev) < 0, "kvm_eoi vector not a number refused");
+	ok(kvmline("kvm_eoi", "apicid 0 vector 5 x", &ev) < 0, "kvm_eoi with more after the vector refused");
 
 	ok(kvmline("kvm_fpu", "load", &ev) == 0, "other kvm event: not decoded");
 }
@@ -467,16 +485,22 @@ static void test_raw(void)
 	ok(kvmline("kvm_entry", "[FAILED TO PARSE] vcpu_id=3 rip=0x10 immediate_exit=0", &ev) == 1 &&
 	   ev.kind == KX_EV_ENTRY && ev.vcpu == 3, "raw kvm_entry");
 	ok(kvmline("kvm_apic", "[FAILED TO PARSE] rw=1 reg=896 val=100000", &ev) == 1 &&
-	   ev.u.apic.reg == 0x380 && ev.u.apic.write == 1 && ev.u.apic.val == 100000, "raw kvm_apic");
+	   ev.kind == KX_EV_APIC && ev.u.apic.reg == 0x380 && ev.u.apic.write == 1 &&
+	   ev.u.apic.val == 100000, "raw kvm_apic");
 	ok(kvmline("kvm_msr", "[FAILED TO PARSE] write=1 ecx=2104 data=100000 exception=0", &ev) == 1 &&
-	   ev.u.msr.index == 0x838 && ev.u.msr.data == 100000, "raw kvm_msr");
+	   ev.kind == KX_EV_MSR && ev.u.msr.index == 0x838 && ev.u.msr.data == 100000 &&
+	   ev.u.msr.write == 1 && ev.u.msr.exception == 0, "raw kvm_msr");
 	ok(kvmline("kvm_mmio", "[FAILED TO PARSE] type=2 len=4 gpa=4276093104 val=0", &ev) == 1 &&
-	   ev.u.mmio.gpa == 0xfee000b0 && ev.u.mmio.type == KX_MMIO_WRITE, "raw kvm_mmio");
+	   ev.kind == KX_EV_MMIO && ev.u.mmio.gpa == 0xfee000b0 && ev.u.mmio.type == KX_MMIO_WRITE &&
+	   ev.u.mmio.len == 4 && ev.u.mmio.val == 0, "raw kvm_mmio");
 	ok(kvmline("kvm_pio", "[FAILED TO PARSE] rw=1 port=1016 size=1 count=1 val=65 data=ARRAY[41, 00]", &ev) == 1 &&
-	   ev.u.pio.port == 0x3f8 && ev.u.pio.val == 65, "raw kvm_pio, array field skipped");
+	   ev.kind == KX_EV_PIO && ev.u.pio.port == 0x3f8 && ev.u.pio.val == 65 && ev.u.pio.write == 1 &&
+	   ev.u.pio.size == 1 && ev.u.pio.count == 1, "raw kvm_pio, array field skipped");
 	ok(kvmline("kvm_userspace_exit", "[FAILED TO PARSE] reason=2 errno=-4", &ev) == 1 &&
-	   ev.u.uexit.reason == 2 && ev.u.uexit.err == -4, "raw kvm_userspace_exit, negative errno");
-	ok(kvmline("kvm_eoi", "[FAILED TO PARSE] apicid=0 vector=-1", &ev) == 1 && ev.u.eoi.vector == -1,
+	   ev.kind == KX_EV_USERSPACE_EXIT && ev.u.uexit.reason == 2 && ev.u.uexit.err == -4,
+	   "raw kvm_userspace_exit, negative errno");
+	ok(kvmline("kvm_eoi", "[FAILED TO PARSE] apicid=0 vector=-1", &ev) == 1 && ev.kind == KX_EV_EOI &&
+	   ev.u.eoi.apicid == 0 && ev.u.eoi.vector == -1,
 	   "raw kvm_eoi");
 	/* trace-cmd report -R */
 	ok(kvmline("kvm_exit", "exit_reason=12 guest_rip=0xffffffff81001000 isa=1 info1=0x0 info2=0x0", &ev) == 1,
