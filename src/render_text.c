@@ -28,12 +28,12 @@ static void pct(char *buf, size_t len, double v)
 		snprintf(buf, len, "%.2f%%", v);
 }
 
-static void header(FILE *out, enum kx_unit unit)
+static void header(FILE *out, enum kx_unit unit, bool keys)
 {
 	const char *u = unit == KX_UNIT_NS ? "us" : "cyc";
 
 	fprintf(out, "%-34s %10s %8s %14s %8s %11s %11s %11s %11s %11s\n",
-		"Reason / sub-key", "Count", "Count%", "Total", "Time%",
+		keys ? "Sub-key / via reasons" : "Reason / sub-key", "Count", "Count%", "Total", "Time%",
 		"Min", "p50", "p99", "Max", "Mean");
 	fprintf(out, "%-34s %10s %8s %14s %8s %11s %11s %11s %11s %11s\n",
 		"", "", "", u, "", u, u, u, u, u);
@@ -99,8 +99,10 @@ static void rows_tree(FILE *out, const struct kx_report_group *g, const struct k
 
 static void rows_keys(FILE *out, const struct kx_report_group *g, enum kx_unit unit)
 {
-	for (size_t k = 0; k < g->nkeys; k++)
+	for (size_t k = 0; k < g->nkeys; k++) {
 		stat_line(out, g->keys[k].key, &g->keys[k].st, unit);
+		fprintf(out, "  via %s\n", g->keys[k].reasons);
+	}
 	if (!g->nkeys)
 		fprintf(out, "(no exit carried a sub-key)\n");
 }
@@ -198,7 +200,7 @@ static void group_table(FILE *out, const struct kx_report *r, const struct kx_re
 			const struct kx_render_opts *o)
 {
 	fprintf(out, "\n== %s ==\n", g->label);
-	header(out, r->unit);
+	header(out, r->unit, o->keys);
 	if (o->keys)
 		rows_keys(out, g, r->unit);
 	else

@@ -221,6 +221,11 @@ SCN
 synth_keys order "a TMICT write met first as APIC_WRITE"
 is "$(grep -c '^all,"APIC_ACCESS,APIC_WRITE",APIC TMICT write,' "$TMP/out")" 1 \
 	"--keys --csv: the TMICT key's reasons are APIC_ACCESS (45 us) then APIC_WRITE (1 us)"
+run "$KX" report --keys "$TMP/order.dat"
+is "$(grep -A1 '^APIC TMICT write ' "$TMP/out" | tail -n 1)" "  via APIC_ACCESS,APIC_WRITE" \
+	"--keys text: the line under the key names its reasons in the same order"
+grep -q '^Sub-key / via reasons ' "$TMP/out"
+ok $? "--keys text: the first column is titled for keys"
 # --keys: every reason a key arrived as is listed, however long the list.
 # An SEV-ES guest's MMIO write comes as npf or as one of the vmgexit
 # reasons; here eight exits of eight reasons (10 us down to 3 us, so the
