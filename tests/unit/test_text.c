@@ -437,6 +437,7 @@ static void test_helpers(void)
 	   "kvm_userspace_exit reason past int32 refused");
 	ok(kvmline("kvm_userspace_exit", "reason KVM_EXIT_IO 2", &ev) < 0, "number without parentheses refused");
 	ok(kvmline("kvm_userspace_exit", "reason KVM_EXIT_IO (2", &ev) < 0, "unclosed parenthesis refused");
+	ok(kvmline("kvm_userspace_exit", "reason KVM_EXIT_IO (22", &ev) < 0, "unclosed parenthesis after two digits refused");
 	ok(kvmline("kvm_userspace_exit", "reason KVM_EXIT_IO 2)", &ev) < 0, "unopened parenthesis refused");
 	ok(kvmline("kvm_userspace_exit", "reason KVM_EXIT_IO ()", &ev) < 0, "empty parentheses refused");
 
@@ -516,6 +517,13 @@ static void test_raw(void)
 	ok(kvmline("kvm_mmio", "type=2 len=4 gpa=0xfee000f0 val=0x1ff", &ev) == 1 &&
 	   ev.u.mmio.gpa == 0xfee000f0, "report -R kvm_mmio");
 	ok(kvmline("kvm_msr", "write=1 ecx=8zz data=0x1ff exception=0", &ev) < 0, "report -R garbage ecx refused");
+	ok(kvmline("kvm_apic", "[FAILED TO PARSE] rw=0 reg=4294967295 val=0", &ev) == 1 &&
+	   ev.u.apic.reg == UINT32_MAX, "raw u32 field at 2^32 - 1");
+	ok(kvmline("kvm_apic", "[FAILED TO PARSE] rw=0 reg=4294967296 val=0", &ev) < 0,
+	   "raw u32 field past 32 bits refused");
+	/* more fields than the raw parser keeps: the first sixteen are read, no more */
+	ok(kvmline("kvm_apic", "[FAILED TO PARSE] rw=1 reg=896 val=5 a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8 i=9 j=10 k=11 l=12 m=13 n=14 o=15 p=16",
+		   &ev) == 1 && ev.u.apic.reg == 0x380 && ev.u.apic.val == 5, "raw line of nineteen fields");
 }
 
 int main(void)
