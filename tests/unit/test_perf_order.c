@@ -3,7 +3,8 @@
  * test_perf_order.c - the perf.data event orderer: the FINISHED_ROUND
  * two-round release rule, stable ties, sorting at the end without rounds,
  * events arriving too late, the memory cap, CPUs at the lanes' edges and
- * the heap under many events out of order. Expected orders are worked
+ * the heap under many events out of order and against the lanes' heads at
+ * a round's limit. Expected orders are worked
  * out by hand in the comments.
  */
 #include <errno.h>
@@ -268,6 +269,55 @@ static void test_lanes(void)
 }
 
 /*
+ * An event out of its lane's order waits in the heap; it must come out
+ * by time against the lanes' heads, whatever the order it was queued in,
+ * and at the round's limit as a lane's event would.
+ */
+static void test_heap_against_lanes(void)
+{
+	struct kx_perf_order *o;
+	struct kx_event ev;
+	uint64_t ts[8];
+	int32_t tag[8];
+	int n;
+
+	kx_perf_order_new(1 << 20, &o);
+	/* CPU 0: 100, then 90 (into the heap); CPU 1: 80, queued after both */
+	ev = ev_at(100, 0);
+	kx_perf_order_push(o, &ev, 1);
+	ev = ev_at(90, 1);
+	kx_perf_order_push(o, &ev, 1);
+	ev = ev_at(80, 2);
+	ev.cpu = 1;
+	kx_perf_order_push(o, &ev, 1);
+	kx_perf_order_finish(o);
+	n = drain(o, ts, tag, 8);
+	ok(n == 3 && ts[0] == 80 && ts[1] == 90 && ts[2] == 100,
+	   "the heap's 90 after CPU 1's 80, though queued before it");
+	kx_perf_order_free(o);
+
+	kx_perf_order_new(1 << 20, &o);
+	/* round 1: CPU 0 at 100; round 2: CPU 1 at 120, then 100 (into the heap) */
+	ev = ev_at(100, 0);
+	kx_perf_order_push(o, &ev, 1);
+	kx_perf_order_round(o);
+	ev = ev_at(120, 1);
+	ev.cpu = 1;
+	kx_perf_order_push(o, &ev, 1);
+	ev = ev_at(100, 2);
+	ev.cpu = 1;
+	kx_perf_order_push(o, &ev, 1);
+	kx_perf_order_round(o);		/* releases up to 100, round 1's latest */
+	n = drain(o, ts, tag, 8);
+	ok(n == 2 && ts[0] == 100 && tag[0] == 0 && ts[1] == 100 && tag[1] == 2,
+	   "at the limit: the lane's 100, then the heap's");
+	kx_perf_order_finish(o);
+	n = drain(o, ts, tag, 8);
+	ok(n == 1 && ts[0] == 120, "120 at the end");
+	kx_perf_order_free(o);
+}
+
+/*
  * CPUs at the lanes' edges (1023 has the last lane of its own; 1024, 5000
  * and -1 share lane 0) and, on each, 97 events out of order, so that most
  * go through the heap: all 388 come out in time order, each with its CPU.
@@ -444,6 +494,7 @@ int main(void)
 	test_cap();
 	test_lanes();
 	test_lane_edges_heap();
+	test_heap_against_lanes();
 	test_fields();
 	test_corpus_rounds();
 	return done_testing();
