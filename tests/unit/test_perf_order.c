@@ -2,10 +2,9 @@
 /*
  * test_perf_order.c - the perf.data event orderer: the FINISHED_ROUND
  * two-round release rule, stable ties, sorting at the end without rounds,
- * events arriving too late, the memory cap, CPUs at the lanes' edges and
+ * events arriving too late, the memory cap, CPUs at the lanes' edges, and
  * the heap under many events out of order and against the lanes' heads at
- * a round's limit. Expected orders are worked
- * out by hand in the comments.
+ * a round's limit. Expected orders are worked out by hand in the comments.
  */
 #include <errno.h>
 #include <stdbool.h>
