@@ -4,7 +4,9 @@
  * two-round release rule, stable ties, sorting at the end without rounds,
  * events arriving too late, the memory cap, CPUs at the lanes' edges, and
  * the heap under many events out of order and against the lanes' heads at
- * a round's limit. Expected orders are worked out by hand in the comments.
+ * a round's limit, and the windows the perf.data reader takes (runs, ties,
+ * lost markers, what they leave queued). Expected orders are worked out by
+ * hand in the comments.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -12,6 +14,8 @@
 #include <string.h>
 
 #include "kx_cursor.h"
+
+#include <stdio.h>
 
 #include "kx_perf_order.h"
 #include "tap.h"
@@ -316,6 +320,69 @@ static void test_heap_against_lanes(void)
 	kx_perf_order_free(o);
 }
 
+/* the events of window @w's stream @s as "cpu:ts/tie ..." */
+static void stream_text(char *buf, size_t len, const struct kx_window *w, unsigned s,
+			const struct kx_event *evs, const uint64_t *tie)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = w->start[s]; i < w->start[s + 1] && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%d:%llu/%llu", i > w->start[s] ? " " : "",
+					 evs[i].cpu, (unsigned long long)evs[i].ts,
+					 (unsigned long long)tie[i]);
+}
+
+/*
+ * kx_perf_order_window(): released events CPU by CPU up to a common time.
+ * CPU 0 queues 10 30 50 (seq 0-2), CPU 1 a lost marker at 20 then 30 60
+ * (seq 3-5). With room for 4 events, 2 a lane, the window ends before 50
+ * (CPU 0's third): CPU 0's 10 30 and CPU 1's 20 30, each with its seq for
+ * ties. The orderer then holds 2 events, so a third fits a cap of 6 (it
+ * would not if the 4 had not left); the next window has the three and no
+ * marker, and an event at 25 after it is late.
+ */
+static void test_window(void)
+{
+	static const uint64_t ts0[] = { 10, 30, 50 }, ts1[] = { 20, 30, 60 };
+	struct kx_perf_order *o;
+	struct kx_event ev, evs[8];
+	struct kx_window w;
+	uint64_t tie[8];
+	char s0[128], s1[128];
+	unsigned n;
+
+	kx_perf_order_new(6 * 56, &o);	/* 56 bytes a queued event: room for 6 */
+	for (int i = 0; i < 3; i++) {
+		ev = ev_at(ts0[i], i);
+		kx_perf_order_push(o, &ev, 1);
+	}
+	for (int i = 0; i < 3; i++) {
+		ev = ev_at(ts1[i], 3 + i);
+		ev.cpu = 1;
+		ev.kind = i == 0 ? KX_EV_LOST : ev.kind;
+		kx_perf_order_push(o, &ev, 1);
+	}
+	kx_perf_order_finish(o);
+	n = kx_perf_order_window(o, evs, 4, &w, tie);
+	is_u64(n, 4, "window: four events");
+	is_u64(w.nr_streams, 2, "window: two CPUs");
+	stream_text(s0, sizeof(s0), &w, 0, evs, tie);
+	stream_text(s1, sizeof(s1), &w, 1, evs, tie);
+	is_str(s0, "0:10/0 0:30/1", "window: CPU 0's run, each with its seq");
+	is_str(s1, "1:20/3 1:30/4", "window: CPU 1's run, each with its seq");
+	ok(w.first_ts == 10 && w.last_ts == 30, "window: from 10 to 30");
+	ok(w.lost, "window: it holds CPU 1's lost marker");
+	ev = ev_at(70, 6);
+	ok(kx_perf_order_push(o, &ev, 1) == 0, "two left queued: a third fits the cap of 6");
+	n = kx_perf_order_window(o, evs, 8, &w, tie);
+	ok(n == 3 && !w.lost && w.last_ts == 70, "the next window: 50 60 70, no marker");
+	ev = ev_at(25, 7);
+	ok(kx_perf_order_push(o, &ev, 1) == 0 && kx_perf_order_late(o) == 1,
+	   "25 after a window that ended at 70 is late");
+	kx_perf_order_free(o);
+}
+
 /*
  * CPUs at the lanes' edges (1023 has the last lane of its own; 1024, 5000
  * and -1 share lane 0) and, on each, 97 events out of order, so that most
@@ -494,6 +561,7 @@ int main(void)
 	test_lanes();
 	test_lane_edges_heap();
 	test_heap_against_lanes();
+	test_window();
 	test_fields();
 	test_corpus_rounds();
 	return done_testing();
