@@ -381,6 +381,23 @@ static void test_window(void)
 	ok(kx_perf_order_push(o, &ev, 1) == 0 && kx_perf_order_late(o) == 1,
 	   "25 after a window that ended at 70 is late");
 	kx_perf_order_free(o);
+
+	/* CPU 0: 10 40, then 20 (into the heap); CPU 1: 30 50. The window ends
+	   before the heap's 20: only 10 goes, the rest waits behind it */
+	kx_perf_order_new(1 << 20, &o);
+	for (int i = 0; i < 3; i++) {
+		ev = ev_at(i == 0 ? 10 : i == 1 ? 40 : 20, i);
+		kx_perf_order_push(o, &ev, 1);
+	}
+	for (int i = 0; i < 2; i++) {
+		ev = ev_at(i ? 50 : 30, 3 + i);
+		ev.cpu = 1;
+		kx_perf_order_push(o, &ev, 1);
+	}
+	kx_perf_order_finish(o);
+	n = kx_perf_order_window(o, evs, 8, &w, tie);
+	ok(n == 1 && evs[0].ts == 10, "window: ends before the heap's older event");
+	kx_perf_order_free(o);
 }
 
 /*
