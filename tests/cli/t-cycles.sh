@@ -4,7 +4,8 @@
 # exactly guest 11 us / host 22 us per cycle, seed-x2apic the same guest
 # time and the same normalised keys, tscdeadline TSC_DEADLINE cycles with
 # idle HLT; the per-cycle list equals the answer's list (trace.dat and
-# perf.data); errors, usage, and a trace without timer writes.
+# perf.data); has_exits in JSON; errors, usage, and a trace without timer
+# writes.
 . "$(dirname "$0")/../lib.sh"
 
 # (without the command table entry, "cycles" would be report's input file)

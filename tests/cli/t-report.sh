@@ -3,7 +3,8 @@
 # The report command's contract: exit statuses, one-line errors, stdout
 # only for results, JSON/CSV well-formed and consistent with the text, the
 # order of every list and each row's shares, --keys rows against their
-# sub-keys, --by vcpu totals and titles, filters, standard input.
+# sub-keys and every reason a key came through (text, CSV, JSON, however
+# long the list), --by vcpu totals and titles, filters, standard input.
 . "$(dirname "$0")/../lib.sh"
 
 DAT=$CORPUS/vmx-host/ma-host-2vcpu.dat

@@ -3,7 +3,8 @@
  * Unit tests for text_line.c and text_kvm.c: timestamps exact to the ns,
  * the event line layouts and lost lines (lines quoted from the corpus
  * samples), and every kvm event text form (corpus lines where a sample has
- * them, else the kernel's print fmt filled in by hand).
+ * them, else the kernel's print fmt filled in by hand); numbers at the
+ * edges of their types, and lines that look like events but must be refused.
  */
 #include <string.h>
 
