@@ -46,6 +46,7 @@ int main(void)
 
 	kx_cursor_seek(&c, 8);
 	ok(kx_cursor_str(&c, 1, &s, &len) == -KX_ECORRUPT, "string longer than max: corrupt");
+	ok(kx_cursor_str(&c, 2, &s, &len) == 0 && len == 2, "string of exactly max bytes");
 	ok(kx_cursor_seek(&c, sizeof(le)) == 0, "seek to the end");
 	ok(kx_cursor_seek(&c, sizeof(le) + 1) == -KX_ETRUNC, "seek past the end");
 
