@@ -122,4 +122,13 @@ int kx_pair_finish(struct kx_pair *p);
 
 const struct kx_pair_counts *kx_pair_counts(const struct kx_pair *p);
 
+/**
+ * kx_pair_timed() - whether the input gave any exit time: timing needs both
+ * ends, and an unreadable kvm_exit format leaves only entries.
+ */
+static inline bool kx_pair_timed(const struct kx_pair_counts *c)
+{
+	return c->exits && c->entries;
+}
+
 #endif /* KX_PAIR_H */

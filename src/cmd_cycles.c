@@ -269,10 +269,7 @@ int kx_cmd_cycles(int argc, char **argv)
 		kx_cli_error(a.file, err, &diag);
 		status = err == -KX_EUSAGE ? KX_EXIT_USAGE : kx_cli_exit_status(err);
 	} else {
-		const struct kx_pair_counts *c = kx_pair_counts(run.pair);
-
-		/* as a report's: timing needs both ends */
-		o.render.has_exits = c->exits && c->entries;
+		o.render.has_exits = kx_pair_timed(kx_pair_counts(run.pair));
 		render_end(&o);
 		status = KX_EXIT_OK;
 	}

@@ -285,8 +285,7 @@ static int copy_meta(struct kx_report *r, const struct kx_run *run)
 	r->lost_unknown = info->lost_unknown;
 	r->helpers_without_vcpu = run->helpers_without_vcpu;
 	r->counts = *kx_pair_counts(run->pair);
-	/* timing needs both ends: an unreadable kvm_exit format leaves only entries */
-	r->has_exits = r->counts.exits && r->counts.entries;
+	r->has_exits = kx_pair_timed(&r->counts);
 	r->buffers = calloc(info->nr_buffers + 1, sizeof(*r->buffers));
 	if (!r->buffers)
 		return -ENOMEM;
