@@ -153,6 +153,19 @@ static void *read_trace(void *arg)
 	return NULL;
 }
 
+/*
+ * A run without timed exits has nothing to judge, whether it is a trace
+ * (l->trace set) or a report saved of one. Return: 0 or <0 with l->diag.
+ */
+static int require_exits(struct load *l)
+{
+	if (l->snap->has_exits)
+		return 0;
+	return kx_diag_set(&l->diag, -KX_ENOEVENTS, l->trace ?
+			   "no kvm_exit/kvm_entry events to judge" :
+			   "made from a trace without kvm_exit/kvm_entry events: nothing to judge");
+}
+
 /* The snapshot of a trace read to its end. Return: 0 or <0 with l->diag. */
 static int build_trace(struct load *l)
 {
@@ -169,9 +182,7 @@ static int build_trace(struct load *l)
 	kx_report_free(report);
 	if (err)
 		return kx_diag_set(&l->diag, err, "out of memory");
-	if (!l->snap->has_exits)
-		return kx_diag_set(&l->diag, -KX_ENOEVENTS, "no kvm_exit/kvm_entry events to judge");
-	return 0;
+	return require_exits(l);
 }
 
 static void close_load(struct load *l)
@@ -274,11 +285,9 @@ static int load_saved(struct load *l)
 	fclose(f);
 	if (json < 0)
 		return kx_file_error(&l->diag, json, false);
-	/* judged like the trace it was made of (build_trace) */
-	if (!err && json && !l->snap->has_exits)
-		return kx_diag_set(&l->diag, -KX_ENOEVENTS,
-				   "made from a trace without kvm_exit/kvm_entry events: nothing to judge");
-	return err;
+	if (err || !json)
+		return err;
+	return require_exits(l);	/* judged like the trace it was made of */
 }
 
 int kx_load_snapshots(const char *const *paths, size_t n, const struct kx_input_args *in,
