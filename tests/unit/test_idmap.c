@@ -6,6 +6,12 @@
 #include "kx_idmap.h"
 #include "tap.h"
 
+/* Key @i of the test: odd ones spread by a large step, even ones dense. */
+static uint64_t key_of(uint64_t i)
+{
+	return i & 1 ? i * 0x9e3779b97f4a7c15ull : i;
+}
+
 int main(void)
 {
 	struct kx_idmap m = { 0 };
@@ -13,21 +19,15 @@ int main(void)
 	uint32_t v = 0;
 
 	ok(!kx_idmap_get(&m, 7, &v), "empty map: no key");
-	/* 5000 keys, spread (odd multiples of a large step) and dense (0..) */
 	for (uint64_t i = 0; i < 5000; i++) {
-		uint64_t key = i & 1 ? i * 0x9e3779b97f4a7c15ull : i;
-
-		all_in = all_in && kx_idmap_put(&m, key, (uint32_t)i) == 0;
+		all_in = all_in && kx_idmap_put(&m, key_of(i), (uint32_t)i) == 0;
 		half = half && m.nr * 2 <= m.alloc;
 	}
 	ok(all_in, "5000 keys put");
 	is_u64(m.nr, 5000, "5000 keys counted");
 	ok(half, "at most half full after every put");
-	for (uint64_t i = 0; i < 5000; i++) {
-		uint64_t key = i & 1 ? i * 0x9e3779b97f4a7c15ull : i;
-
-		all_found = all_found && kx_idmap_get(&m, key, &v) && v == (uint32_t)i;
-	}
+	for (uint64_t i = 0; i < 5000; i++)
+		all_found = all_found && kx_idmap_get(&m, key_of(i), &v) && v == (uint32_t)i;
 	ok(all_found, "every key found with its value");
 	ok(!kx_idmap_get(&m, 5001, &v), "a key never put: absent");
 	ok(kx_idmap_put(&m, 2, 77) == 0 && kx_idmap_get(&m, 2, &v) && v == 77 && m.nr == 5000,
