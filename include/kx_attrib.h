@@ -4,8 +4,8 @@
  * per (reason, sub-key), guest runs, host and idle totals; for all vCPU
  * threads together (group 0) and, when asked, per thread. Also counts
  * helper events by sub-key when they belong to no exit (traces without
- * kvm_exit). Memory grows with threads, reasons and keys, never with
- * the number of intervals.
+ * kvm_exit), and on request keeps the N longest non-idle exits. Memory
+ * grows with threads, reasons and keys, never with the number of intervals.
  */
 #ifndef KX_ATTRIB_H
 #define KX_ATTRIB_H
@@ -59,6 +59,20 @@ struct kx_attrib_helper {
 	uint64_t count;
 };
 
+/* One of the longest non-idle exits: where and when, for the user to find it. */
+struct kx_attrib_exit {
+	uint64_t start;
+	uint64_t end;
+	struct kx_subkey sk;
+	int32_t tid;
+	int32_t pid;
+	int32_t vcpu;
+	uint32_t reason;		/* kx_names id */
+	uint32_t code;
+	uint16_t buffer;
+	uint8_t isa;
+};
+
 struct kx_attrib {
 	struct kx_attrib_group *groups;	/* [0] = all threads */
 	size_t cap_groups;
@@ -71,10 +85,17 @@ struct kx_attrib {
 	size_t cap_helpers;
 	uint32_t nhelpers;
 	struct kx_idmap helper_of;	/* packed key -> index in @helpers */
+	/* min-heap of the cap_longest longest exits, the shortest of them on top */
+	struct kx_attrib_exit *longest;
+	uint32_t nlongest;
+	uint32_t cap_longest;
 };
 
-/** kx_attrib_new() - empty accumulators; @by_thread adds one group per vCPU thread. */
-struct kx_attrib *kx_attrib_new(bool by_thread);
+/**
+ * kx_attrib_new() - empty accumulators; @by_thread adds one group per vCPU
+ * thread; @longest > 0 keeps that many longest non-idle exits.
+ */
+struct kx_attrib *kx_attrib_new(bool by_thread, uint32_t longest);
 void kx_attrib_free(struct kx_attrib *a);
 
 /** kx_attrib_interval() - a kx_interval_fn: @ctx is the kx_attrib. Return: 0 or -ENOMEM. */
@@ -94,5 +115,13 @@ int kx_attrib_event(void *ctx, const struct kx_event *ev);
  */
 int kx_attrib_absorb(struct kx_attrib *dst, const struct kx_attrib *src,
 		     const uint32_t *reason_map, uint32_t nr_reasons);
+
+/**
+ * kx_attrib_sort_longest() - put the kept longest exits in rank order:
+ * longest first; as long: earlier first, then by buffer and thread. That
+ * order is total, so which N are kept does not depend on how the trace was
+ * split. Call once, when nothing more is added.
+ */
+void kx_attrib_sort_longest(struct kx_attrib *a);
 
 #endif /* KX_ATTRIB_H */

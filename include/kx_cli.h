@@ -94,16 +94,6 @@ int kx_cli_usage_error(const char *cmd, const char *fmt, ...)
  */
 int kx_cli_bad_option(const char *cmd, const char *arg);
 
-struct kx_report;
-
-/**
- * kx_report_file() - one analysis pass over @file into a report (shared by
- * report, cycles, compare and check). Return: 0 and *@out (kx_report_free),
- * or a negative code with @diag filled.
- */
-int kx_report_file(const char *file, const struct kx_input_args *in, bool by_vcpu,
-		   struct kx_report **out, struct kx_diag *diag);
-
 /** kx_cli_exit_status() - KX_EXIT_INPUT for input errors, KX_EXIT_INTERNAL for ENOMEM etc. */
 int kx_cli_exit_status(int err);
 

@@ -92,6 +92,21 @@ struct kx_report_helper {
 	uint64_t count;
 };
 
+/* One of the longest non-idle exits (--longest), in rank order. */
+struct kx_report_exit {
+	uint64_t start;				/* kvm_exit's time, report unit */
+	uint64_t duration;
+	char reason[KX_KEY_NAME_MAX];
+	char key[KX_KEY_NAME_MAX];		/* raw sub-key name, "" for none */
+	char normalized[KX_KEY_NAME_MAX];	/* "" when none applies */
+	char comm[64];				/* "" if unknown */
+	int32_t tid;
+	int32_t pid;
+	int32_t vcpu;
+	uint32_t code;
+	uint16_t buffer;			/* index in kx_report.buffers */
+};
+
 struct kx_report {
 	/* input */
 	char *path;
@@ -117,6 +132,9 @@ struct kx_report {
 	struct kx_report_helper *helpers;	/* helper events by sub-key (no exit timing) */
 	size_t nhelpers;
 	uint64_t helpers_without_vcpu;		/* left out of helpers by --vcpu: no vcpu_id known */
+	struct kx_report_exit *longest;		/* longest first */
+	size_t nlongest;
+	uint32_t longest_asked;			/* --longest N; 0: the list is not shown */
 	/* data quality */
 	struct kx_pair_counts counts;
 	uint64_t lost_events;

@@ -74,14 +74,14 @@ int kx_slices_run(const char *path, const struct kx_source_opts *sopts,
 
 /**
  * kx_slices_report() - the report of @path (as kx_run_open() and
- * kx_attrib_new(@by_thread) would make it) from @sopts->threads slices;
+ * kx_attrib_new(@by_thread, @longest) would make it) from @sopts->threads slices;
  * @stats (may be NULL) says how.
  * Return: 0 and *@out; KX_SLICES_NOT_SPLIT (run the single pass); -ENOMEM;
  * -EINVAL if the slices' results do not fit together (a bug).
  */
 int kx_slices_report(const char *path, const struct kx_source_opts *sopts,
-		     const struct kx_filter *filter, bool by_thread, struct kx_report **out,
-		     struct kx_slices_stats *stats);
+		     const struct kx_filter *filter, bool by_thread, uint32_t longest,
+		     struct kx_report **out, struct kx_slices_stats *stats);
 
 /**
  * kx_slices_cycles() - the timer cycles of @path (as kx_run_open() and

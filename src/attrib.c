@@ -2,7 +2,8 @@
 /*
  * attrib.c - interval accumulation: rows indexed directly by reason id,
  * sub-keys in a small per-row array searched from the last hit (exit
- * streams repeat the same few keys), groups per vCPU thread on request.
+ * streams repeat the same few keys), groups per vCPU thread on request,
+ * and a bounded heap of the longest non-idle exits on request.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@ static void group_init(struct kx_attrib_group *g, int32_t tid, int32_t pid, int3
 	g->buffer = buffer;
 }
 
-struct kx_attrib *kx_attrib_new(bool by_thread)
+struct kx_attrib *kx_attrib_new(bool by_thread, uint32_t longest)
 {
 	struct kx_attrib *a = calloc(1, sizeof(*a));
 
@@ -31,7 +32,11 @@ struct kx_attrib *kx_attrib_new(bool by_thread)
 	a->by_thread = by_thread;
 	a->cap_groups = 4;
 	a->groups = calloc(a->cap_groups, sizeof(*a->groups));
-	if (!a->groups) {
+	a->cap_longest = longest;
+	a->longest = longest ? calloc(longest, sizeof(*a->longest)) : NULL;
+	if (!a->groups || (longest && !a->longest)) {
+		free(a->groups);
+		free(a->longest);
 		free(a);
 		return NULL;
 	}
@@ -65,6 +70,7 @@ void kx_attrib_free(struct kx_attrib *a)
 	kx_idmap_fini(&a->group_of);
 	free(a->helpers);
 	kx_idmap_fini(&a->helper_of);
+	free(a->longest);
 	free(a);
 }
 
@@ -212,10 +218,89 @@ static __attribute__((noinline)) int add_by_thread(struct kx_attrib *a,
 	return g ? add_to_group(g, iv) : -ENOMEM;
 }
 
+/* whether @a ranks before @b: kx_attrib_sort_longest()'s order */
+static bool longer(const struct kx_attrib_exit *a, const struct kx_attrib_exit *b)
+{
+	uint64_t da = a->end - a->start, db = b->end - b->start;
+
+	if (da != db)
+		return da > db;
+	if (a->start != b->start)
+		return a->start < b->start;
+	if (a->buffer != b->buffer)
+		return a->buffer < b->buffer;
+	return a->tid < b->tid;
+}
+
+/* Restore the heap below @i: every entry ranks before (is longer than) its parent. */
+static void longest_sift_down(struct kx_attrib_exit *h, uint32_t i, uint32_t n)
+{
+	for (;;) {
+		uint32_t least = i, l = 2 * i + 1, r = l + 1;
+		struct kx_attrib_exit tmp;
+
+		if (l < n && longer(&h[least], &h[l]))
+			least = l;
+		if (r < n && longer(&h[least], &h[r]))
+			least = r;
+		if (least == i)
+			return;
+		tmp = h[i];
+		h[i] = h[least];
+		h[least] = tmp;
+		i = least;
+	}
+}
+
+/* Keep @e if it is among the cap_longest longest seen so far. */
+static void offer_longest(struct kx_attrib *a, const struct kx_attrib_exit *e)
+{
+	struct kx_attrib_exit *h = a->longest;
+	uint32_t i;
+
+	if (a->nlongest == a->cap_longest) {
+		if (!longer(e, &h[0]))
+			return;
+		h[0] = *e;
+		longest_sift_down(h, 0, a->nlongest);
+		return;
+	}
+	for (i = a->nlongest++; i > 0 && longer(&h[(i - 1) / 2], e); i = (i - 1) / 2)
+		h[i] = h[(i - 1) / 2];
+	h[i] = *e;
+}
+
+/* Out of line: it runs only with --longest, and only for the exits that qualify. */
+static __attribute__((noinline)) void offer_interval(struct kx_attrib *a,
+						     const struct kx_interval *iv)
+{
+	const struct kx_attrib_exit e = {
+		.start = iv->start, .end = iv->end, .sk = iv->subkey, .tid = iv->tid,
+		.pid = iv->pid, .vcpu = iv->vcpu, .reason = iv->reason, .code = iv->code,
+		.buffer = iv->buffer, .isa = iv->isa,
+	};
+
+	offer_longest(a, &e);
+}
+
+void kx_attrib_sort_longest(struct kx_attrib *a)
+{
+	/* heap sort: the shortest kept goes to the back each round */
+	for (uint32_t end = a->nlongest; end-- > 1;) {
+		struct kx_attrib_exit tmp = a->longest[0];
+
+		a->longest[0] = a->longest[end];
+		a->longest[end] = tmp;
+		longest_sift_down(a->longest, 0, end);
+	}
+}
+
 int kx_attrib_interval(void *ctx, const struct kx_interval *iv)
 {
 	struct kx_attrib *a = ctx;
 
+	if (a->cap_longest && iv->kind == KX_IV_EXIT && !iv->idle)
+		offer_interval(a, iv);
 	if (a->by_thread)
 		return add_by_thread(a, iv);
 	return add_to_group(&a->groups[0], iv);
@@ -332,6 +417,14 @@ int kx_attrib_absorb(struct kx_attrib *dst, const struct kx_attrib *src,
 			if (absorb_row(dg, &g->rows[r], reason_map[r]) < 0)
 				return -ENOMEM;
 		}
+	}
+	for (uint32_t i = 0; i < src->nlongest && dst->cap_longest; i++) {
+		struct kx_attrib_exit e = src->longest[i];
+
+		if (e.reason >= nr_reasons)
+			return -EINVAL;
+		e.reason = reason_map[e.reason];
+		offer_longest(dst, &e);
 	}
 	return absorb_helpers(dst, src);
 }

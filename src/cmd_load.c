@@ -52,7 +52,7 @@ static void *make_tee(const void *arg, bool mid_trace)
 
 	if (!t)
 		return NULL;
-	t->attrib = kx_attrib_new(false);
+	t->attrib = kx_attrib_new(false, 0);
 	t->cycles = kx_cycles_new(&copts);
 	if (!t->attrib || !t->cycles) {
 		free_tee(t);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * render_csv.c - the report as one CSV table (RFC 4180): a row per reason
- * and per (reason, sub-key), per group, durations in the report unit.
+ * and per (reason, sub-key), per group, durations in the report unit; or,
+ * with --longest, a row per exit of that list.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -50,8 +51,34 @@ static void line(FILE *out, const struct kx_report *r, const struct kx_report_gr
 		st->max, st->mean, st->user);
 }
 
+static void longest_rows(FILE *out, const struct kx_report *r)
+{
+	fputs("rank,start,duration,unit,tid,pid,vcpu,comm,buffer,reason,code,subkey,normalized\n",
+	      out);
+	for (size_t i = 0; i < r->nlongest; i++) {
+		const struct kx_report_exit *x = &r->longest[i];
+
+		fprintf(out, "%zu,%" PRIu64 ",%" PRIu64 ",%s,%d,%d,%d,", i + 1, x->start,
+			x->duration, kx_unit_name(r->unit), x->tid, x->pid, x->vcpu);
+		kx_csv_field(out, x->comm);
+		fputc(',', out);
+		kx_csv_field(out, x->buffer < r->nr_buffers ? r->buffers[x->buffer] : "");
+		fputc(',', out);
+		kx_csv_field(out, x->reason);
+		fprintf(out, ",%" PRIu32 ",", x->code);
+		kx_csv_field(out, x->key);
+		fputc(',', out);
+		kx_csv_field(out, x->normalized);
+		fputc('\n', out);
+	}
+}
+
 void kx_render_csv(const struct kx_report *r, const struct kx_render_opts *o, FILE *out)
 {
+	if (r->longest_asked) {
+		longest_rows(out, r);
+		return;
+	}
 	fputs("group,reason,subkey,normalized,idle,unit,count,count_pct,total,time_pct,"
 	      "min,p50,p90,p99,p99_9,max,mean,userspace_total\n", out);
 	for (size_t i = 0; i < r->ngroups; i++) {

@@ -104,6 +104,37 @@ static void group_body(struct kx_json *j, const struct kx_report_group *g,
 	kx_json_double(j, "host_guest_ratio", g->ratio, 6);
 }
 
+static void str_or_null(struct kx_json *j, const char *key, const char *s)
+{
+	if (s[0])
+		kx_json_str(j, key, s);
+	else
+		kx_json_null(j, key);
+}
+
+static void longest_array(struct kx_json *j, const struct kx_report *r)
+{
+	kx_json_arr_begin(j, "longest");
+	for (size_t i = 0; i < r->nlongest; i++) {
+		const struct kx_report_exit *x = &r->longest[i];
+
+		kx_json_obj_begin(j, NULL);
+		kx_json_u64(j, "start", x->start);
+		kx_json_u64(j, "duration", x->duration);
+		kx_json_i64(j, "tid", x->tid);
+		kx_json_i64(j, "pid", x->pid);
+		kx_json_i64(j, "vcpu", x->vcpu);
+		str_or_null(j, "comm", x->comm);
+		kx_json_str(j, "buffer", x->buffer < r->nr_buffers ? r->buffers[x->buffer] : "");
+		kx_json_str(j, "reason", x->reason);
+		kx_json_u64(j, "code", x->code);
+		str_or_null(j, "subkey", x->key);
+		str_or_null(j, "normalized", x->normalized);
+		kx_json_obj_end(j);
+	}
+	kx_json_arr_end(j);
+}
+
 void kx_render_json(const struct kx_report *r, const struct kx_render_opts *o, FILE *out)
 {
 	const struct kx_pair_counts *c = &r->counts;
@@ -164,6 +195,8 @@ void kx_render_json(const struct kx_report *r, const struct kx_render_opts *o, F
 	}
 	kx_json_arr_end(&j);
 	kx_json_u64(&j, "helpers_without_vcpu", r->helpers_without_vcpu);
+	if (r->longest_asked)
+		longest_array(&j, r);
 	if (r->ngroups > 1) {
 		kx_json_arr_begin(&j, "vcpus");
 		for (size_t i = 1; i < r->ngroups; i++) {

@@ -2,7 +2,8 @@
 /*
  * render_text.c - the report as a text table: reasons sorted by total
  * time with their top sub-keys as a tree (or a flat list by sub-key),
- * then a summary and a data-quality line in every case.
+ * then a summary, the longest exits when asked, and a data-quality line
+ * in every case.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -196,6 +197,42 @@ static void quality(FILE *out, const struct kx_report *r)
 			"vcpu_id (no kvm_exit/kvm_entry before them)\n", r->helpers_without_vcpu);
 }
 
+/*
+ * --longest: each exit where trace-cmd report -t and perf script --ns show
+ * it (seconds with 9 decimals; raw cycles), thread as comm-tid after the
+ * instance name like trace-cmd's lines.
+ */
+static void longest_table(FILE *out, const struct kx_report *r)
+{
+	bool ns = r->unit == KX_UNIT_NS;
+
+	fprintf(out, "\n== longest non-idle exits ==\n");
+	fprintf(out, "%-20s %14s %5s  %-28s %s\n", ns ? "Exit at (s)" : "Exit at (cycles)",
+		ns ? "Host us" : "Host cyc", "vCPU", "Thread", "Reason / sub-key");
+	for (size_t i = 0; i < r->nlongest; i++) {
+		const struct kx_report_exit *x = &r->longest[i];
+		const char *buffer = x->buffer < r->nr_buffers ? r->buffers[x->buffer] : "";
+		char at[32], dur[32], vcpu[16], thread[160];
+
+		if (ns)
+			snprintf(at, sizeof(at), "%" PRIu64 ".%09" PRIu64, x->start / 1000000000,
+				 x->start % 1000000000);
+		else
+			snprintf(at, sizeof(at), "%" PRIu64, x->start);
+		kx_format_duration(dur, sizeof(dur), x->duration, r->unit);
+		if (x->vcpu == KX_VCPU_UNKNOWN)
+			snprintf(vcpu, sizeof(vcpu), "-");
+		else
+			snprintf(vcpu, sizeof(vcpu), "%d", x->vcpu);
+		snprintf(thread, sizeof(thread), "%s%s%s-%d", buffer, buffer[0] ? ": " : "",
+			 x->comm[0] ? x->comm : "?", x->tid);
+		fprintf(out, "%-20s %14s %5s  %-28s %s%s%s\n", at, dur, vcpu, thread, x->reason,
+			x->key[0] ? " / " : "", x->normalized[0] ? x->normalized : x->key);
+	}
+	if (!r->nlongest)
+		fprintf(out, "(no non-idle exit)\n");
+}
+
 static void group_table(FILE *out, const struct kx_report *r, const struct kx_report_group *g,
 			const struct kx_render_opts *o)
 {
@@ -221,6 +258,8 @@ void kx_render_text(const struct kx_report *r, const struct kx_render_opts *o, F
 	for (size_t i = 1; i < r->ngroups; i++)
 		group_table(out, r, &r->groups[i], o);
 	group_table(out, r, &r->groups[0], o);
+	if (r->longest_asked)
+		longest_table(out, r);
 	fprintf(out, "\nidle exits (HLT, MWAIT, SVM hlt/mwait/idle-halt) are listed but kept out "
 		"of Time%% and host time\n");
 	quality(out, r);

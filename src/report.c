@@ -326,6 +326,39 @@ static int copy_helpers(struct kx_report *r, const struct kx_attrib *a)
 	return 0;
 }
 
+static int copy_longest(struct kx_report *r, struct kx_attrib *a, const struct kx_names *names,
+			const struct kx_source *src)
+{
+	kx_attrib_sort_longest(a);
+	r->longest_asked = a->cap_longest;
+	r->longest = calloc(a->nlongest + 1, sizeof(*r->longest));
+	if (!r->longest)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < a->nlongest; i++) {
+		const struct kx_attrib_exit *e = &a->longest[i];
+		struct kx_report_exit *x = &r->longest[i];
+		const char *reason = kx_names_get(names, e->reason);
+		const char *comm = kx_source_comm(src, e->tid);
+
+		x->start = e->start;
+		x->duration = e->end - e->start;
+		snprintf(x->reason, sizeof(x->reason), "%s", reason ? reason : "?");
+		if (e->sk.cls != KX_SK_NONE) {
+			kx_subkey_name(&e->sk, x->key, sizeof(x->key));
+			if (!kx_subkey_normalized(&e->sk, x->normalized, sizeof(x->normalized)))
+				x->normalized[0] = '\0';
+		}
+		snprintf(x->comm, sizeof(x->comm), "%s", comm ? comm : "");
+		x->tid = e->tid;
+		x->pid = e->pid;
+		x->vcpu = e->vcpu;
+		x->code = e->code;
+		x->buffer = e->buffer;
+	}
+	r->nlongest = a->nlongest;
+	return 0;
+}
+
 int kx_report_build(const struct kx_run *run, struct kx_attrib *attrib, struct kx_report **out)
 {
 	const struct kx_names *names = kx_source_names(run->src);
@@ -343,6 +376,8 @@ int kx_report_build(const struct kx_run *run, struct kx_attrib *attrib, struct k
 	err = copy_meta(r, run);
 	if (!err)
 		err = copy_helpers(r, attrib);
+	if (!err)
+		err = copy_longest(r, attrib, names, run->src);
 	if (!err) {
 		r->groups = calloc(attrib->ngroups, sizeof(*r->groups));
 		if (!r->groups)
@@ -385,6 +420,7 @@ void kx_report_free(struct kx_report *r)
 		free((char *)r->events[i].name);
 	free(r->events);
 	free(r->helpers);
+	free(r->longest);
 	free(r->path);
 	free(r->format_name);
 	free(r->clock);

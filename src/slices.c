@@ -196,9 +196,16 @@ int kx_slices_run(const char *path, const struct kx_source_opts *sopts,
 	return err;
 }
 
+struct attrib_args {
+	bool by_thread;
+	uint32_t longest;
+};
+
 static void *make_attrib(const void *arg, bool mid_trace)
 {
-	return kx_attrib_new(*(const bool *)arg);
+	const struct attrib_args *a = arg;
+
+	return kx_attrib_new(a->by_thread, a->longest);
 }
 
 static int join_attrib(void *acc, const void *later, const uint32_t *reason_map, uint32_t nr)
@@ -212,16 +219,18 @@ static void free_attrib(void *acc)
 }
 
 int kx_slices_report(const char *path, const struct kx_source_opts *sopts,
-		     const struct kx_filter *filter, bool by_thread, struct kx_report **out,
-		     struct kx_slices_stats *stats)
+		     const struct kx_filter *filter, bool by_thread, uint32_t longest,
+		     struct kx_report **out, struct kx_slices_stats *stats)
 {
+	const struct attrib_args args = { by_thread, longest };
 	const struct kx_slices_analysis an = {
 		.make = make_attrib,
 		.sink = kx_attrib_interval,
 		.on_helper = kx_attrib_event,
 		.join = join_attrib,
 		.free = free_attrib,
-		.arg = &by_thread,
+		.arg = &args,
+		.slice_bytes = (uint64_t)longest * sizeof(struct kx_attrib_exit),
 		.thread_bytes = by_thread ? KX_SLICES_THREAD_BYTES : 0,
 		.any_thread_order = true,
 	};

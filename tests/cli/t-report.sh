@@ -4,7 +4,8 @@
 # only for results, JSON/CSV well-formed and consistent with the text, the
 # order of every list and each row's shares, --keys rows against their
 # sub-keys and every reason a key came through (text, CSV, JSON, however
-# long the list), --by vcpu totals and titles, filters, standard input.
+# long the list), --by vcpu totals and titles, filters, standard input,
+# --longest in text, CSV and JSON, found again in trace-cmd's text.
 . "$(dirname "$0")/../lib.sh"
 
 DAT=$CORPUS/vmx-host/ma-host-2vcpu.dat
@@ -269,4 +270,71 @@ SCN
 synth_keys suffix "one MMIO write under WBINVD and INVD"
 is "$(grep -c '^all,"WBINVD,INVD",MMIO 0xfebd1000 write,' "$TMP/out")" 1 \
 	"--keys --csv: WBINVD (5 us) then INVD (4 us)"
+
+# --longest N: 1 to 10000
+for bad in 0 10001 x; do
+	run "$KX" report --longest $bad "$DAT"
+	is "$RC" 2 "--longest $bad: usage error 2"
+	grep -q "^kvmexit-stat report: --longest wants 1 to 10000, not '$bad'" "$TMP/err"
+	ok $? "--longest $bad: the message names the option and the value"
+done
+# In text each exit is where trace-cmd report -t shows it: the instance,
+# comm-tid and time of a kvm_exit line of that reason, its kvm_entry the
+# duration later (the instance recording, whose 300 ms and 1 s of guest
+# and HLT time are not exits of the list)
+"$SYNTH" -o v6="$TMP/inst.dat" "$FIXTURES/instances.scn" >/dev/null 2>&1
+run "$KX" report --longest 4 "$TMP/inst.dat"
+is "$RC" 0 "report --longest 4 exits 0"
+sed -n '/^== longest non-idle exits ==$/,/^$/p' "$TMP/out" | sed '1,2d;/^$/d' >"$TMP/longest"
+is "$(wc -l <"$TMP/longest")" 4 "four exits listed"
+trace-cmd report -t "$TMP/inst.dat" 2>/dev/null >"$TMP/inst.txt"
+bad=0
+while read -r at us vcpu inst comm tid reason rest; do
+	# "kvmx: CPU 0/KVM-8001": the comm holds a space, split off again here
+	thread="$comm ${tid%-*}-${tid##*-}"
+	line=$(grep -F " $at: kvm_exit:" "$TMP/inst.txt" | grep -E "^$inst +$thread ")
+	echo "$line" | grep -q "reason ${reason%% *} " || { echo "# $at: no kvm_exit $reason of $inst $thread"; bad=1; }
+	end=$(awk -v t="${tid##*-}" -v at="$at" '$0 ~ ("-" t " ") && /kvm_entry:/ {
+		for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) ts = substr($i, 1, length($i) - 1)
+		if (ts + 0 > at + 0) { print ts; exit } }' "$TMP/inst.txt")
+	want=$(python3 -c 'import sys; a, b = (int(x.replace(".", "")) for x in sys.argv[1:]); print("%d.%03d" % ((b - a) // 1000, (b - a) % 1000))' "$at" "$end")
+	[ "$us" = "$want" ] || { echo "# $at: $us us, trace-cmd's next kvm_entry says $want"; bad=1; }
+	[ "$vcpu" = 0 ] || bad=1
+done <"$TMP/longest"
+ok $bad "each line: a kvm_exit of its reason in trace-cmd's text, at its time, for its instance and thread; the next kvm_entry its duration later"
+head -1 "$TMP/longest" | grep -q '^1000\.[0-9]\{9\} .* kvmx: CPU 0/KVM-8001 '
+ok $? "time with nine decimals, thread after its instance"
+# the list is the JSON's and the CSV's; without --longest, JSON has none
+run "$KX" report --longest 4 --json "$TMP/inst.dat"
+cp "$TMP/out" "$TMP/longest.json"
+run "$KX" report --longest 4 --csv "$TMP/inst.dat"
+python3 - "$TMP/longest.json" "$TMP/out" "$TMP/longest" <<'PY'
+import csv, json, sys
+j = json.load(open(sys.argv[1]))['longest']
+rows = list(csv.DictReader(open(sys.argv[2])))
+text = [l.split()[0] for l in open(sys.argv[3])]
+assert len(j) == len(rows) == len(text) == 4, (len(j), len(rows))
+for i, (e, r, t) in enumerate(zip(j, rows, text)):
+    assert int(r['rank']) == i + 1
+    for k in ('start', 'duration', 'tid', 'pid', 'vcpu', 'code'):
+        assert int(r[k]) == e[k], (k, r[k], e[k])
+    for k in ('comm', 'buffer', 'reason', 'subkey', 'normalized'):
+        assert r[k] == (e[k] or ''), (k, r[k], e[k])
+    assert r['unit'] == 'ns' and e['buffer'] == 'kvmx'
+    assert t == '%d.%09d' % divmod(e['start'], 10**9), (t, e['start'])
+durations = [e['duration'] for e in j]
+assert durations == sorted(durations, reverse=True)
+PY
+ok $? "--longest: JSON, CSV (a row each, ranked) and text list the same exits, longest first"
+run "$KX" report --json "$TMP/inst.dat"
+grep -q '"longest"' "$TMP/out"
+ok $((!$?)) "without --longest, JSON has no longest list"
+# more asked than there are: every non-idle exit, none of the idle ones
+run "$KX" report --longest 10000 --json "$TMP/inst.dat"
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+busy = sum(e["count"] for e in d["exits"] if not e["idle"])
+assert len(d["longest"]) == busy > 0, (len(d["longest"]), busy)
+assert not {e["reason"] for e in d["longest"]} & {e["reason"] for e in d["exits"] if e["idle"]}' "$TMP/out"
+ok $? "--longest 10000: each of the non-idle exits once, no idle one"
 done_testing

@@ -4,7 +4,8 @@
 # streams ahead while the main thread merges them, and the main thread
 # walks a stream itself when the workers lag (the zlib traces here make
 # them lag); for perf.data one thread walks the records ahead of the
-# orderer. The output must not depend on N. report --json, report --by vcpu and cycles --json for
+# orderer. The output must not depend on N. report --json, report --by vcpu (both with
+# the --longest exits) and cycles --json for
 # --threads 1, 2, 4 and 9 (more threads than CPU streams) byte for byte, on
 # synthesized multi-CPU traces (v6, v7-zstd, v7-zlib: several batches per
 # stream, migrating vCPUs, lost events, instances; perf.data file, pipe
@@ -30,7 +31,7 @@ ok $? "perfz.py writes a compressed copy of busy.perf.data"
 
 for f in busy.dat busy.zst.dat busy.zlib.dat lost.dat lost.zst.dat inst.dat mvm.zst.dat \
 	busy.perf.data busy.pipe.data busy.z.perf.data lost.perf.data multi-vm.perf.data; do
-	for cmd in "report --json" "report --by vcpu" "cycles --json"; do
+	for cmd in "report --json --longest 100" "report --by vcpu --longest 30" "cycles --json"; do
 		out=$(echo "$cmd" | tr -c 'a-z\n' _)
 		for n in 1 2 4 9; do
 			# the pipe-mode stream is read from stdin, the way perf record -o - feeds it
@@ -50,8 +51,9 @@ for f in busy.dat busy.zst.dat busy.zlib.dat lost.dat lost.zst.dat inst.dat mvm.
 		ok $same "$f: $cmd identical for --threads 1, 2, 4, 9"
 	done
 done
-grep -q '"exits"' "$TMP/busy.zst.dat.report___json.1"
-ok $? "the compared output is a report"
+grep -q '"exits"' "$TMP/busy.zst.dat.report___json___longest____.1" &&
+	[ "$(grep -c '"start"' "$TMP/busy.zst.dat.report___json___longest____.1")" -eq 100 ]
+ok $? "the compared output is a report with 100 longest exits"
 
 # A page in the middle of the ring-buffer data (v6 data is page aligned)
 # whose commit size exceeds the page: the error comes after the events

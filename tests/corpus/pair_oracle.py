@@ -10,13 +10,17 @@ the tests to compare with `kvmexit-stat report --json` on the binary file;
 its vcpu_id as the lines print it, and its own per-reason figures (--vcpu,
 --pid); "quality" counts entries with no exit before them (orphan), exits
 after an exit (unmatched) and threads that end in the host (unfinished);
-"span" is the first and last time of any line.
+"span" is the first and last time of any line; "longest" the 50 longest
+exits of non-idle reasons (longest first; as long: earlier, then lower
+tid first), each with its kvm_exit line's time and info words as the
+text prints them.
 """
 import gzip
 import json
 import re
 import sys
 
+IDLE = {'HLT', 'MWAIT_INSTRUCTION', 'hlt', 'mwait', 'mwait_cond', 'idle-halt'}
 LINE = re.compile(r'^\s*(?P<comm>.*)-(?P<tid>\d+)\s+\[(?P<cpu>\d+)\]\s+'
                   r'(?P<sec>\d+)\.(?P<frac>\d+):\s+(?P<event>\w+):\s*(?P<rest>.*)$')
 
@@ -29,6 +33,7 @@ def main(path):
     threads = {}        # tid -> exits, host/guest totals, guest_count, vcpu, reasons
     quality = {'orphan_entries': 0, 'unmatched_exits': 0, 'unfinished_exits': 0}
     span = {}
+    exits = []          # (-duration, ts, tid, text time, comm, vcpu, reason)
     with opener(path, 'rt') as f:
         for line in f:
             m = LINE.match(line)
@@ -49,6 +54,7 @@ def main(path):
                 th['vcpu'] = int(vcpu.group(1))
             if m['event'] == 'kvm_exit':
                 reason = re.search(r'reason (\S+)', m['rest']).group(1)
+                info = re.search(r' info (\S+) (\S+)', m['rest'])
                 if prev and prev[0] == 'host':
                     quality['unmatched_exits'] += 1
                 if prev and prev[0] == 'guest':
@@ -56,7 +62,8 @@ def main(path):
                     guest['total'] += ts - prev[1]
                     th['guest_total'] += ts - prev[1]
                     th['guest_count'] += 1
-                state[tid] = ('host', ts, reason)
+                state[tid] = ('host', ts, reason, m['sec'] + '.' + frac, m['comm'].strip(),
+                              info.groups() if info else None)
             else:
                 if prev and prev[0] == 'host':
                     d = ts - prev[1]
@@ -69,12 +76,17 @@ def main(path):
                         r['max'] = max(r['max'], d)
                     th['exits'] += 1
                     th['host_total'] += d
+                    if prev[2] not in IDLE:
+                        exits.append((-d, prev[1], tid, prev[3], prev[4], th['vcpu'], prev[2],
+                                      prev[5]))
                 else:
                     quality['orphan_entries'] += 1
                 state[tid] = ('guest', ts)
     quality['unfinished_exits'] = sum(1 for st in state.values() if st[0] == 'host')
+    longest = [{'duration': -e[0], 'start': e[1], 'tid': e[2], 'at': e[3], 'comm': e[4],
+                'vcpu': e[5], 'reason': e[6], 'info': e[7]} for e in sorted(exits)[:50]]
     json.dump({'exits': reasons, 'guest': guest, 'threads': threads, 'quality': quality,
-               'span': span}, sys.stdout, sort_keys=True)
+               'span': span, 'longest': longest}, sys.stdout, sort_keys=True)
 
 
 if __name__ == '__main__':

@@ -3,8 +3,9 @@
 # The real VMX host recording: per-reason count/total/min/max and the guest
 # total from kvmexit-stat on the binary trace.dat (v7 zlib, TSC2NSEC) must
 # equal an independent pairing of the `trace-cmd report -t` text beside it;
-# so must the --vcpu/--pid selections, data quality and span, and the text
-# table's EOI_INDUCED vectors and TMICT sub-key lines.
+# so must the --vcpu/--pid selections, data quality and span, the 50 longest
+# non-idle exits (--longest, JSON and text), and the text table's
+# EOI_INDUCED vectors and TMICT sub-key lines.
 . "$(dirname "$0")/../lib.sh"
 
 DAT=$CORPUS/vmx-host/ma-host-2vcpu.dat
@@ -20,7 +21,7 @@ ok $? "oracle pairs the report text"
 # the default threads, then five time slices (this zlib trace is cut from three threads on)
 for threads in "" "--threads 5"; do
 	# shellcheck disable=SC2086
-	run "$KX" report --json $threads "$DAT"
+	run "$KX" report --json --longest 50 $threads "$DAT"
 	is "$RC" 0 "report --json $threads exits 0"
 	cp "$TMP/out" "$TMP/kx.json"
 
@@ -56,13 +57,49 @@ for field in ('first', 'last'):
 if kx['span']['duration'] != oracle['span']['last'] - oracle['span']['first']:
     print(f"span.duration: got {kx['span']['duration']}")
     bad += 1
-print(f"{len(oracle['exits'])} reasons compared")
+fields = ('start', 'duration', 'tid', 'vcpu', 'comm', 'reason')
+got = [{f: e[f] for f in fields} for e in kx['longest']]
+want = [{f: e[f] for f in fields} for e in oracle['longest']]
+if got != want:
+    print("longest exits differ:", [(a, b) for a, b in zip(got, want) if a != b][:3],
+          len(got), len(want))
+    bad += 1
+print(f"{len(oracle['exits'])} reasons and the {len(want)} longest exits compared")
 sys.exit(1 if bad else 0)
 PY
 	rc=$?
 	sed 's/^/# /' "$TMP/cmp"
-	ok $rc "per-reason count/total/min/max, guest total, orphan/unmatched/unfinished counts and span equal the independent pairing ${threads:-(default threads)}"
+	ok $rc "per-reason count/total/min/max, guest total, orphan/unmatched/unfinished counts, span and the 50 longest non-idle exits equal the independent pairing ${threads:-(default threads)}"
 done
+
+# --longest in text: each exit at the time trace-cmd's line shows, as
+# comm-tid, so the line is found by searching the report for either; the
+# duration in us with three decimals; the sub-key of the two reasons whose
+# exit info names one here, decoded from that info: APIC_WRITE's APIC
+# offset (380: TMICT), IO_INSTRUCTION's port (bits 31:16) and direction
+# (bit 3 set: in)
+run "$KX" report --longest 50 --threads 1 "$DAT"
+python3 - "$TMP/oracle.json" "$TMP/out" >"$TMP/cmp" <<'PY'
+import json, sys
+oracle = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2]).read().split('\n== longest non-idle exits ==\n')[1].split('\n')[1:51]
+bad = 0
+for line, e in zip(lines, oracle['longest']):
+    want = (f"{e['at']:<20} {e['duration'] // 1000:>10}.{e['duration'] % 1000:03} {e['vcpu']:>5}  "
+            f"{e['comm'] + '-' + str(e['tid']):<28} {e['reason']}")
+    info = int(e['info'][0], 16)
+    if e['reason'] == 'APIC_WRITE' and info == 0x380:
+        want += " / APIC TMICT write"
+    elif e['reason'] == 'IO_INSTRUCTION':
+        want += f" / PIO 0x{info >> 16:x} {'in' if info & 8 else 'out'}"
+    if line != want:
+        print(f"got  {line!r}\nwant {want!r}")
+        bad += 1
+print(lines[0])
+sys.exit(1 if bad or len(lines) != 50 else 0)
+PY
+ok $? "report --longest 50: each line's time, duration, vCPU, comm-tid and reason as trace-cmd's text gives them"
+sed 's/^/# /' "$TMP/cmp"
 
 # --vcpu and --pid: the figures of the threads they select, and no other's
 # (vcpu 0 is a thread in each of the two VMs, vcpu 1 one thread, pid one thread)

@@ -2,7 +2,8 @@
 /*
  * answer.c - kx-synth: the scenario's known answer (per-reason and per
  * normalised sub-key exit statistics, guest/host/idle totals, lost events,
- * timer cycles) computed from the simulated event stream, and the expected
+ * timer cycles, the longest non-idle exits) computed from the simulated
+ * event stream, and the expected
  * event list (--expect) that the trace-cmd/perf script comparisons use.
  */
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #define MAX_REASONS 64
 #define MAX_SUBKEYS 16
+#define LONGEST 20		/* the longest non-idle exits listed */
 
 struct stat {
 	uint64_t count, total, min, max;
@@ -24,6 +26,12 @@ struct rstat {
 	int nsk;
 	char skname[MAX_SUBKEYS][40];
 	struct stat sk[MAX_SUBKEYS];
+};
+
+struct long_exit {
+	uint64_t start, d;
+	uint32_t tid, vcpu, buf;
+	const struct sy_exit_spec *ex;
 };
 
 struct tstate {
@@ -44,6 +52,8 @@ struct sy_answer {
 	uint64_t ncycles, cyc_guest, cyc_host, cyc_idle;
 	FILE *cycles;			/* the cycle list, streamed */
 	bool first_cycle;
+	struct long_exit longest[LONGEST];	/* longest first */
+	int nlongest;
 };
 
 static void add(struct stat *s, uint64_t d)
@@ -107,6 +117,30 @@ static void reset_cpu(struct sy_answer *a, uint32_t buf, uint32_t cpu)
 	}
 }
 
+/* kvmexit-stat's documented order: longer, earlier, lower buffer, lower tid */
+static bool ranks_before(const struct long_exit *x, const struct long_exit *y)
+{
+	if (x->d != y->d)
+		return x->d > y->d;
+	if (x->start != y->start)
+		return x->start < y->start;
+	if (x->buf != y->buf)
+		return x->buf < y->buf;
+	return x->tid < y->tid;
+}
+
+static void keep_longest(struct sy_answer *a, const struct long_exit *x)
+{
+	int i = a->nlongest < LONGEST ? a->nlongest++ : LONGEST;
+
+	/* i: the free slot at the end, or past the full list */
+	for (; i > 0 && ranks_before(x, &a->longest[i - 1]); i--)
+		if (i < LONGEST)
+			a->longest[i] = a->longest[i - 1];
+	if (i < LONGEST)
+		a->longest[i] = *x;
+}
+
 static void end_exit(struct sy_answer *a, struct tstate *t, const struct sy_ev *ev)
 {
 	const struct sy_exit_spec *ex = t->ex;
@@ -116,10 +150,14 @@ static void end_exit(struct sy_answer *a, struct tstate *t, const struct sy_ev *
 	add(&r->s, d);
 	if (ex->normalized[0])
 		subkey(r, ex->normalized, d);
-	if (ex->idle)
+	if (ex->idle) {
 		a->idle_total += d;
-	else
+	} else {
+		struct long_exit x = { t->exit_ns, d, ev->tid, ev->th->vcpu, ev->th->buf, ex };
+
 		a->host_total += d;
+		keep_longest(a, &x);
+	}
 	if (t->in_cycle) {
 		t->cn++;
 		if (ex->idle)
@@ -238,7 +276,20 @@ int sy_answer_write(struct sy_answer *a, const char *path)
 	rewind(a->cycles);
 	while ((n = fread(buf, 1, sizeof(buf), a->cycles)) > 0)
 		fwrite(buf, 1, n, fp);
-	fprintf(fp, "\n  ]}\n}\n");
+	fprintf(fp, "\n  ]},\n  \"longest\":[");
+	for (int i = 0; i < a->nlongest; i++) {
+		const struct long_exit *x = &a->longest[i];
+
+		fprintf(fp, "%s\n    {\"start\":%llu,\"duration\":%llu,\"tid\":%u,\"vcpu\":%u,"
+			"\"buffer\":\"%s\",\"reason\":\"%s\",\"normalized\":", i ? "," : "",
+			(unsigned long long)x->start, (unsigned long long)x->d, x->tid, x->vcpu,
+			a->sc->bufname[x->buf], x->ex->reason);
+		if (x->ex->normalized[0])
+			fprintf(fp, "\"%s\"}", x->ex->normalized);
+		else
+			fprintf(fp, "null}");
+	}
+	fprintf(fp, "\n  ]\n}\n");
 	return fclose(fp) ? -1 : 0;
 }
 

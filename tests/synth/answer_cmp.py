@@ -4,7 +4,9 @@
 # answer: per reason code/isa/count/total/min/max, per normalised sub-key (summed over
 # the report's raw keys with that normalised name) count/total/min/max, guest
 # count/total, host total/idle_total, lost_events, discarded, orphan_entries,
-# unfinished_exits; with --cycles the
+# unfinished_exits, and where the report has one (--longest 20) its list of
+# the longest exits (time, duration, thread, vCPU, buffer, reason,
+# normalised sub-key); with --cycles the
 # `kvmexit-stat cycles --json` totals (count, guest/host/idle totals).
 # Usage: answer_cmp.py [--cycles] ANSWER.json=REPORT.json...
 #   prints "PASS REPORT" or "FAIL REPORT" per pair, differences as "# " lines
@@ -48,6 +50,17 @@ def compare(ans, rep, cycles):
             cmp('%s.%s' % (part, k), rep.get(part, {}).get(k), ans[part][k])
     for k in ('lost_events', 'discarded', 'orphan_entries', 'unfinished_exits'):
         cmp(k, rep.get(k), ans[k])
+    if 'longest' not in rep:
+        return bad
+    fields = ('start', 'duration', 'tid', 'vcpu', 'buffer', 'reason', 'normalized')
+    got = [{k: e.get(k) for k in fields} for e in rep.get('longest', [])]
+    # perf.data has no buffers: its report names only the one unnamed buffer
+    one_buffer = rep.get('input', {}).get('buffers') == ['']
+    for i, want in enumerate(ans['longest']):
+        if one_buffer:
+            want = dict(want, buffer='')
+        cmp('longest[%d]' % i, got[i] if i < len(got) else None, want)
+    cmp('longest: exits listed', len(got), len(ans['longest']))
     return bad
 
 

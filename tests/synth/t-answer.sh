@@ -3,6 +3,7 @@
 # kvmexit-stat's own report on every output kind of every fixture scenario
 # (trace.dat v6, v7 none/zlib/zstd, perf.data file, perf pipe via stdin)
 # equals the scenario's known answer computed by kx-synth (answer_cmp.py),
+# its 20 longest exits included,
 # and their --csv --keys reports are the same bytes.
 . "$(dirname "$0")/../lib.sh"
 D=$(dirname "$0")
@@ -34,9 +35,9 @@ for scn in "$FIXTURES"/*.scn; do
 	is "$RC" 0 "$name: kx-synth writes $kinds perf-pipe"
 	for k in $kinds pipe; do
 		if [ "$k" = pipe ]; then
-			"$KX" report --json - <"$TMP/$name.pipe" >"$TMP/$name.$k.json" 2>"$TMP/err"
+			"$KX" report --json --longest 20 - <"$TMP/$name.pipe" >"$TMP/$name.$k.json" 2>"$TMP/err"
 		else
-			"$KX" report --json "$TMP/$name.$k" >"$TMP/$name.$k.json" 2>"$TMP/err"
+			"$KX" report --json --longest 20 "$TMP/$name.$k" >"$TMP/$name.$k.json" 2>"$TMP/err"
 		fi
 		[ "$?" -eq 0 ] || { echo "# $name.$k: kvmexit-stat failed"; sed 's/^/#   /' "$TMP/err"; }
 		pairs="$pairs $TMP/$name.answer.json=$TMP/$name.$k.json"

@@ -36,7 +36,7 @@ for size in 8192 65536 1048576; do
 			"$base: the v6 header's page size is the sub-buffer size"
 		for k in $kinds; do
 			for n in 1 3; do
-				"$KX" report --json --threads $n "$TMP/$base.$k.dat" \
+				"$KX" report --json --longest 20 --threads $n "$TMP/$base.$k.dat" \
 					>"$TMP/$base.$k.t$n.json" 2>"$TMP/err" || sed 's/^/# /' "$TMP/err"
 				pairs="$pairs $TMP/$base.answer.json=$TMP/$base.$k.t$n.json"
 			done

@@ -96,8 +96,8 @@ python3 "$D/kvmstat_cmp.py" "$TMP/st.answer.json=$TMP/st.kvmstat" >"$TMP/res"
 tap_results "$TMP/res" "perf-stagger: perf kvm stat count/min/max/mean per reason equal the answer"
 pairs=""
 for n in 1 2; do
-	"$KX" report --json --threads $n "$TMP/st.perf.data" >"$TMP/st.file.$n.json" &&
-		"$KX" report --json --threads $n - <"$TMP/st.pipe.data" >"$TMP/st.pipe.$n.json"
+	"$KX" report --json --longest 20 --threads $n "$TMP/st.perf.data" >"$TMP/st.file.$n.json" &&
+		"$KX" report --json --longest 20 --threads $n - <"$TMP/st.pipe.data" >"$TMP/st.pipe.$n.json"
 	is $? 0 "perf-stagger: kvmexit-stat reads file and pipe, --threads $n"
 	pairs="$pairs $TMP/st.answer.json=$TMP/st.file.$n.json $TMP/st.answer.json=$TMP/st.pipe.$n.json"
 done

@@ -35,7 +35,7 @@ ok $? "w64.dat: its streams are over 512 KiB each ($size bytes for 64 CPUs)"
 pairs=
 for w in w64 w512; do
 	for n in 1 2 3; do
-		"$KX" report --json --threads $n "$TMP/$w.dat" >"$TMP/$w.$n.json"
+		"$KX" report --json --longest 20 --threads $n "$TMP/$w.dat" >"$TMP/$w.$n.json"
 		is $? 0 "$w.dat --threads $n: report --json"
 		pairs="$pairs $TMP/$w.answer.json=$TMP/$w.$n.json"
 	done

@@ -7,10 +7,12 @@
  * sub-keys of one exit reason (thousands of MMIO addresses, also joined),
  * the name an APIC register shows when its accesses came different ways
  * (the same in any order, with other keys between), an exit's userspace
- * time and failed entry, and for the inline kx_hist_add() (saturating
- * total, min/max). Expected counts come from how the input is built, not
+ * time and failed entry, the --longest exits (the N longest non-idle
+ * ones in their documented order, also when two slices' lists are joined),
+ * and for the inline kx_hist_add() (saturating total, min/max). Expected counts come from how the input is built, not
  * from the code under test.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +36,7 @@ static struct kx_event mmio_write(int32_t tid, uint64_t gpa)
 
 static void many_keys(void)
 {
-	struct kx_attrib *a = kx_attrib_new(false);
+	struct kx_attrib *a = kx_attrib_new(false, 0);
 	uint64_t total = 0, wrong = 0;
 	int err = 0;
 
@@ -76,7 +78,7 @@ static struct kx_interval exit_of(int32_t tid, uint16_t buffer, uint64_t ns)
  */
 static void many_threads(void)
 {
-	struct kx_attrib *a = kx_attrib_new(true), *later = kx_attrib_new(true);
+	struct kx_attrib *a = kx_attrib_new(true, 0), *later = kx_attrib_new(true, 0);
 	uint64_t wrong = 0;
 	uint32_t map[2] = { 0, 1 };
 	int err = 0;
@@ -113,7 +115,7 @@ static void many_threads(void)
  */
 static void many_subkeys(void)
 {
-	struct kx_attrib *a = kx_attrib_new(false), *later = kx_attrib_new(false);
+	struct kx_attrib *a = kx_attrib_new(false, 0), *later = kx_attrib_new(false, 0);
 	const struct kx_attrib_row *row;
 	uint32_t map[3] = { 0, 1, 2 };
 	uint64_t wrong = 0;
@@ -163,7 +165,7 @@ static const struct kx_subkey eoi_paths[3] = {
 static void names_after(const unsigned *order, unsigned n, bool joined, bool between,
 			char *sub, char *helper)
 {
-	struct kx_attrib *a = kx_attrib_new(false), *later = kx_attrib_new(false);
+	struct kx_attrib *a = kx_attrib_new(false, 0), *later = kx_attrib_new(false, 0);
 	static const struct kx_subkey tmict = { .cls = KX_SK_APIC, .id = 0x380,
 						.access = KX_SKA_WRITE, .via = KX_SKV_APIC_EVENT };
 	uint32_t map[2] = { 0, 1 };
@@ -226,7 +228,7 @@ static void path_names(void)
  */
 static void thread_keys(void)
 {
-	struct kx_attrib *a = kx_attrib_new(true);
+	struct kx_attrib *a = kx_attrib_new(true, 0);
 	struct kx_interval late = exit_of(6, 0, 50);
 	int err = 0;
 
@@ -253,7 +255,7 @@ static void thread_keys(void)
 /* What an exit adds to its reason and sub-key besides its time: user time, failed entries. */
 static void exit_extras(void)
 {
-	struct kx_attrib *a = kx_attrib_new(false);
+	struct kx_attrib *a = kx_attrib_new(false, 0);
 	struct kx_interval iv = exit_of(7, 0, 100);
 	const struct kx_attrib_row *row;
 
@@ -279,7 +281,7 @@ static void exit_extras(void)
 /* A helper key a later slice met first keeps its name once joined. */
 static void absorb_new_helper(void)
 {
-	struct kx_attrib *a = kx_attrib_new(false), *later = kx_attrib_new(false);
+	struct kx_attrib *a = kx_attrib_new(false, 0), *later = kx_attrib_new(false, 0);
 	struct kx_event ev = mmio_write(7, 0xfebd1000), other = mmio_write(7, 0xfebd2000);
 	uint32_t map[2] = { 0, 1 };
 	char name[64];
@@ -291,6 +293,105 @@ static void absorb_new_helper(void)
 	ok(a->nhelpers == 2 && a->helpers[1].count == 2, "the later slice's key, counted twice");
 	kx_subkey_name(&a->helpers[1].sk, name, sizeof(name));
 	is_str(name, "MMIO 0xfebd1000 write", "and named as it was there");
+	kx_attrib_free(a);
+	kx_attrib_free(later);
+}
+
+#define NLONG	3000u
+#define KEEP	37u
+
+/* The documented order, written out here: longer; earlier; lower buffer; lower tid. */
+static int rank_cmp(const void *pa, const void *pb)
+{
+	const struct kx_interval *a = pa, *b = pb;
+	uint64_t da = a->end - a->start, db = b->end - b->start;
+
+	if (da != db)
+		return da > db ? -1 : 1;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	if (a->buffer != b->buffer)
+		return a->buffer < b->buffer ? -1 : 1;
+	return a->tid < b->tid ? -1 : a->tid > b->tid;
+}
+
+/*
+ * NLONG exits with durations that repeat (i * 7 % 50), starts that
+ * repeat across threads and buffers, interleaved with idle exits and guest
+ * runs longer than any of them; the even ones go to one accumulator, the
+ * odd ones to a later slice whose reason ids map 1 -> 4 and 2 -> 2. The
+ * KEEP kept must be the first KEEP of the whole list sorted by rank_cmp.
+ */
+static void longest_exits(void)
+{
+	struct kx_attrib *a = kx_attrib_new(false, KEEP), *later = kx_attrib_new(true, KEEP);
+	static struct kx_interval all[NLONG];
+	uint32_t map[3] = { 0, 4, 2 };
+	uint64_t wrong = 0;
+	int err = 0;
+
+	for (unsigned i = 0; i < NLONG; i++) {
+		struct kx_interval iv = exit_of((int32_t)(i % 13), (uint16_t)(i % 3), i * 7 % 50);
+		struct kx_interval idle = iv, guest = iv;
+
+		iv.start = 1000 + i / 5;
+		iv.end = iv.start + i * 7 % 50;
+		iv.reason = 1 + ((i >> 1) & 1);
+		iv.subkey = eoi_paths[i % 2];
+		idle.idle = true;
+		idle.end = idle.start + 100000;
+		guest.kind = KX_IV_GUEST;
+		guest.end = guest.start + 200000;
+		err |= kx_attrib_interval(i & 1 ? later : a, &idle);
+		err |= kx_attrib_interval(i & 1 ? later : a, &iv);
+		err |= kx_attrib_interval(i & 1 ? later : a, &guest);
+		all[i] = iv;
+		if (i & 1)
+			all[i].reason = map[iv.reason];
+	}
+	is_u64(err, 0, "no error");
+	is_u64(a->nlongest, KEEP, "each accumulator keeps 37");
+	is_u64(kx_attrib_absorb(a, later, map, 3), 0, "joined");
+	is_u64(a->nlongest, KEEP, "and 37 after the join");
+	kx_attrib_sort_longest(a);
+	qsort(all, NLONG, sizeof(all[0]), rank_cmp);
+	for (unsigned i = 0; i < KEEP; i++) {
+		const struct kx_attrib_exit *e = &a->longest[i];
+
+		if (e->start != all[i].start || e->end != all[i].end || e->tid != all[i].tid ||
+		    e->buffer != all[i].buffer || e->reason != all[i].reason ||
+		    e->vcpu != all[i].vcpu || e->sk.id != all[i].subkey.id ||
+		    e->sk.via != all[i].subkey.via)
+			wrong++;
+	}
+	is_u64(wrong, 0, "the 37 longest non-idle exits, in order, reasons mapped, sub-keys kept");
+	ok(all[0].end - all[0].start == 49 && all[KEEP].end - all[KEEP].start == 49,
+	   "ties decide: more exits than kept are as long as the longest");
+	kx_attrib_free(a);
+	kx_attrib_free(later);
+
+	a = kx_attrib_new(false, KEEP);
+	later = kx_attrib_new(false, 0);
+	for (unsigned i = 0; i < 5; i++) {
+		struct kx_interval iv = exit_of(1, 0, 10 + i % 3);
+
+		iv.start += i;
+		iv.end += i;
+		kx_attrib_interval(later, &iv);
+		kx_attrib_interval(a, &iv);
+	}
+	is_u64(later->nlongest, 0, "none kept without --longest");
+	kx_attrib_sort_longest(a);
+	/* 10 ns at 1000, 11 at 1001, 12 at 1002, 10 at 1003, 11 at 1004 */
+	ok(a->nlongest == 5 && a->longest[0].start == 1002 && a->longest[1].start == 1001 &&
+	   a->longest[2].start == 1004 && a->longest[3].start == 1000 &&
+	   a->longest[4].start == 1003, "fewer than asked: all, longest and then earliest first");
+	map[1] = 1;
+	is_u64(kx_attrib_absorb(later, a, map, 2), 0, "a list joined into one that keeps none");
+	is_u64(later->nlongest, 0, "stays empty");
+	map[1] = 1;
+	a->longest[0].reason = 3;
+	is_u64(kx_attrib_absorb(a, a, map, 2), -EINVAL, "a reason past the map is refused");
 	kx_attrib_free(a);
 	kx_attrib_free(later);
 }
@@ -321,6 +422,7 @@ int main(void)
 	thread_keys();
 	exit_extras();
 	absorb_new_helper();
+	longest_exits();
 	hist_inline();
 	return done_testing();
 }

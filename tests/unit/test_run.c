@@ -51,7 +51,7 @@ static char *report(const char *path, const struct kx_filter *filter, bool by_th
 	struct kx_report *r = NULL;
 	struct kx_run run;
 
-	t->a = kx_attrib_new(by_thread);
+	t->a = kx_attrib_new(by_thread, 0);
 	t->n = 0;
 	if (!t->a || kx_run_open(&run, path, &so, filter, &diag) < 0)
 		return NULL;

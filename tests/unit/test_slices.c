@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_slices.c - the report from time slices read in parallel must be the
- * single pass's, byte for byte (JSON with histograms), and the slices must
+ * single pass's, byte for byte (JSON with histograms and the 64 longest
+ * exits), and the slices must
  * really be used: kx-synth (an independent writer) makes a trace with
  * vCPUs migrating between CPUs, lost events, userspace exits, long idle
  * exits and two buffers, read as 2, 3, 5 and 8 slices, with and without
@@ -135,12 +136,15 @@ static char *path_in(const char *name)
 	return buf[i];
 }
 
+/* --longest: the longest exits' list is part of the report compared */
+#define LONGEST	64
+
 /* The single pass, as kvmexit-stat report --threads 1 makes it. */
 static char *single_pass(const char *path, const struct kx_filter *filter, bool by_thread)
 {
 	struct kx_source_opts so = { .threads = 1 };
 	struct kx_diag diag = { "" };
-	struct kx_attrib *a = kx_attrib_new(by_thread);
+	struct kx_attrib *a = kx_attrib_new(by_thread, LONGEST);
 	struct kx_report *r = NULL;
 	struct kx_run run;
 
@@ -159,7 +163,7 @@ static int sliced(const char *path, unsigned threads, const struct kx_filter *fi
 {
 	struct kx_source_opts so = { .threads = threads };
 	struct kx_report *r;
-	int err = kx_slices_report(path, &so, filter, by_thread, &r, st);
+	int err = kx_slices_report(path, &so, filter, by_thread, LONGEST, &r, st);
 
 	*json = err ? NULL : report_json(r);
 	return err;
