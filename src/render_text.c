@@ -159,8 +159,8 @@ static void input_lines(FILE *out, const struct kx_report *r)
 {
 	char span[32];
 
-	fprintf(out, "input: %s (%s), clock %s, %u CPUs", r->path, r->format_name,
-		r->clock[0] ? r->clock : "?", r->nr_cpus);
+	fprintf(out, "input: %s (%s), clock %s, %u CPU%s", r->path, r->format_name,
+		r->clock[0] ? r->clock : "?", r->nr_cpus, r->nr_cpus == 1 ? "" : "s");
 	if (r->nr_buffers > 1 || (r->nr_buffers == 1 && r->buffers[0][0])) {
 		fprintf(out, ", buffers");
 		for (unsigned i = 0; i < r->nr_buffers; i++)
@@ -176,8 +176,9 @@ static void input_lines(FILE *out, const struct kx_report *r)
 	else
 		fprintf(out, "unit: ns, shown in us; input resolution %" PRIu64 " ns\n", r->resolution);
 	kx_format_duration(span, sizeof(span), r->last_ts - r->first_ts, r->unit);
-	fprintf(out, "span: %s %s, %" PRIu64 " vCPU threads\n", span,
-		r->unit == KX_UNIT_NS ? "us" : "cycles", r->counts.threads);
+	fprintf(out, "span: %s %s, %" PRIu64 " vCPU thread%s\n", span,
+		r->unit == KX_UNIT_NS ? "us" : "cycles", r->counts.threads,
+		r->counts.threads == 1 ? "" : "s");
 	if (r->note)
 		fprintf(out, "note: %s\n", r->note);
 }

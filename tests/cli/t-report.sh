@@ -337,4 +337,12 @@ busy = sum(e["count"] for e in d["exits"] if not e["idle"])
 assert len(d["longest"]) == busy > 0, (len(d["longest"]), busy)
 assert not {e["reason"] for e in d["longest"]} & {e["reason"] for e in d["exits"] if e["idle"]}' "$TMP/out"
 ok $? "--longest 10000: each of the non-idle exits once, no idle one"
+# counts in the head lines agree with their nouns: one vCPU thread on one
+# CPU (suffix.dat), one thread on two CPUs (the instance recording)
+run "$KX" report "$TMP/suffix.dat"
+grep -q '^input: .*, 1 CPU$' "$TMP/out" && grep -q '^span: .*, 1 vCPU thread$' "$TMP/out"
+ok $? "one CPU, one vCPU thread: singular"
+run "$KX" report "$TMP/inst.dat"
+grep -q '^input: .*, 2 CPUs, buffers kvmx' "$TMP/out" && grep -q '^span: .*, 1 vCPU thread$' "$TMP/out"
+ok $? "two CPUs, one vCPU thread"
 done_testing
