@@ -17,6 +17,7 @@ struct kx_render_opts {
 	unsigned top_subkeys;	/* sub-keys shown under each reason in text (0 = none) */
 	bool keys;		/* flat list by sub-key instead of the reason tree */
 	bool hist;		/* JSON: include the sparse histograms */
+	bool log2;		/* text: each row's times in power-of-two ranges (--hist) */
 };
 
 void kx_render_text(const struct kx_report *r, const struct kx_render_opts *o, FILE *out);

@@ -23,6 +23,7 @@ enum report_opt {
 	OPT_TOP,
 	OPT_ALLOW_EMPTY,
 	OPT_LONGEST,
+	OPT_HIST,
 };
 
 /* --longest's bound: the list is for reading, and its heap is held per slice */
@@ -53,6 +54,8 @@ static const char usage[] =
 "      --top N           sub-keys shown under each reason (default 5)\n"
 "      --longest N       also list the N longest non-idle exits: when, thread,\n"
 "                          reason, sub-key (at most 10000; CSV: only that list)\n"
+"      --hist            text: each row's times and the guest runs in power-of-two\n"
+"                          ranges (JSON always holds the full histograms)\n"
 "      --allow-empty     exit 0 on a trace without kvm_exit/kvm_entry\n"
 KX_INPUT_OPTIONS_HELP
 "  -h, --help            this text\n"
@@ -70,6 +73,7 @@ static const struct option long_options[] = {
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 	{ "longest", required_argument, NULL, OPT_LONGEST },
+	{ "hist", no_argument, NULL, OPT_HIST },
 	KX_INPUT_LONG_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -118,6 +122,9 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 							  LONGEST_MAX, optarg);
 			a->longest = (uint32_t)v;
 			break;
+		case OPT_HIST:
+			a->render.log2 = true;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return KX_EXIT_OK;
@@ -125,6 +132,8 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 			return kx_cli_bad_option("report", argv[optind - 1]);
 		}
 	}
+	if (a->render.log2 && a->format != KX_OUT_TEXT)
+		return kx_cli_usage_error("report", "--hist is for the text table (JSON has each row's \"hist\")");
 	if (optind != argc - 1)
 		return kx_cli_usage_error("report", optind >= argc ? "no input file" :
 					  "one input file at a time (compare takes several)");

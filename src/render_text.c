@@ -2,8 +2,8 @@
 /*
  * render_text.c - the report as a text table: reasons sorted by total
  * time with their top sub-keys as a tree (or a flat list by sub-key),
- * then a summary, the longest exits when asked, and a data-quality line
- * in every case.
+ * then a summary, the rows' distributions and the longest exits when
+ * asked, and a data-quality line in every case.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -106,6 +106,79 @@ static void rows_keys(FILE *out, const struct kx_report_group *g, enum kx_unit u
 	}
 	if (!g->nkeys)
 		fprintf(out, "(no exit carried a sub-key)\n");
+}
+
+/* A power of two as bpftrace's hist() writes it: 1K = 1024, 1M = 1024K. */
+static void pow2_label(char *buf, size_t len, unsigned e)
+{
+	static const char suffix[] = " KMGTPE";
+
+	if (e < 10)
+		snprintf(buf, len, "%u", 1u << e);
+	else
+		snprintf(buf, len, "%u%c", 1u << (e % 10), suffix[e / 10]);
+}
+
+/*
+ * --hist: @h's samples per power-of-two range, exact because the
+ * histogram's buckets never straddle a power of two; a bar of up to 40
+ * '@', at least one for a range that holds any.
+ */
+static void distribution(FILE *out, const char *name, const char *what, const struct kx_hist *h)
+{
+	static const char bar[] = "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@";
+	uint64_t n[65] = { 0 }, most = 0;
+	unsigned first = 64, last = 0;
+
+	for (unsigned b = kx_hist_next_bucket(h, 0); b < KX_HIST_BUCKETS;
+	     b = kx_hist_next_bucket(h, b + 1)) {
+		uint64_t low = kx_hist_bucket_low(b);
+		/* range p holds [2^(p-1), 2^p); 0 and 1 have one each */
+		unsigned p = low ? 64 - (unsigned)__builtin_clzll(low) : 0;
+
+		n[p] += kx_hist_count_at(h, b);
+	}
+	for (unsigned p = 0; p <= 64; p++) {
+		if (!n[p])
+			continue;
+		first = p < first ? p : first;
+		last = p;
+		most = n[p] > most ? n[p] : most;
+	}
+	fprintf(out, "\n%s, %" PRIu64 " %s\n", name, h->count, what);
+	for (unsigned p = first; most && p <= last; p++) {
+		int width = n[p] ? (int)ceil(40.0 * (double)n[p] / (double)most) : 0;
+		char lo[16], hi[16], range[40];
+
+		if (p < 2) {
+			snprintf(range, sizeof(range), "[%u]", p);
+		} else {
+			pow2_label(lo, sizeof(lo), p - 1);
+			pow2_label(hi, sizeof(hi), p);
+			snprintf(range, sizeof(range), "[%s, %s)", lo, hi);
+		}
+		fprintf(out, "  %-14s %10" PRIu64 " |%-40.*s|\n", range, n[p], width, bar);
+	}
+}
+
+static void distributions(FILE *out, const struct kx_report_group *g, const struct kx_render_opts *o,
+			  enum kx_unit unit)
+{
+	char name[KX_KEY_NAME_MAX + 8];
+
+	fprintf(out, "\ndistributions (%s, bpftrace's ranges: [1K, 2K) is 1024 to 2047):\n",
+		unit == KX_UNIT_NS ? "ns" : "cycles");
+	if (o->keys) {
+		for (size_t k = 0; k < g->nkeys; k++)
+			distribution(out, g->keys[k].key, "exits", &g->keys[k].hist);
+	} else {
+		for (size_t i = 0; i < g->nrows; i++) {
+			snprintf(name, sizeof(name), "%s%s", g->rows[i].reason,
+				 g->rows[i].idle ? " (idle)" : "");
+			distribution(out, name, "exits", g->rows[i].hist);
+		}
+	}
+	distribution(out, "guest runs", "runs", g->guest_hist);
 }
 
 static void summary(FILE *out, const struct kx_report_group *g, enum kx_unit unit)
@@ -244,6 +317,8 @@ static void group_table(FILE *out, const struct kx_report *r, const struct kx_re
 	else
 		rows_tree(out, g, o, r->unit);
 	summary(out, g, r->unit);
+	if (o->log2)
+		distributions(out, g, o, r->unit);
 }
 
 void kx_render_text(const struct kx_report *r, const struct kx_render_opts *o, FILE *out)

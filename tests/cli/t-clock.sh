@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Trace clocks: an x86-tsc trace without TSC2NSEC is reported in cycles and
-# says so; --tsc-khz converts it to ns; with TSC2NSEC the report is in ns.
+# says so (also --hist's ranges and --longest's times); --tsc-khz converts
+# it to ns; with TSC2NSEC the report is in ns.
 # Expected values are worked out by hand from the scenario below.
 . "$(dirname "$0")/../lib.sh"
 
@@ -45,6 +46,18 @@ for f in tsc.dat tsc.v7.dat; do
 	run "$KX" report "$TMP/$f"
 	grep -q 'unit: TSC cycles' "$TMP/out"
 	ok $? "$f: the text says the unit is cycles"
+	# in cycles, --hist and --longest say so: 22000 cycles lie in
+	# [16384, 32768), the 4000 of a guest run in [2048, 4096); each exit at
+	# the raw time trace-cmd report prints on its kvm_exit line
+	run "$KX" report --hist --longest 3 "$TMP/$f"
+	grep -A1 '^MSR_WRITE, 10 exits$' "$TMP/out" | grep -q '^  \[16K, 32K) *10 |@\{40\}|$' &&
+		grep -A1 '^guest runs, 10 runs$' "$TMP/out" | grep -q '^  \[2K, 4K) *10 |@\{40\}|$' &&
+		grep -q '^distributions (cycles, ' "$TMP/out" && grep -q '^Exit at (cycles) *Host cyc ' "$TMP/out"
+	ok $? "$f: --hist ranges of cycles, --longest in cycles"
+	trace-cmd report "$TMP/$f" 2>/dev/null | sed -n 's/.*\]\([0-9]*\): kvm_exit: .*/\1/p' | head -3 >"$TMP/want"
+	sed -n '/^Exit at (cycles)/,/^$/p' "$TMP/out" | awk 'NF > 3 && $1 ~ /^[0-9]+$/ { print $1 }' >"$TMP/got"
+	[ -s "$TMP/want" ] && cmp -s "$TMP/want" "$TMP/got"
+	ok $? "$f: --longest times are trace-cmd's raw kvm_exit times ($(tr '\n' ' ' <"$TMP/got"))"
 	run "$KX" report --json --tsc-khz 2000000 "$TMP/$f"
 	cp "$TMP/out" "$TMP/r.json"
 	is "$(field "$TMP/r.json" 'd["unit"]')" ns "$f --tsc-khz: unit ns"

@@ -345,4 +345,20 @@ ok $? "one CPU, one vCPU thread: singular"
 run "$KX" report "$TMP/inst.dat"
 grep -q '^input: .*, 2 CPUs, buffers kvmx' "$TMP/out" && grep -q '^span: .*, 1 vCPU thread$' "$TMP/out"
 ok $? "two CPUs, one vCPU thread"
+# --hist is for the text table: with --json or --csv a usage error
+for fmt in --json --csv; do
+	run "$KX" report --hist $fmt "$TMP/inst.dat"
+	is "$RC" 2 "--hist $fmt: usage error 2"
+done
+# with --keys a distribution per key, named and counted as the key rows
+# of --keys --csv; with --by vcpu one set per table
+run "$KX" report --keys --csv "$TMP/inst.dat"
+awk -F, '$1 == "all" { print $3 ", " $7 " exits" }' "$TMP/out" | sort >"$TMP/keys.want"
+run "$KX" report --keys --hist "$TMP/inst.dat"
+sed -n '/^distributions/,$p' "$TMP/out" | grep ' exits$' | sort >"$TMP/keys.got"
+[ -s "$TMP/keys.want" ] && cmp -s "$TMP/keys.want" "$TMP/keys.got"
+ok $? "--keys --hist: one distribution per key, with its count ($(tr '\n' ';' <"$TMP/keys.got"))"
+run "$KX" report --by vcpu --hist "$FIXTURES/multi-vm.dat"
+is "$(grep -c '^distributions (ns, ' "$TMP/out")" "$(($(grep -c '^== ' "$TMP/out")))" \
+	"--by vcpu --hist: distributions under every table"
 done_testing

@@ -10,7 +10,9 @@ the tests to compare with `kvmexit-stat report --json` on the binary file;
 its vcpu_id as the lines print it, and its own per-reason figures (--vcpu,
 --pid); "quality" counts entries with no exit before them (orphan), exits
 after an exit (unmatched) and threads that end in the host (unfinished);
-"span" is the first and last time of any line; "longest" the 50 longest
+"span" is the first and last time of any line; "log2" each reason's and
+the guest runs' counts per power-of-two range of ns (key: bit length of
+the duration, so 2 and 3 ns are range 2); "longest" the 50 longest
 exits of non-idle reasons (longest first; as long: earlier, then lower
 tid first), each with its kvm_exit line's time and info words as the
 text prints them.
@@ -34,6 +36,7 @@ def main(path):
     quality = {'orphan_entries': 0, 'unmatched_exits': 0, 'unfinished_exits': 0}
     span = {}
     exits = []          # (-duration, ts, tid, text time, comm, vcpu, reason)
+    log2 = {}           # reason or 'guest runs' -> {bit length: count}
     with opener(path, 'rt') as f:
         for line in f:
             m = LINE.match(line)
@@ -60,6 +63,8 @@ def main(path):
                 if prev and prev[0] == 'guest':
                     guest['count'] += 1
                     guest['total'] += ts - prev[1]
+                    bits = log2.setdefault('guest runs', {})
+                    bits[(ts - prev[1]).bit_length()] = bits.get((ts - prev[1]).bit_length(), 0) + 1
                     th['guest_total'] += ts - prev[1]
                     th['guest_count'] += 1
                 state[tid] = ('host', ts, reason, m['sec'] + '.' + frac, m['comm'].strip(),
@@ -76,6 +81,8 @@ def main(path):
                         r['max'] = max(r['max'], d)
                     th['exits'] += 1
                     th['host_total'] += d
+                    bits = log2.setdefault(prev[2], {})
+                    bits[d.bit_length()] = bits.get(d.bit_length(), 0) + 1
                     if prev[2] not in IDLE:
                         exits.append((-d, prev[1], tid, prev[3], prev[4], th['vcpu'], prev[2],
                                       prev[5]))
@@ -86,7 +93,7 @@ def main(path):
     longest = [{'duration': -e[0], 'start': e[1], 'tid': e[2], 'at': e[3], 'comm': e[4],
                 'vcpu': e[5], 'reason': e[6], 'info': e[7]} for e in sorted(exits)[:50]]
     json.dump({'exits': reasons, 'guest': guest, 'threads': threads, 'quality': quality,
-               'span': span, 'longest': longest}, sys.stdout, sort_keys=True)
+               'span': span, 'longest': longest, 'log2': log2}, sys.stdout, sort_keys=True)
 
 
 if __name__ == '__main__':

@@ -4,7 +4,8 @@
 # total from kvmexit-stat on the binary trace.dat (v7 zlib, TSC2NSEC) must
 # equal an independent pairing of the `trace-cmd report -t` text beside it;
 # so must the --vcpu/--pid selections, data quality and span, the 50 longest
-# non-idle exits (--longest, JSON and text), and the text table's
+# non-idle exits (--longest, JSON and text), the power-of-two distributions
+# (--hist), and the text table's
 # EOI_INDUCED vectors and TMICT sub-key lines.
 . "$(dirname "$0")/../lib.sh"
 
@@ -99,6 +100,53 @@ print(lines[0])
 sys.exit(1 if bad or len(lines) != 50 else 0)
 PY
 ok $? "report --longest 50: each line's time, duration, vCPU, comm-tid and reason as trace-cmd's text gives them"
+sed 's/^/# /' "$TMP/cmp"
+
+# --hist: every reason's and the guest runs' counts per power-of-two range
+# of ns, as the pairing of the text gives them; a range reads as bpftrace
+# writes it ([1K, 2K) is 1024 to 2047 ns), ranges between the first and last
+# that hold any are all shown, the fullest has the 40-character bar
+run "$KX" report --hist --threads 1 "$DAT"
+python3 - "$TMP/oracle.json" "$TMP/out" >"$TMP/cmp" <<'PY'
+import json, re, sys
+oracle = json.load(open(sys.argv[1]))['log2']
+text = open(sys.argv[2]).read().split('\ndistributions (ns, ')[1]
+got, name = {}, None
+for line in text.split('\n'):
+    head = re.match(r'^(\S.*), (\d+) (exits|runs)$', line)
+    row = re.match(r'^  \[(\w+)(?:, (\w+)\))?\]? +(\d+) \|(@*) *\|$', line)
+    if head:
+        name = head.group(1).replace(' (idle)', '')
+        got[name] = {'rows': [], 'count': int(head.group(2))}
+    elif row and name:
+        hi = row.group(2) or str(int(row.group(1)) * 2)  # [0] and [1]: one value each
+        value = int(hi.rstrip('KMG')) * 1024 ** ('KMG'.find(hi[-1]) + 1 if hi[-1] in 'KMG' else 0)
+        bits = value.bit_length() - 1 if row.group(2) else int(row.group(1))
+        got[name]['rows'].append((bits, int(row.group(3)), len(row.group(4))))
+bad = 0
+for name, want in oracle.items():
+    rows = got.get(name, {'rows': []})['rows']
+    have = {str(b): n for b, n, _ in rows if n}
+    if have != want:
+        print(name, 'counts', have, 'want', want)
+        bad += 1
+    bits = [b for b, _, _ in rows]
+    most = max(n for _, n, _ in rows) if rows else 0
+    span = [int(b) for b in want]
+    if bits != list(range(min(span), max(span) + 1)) \
+            or any((w == 40) != (n == most) or (n > 0) != (w > 0) for _, n, w in rows):
+        print(name, 'ranges or bars', rows)
+        bad += 1
+    if got.get(name, {}).get('count') != sum(want.values()):
+        print(name, 'count line', got.get(name))
+        bad += 1
+if set(got) != set(oracle):
+    print('names', sorted(got), sorted(oracle))
+    bad += 1
+print(f"{len(oracle)} distributions compared")
+sys.exit(1 if bad else 0)
+PY
+ok $? "report --hist: each reason's and the guest runs' power-of-two ranges hold the independent pairing's counts"
 sed 's/^/# /' "$TMP/cmp"
 
 # --vcpu and --pid: the figures of the threads they select, and no other's
