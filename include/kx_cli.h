@@ -94,7 +94,10 @@ int kx_cli_usage_error(const char *cmd, const char *fmt, ...)
  */
 int kx_cli_bad_option(const char *cmd, const char *arg);
 
-/** kx_cli_exit_status() - KX_EXIT_INPUT for input errors, KX_EXIT_INTERNAL for ENOMEM etc. */
+/**
+ * kx_cli_exit_status() - KX_EXIT_USAGE for an option the input cannot
+ * satisfy (-KX_EUSAGE), KX_EXIT_INTERNAL for ENOMEM, else KX_EXIT_INPUT.
+ */
 int kx_cli_exit_status(int err);
 
 #endif /* KX_CLI_H */

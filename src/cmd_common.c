@@ -108,5 +108,7 @@ void kx_cli_error(const char *file, int err, const struct kx_diag *diag)
 
 int kx_cli_exit_status(int err)
 {
+	if (err == -KX_EUSAGE)	/* an option the input cannot satisfy: --buffer, --time */
+		return KX_EXIT_USAGE;
 	return err == -ENOMEM ? KX_EXIT_INTERNAL : KX_EXIT_INPUT;
 }

@@ -267,7 +267,7 @@ int kx_cmd_cycles(int argc, char **argv)
 	if (err < 0) {
 		fflush(stdout);
 		kx_cli_error(a.file, err, &diag);
-		status = err == -KX_EUSAGE ? KX_EXIT_USAGE : kx_cli_exit_status(err);
+		status = kx_cli_exit_status(err);
 	} else {
 		o.render.has_exits = kx_pair_timed(kx_pair_counts(run.pair));
 		render_end(&o);

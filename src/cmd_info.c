@@ -216,7 +216,7 @@ int kx_cmd_info(int argc, char **argv)
 		.join = join_totals,
 		.free = free_totals,
 	};
-	const struct kx_filter all = { -1, -1 };
+	const struct kx_filter all = { .vcpu = -1, .pid = -1 };
 	struct kx_input_args in;
 	struct kx_diag diag = { "" };
 	struct kx_run run;
@@ -247,7 +247,7 @@ int kx_cmd_info(int argc, char **argv)
 	ret = kx_slices_run(path, &in.sopts, &all, &totals_slices, &run, &acc, NULL);
 	if (ret == KX_SLICES_NOT_SPLIT) {
 		ret = single_pass(path, &in, &all, &run, &opened, &acc, &diag);
-		status = ret == -KX_EUSAGE ? KX_EXIT_USAGE : kx_cli_exit_status(ret);
+		status = kx_cli_exit_status(ret);
 	} else if (ret) {
 		kx_diag_set(&diag, ret, ret == -ENOMEM ? "out of memory" :
 			    "the time slices do not add up");

@@ -361,4 +361,14 @@ ok $? "--keys --hist: one distribution per key, with its count ($(tr '\n' ';' <"
 run "$KX" report --by vcpu --hist "$FIXTURES/multi-vm.dat"
 is "$(grep -c '^distributions (ns, ' "$TMP/out")" "$(($(grep -c '^== ' "$TMP/out")))" \
 	"--by vcpu --hist: distributions under every table"
+# an instance the trace does not have is a usage error in every command
+# that reads traces, as the man page's EXIT STATUS says (it was 3 in
+# report, compare and check)
+for cmd in report cycles info "compare $TMP/inst.dat" "check --max host_guest_ratio=1"; do
+	# shellcheck disable=SC2086
+	run "$KX" $cmd --buffer nosuch "$TMP/inst.dat"
+	is "$RC" 2 "${cmd%% *} --buffer nosuch: usage error 2"
+	is "$(cat "$TMP/err")" "kvmexit-stat: $TMP/inst.dat: no buffer named 'nosuch' (buffers: (top), kvmx)" \
+		"${cmd%% *} --buffer nosuch: one line naming the buffers there are"
+done
 done_testing
