@@ -12,6 +12,7 @@
 #define KX_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,18 @@ enum kx_error {
 enum kx_unit {
 	KX_UNIT_NS,		/* nanoseconds */
 	KX_UNIT_CYCLES,		/* TSC cycles or counter ticks, not converted */
+};
+
+/*
+ * struct kx_time - a trace time as the user gave it (--time), as trace-cmd
+ * report prints it: seconds with decimals on a ns clock, whole cycles on a
+ * cycle clock. Which one it is, the trace says once it is open.
+ */
+struct kx_time {
+	uint64_t whole;		/* the digits before the point */
+	uint32_t ns;		/* the decimals, in nanoseconds */
+	bool decimals;		/* a point was written */
+	bool set;
 };
 
 #define KX_DIAG_MAX 512

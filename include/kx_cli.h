@@ -2,8 +2,8 @@
 /*
  * kx_cli.h - what the commands share: the options that say how to read
  * the input (--buffer, --tsc-khz, --sort-mem, --threads: every command
- * that reads one) and which vCPUs to analyse (--vcpu, --pid: the
- * analysing commands), the one-line error format and the mapping from
+ * that reads one) and which vCPUs and when to analyse (--vcpu, --pid,
+ * --time: the analysing commands), the one-line error format and the mapping from
  * error codes to exit status.
  * Only command files include it.
  */
@@ -24,6 +24,7 @@ enum kx_input_opt {
 	KX_OPT_SORT_MEM,
 	KX_OPT_VCPU,
 	KX_OPT_PID,
+	KX_OPT_TIME,
 	KX_OPT_THREADS,
 	KX_OPT_JSON,
 	KX_OPT_CSV,
@@ -46,7 +47,8 @@ enum kx_out_format { KX_OUT_TEXT, KX_OUT_JSON, KX_OUT_CSV };
 #define KX_INPUT_LONG_OPTIONS						\
 	KX_READ_LONG_OPTIONS,						\
 	{ "vcpu", required_argument, NULL, KX_OPT_VCPU },		\
-	{ "pid", required_argument, NULL, KX_OPT_PID }
+	{ "pid", required_argument, NULL, KX_OPT_PID },		\
+	{ "time", required_argument, NULL, KX_OPT_TIME }
 
 /* Help text of the shared options, for each command's usage. */
 #define KX_READ_OPTIONS_HELP							\
@@ -58,7 +60,9 @@ enum kx_out_format { KX_OUT_TEXT, KX_OUT_JSON, KX_OUT_CSV };
 #define KX_INPUT_OPTIONS_HELP							\
 	KX_READ_OPTIONS_HELP							\
 	"      --vcpu N          only the vCPU with vcpu_id N\n"		\
-	"      --pid N           only the vCPU thread N (or VM process N when recorded)\n"
+	"      --pid N           only the vCPU thread N (or VM process N when recorded)\n" \
+	"      --time START,END  only what lies between two trace times, as trace-cmd\n" \
+	"                          report -t prints them (either may be left out)\n"
 
 struct kx_input_args {
 	struct kx_source_opts sopts;

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "kx.h"
+
 /** kx_parse_u64() - decimal or 0x-hex. Return: 0 or -EINVAL/-ERANGE. */
 int kx_parse_u64(const char *s, uint64_t *out);
 
@@ -18,5 +20,11 @@ int kx_parse_u64(const char *s, uint64_t *out);
  * rejected. Return: 0 or -EINVAL/-ERANGE.
  */
 int kx_parse_size(const char *s, uint64_t *out);
+
+/**
+ * kx_parse_time() - a trace time: digits, optionally a point and 1 to 9
+ * decimals ("25140.606831953"). Sets @t->set. Return: 0 or -EINVAL/-ERANGE.
+ */
+int kx_parse_time(const char *s, struct kx_time *t);
 
 #endif /* KX_PARSE_H */

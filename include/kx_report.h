@@ -120,8 +120,12 @@ struct kx_report {
 	unsigned nr_buffers;
 	char *note;
 	uint64_t records;
-	uint64_t first_ts;
+	uint64_t first_ts;			/* within the --time window */
 	uint64_t last_ts;
+	bool window_from;			/* --time START given: window_start holds it */
+	bool window_to;
+	uint64_t window_start;			/* unit */
+	uint64_t window_end;
 	/* kvm events present, by name */
 	struct kx_event_count *events;
 	size_t nevents;

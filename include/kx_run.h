@@ -14,10 +14,18 @@
 #include "kx_pair.h"
 #include "kx_source.h"
 
-/* Which vCPU threads to analyse; -1 = all. */
+/*
+ * Which vCPU threads to analyse (-1 = all), and when: the intervals that
+ * lie wholly in [from, to] (--time; either end may be unset), and the
+ * helper events between. kx_run_open() puts the times in the trace's unit.
+ */
 struct kx_filter {
 	int64_t vcpu;		/* vcpu_id */
 	int64_t pid;		/* vCPU thread id, or the VM process id where the input has it */
+	struct kx_time from;
+	struct kx_time to;
+	uint64_t from_ts;	/* set by kx_run_open(): 0 when from is unset */
+	uint64_t to_ts;		/* UINT64_MAX when to is unset */
 };
 
 typedef int (*kx_event_fn)(void *ctx, const struct kx_event *ev);
@@ -80,6 +88,12 @@ struct kx_run_deferred {
 
 /* Most events one slice may defer: past it the slices are given up (-E2BIG). */
 #define KX_RUN_DEFER_MAX	(1u << 14)
+
+/**
+ * kx_run_span() - the first and last time of the events read, kept within
+ * the --time window (both its start when the window lies past the events).
+ */
+void kx_run_span(const struct kx_run *run, uint64_t *first, uint64_t *last);
 
 /** kx_run_open() - open @path and prepare pairing. Return: 0 or negative with @diag. */
 int kx_run_open(struct kx_run *run, const char *path, const struct kx_source_opts *sopts,

@@ -54,6 +54,28 @@ int kx_cli_format_opt(enum kx_out_format *fmt, int code, const char *cmd)
 	return 1;
 }
 
+/* --time START,END: either end may be empty, not both; START not after END. */
+static int parse_window(const char *arg, struct kx_filter *f)
+{
+	const char *comma = strchr(arg, ',');
+	char start[64];
+	size_t n = comma ? (size_t)(comma - arg) : 0;
+
+	if (!comma || n >= sizeof(start) || (n == 0 && !comma[1]))
+		return -1;
+	memcpy(start, arg, n);
+	start[n] = '\0';
+	f->from = (struct kx_time){ 0 };
+	f->to = (struct kx_time){ 0 };
+	if ((n && kx_parse_time(start, &f->from) < 0) ||
+	    (comma[1] && kx_parse_time(comma + 1, &f->to) < 0))
+		return -1;
+	if (f->from.set && f->to.set && (f->from.whole > f->to.whole ||
+	    (f->from.whole == f->to.whole && f->from.ns > f->to.ns)))
+		return -1;
+	return 0;
+}
+
 int kx_cli_input_opt(struct kx_input_args *in, int code, const char *arg, const char *cmd)
 {
 	uint64_t v;
@@ -82,6 +104,14 @@ int kx_cli_input_opt(struct kx_input_args *in, int code, const char *arg, const 
 			return -1;
 		}
 		in->sopts.threads = (unsigned)v;
+		return 1;
+	case KX_OPT_TIME:
+		if (parse_window(arg, &in->filter) < 0) {
+			kx_cli_usage_error(cmd, "--time wants START,END (e.g. 25140.5,25150.25, "
+					   "or 25140.5, from there on), START not after END, not '%s'",
+					   arg);
+			return -1;
+		}
 		return 1;
 	case KX_OPT_VCPU:
 	case KX_OPT_PID:

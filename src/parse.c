@@ -118,3 +118,17 @@ int kx_parse_size(const char *s, uint64_t *out)
 	return parse_with_units(s, units, sizeof(units) / sizeof(units[0]), out);
 }
 
+int kx_parse_time(const char *s, struct kx_time *t)
+{
+	uint64_t whole, frac, frac_div;
+	const char *rest;
+	int err = parse_scaled(s, &rest, &whole, &frac, &frac_div);
+
+	if (err)
+		return err;
+	if (*rest || frac_div > 1000000000)
+		return -EINVAL;
+	*t = (struct kx_time){ .whole = whole, .ns = (uint32_t)(frac * (1000000000 / frac_div)),
+			       .decimals = frac_div > 1, .set = true };
+	return 0;
+}

@@ -170,6 +170,18 @@ void kx_render_json(const struct kx_report *r, const struct kx_render_opts *o, F
 	kx_json_u64(&j, "last", r->last_ts);
 	kx_json_u64(&j, "duration", r->last_ts - r->first_ts);
 	kx_json_obj_end(&j);
+	if (r->window_from || r->window_to) {
+		kx_json_obj_begin(&j, "window");
+		if (r->window_from)
+			kx_json_u64(&j, "start", r->window_start);
+		else
+			kx_json_null(&j, "start");
+		if (r->window_to)
+			kx_json_u64(&j, "end", r->window_end);
+		else
+			kx_json_null(&j, "end");
+		kx_json_obj_end(&j);
+	}
 	kx_json_bool(&j, "has_exits", r->has_exits);
 	group_body(&j, &r->groups[0], o);
 	kx_json_u64(&j, "lost_events", r->lost_events);

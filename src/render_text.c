@@ -21,6 +21,16 @@ char *kx_format_duration(char *buf, size_t len, uint64_t v, enum kx_unit unit)
 	return buf;
 }
 
+/* A trace time as trace-cmd report -t prints it: seconds with 9 decimals, or raw cycles. */
+static char *trace_time(char *buf, size_t len, uint64_t ts, enum kx_unit unit)
+{
+	if (unit == KX_UNIT_NS)
+		snprintf(buf, len, "%" PRIu64 ".%09" PRIu64, ts / 1000000000, ts % 1000000000);
+	else
+		snprintf(buf, len, "%" PRIu64, ts);
+	return buf;
+}
+
 static void pct(char *buf, size_t len, double v)
 {
 	if (isnan(v))
@@ -252,6 +262,15 @@ static void input_lines(FILE *out, const struct kx_report *r)
 	fprintf(out, "span: %s %s, %" PRIu64 " vCPU thread%s\n", span,
 		r->unit == KX_UNIT_NS ? "us" : "cycles", r->counts.threads,
 		r->counts.threads == 1 ? "" : "s");
+	if (r->window_from || r->window_to) {
+		char from[32], to[32];
+
+		fprintf(out, "window: %s to %s (--time): intervals wholly inside it; data quality "
+			"counts the whole trace\n",
+			r->window_from ? trace_time(from, sizeof(from), r->window_start, r->unit) :
+			"the start", r->window_to ? trace_time(to, sizeof(to), r->window_end, r->unit) :
+			"the end");
+	}
 	if (r->note)
 		fprintf(out, "note: %s\n", r->note);
 }
@@ -288,11 +307,7 @@ static void longest_table(FILE *out, const struct kx_report *r)
 		const char *buffer = x->buffer < r->nr_buffers ? r->buffers[x->buffer] : "";
 		char at[32], dur[32], vcpu[16], thread[160];
 
-		if (ns)
-			snprintf(at, sizeof(at), "%" PRIu64 ".%09" PRIu64, x->start / 1000000000,
-				 x->start % 1000000000);
-		else
-			snprintf(at, sizeof(at), "%" PRIu64, x->start);
+		trace_time(at, sizeof(at), x->start, r->unit);
 		kx_format_duration(dur, sizeof(dur), x->duration, r->unit);
 		if (x->vcpu == KX_VCPU_UNKNOWN)
 			snprintf(vcpu, sizeof(vcpu), "-");

@@ -278,8 +278,11 @@ static int copy_meta(struct kx_report *r, const struct kx_run *run)
 	r->tsc_khz = info->tsc_khz;
 	r->nr_cpus = info->nr_cpus;
 	r->records = info->records;
-	r->first_ts = run->first_ts;
-	r->last_ts = run->last_ts;
+	kx_run_span(run, &r->first_ts, &r->last_ts);
+	r->window_from = run->filter.from.set;
+	r->window_to = run->filter.to.set;
+	r->window_start = run->filter.from_ts;
+	r->window_end = run->filter.to_ts;
 	r->lost_events = info->lost_events;
 	r->lost_markers = info->lost_markers;
 	r->lost_unknown = info->lost_unknown;

@@ -15,9 +15,29 @@
 #include "kx_order.h"
 #include "kx_run.h"
 
+/* --time's @t in @unit: seconds on a ns clock, whole cycles on a cycle clock. */
+static int window_end(const struct kx_time *t, enum kx_unit unit, const char *which,
+		      uint64_t *ts, struct kx_diag *diag)
+{
+	if (unit == KX_UNIT_CYCLES) {
+		if (t->decimals)
+			return kx_diag_set(diag, -KX_EUSAGE, "--time: the %s has decimals, but this "
+					   "trace's clock counts cycles: give whole cycles as trace-cmd "
+					   "report prints them, or convert with --tsc-khz", which);
+		*ts = t->whole;
+		return 0;
+	}
+	if (t->whole > (UINT64_MAX - t->ns) / 1000000000)
+		return kx_diag_set(diag, -KX_EUSAGE, "--time: the %s is past the end of 64-bit ns",
+				   which);
+	*ts = t->whole * 1000000000 + t->ns;
+	return 0;
+}
+
 int kx_run_open(struct kx_run *run, const char *path, const struct kx_source_opts *sopts,
 		const struct kx_filter *filter, struct kx_diag *diag)
 {
+	enum kx_unit unit;
 	int err;
 
 	memset(run, 0, sizeof(*run));
@@ -25,6 +45,17 @@ int kx_run_open(struct kx_run *run, const char *path, const struct kx_source_opt
 	err = kx_source_open(path, sopts, &run->src, diag);
 	if (err < 0)
 		return err;
+	unit = kx_source_info(run->src)->unit;
+	run->filter.from_ts = 0;
+	run->filter.to_ts = UINT64_MAX;
+	if (filter->from.set)
+		err = window_end(&filter->from, unit, "start", &run->filter.from_ts, diag);
+	if (err >= 0 && filter->to.set)
+		err = window_end(&filter->to, unit, "end", &run->filter.to_ts, diag);
+	if (err < 0) {
+		kx_run_close(run);
+		return err;
+	}
 	run->pair = kx_pair_new(kx_source_names(run->src));
 	if (!run->pair) {
 		kx_run_close(run);
@@ -33,7 +64,15 @@ int kx_run_open(struct kx_run *run, const char *path, const struct kx_source_opt
 	return 0;
 }
 
-/* Interval filter: keeps the sink unaware of --vcpu/--pid. */
+void kx_run_span(const struct kx_run *run, uint64_t *first, uint64_t *last)
+{
+	*first = run->first_ts > run->filter.from_ts ? run->first_ts : run->filter.from_ts;
+	*last = run->last_ts < run->filter.to_ts ? run->last_ts : run->filter.to_ts;
+	if (*last < *first)
+		*last = *first;
+}
+
+/* Interval filter: keeps the sink unaware of --vcpu/--pid/--time. */
 struct filtered {
 	const struct kx_filter *filter;
 	kx_interval_fn sink;
@@ -50,6 +89,8 @@ static int filter_interval(void *ctx, const struct kx_interval *iv)
 {
 	struct filtered *f = ctx;
 
+	if (iv->start < f->filter->from_ts || iv->end > f->filter->to_ts)
+		return 0;
 	if (f->filter->vcpu >= 0 && iv->vcpu != f->filter->vcpu)
 		return 0;
 	if (!pid_passes(f->filter, iv->tid, iv->pid))
@@ -59,7 +100,8 @@ static int filter_interval(void *ctx, const struct kx_interval *iv)
 
 static bool has_filter(const struct kx_run *run)
 {
-	return run->filter.vcpu >= 0 || run->filter.pid >= 0;
+	return run->filter.vcpu >= 0 || run->filter.pid >= 0 || run->filter.from.set ||
+	       run->filter.to.set;
 }
 
 /*
@@ -82,6 +124,8 @@ static bool helper_passes(struct kx_run *run, const struct kx_event *ev)
 {
 	int32_t vcpu = ev->vcpu;
 
+	if (ev->ts < run->filter.from_ts || ev->ts > run->filter.to_ts)
+		return false;
 	if (!pid_passes(&run->filter, ev->tid, ev->pid))
 		return false;
 	if (run->filter.vcpu < 0)

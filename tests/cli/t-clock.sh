@@ -58,6 +58,16 @@ for f in tsc.dat tsc.v7.dat; do
 	sed -n '/^Exit at (cycles)/,/^$/p' "$TMP/out" | awk 'NF > 3 && $1 ~ /^[0-9]+$/ { print $1 }' >"$TMP/got"
 	[ -s "$TMP/want" ] && cmp -s "$TMP/want" "$TMP/got"
 	ok $? "$f: --longest times are trace-cmd's raw kvm_exit times ($(tr '\n' ' ' <"$TMP/got"))"
+	# --time is in cycles too: decimals are refused (exit 2), whole cycles
+	# keep the exits between them: from the first kvm_exit (2000000004000)
+	# to the second's entry, 26000 + 22000 cycles later, two exits
+	run "$KX" report --time 2000000004000.5, "$TMP/$f"
+	is "$RC" 2 "$f: --time with decimals on a cycle clock: usage error"
+	grep -q "^kvmexit-stat: .*: --time: the start has decimals, but this trace's clock counts cycles" "$TMP/err"
+	ok $? "$f: and the message says why"
+	run "$KX" report --json --time 2000000004000,2000000052000 "$TMP/$f"
+	is "$(field "$TMP/out" '[(e["count"], e["total"]) for e in d["exits"]]')" "[(2, 44000)]" \
+		"$f: --time in cycles keeps the two exits inside"
 	run "$KX" report --json --tsc-khz 2000000 "$TMP/$f"
 	cp "$TMP/out" "$TMP/r.json"
 	is "$(field "$TMP/r.json" 'd["unit"]')" ns "$f --tsc-khz: unit ns"

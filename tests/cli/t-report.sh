@@ -371,4 +371,26 @@ for cmd in report cycles info "compare $TMP/inst.dat" "check --max host_guest_ra
 	is "$(cat "$TMP/err")" "kvmexit-stat: $TMP/inst.dat: no buffer named 'nosuch' (buffers: (top), kvmx)" \
 		"${cmd%% *} --buffer nosuch: one line naming the buffers there are"
 done
+# --time START,END: malformed windows are usage errors naming the option
+for bad in "" "," "25140" "x,1" "1,x" "2,1" "1.5,1.25" "1.0123456789," ",-1" "1,,2"; do
+	run "$KX" report --time "$bad" "$TMP/inst.dat"
+	is "$RC" 2 "--time '$bad': usage error 2"
+	grep -q "^kvmexit-stat report: --time wants START,END" "$TMP/err"
+	ok $? "--time '$bad': the message says what it wants"
+done
+# the same window in other spellings gives the same report; an end equal
+# to an exit's entry keeps that exit (the ends are included)
+run "$KX" report --json --time 1000.000002,1000.000013 "$TMP/inst.dat"
+cp "$TMP/out" "$TMP/w1.json"
+run "$KX" report --json --time 1000.000002000,1000.0000130 "$TMP/inst.dat"
+cmp -s "$TMP/w1.json" "$TMP/out"
+ok $? "--time: trailing zeros of the decimals change nothing"
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert [(e["reason"], e["count"], e["total"]) for e in d["exits"]] == [("APIC_ACCESS", 1, 11000)], d["exits"]
+assert d["guest"]["count"] == 0 and d["window"] == {"start": 1000000002000, "end": 1000000013000}' "$TMP/w1.json"
+ok $? "--time 1000.000002,1000.000013: the one EOI exit from 2 to 13 us (trace-cmd's first kvm_exit and kvm_entry after it), no guest run"
+run "$KX" report --json --time 1000.000002,1000.000012999 "$TMP/inst.dat"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["exits"] == [], d["exits"]' "$TMP/out"
+ok $? "--time ending 1 ns before that entry: the exit is left out, not cut"
 done_testing

@@ -16,6 +16,10 @@ the duration, so 2 and 3 ns are range 2); "longest" the 50 longest
 exits of non-idle reasons (longest first; as long: earlier, then lower
 tid first), each with its kvm_exit line's time and info words as the
 text prints them.
+
+With FROM and TO (ns), only the intervals that lie wholly between them
+count in "exits", "guest", "threads", "log2" and "longest"; "quality" and
+"span" still cover the whole text.
 """
 import gzip
 import json
@@ -27,7 +31,10 @@ LINE = re.compile(r'^\s*(?P<comm>.*)-(?P<tid>\d+)\s+\[(?P<cpu>\d+)\]\s+'
                   r'(?P<sec>\d+)\.(?P<frac>\d+):\s+(?P<event>\w+):\s*(?P<rest>.*)$')
 
 
-def main(path):
+def main(path, window=(0, 2**64 - 1)):
+    def inside(start, end):
+        return window[0] <= start and end <= window[1]
+
     opener = gzip.open if path.endswith('.gz') else open
     state = {}          # tid -> ('host', ts, reason) | ('guest', ts)
     reasons = {}
@@ -60,7 +67,7 @@ def main(path):
                 info = re.search(r' info (\S+) (\S+)', m['rest'])
                 if prev and prev[0] == 'host':
                     quality['unmatched_exits'] += 1
-                if prev and prev[0] == 'guest':
+                if prev and prev[0] == 'guest' and inside(prev[1], ts):
                     guest['count'] += 1
                     guest['total'] += ts - prev[1]
                     bits = log2.setdefault('guest runs', {})
@@ -71,21 +78,22 @@ def main(path):
                               info.groups() if info else None)
             else:
                 if prev and prev[0] == 'host':
-                    d = ts - prev[1]
-                    for table in (reasons, th['reasons']):
-                        r = table.setdefault(prev[2], {'count': 0, 'total': 0,
-                                                       'min': d, 'max': d})
-                        r['count'] += 1
-                        r['total'] += d
-                        r['min'] = min(r['min'], d)
-                        r['max'] = max(r['max'], d)
-                    th['exits'] += 1
-                    th['host_total'] += d
-                    bits = log2.setdefault(prev[2], {})
-                    bits[d.bit_length()] = bits.get(d.bit_length(), 0) + 1
-                    if prev[2] not in IDLE:
-                        exits.append((-d, prev[1], tid, prev[3], prev[4], th['vcpu'], prev[2],
-                                      prev[5]))
+                    if inside(prev[1], ts):  # else it crosses the window's edge
+                        d = ts - prev[1]
+                        for table in (reasons, th['reasons']):
+                            r = table.setdefault(prev[2], {'count': 0, 'total': 0,
+                                                           'min': d, 'max': d})
+                            r['count'] += 1
+                            r['total'] += d
+                            r['min'] = min(r['min'], d)
+                            r['max'] = max(r['max'], d)
+                        th['exits'] += 1
+                        th['host_total'] += d
+                        bits = log2.setdefault(prev[2], {})
+                        bits[d.bit_length()] = bits.get(d.bit_length(), 0) + 1
+                        if prev[2] not in IDLE:
+                            exits.append((-d, prev[1], tid, prev[3], prev[4], th['vcpu'], prev[2],
+                                          prev[5]))
                 else:
                     quality['orphan_entries'] += 1
                 state[tid] = ('guest', ts)
@@ -97,4 +105,4 @@ def main(path):
 
 
 if __name__ == '__main__':
-    main(sys.argv[1])
+    main(sys.argv[1], *([(int(sys.argv[2]), int(sys.argv[3]))] if len(sys.argv) > 3 else []))

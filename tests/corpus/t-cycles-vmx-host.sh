@@ -3,7 +3,8 @@
 # Timer-programming cycles of a real APICv host (TMICT writes arrive as
 # APIC_WRITE with info 380) equal an independent computation from the
 # `trace-cmd report -t` text beside the recording: cycle count, guest,
-# host and idle totals, discarded cycles, and every cycle's guest/host/idle.
+# host and idle totals, discarded cycles, and every cycle's guest/host/idle;
+# with --time, the cycles that lie wholly in the window.
 . "$(dirname "$0")/../lib.sh"
 
 DAT=$CORPUS/vmx-host/ma-host-2vcpu.dat
@@ -23,7 +24,7 @@ fi
 # The oracle pairs exit->entry per thread from the text alone: an exit after
 # an exit or an entry after an entry loses continuity and drops the open
 # cycle; HLT time is idle; a cycle ends at the entry after APIC_WRITE 380.
-zcat "$TXT" | awk '
+zcat "$TXT" | awk -v spans="$TMP/oracle.spans" '
 / kvm_exit: | kvm_entry: / {
 	i = index($0, " [")
 	n = split(substr($0, 1, i - 1), a, "-")
@@ -49,8 +50,10 @@ function ex(t, d, r, inf) {
 		if (open[t]) {
 			cycles++; G += g[t]; H += h[t]; I += idl[t]
 			printf "%s %.0f %.0f %.0f\n", t, g[t], h[t], idl[t] > "/dev/stderr"
+			# from the opening write'"'"'s kvm_exit to this kvm_entry
+			printf "%.0f %.0f %.0f %.0f %.0f\n", first[t], ts, g[t], h[t], idl[t] > spans
 		}
-		open[t] = 1; g[t] = 0; h[t] = 0; idl[t] = 0
+		open[t] = 1; g[t] = 0; h[t] = 0; idl[t] = 0; first[t] = since[t]
 	}
 }
 END { printf "%.0f %.0f %.0f %.0f %.0f\n", cycles, G, H, I, discarded }
@@ -81,4 +84,20 @@ for r in csv.DictReader(open(sys.argv[1])):
         print(r["tid"], r["guest"], r["host"], r["idle"])' "$TMP/out" >"$TMP/ours.list"
 same_files "$TMP/ours.list" "$TMP/oracle.list" "every cycle's guest/host/idle equals the oracle's"
 
+# --time: the cycles from whose opening TMICT exit to whose closing entry
+# lie in the window, in one pass and in slices
+for window in "25140,25150.5 25140000000000 25150500000000" \
+	"25200.000000001,25252 25200000000001 25252000000000"; do
+	set -- $window
+	awk -v lo="$2" -v hi="$3" '$1 >= lo && $2 <= hi { n++; g += $3; h += $4; i += $5 }
+		END { printf "%d %.0f %.0f %.0f\n", n, g, h, i }' "$TMP/oracle.spans" >"$TMP/want"
+	for threads in 1 5; do
+		run "$KX" cycles --json --time "$1" --threads $threads "$DAT"
+		python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["cycles"]
+print(c["count"], c["guest_total"], c["host_total"], c["idle_total"])' "$TMP/out" >"$TMP/ours"
+		same_files "$TMP/ours" "$TMP/want" "cycles --time $1 --threads $threads: the cycles inside, as the oracle's ($(cat "$TMP/want"))"
+	done
+done
 done_testing

@@ -5,7 +5,7 @@
 # equal an independent pairing of the `trace-cmd report -t` text beside it;
 # so must the --vcpu/--pid selections, data quality and span, the 50 longest
 # non-idle exits (--longest, JSON and text), the power-of-two distributions
-# (--hist), and the text table's
+# (--hist), the intervals inside a --time window, and the text table's
 # EOI_INDUCED vectors and TMICT sub-key lines.
 . "$(dirname "$0")/../lib.sh"
 
@@ -148,6 +148,43 @@ sys.exit(1 if bad else 0)
 PY
 ok $? "report --hist: each reason's and the guest runs' power-of-two ranges hold the independent pairing's counts"
 sed 's/^/# /' "$TMP/cmp"
+
+# --time START,END: the exits and guest runs that lie wholly in the
+# window, as the independent pairing of the whole text keeps them; the span
+# is the window's part of the trace; open ends; in one pass and in slices
+for window in "25140,25150.5 25140000000000 25150500000000" \
+	"25200.000000001, 25200000000001 18446744073709551615" \
+	",25160.123456789 0 25160123456789"; do
+	set -- $window
+	python3 "$ROOT/tests/corpus/pair_oracle.py" "$TXT" "$2" "$3" >"$TMP/window.json"
+	for threads in 1 5; do
+		run "$KX" report --json --longest 50 --time "$1" --threads $threads "$DAT"
+		python3 - "$TMP/window.json" "$TMP/out" "$2" "$3" >"$TMP/cmp" <<'PY'
+import json, sys
+oracle = json.load(open(sys.argv[1]))
+kx = json.load(open(sys.argv[2]))
+lo, hi = int(sys.argv[3]), int(sys.argv[4])
+got = {e['reason']: [e[k] for k in ('count', 'total', 'min', 'max')] for e in kx['exits']}
+want = {r: [e[k] for k in ('count', 'total', 'min', 'max')] for r, e in oracle['exits'].items()}
+fields = ('start', 'duration', 'tid', 'vcpu', 'reason')
+bad = [what for what, ok in (
+    ('exits', got == want),
+    ('guest', [kx['guest'][k] for k in ('count', 'total')] ==
+              [oracle['guest'][k] for k in ('count', 'total')]),
+    ('longest', [{f: e[f] for f in fields} for e in kx['longest']] ==
+                [{f: e[f] for f in fields} for e in oracle['longest']]),
+    ('span', (kx['span']['first'], kx['span']['last']) ==
+             (max(lo, oracle['span']['first']), min(hi, oracle['span']['last']))),
+    ('window', kx['window'] == {'start': lo or None, 'end': hi if hi < 2**64 - 1 else None}),
+) if not ok]
+print(f"{sum(e['count'] for e in kx['exits'])} exits, {kx['guest']['count']} guest runs;",
+      'differ:', bad or 'none')
+sys.exit(1 if bad or not kx['exits'] else 0)
+PY
+		ok $? "report --time $1 --threads $threads: the intervals wholly inside, as the pairing of the text has them; span and window"
+		sed 's/^/# /' "$TMP/cmp"
+	done
+done
 
 # --vcpu and --pid: the figures of the threads they select, and no other's
 # (vcpu 0 is a thread in each of the two VMs, vcpu 1 one thread, pid one thread)

@@ -4,7 +4,8 @@
 # (trace.dat v6, v7 none/zlib/zstd, perf.data file, perf pipe via stdin)
 # equals the scenario's known answer computed by kx-synth (answer_cmp.py),
 # its 20 longest exits included,
-# and their --csv --keys reports are the same bytes.
+# and their --csv --keys reports are the same bytes, whole and in a --time
+# window.
 . "$(dirname "$0")/../lib.sh"
 D=$(dirname "$0")
 . "$D/synth-lib.sh"
@@ -43,17 +44,23 @@ for scn in "$FIXTURES"/*.scn; do
 		pairs="$pairs $TMP/$name.answer.json=$TMP/$name.$k.json"
 	done
 	# one recording in every format: the same rows in the same order, ties
-	# included (reason lists and equal rows follow the order names are met in)
-	"$KX" report --csv --keys "$TMP/$name.v6" >"$TMP/$name.v6.csv" 2>&1
-	for k in $kinds pipe; do
-		[ "$k" = v6 ] && continue
-		if [ "$k" = pipe ]; then
-			"$KX" report --csv --keys - <"$TMP/$name.pipe" >"$TMP/$name.$k.csv" 2>&1
-		else
-			"$KX" report --csv --keys "$TMP/$name.$k" >"$TMP/$name.$k.csv" 2>&1
-		fi
-		run cmp "$TMP/$name.v6.csv" "$TMP/$name.$k.csv"
-		is "$RC" 0 "$name: report --csv --keys of $k is v6's, byte for byte"
+	# included (reason lists and equal rows follow the order names are met in);
+	# and the same part of it in a --time window (1.5 ms from 0.5 ms in)
+	for opts in "--csv --keys" "--csv --keys --time 1000.0005,1000.002"; do
+		# shellcheck disable=SC2086
+		"$KX" report $opts "$TMP/$name.v6" >"$TMP/$name.v6.csv" 2>&1
+		for k in $kinds pipe; do
+			[ "$k" = v6 ] && continue
+			if [ "$k" = pipe ]; then
+				# shellcheck disable=SC2086
+				"$KX" report $opts - <"$TMP/$name.pipe" >"$TMP/$name.$k.csv" 2>&1
+			else
+				# shellcheck disable=SC2086
+				"$KX" report $opts "$TMP/$name.$k" >"$TMP/$name.$k.csv" 2>&1
+			fi
+			run cmp "$TMP/$name.v6.csv" "$TMP/$name.$k.csv"
+			is "$RC" 0 "$name: report $opts of $k is v6's, byte for byte"
+		done
 	done
 	if [ "$have_cycles" -eq 0 ]; then
 		"$KX" cycles --json "$TMP/$name.v6" >"$TMP/$name.cycles.json" 2>"$TMP/err"

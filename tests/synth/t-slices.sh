@@ -114,7 +114,8 @@ for f in $files; do
 	for cmd in "report --json" "report --by vcpu --keys" "report --csv --by vcpu" \
 		"report --json --vcpu 1 --by vcpu" "report --pid 9101 --json" \
 		"report --buffer second --json" "report --top 9" "report --longest 50 --by vcpu" \
-		"report --csv --longest 30" "cycles" "cycles --json" \
+		"report --csv --longest 30" "report --json --longest 20 --time 1003.5,1009.25" \
+		"cycles --json --time 1003.5,1009.25" "cycles" "cycles --json" \
 		"cycles --csv --vcpu 2" "cycles --pid 9000 --json" "cycles --lvtt" \
 		"cycles --buffer second --csv" "cycles --worst 4 --json" "cycles --worst 9000 --by-host" \
 		"cycles --list --csv" "info" "info --buffer second"; do

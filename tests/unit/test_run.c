@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 		"../shared/corpus/vmx-host/ma-host-2vcpu.dat",
 		"../shared/corpus/local/perf-lost.data",
 	};
-	struct kx_filter all = { -1, -1 }, vcpu1 = { 1, -1 };
+	struct kx_filter all = { .vcpu = -1, .pid = -1 }, vcpu1 = { .vcpu = 1, .pid = -1 };
 	char path[128];
 
 	for (int i = 1; i < argc; i++) {

@@ -214,7 +214,7 @@ static void same_as_single_pass(const char *name, const struct kx_filter *filter
 
 static void not_split(const char *name, const char *why)
 {
-	struct kx_filter all = { -1, -1 };
+	struct kx_filter all = { .vcpu = -1, .pid = -1 };
 	char *got = NULL, msg[160];
 
 	snprintf(msg, sizeof(msg), "%s: %s, left to the single pass", name, why);
@@ -528,7 +528,8 @@ int main(void)
 {
 	const char *build = getenv("KX_BUILD") ? getenv("KX_BUILD") : "build";
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	struct kx_filter all = { -1, -1 }, vcpu1 = { 1, -1 }, tid = { -1, 9101 };
+	struct kx_filter all = { .vcpu = -1, .pid = -1 }, vcpu1 = { .vcpu = 1, .pid = -1 },
+			 tid = { .vcpu = -1, .pid = 9101 };
 	char outputs[512], cmd[128];
 
 	snprintf(dir, sizeof(dir), "%s/kx-slices-XXXXXX", tmp);
