@@ -393,4 +393,11 @@ ok $? "--time 1000.000002,1000.000013: the one EOI exit from 2 to 13 us (trace-c
 run "$KX" report --json --time 1000.000002,1000.000012999 "$TMP/inst.dat"
 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["exits"] == [], d["exits"]' "$TMP/out"
 ok $? "--time ending 1 ns before that entry: the exit is left out, not cut"
+# a start past what 64-bit ns hold (2^64 ns is 18446744073.709551616 s)
+run "$KX" report --time 18446744073.709551616, "$TMP/inst.dat"
+is "$RC" 2 "--time past 2^64 ns: usage error 2"
+is "$(cat "$TMP/err")" "kvmexit-stat: $TMP/inst.dat: --time: the start is past the end of 64-bit ns" \
+	"--time past 2^64 ns: one line saying so"
+run "$KX" report --json --time 18446744073.709551615, "$TMP/inst.dat"
+is "$RC" 0 "--time 2^64 - 1 ns: taken (an empty window after the trace)"
 done_testing

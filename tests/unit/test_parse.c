@@ -46,5 +46,25 @@ int main(void)
 	   "the largest whole number of G");
 	ok(kx_parse_size("17179869184G", &v) < 0, "one G more: overflow");
 	ok(kx_parse_size("99999999999999999999", &v) < 0, "20 digits: overflow");
+
+	/* trace times (--time), as trace-cmd report -t prints them */
+	struct kx_time t = { 0 };
+
+	ok(kx_parse_time("25140", &t) == 0 && t.whole == 25140 && t.ns == 0 && !t.decimals &&
+	   t.set, "whole seconds (or cycles)");
+	ok(kx_parse_time("25140.5", &t) == 0 && t.whole == 25140 && t.ns == 500000000 &&
+	   t.decimals, "one decimal: half a second");
+	ok(kx_parse_time("25135.606831953", &t) == 0 && t.ns == 606831953, "nine decimals: ns");
+	ok(kx_parse_time("0.000000001", &t) == 0 && t.whole == 0 && t.ns == 1, "one ns");
+	ok(kx_parse_time("7.000", &t) == 0 && t.ns == 0 && t.decimals,
+	   "zero decimals still say a point was written");
+	ok(kx_parse_time("1.0123456789", &t) < 0, "ten decimals rejected: below a ns");
+	ok(kx_parse_time("1.", &t) < 0, "dangling point rejected");
+	ok(kx_parse_time(".5", &t) < 0, "no whole part rejected");
+	ok(kx_parse_time("1.5s", &t) < 0, "a unit rejected");
+	ok(kx_parse_time("-1", &t) < 0, "sign rejected");
+	ok(kx_parse_time("18446744073709551615", &t) == 0 && t.whole == UINT64_MAX,
+	   "2^64 - 1 (cycles)");
+	ok(kx_parse_time("18446744073709551616", &t) < 0, "2^64: overflow");
 	return done_testing();
 }
