@@ -18,6 +18,7 @@
 #include "kx_idmap.h"
 #include "kx_pair.h"
 #include "kx_subkey.h"
+#include "kx_topn.h"
 
 struct kx_attrib_sub {
 	uint64_t packed;		/* kx_subkey_pack() */
@@ -85,10 +86,12 @@ struct kx_attrib {
 	size_t cap_helpers;
 	uint32_t nhelpers;
 	struct kx_idmap helper_of;	/* packed key -> index in @helpers */
-	/* min-heap of the cap_longest longest exits, the shortest of them on top */
-	struct kx_attrib_exit *longest;
-	uint32_t nlongest;
-	uint32_t cap_longest;
+	/*
+	 * struct kx_attrib_exit, the longest non-idle exits: longest first; as
+	 * long, earlier first, then by buffer and thread. That order is total,
+	 * so which are kept does not depend on how the trace was split.
+	 */
+	struct kx_topn longest;
 };
 
 /**
@@ -115,13 +118,5 @@ int kx_attrib_event(void *ctx, const struct kx_event *ev);
  */
 int kx_attrib_absorb(struct kx_attrib *dst, const struct kx_attrib *src,
 		     const uint32_t *reason_map, uint32_t nr_reasons);
-
-/**
- * kx_attrib_sort_longest() - put the kept longest exits in rank order:
- * longest first; as long: earlier first, then by buffer and thread. That
- * order is total, so which N are kept does not depend on how the trace was
- * split. Call once, when nothing more is added.
- */
-void kx_attrib_sort_longest(struct kx_attrib *a);
 
 #endif /* KX_ATTRIB_H */

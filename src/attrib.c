@@ -23,6 +23,21 @@ static void group_init(struct kx_attrib_group *g, int32_t tid, int32_t pid, int3
 	g->buffer = buffer;
 }
 
+/* kx_attrib.longest's order */
+static bool longer(const void *pa, const void *pb, const void *ctx)
+{
+	const struct kx_attrib_exit *a = pa, *b = pb;
+	uint64_t da = a->end - a->start, db = b->end - b->start;
+
+	if (da != db)
+		return da > db;
+	if (a->start != b->start)
+		return a->start < b->start;
+	if (a->buffer != b->buffer)
+		return a->buffer < b->buffer;
+	return a->tid < b->tid;
+}
+
 struct kx_attrib *kx_attrib_new(bool by_thread, uint32_t longest)
 {
 	struct kx_attrib *a = calloc(1, sizeof(*a));
@@ -32,11 +47,9 @@ struct kx_attrib *kx_attrib_new(bool by_thread, uint32_t longest)
 	a->by_thread = by_thread;
 	a->cap_groups = 4;
 	a->groups = calloc(a->cap_groups, sizeof(*a->groups));
-	a->cap_longest = longest;
-	a->longest = longest ? calloc(longest, sizeof(*a->longest)) : NULL;
-	if (!a->groups || (longest && !a->longest)) {
+	if (!a->groups ||
+	    kx_topn_init(&a->longest, longest, sizeof(struct kx_attrib_exit), longer, NULL) < 0) {
 		free(a->groups);
-		free(a->longest);
 		free(a);
 		return NULL;
 	}
@@ -70,7 +83,7 @@ void kx_attrib_free(struct kx_attrib *a)
 	kx_idmap_fini(&a->group_of);
 	free(a->helpers);
 	kx_idmap_fini(&a->helper_of);
-	free(a->longest);
+	kx_topn_fini(&a->longest);
 	free(a);
 }
 
@@ -218,58 +231,6 @@ static __attribute__((noinline)) int add_by_thread(struct kx_attrib *a,
 	return g ? add_to_group(g, iv) : -ENOMEM;
 }
 
-/* whether @a ranks before @b: kx_attrib_sort_longest()'s order */
-static bool longer(const struct kx_attrib_exit *a, const struct kx_attrib_exit *b)
-{
-	uint64_t da = a->end - a->start, db = b->end - b->start;
-
-	if (da != db)
-		return da > db;
-	if (a->start != b->start)
-		return a->start < b->start;
-	if (a->buffer != b->buffer)
-		return a->buffer < b->buffer;
-	return a->tid < b->tid;
-}
-
-/* Restore the heap below @i: every entry ranks before (is longer than) its parent. */
-static void longest_sift_down(struct kx_attrib_exit *h, uint32_t i, uint32_t n)
-{
-	for (;;) {
-		uint32_t least = i, l = 2 * i + 1, r = l + 1;
-		struct kx_attrib_exit tmp;
-
-		if (l < n && longer(&h[least], &h[l]))
-			least = l;
-		if (r < n && longer(&h[least], &h[r]))
-			least = r;
-		if (least == i)
-			return;
-		tmp = h[i];
-		h[i] = h[least];
-		h[least] = tmp;
-		i = least;
-	}
-}
-
-/* Keep @e if it is among the cap_longest longest seen so far. */
-static void offer_longest(struct kx_attrib *a, const struct kx_attrib_exit *e)
-{
-	struct kx_attrib_exit *h = a->longest;
-	uint32_t i;
-
-	if (a->nlongest == a->cap_longest) {
-		if (!longer(e, &h[0]))
-			return;
-		h[0] = *e;
-		longest_sift_down(h, 0, a->nlongest);
-		return;
-	}
-	for (i = a->nlongest++; i > 0 && longer(&h[(i - 1) / 2], e); i = (i - 1) / 2)
-		h[i] = h[(i - 1) / 2];
-	h[i] = *e;
-}
-
 /* Out of line: it runs only with --longest, and only for the exits that qualify. */
 static __attribute__((noinline)) void offer_interval(struct kx_attrib *a,
 						     const struct kx_interval *iv)
@@ -280,26 +241,14 @@ static __attribute__((noinline)) void offer_interval(struct kx_attrib *a,
 		.buffer = iv->buffer, .isa = iv->isa,
 	};
 
-	offer_longest(a, &e);
-}
-
-void kx_attrib_sort_longest(struct kx_attrib *a)
-{
-	/* heap sort: the shortest kept goes to the back each round */
-	for (uint32_t end = a->nlongest; end-- > 1;) {
-		struct kx_attrib_exit tmp = a->longest[0];
-
-		a->longest[0] = a->longest[end];
-		a->longest[end] = tmp;
-		longest_sift_down(a->longest, 0, end);
-	}
+	kx_topn_offer(&a->longest, &e);
 }
 
 int kx_attrib_interval(void *ctx, const struct kx_interval *iv)
 {
 	struct kx_attrib *a = ctx;
 
-	if (a->cap_longest && iv->kind == KX_IV_EXIT && !iv->idle)
+	if (a->longest.cap && iv->kind == KX_IV_EXIT && !iv->idle)
 		offer_interval(a, iv);
 	if (a->by_thread)
 		return add_by_thread(a, iv);
@@ -418,13 +367,13 @@ int kx_attrib_absorb(struct kx_attrib *dst, const struct kx_attrib *src,
 				return -ENOMEM;
 		}
 	}
-	for (uint32_t i = 0; i < src->nlongest && dst->cap_longest; i++) {
-		struct kx_attrib_exit e = src->longest[i];
+	for (size_t i = 0; i < src->longest.n; i++) {
+		struct kx_attrib_exit e = *(const struct kx_attrib_exit *)kx_topn_at(&src->longest, i);
 
 		if (e.reason >= nr_reasons)
 			return -EINVAL;
 		e.reason = reason_map[e.reason];
-		offer_longest(dst, &e);
+		kx_topn_offer(&dst->longest, &e);
 	}
 	return absorb_helpers(dst, src);
 }

@@ -13,6 +13,7 @@
 #include "kx_cycles.h"
 #include "kx_grow.h"
 #include "kx_subkey.h"
+#include "kx_topn.h"
 
 /* ---- key -> (host, count) table, open addressing, grows with distinct keys ---- */
 
@@ -189,8 +190,7 @@ struct kx_cycles {
 	size_t nthreads;
 	size_t cap;
 	uint64_t seq;
-	struct kx_cycle *worst;		/* min-heap on (score, -seq) of opts.worst entries */
-	size_t nworst;
+	struct kx_topn worst;		/* opts.worst cycles: highest score, then completed first */
 	struct kx_cycles_stats total;
 	bool mid_trace;			/* kx_cycles_mid_trace(): threads start leading */
 	bool finished;
@@ -276,6 +276,20 @@ static struct thread *thread_get(struct kx_cycles *c, uint64_t id, int32_t tid, 
 	return t;
 }
 
+static uint64_t worst_score(const struct kx_cycles *c, const struct kx_cycle *cy)
+{
+	return c->opts.worst_by_host ? cy->host : cy->ratio;
+}
+
+/* --worst's order: @a ranks before @b with a higher score, or as high and completed first */
+static bool worse(const void *a, const void *b, const void *ctx)
+{
+	uint64_t sa = worst_score(ctx, a), sb = worst_score(ctx, b);
+
+	return sa != sb ? sa > sb : ((const struct kx_cycle *)a)->seq <
+				    ((const struct kx_cycle *)b)->seq;
+}
+
 struct kx_cycles *kx_cycles_new(const struct kx_cycles_opts *opts)
 {
 	struct kx_cycles *c = calloc(1, sizeof(*c));
@@ -286,11 +300,8 @@ struct kx_cycles *kx_cycles_new(const struct kx_cycles_opts *opts)
 	c->thread_index = calloc(1, sizeof(*c->thread_index));
 	if (!c->thread_index || stats_init(&c->total, -1, -1, -1, 0))
 		goto err;
-	if (opts->worst) {
-		c->worst = calloc(opts->worst, sizeof(*c->worst));
-		if (!c->worst)
-			goto err;
-	}
+	if (kx_topn_init(&c->worst, opts->worst, sizeof(struct kx_cycle), worse, c) < 0)
+		goto err;
 	return c;
 err:
 	kx_cycles_free(c);
@@ -305,7 +316,7 @@ void kx_cycles_free(struct kx_cycles *c)
 		thread_free(c->threads[i]);
 	free(c->threads);
 	keytab_free(c->thread_index);
-	free(c->worst);
+	kx_topn_fini(&c->worst);
 	free(c->joined);
 	stats_free(&c->total);
 	free(c);
@@ -366,69 +377,6 @@ static uint64_t ratio_of(uint64_t host, uint64_t guest)
 	return r >= KX_RATIO_INF ? KX_RATIO_INF - 1 : (uint64_t)r;
 }
 
-static uint64_t worst_score(const struct kx_cycles *c, const struct kx_cycle *cy)
-{
-	return c->opts.worst_by_host ? cy->host : cy->ratio;
-}
-
-/* a is less bad than b: lower score, or equal score and completed later */
-static bool less_bad(const struct kx_cycles *c, const struct kx_cycle *a, const struct kx_cycle *b)
-{
-	uint64_t sa = worst_score(c, a), sb = worst_score(c, b);
-
-	return sa != sb ? sa < sb : a->seq > b->seq;
-}
-
-static void heap_sift_down(struct kx_cycles *c, size_t i, size_t n)
-{
-	struct kx_cycle *h = c->worst;
-
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		struct kx_cycle tmp;
-
-		if (l < n && less_bad(c, &h[l], &h[m]))
-			m = l;
-		if (r < n && less_bad(c, &h[r], &h[m]))
-			m = r;
-		if (m == i)
-			return;
-		tmp = h[i];
-		h[i] = h[m];
-		h[m] = tmp;
-		i = m;
-	}
-}
-
-static void heap_push(struct kx_cycles *c, const struct kx_cycle *cy)
-{
-	struct kx_cycle *h = c->worst;
-	size_t i;
-
-	if (!c->opts.worst)
-		return;
-	if (c->nworst == c->opts.worst) {
-		if (!less_bad(c, &h[0], cy))
-			return;
-		h[0] = *cy;
-		heap_sift_down(c, 0, c->nworst);
-		return;
-	}
-	i = c->nworst++;
-	h[i] = *cy;
-	while (i > 0) {
-		size_t parent = (i - 1) / 2;
-		struct kx_cycle tmp;
-
-		if (!less_bad(c, &h[i], &h[parent]))
-			break;
-		tmp = h[i];
-		h[i] = h[parent];
-		h[parent] = tmp;
-		i = parent;
-	}
-}
-
 /* A cycle completed while joining: it ranks once its place is known. */
 static int hold_joined(struct kx_cycles *c, const struct kx_cycle *cy)
 {
@@ -481,7 +429,7 @@ static int cycle_complete(struct kx_cycles *c, struct thread *t, uint64_t end)
 		return -ENOMEM;
 	if (c->joining)
 		return c->opts.worst ? hold_joined(c, cy) : 0;
-	heap_push(c, cy);
+	kx_topn_offer(&c->worst, cy);
 	if (c->opts.on_cycle) {
 		err = c->opts.on_cycle(c->opts.ctx, cy);
 		if (err)
@@ -770,11 +718,11 @@ static int rank_worst(struct kx_cycles *c, const struct kx_cycles *later,
 		if (i && joined_cmp(&c->joined[i - 1], &c->joined[i]) == 0)
 			return KX_CYCLES_APART;
 		cy->seq = c->seq + c->joined[i].mark + i + 1;
-		heap_push(c, cy);
+		kx_topn_offer(&c->worst, cy);
 	}
 	/* @later's worst, by own completion order (seq): the joined ones before each */
-	for (size_t i = 0; i < later->nworst; i++) {
-		struct kx_cycle cy = later->worst[i];
+	for (size_t i = 0; i < later->worst.n; i++) {
+		struct kx_cycle cy = *(const struct kx_cycle *)kx_topn_at(&later->worst, i);
 		const struct kx_cycle_keytime *at =
 			keytab_find(c->thread_index, kx_thread_key(cy.buffer, cy.tid));
 		const struct kx_cycle_keytime *was =
@@ -788,7 +736,7 @@ static int rank_worst(struct kx_cycles *c, const struct kx_cycles *later,
 		cy.index += c->threads[at->host]->ncycles - later->threads[was->host]->ncycles;
 		cy.seq = c->seq + cy.seq + below;
 		map_cycle(&cy, reason_map, nr_reasons);
-		heap_push(c, &cy);
+		kx_topn_offer(&c->worst, &cy);
 	}
 	c->seq += later->seq + c->njoined;
 	return 0;
@@ -829,18 +777,6 @@ static int thread_cmp(const void *a, const void *b)
 	return x->st.tid < y->st.tid ? -1 : x->st.tid > y->st.tid;
 }
 
-/* heap sort of the min-heap: the least bad goes to the back, so worst comes first */
-static void worst_sort(struct kx_cycles *c)
-{
-	for (size_t end = c->nworst; end-- > 1;) {
-		struct kx_cycle tmp = c->worst[0];
-
-		c->worst[0] = c->worst[end];
-		c->worst[end] = tmp;
-		heap_sift_down(c, 0, end);
-	}
-}
-
 int kx_cycles_finish(struct kx_cycles *c)
 {
 	struct kx_cycles_stats *tot = &c->total;
@@ -872,7 +808,7 @@ int kx_cycles_finish(struct kx_cycles *c)
 		    kx_hist_merge(&tot->ratio, &st->ratio) || keytab_merge(tot->keys, st->keys))
 			return -ENOMEM;
 	}
-	worst_sort(c);
+	kx_topn_sort(&c->worst);
 	return 0;
 }
 
@@ -924,6 +860,6 @@ size_t kx_cycles_top_keys(const struct kx_cycles_stats *s, struct kx_cycles_keys
 
 size_t kx_cycles_worst(const struct kx_cycles *c, const struct kx_cycle **out)
 {
-	*out = c->worst;
-	return c->nworst;
+	*out = (const struct kx_cycle *)c->worst.items;
+	return c->worst.n;
 }

@@ -332,13 +332,13 @@ static int copy_helpers(struct kx_report *r, const struct kx_attrib *a)
 static int copy_longest(struct kx_report *r, struct kx_attrib *a, const struct kx_names *names,
 			const struct kx_source *src)
 {
-	kx_attrib_sort_longest(a);
-	r->longest_asked = a->cap_longest;
-	r->longest = calloc(a->nlongest + 1, sizeof(*r->longest));
+	kx_topn_sort(&a->longest);
+	r->longest_asked = (uint32_t)a->longest.cap;
+	r->longest = calloc(a->longest.n + 1, sizeof(*r->longest));
 	if (!r->longest)
 		return -ENOMEM;
-	for (uint32_t i = 0; i < a->nlongest; i++) {
-		const struct kx_attrib_exit *e = &a->longest[i];
+	for (size_t i = 0; i < a->longest.n; i++) {
+		const struct kx_attrib_exit *e = kx_topn_at(&a->longest, i);
 		struct kx_report_exit *x = &r->longest[i];
 		const char *reason = kx_names_get(names, e->reason);
 		const char *comm = kx_source_comm(src, e->tid);
@@ -358,7 +358,7 @@ static int copy_longest(struct kx_report *r, struct kx_attrib *a, const struct k
 		x->code = e->code;
 		x->buffer = e->buffer;
 	}
-	r->nlongest = a->nlongest;
+	r->nlongest = a->longest.n;
 	return 0;
 }
 

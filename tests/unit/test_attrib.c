@@ -315,6 +315,12 @@ static int rank_cmp(const void *pa, const void *pb)
 	return a->tid < b->tid ? -1 : a->tid > b->tid;
 }
 
+/* The kept exit @i of @a. */
+static struct kx_attrib_exit *kept(const struct kx_attrib *a, size_t i)
+{
+	return kx_topn_at(&a->longest, i);
+}
+
 /*
  * NLONG exits with durations that repeat (i * 7 % 50), starts that
  * repeat across threads and buffers, interleaved with idle exits and guest
@@ -350,13 +356,13 @@ static void longest_exits(void)
 			all[i].reason = map[iv.reason];
 	}
 	is_u64(err, 0, "no error");
-	is_u64(a->nlongest, KEEP, "each accumulator keeps 37");
+	is_u64(a->longest.n, KEEP, "each accumulator keeps 37");
 	is_u64(kx_attrib_absorb(a, later, map, 3), 0, "joined");
-	is_u64(a->nlongest, KEEP, "and 37 after the join");
-	kx_attrib_sort_longest(a);
+	is_u64(a->longest.n, KEEP, "and 37 after the join");
+	kx_topn_sort(&a->longest);
 	qsort(all, NLONG, sizeof(all[0]), rank_cmp);
 	for (unsigned i = 0; i < KEEP; i++) {
-		const struct kx_attrib_exit *e = &a->longest[i];
+		const struct kx_attrib_exit *e = kept(a, i);
 
 		if (e->start != all[i].start || e->end != all[i].end || e->tid != all[i].tid ||
 		    e->buffer != all[i].buffer || e->reason != all[i].reason ||
@@ -380,17 +386,17 @@ static void longest_exits(void)
 		kx_attrib_interval(later, &iv);
 		kx_attrib_interval(a, &iv);
 	}
-	is_u64(later->nlongest, 0, "none kept without --longest");
-	kx_attrib_sort_longest(a);
+	is_u64(later->longest.n, 0, "none kept without --longest");
+	kx_topn_sort(&a->longest);
 	/* 10 ns at 1000, 11 at 1001, 12 at 1002, 10 at 1003, 11 at 1004 */
-	ok(a->nlongest == 5 && a->longest[0].start == 1002 && a->longest[1].start == 1001 &&
-	   a->longest[2].start == 1004 && a->longest[3].start == 1000 &&
-	   a->longest[4].start == 1003, "fewer than asked: all, longest and then earliest first");
+	ok(a->longest.n == 5 && kept(a, 0)->start == 1002 && kept(a, 1)->start == 1001 &&
+	   kept(a, 2)->start == 1004 && kept(a, 3)->start == 1000 &&
+	   kept(a, 4)->start == 1003, "fewer than asked: all, longest and then earliest first");
 	map[1] = 1;
 	is_u64(kx_attrib_absorb(later, a, map, 2), 0, "a list joined into one that keeps none");
-	is_u64(later->nlongest, 0, "stays empty");
+	is_u64(later->longest.n, 0, "stays empty");
 	map[1] = 1;
-	a->longest[0].reason = 3;
+	kept(a, 0)->reason = 3;
 	is_u64(kx_attrib_absorb(a, a, map, 2), -EINVAL, "a reason past the map is refused");
 	kx_attrib_free(a);
 	kx_attrib_free(later);
