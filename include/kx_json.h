@@ -33,6 +33,8 @@ void kx_json_i64(struct kx_json *j, const char *key, int64_t val);
 void kx_json_double(struct kx_json *j, const char *key, double val, int decimals);
 void kx_json_bool(struct kx_json *j, const char *key, bool val);
 void kx_json_null(struct kx_json *j, const char *key);
+/* @val, or null when it is empty ("" stands for unknown or none) */
+void kx_json_str_or_null(struct kx_json *j, const char *key, const char *val);
 /** kx_json_finish() - newline after the top-level value. */
 void kx_json_finish(struct kx_json *j);
 

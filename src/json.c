@@ -141,6 +141,14 @@ void kx_json_null(struct kx_json *j, const char *key)
 	fputs("null", j->out);
 }
 
+void kx_json_str_or_null(struct kx_json *j, const char *key, const char *val)
+{
+	if (val[0])
+		kx_json_str(j, key, val);
+	else
+		kx_json_null(j, key);
+}
+
 void kx_json_finish(struct kx_json *j)
 {
 	fputc('\n', j->out);

@@ -62,10 +62,7 @@ static void group_body(struct kx_json *j, const struct kx_report_group *g,
 
 			kx_json_obj_begin(j, NULL);
 			kx_json_str(j, "key", sub->key);
-			if (sub->normalized[0])
-				kx_json_str(j, "normalized", sub->normalized);
-			else
-				kx_json_null(j, "normalized");
+			kx_json_str_or_null(j, "normalized", sub->normalized);
 			stat_fields(j, &sub->st);
 			if (o->hist)
 				hist_field(j, sub->hist);
@@ -104,14 +101,6 @@ static void group_body(struct kx_json *j, const struct kx_report_group *g,
 	kx_json_double(j, "host_guest_ratio", g->ratio, 6);
 }
 
-static void str_or_null(struct kx_json *j, const char *key, const char *s)
-{
-	if (s[0])
-		kx_json_str(j, key, s);
-	else
-		kx_json_null(j, key);
-}
-
 static void longest_array(struct kx_json *j, const struct kx_report *r)
 {
 	kx_json_arr_begin(j, "longest");
@@ -124,12 +113,12 @@ static void longest_array(struct kx_json *j, const struct kx_report *r)
 		kx_json_i64(j, "tid", x->tid);
 		kx_json_i64(j, "pid", x->pid);
 		kx_json_i64(j, "vcpu", x->vcpu);
-		str_or_null(j, "comm", x->comm);
+		kx_json_str_or_null(j, "comm", x->comm);
 		kx_json_str(j, "buffer", x->buffer < r->nr_buffers ? r->buffers[x->buffer] : "");
 		kx_json_str(j, "reason", x->reason);
 		kx_json_u64(j, "code", x->code);
-		str_or_null(j, "subkey", x->key);
-		str_or_null(j, "normalized", x->normalized);
+		kx_json_str_or_null(j, "subkey", x->key);
+		kx_json_str_or_null(j, "normalized", x->normalized);
 		kx_json_obj_end(j);
 	}
 	kx_json_arr_end(j);
@@ -198,10 +187,7 @@ void kx_render_json(const struct kx_report *r, const struct kx_render_opts *o, F
 	for (size_t i = 0; i < r->nhelpers; i++) {
 		kx_json_obj_begin(&j, NULL);
 		kx_json_str(&j, "key", r->helpers[i].key);
-		if (r->helpers[i].normalized[0])
-			kx_json_str(&j, "normalized", r->helpers[i].normalized);
-		else
-			kx_json_null(&j, "normalized");
+		kx_json_str_or_null(&j, "normalized", r->helpers[i].normalized);
 		kx_json_u64(&j, "count", r->helpers[i].count);
 		kx_json_obj_end(&j);
 	}
@@ -218,10 +204,7 @@ void kx_render_json(const struct kx_report *r, const struct kx_render_opts *o, F
 			kx_json_i64(&j, "tid", g->tid);
 			kx_json_i64(&j, "pid", g->pid);
 			kx_json_i64(&j, "vcpu", g->vcpu);
-			if (g->comm[0])
-				kx_json_str(&j, "comm", g->comm);
-			else
-				kx_json_null(&j, "comm");
+			kx_json_str_or_null(&j, "comm", g->comm);
 			group_body(&j, g, o);
 			kx_json_obj_end(&j);
 		}

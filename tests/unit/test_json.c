@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Unit tests for json.c: nesting, commas, escaping, NaN as null. */
+/* Unit tests for json.c: nesting, commas, escaping, NaN and empty strings as null. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -28,11 +28,14 @@ int main(void)
 	kx_json_arr_end(&j);
 	kx_json_arr_begin(&j, "empty");
 	kx_json_arr_end(&j);
+	kx_json_str_or_null(&j, "none", "");
+	kx_json_str_or_null(&j, "some", "x");
 	kx_json_obj_end(&j);
 	kx_json_finish(&j);
 	fclose(out);
 	is_str(buf, "{\"s\":\"a\\\"b\\\\c\\n\\u0001\",\"u\":18446744073709551615,\"i\":-3,"
-	       "\"nan\":null,\"d\":2.50,\"a\":[true,null,{}],\"empty\":[]}\n",
+	       "\"nan\":null,\"d\":2.50,\"a\":[true,null,{}],\"empty\":[],\"none\":null,"
+	       "\"some\":\"x\"}\n",
 	       "compact document exact");
 	free(buf);
 	return done_testing();
