@@ -65,6 +65,11 @@ for f in tsc.dat tsc.v7.dat; do
 	is "$RC" 2 "$f: --time with decimals on a cycle clock: usage error"
 	grep -q "^kvmexit-stat: .*: --time: the start has decimals, but this trace's clock counts cycles" "$TMP/err"
 	ok $? "$f: and the message says why"
+	for cmd in cycles "compare $TMP/$f" "check --max host_guest_ratio=9"; do
+		# shellcheck disable=SC2086
+		run "$KX" $cmd --time 2000000004000.5, "$TMP/$f"
+		is "$RC" 2 "$f: ${cmd%% *} --time with decimals on a cycle clock: usage error too"
+	done
 	run "$KX" report --json --time 2000000004000,2000000052000 "$TMP/$f"
 	is "$(field "$TMP/out" '[(e["count"], e["total"]) for e in d["exits"]]')" "[(2, 44000)]" \
 		"$f: --time in cycles keeps the two exits inside"
