@@ -123,6 +123,12 @@ for line in text.split('\n'):
         value = int(hi.rstrip('KMG')) * 1024 ** ('KMG'.find(hi[-1]) + 1 if hi[-1] in 'KMG' else 0)
         bits = value.bit_length() - 1 if row.group(2) else int(row.group(1))
         got[name]['rows'].append((bits, int(row.group(3)), len(row.group(4))))
+        # the label exactly as bpftrace writes 2^e: 512, 1K, 2K ... 512K, 1M
+        pow2 = lambda e: str(1 << e) if e < 10 else f"{1 << e % 10}{' KMGTPE'[e // 10]}"
+        want_label = f"[{bits}]" if bits < 2 else f"[{pow2(bits - 1)}, {pow2(bits)})"
+        if line.split()[0] + (' ' + line.split()[1] if bits >= 2 else '') != want_label:
+            print(name, 'label', line.split()[:2], 'want', want_label)
+            got[name]['count'] = None
 bad = 0
 for name, want in oracle.items():
     rows = got.get(name, {'rows': []})['rows']

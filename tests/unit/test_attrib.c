@@ -396,8 +396,23 @@ static void longest_exits(void)
 	is_u64(kx_attrib_absorb(later, a, map, 2), 0, "a list joined into one that keeps none");
 	is_u64(later->longest.n, 0, "stays empty");
 	map[1] = 1;
-	kept(a, 0)->reason = 3;
-	is_u64(kx_attrib_absorb(a, a, map, 2), -EINVAL, "a reason past the map is refused");
+	kept(a, 0)->reason = 2;
+	is_u64(kx_attrib_absorb(a, a, map, 2), -EINVAL,
+	       "a reason just past the map (id 2 of 2) is refused");
+	kx_attrib_free(a);
+
+	/* as long and as early: the lower buffer first, whatever the tids say */
+	a = kx_attrib_new(false, 2);
+	for (unsigned i = 0; i < 3; i++) {
+		struct kx_interval iv = exit_of(i == 2 ? 4 : 9 - (int32_t)i * 4, (uint16_t)(1 - i % 2), 10);
+
+		kx_attrib_interval(a, &iv);
+	}
+	kx_topn_sort(&a->longest);
+	/* kept: buffer 0 tid 5, then buffer 1 tid 4 (tid 9 of buffer 1 ranks last) */
+	ok(a->longest.n == 2 && kept(a, 0)->buffer == 0 && kept(a, 0)->tid == 5 &&
+	   kept(a, 1)->buffer == 1 && kept(a, 1)->tid == 4,
+	   "ties of length and time: buffer, then tid");
 	kx_attrib_free(a);
 	kx_attrib_free(later);
 }
