@@ -400,4 +400,45 @@ is "$(cat "$TMP/err")" "kvmexit-stat: $TMP/inst.dat: --time: the start is past t
 	"--time past 2^64 ns: one line saying so"
 run "$KX" report --json --time 18446744073.709551615, "$TMP/inst.dat"
 is "$RC" 0 "--time 2^64 - 1 ns: taken (an empty window after the trace)"
+# --time given twice: the second replaces the first, ends left out too;
+# a window of one instant is a window; a start too long to be a time is refused
+run "$KX" report --json --time 1000.1,1000.2 --time 1000.3, "$TMP/inst.dat"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["window"] == {"start": 1000300000000, "end": None}, d["window"]' "$TMP/out"
+ok $? "--time twice: the second one, its end open"
+run "$KX" report --json --time 1000.1,1000.2 --time ,1000.3 "$TMP/inst.dat"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["window"] == {"start": None, "end": 1000300000000}, d["window"]' "$TMP/out"
+ok $? "--time twice: the second one, its start open"
+run "$KX" report --time 1000.000002,1000.000002 "$TMP/inst.dat"
+is "$RC" 0 "--time START,START: one instant, taken"
+grep -q '^window: 1000.000002000 to 1000.000002000 (--time)' "$TMP/out"
+ok $? "and shown as it was given"
+run "$KX" report --time 1000.3, "$TMP/inst.dat"
+grep -q '^window: 1000.300000000 to the end (--time)' "$TMP/out"
+ok $? "--time START,: the text says 'to the end'"
+run "$KX" report --time ,1000.3 "$TMP/inst.dat"
+grep -q '^window: the start to 1000.300000000 (--time)' "$TMP/out"
+ok $? "--time ,END: the text says 'the start'"
+run "$KX" report --time "$(printf '%064d' 1000)," "$TMP/inst.dat"
+is "$RC" 2 "--time with a 64-character start: refused"
+# --hist at the edges of the ranges: exits of 0, 1, 2 and 3 ns, and one of
+# 2^63 ns (trace-cmd text: the ts are whatever the lines say)
+python3 - "$TMP/edges.txt" <<'PY'
+import sys
+lines, t = ["cpus=1"], 10**9
+def line(ev, rest):
+    lines.append(f"       CPU 0/KVM-61  [000]  {t // 10**9}.{t % 10**9:09d}: {ev}: {rest}")
+line("kvm_entry", "vcpu 0 rip 0xffffffff81000000")
+for d in (0, 1, 2, 3, 2**63):
+    t += 100
+    line("kvm_exit", "reason CPUID rip 0xffffffff81000000 info 0 0")
+    t += d
+    line("kvm_entry", "vcpu 0 rip 0xffffffff81000000")
+open(sys.argv[1], "w").write("\n".join(lines) + "\n")
+PY
+run "$KX" report --hist "$TMP/edges.txt"
+sed -n '/^CPUID, 5 exits$/,/^$/p' "$TMP/out" | awk '/^  \[/ { n++ }
+	/^  \[0\] +1 / { a++ } /^  \[1\] +1 / { a++ } /^  \[2, 4\) +2 / { a++ } /^  \[8E, 16E\) +1 / { a++ }
+	END { print n, a }' >"$TMP/edges.got"
+is "$(cat "$TMP/edges.got")" "65 4" \
+	"--hist: [0], [1], [2, 4) and [8E, 16E) hold 1, 1, 2 and 1, and every range between is shown (65 lines)"
 done_testing
