@@ -441,4 +441,45 @@ sed -n '/^CPUID, 5 exits$/,/^$/p' "$TMP/out" | awk '/^  \[/ { n++ }
 	END { print n, a }' >"$TMP/edges.got"
 is "$(cat "$TMP/edges.got")" "65 4" \
 	"--hist: [0], [1], [2, 4) and [8E, 16E) hold 1, 1, 2 and 1, and every range between is shown (65 lines)"
+# --longest names each exit's own buffer: the longest exit is in the
+# second of two buffers, the next in the top one (trace-cmd prints the
+# instance before the thread on that kvm_exit line)
+cat >"$TMP/twobuf.scn" <<'SCN'
+kernel 6.18
+isa vmx
+clock local
+cpus 2
+buffer second
+output v6
+vcpu tid=300 comm="CPU 0/KVM" vcpu=0 vm=299 cpu=0 {
+	entry
+	guest 2us
+	exit CPUID 5us
+	guest 2us
+}
+vcpu tid=400 comm="CPU 0/KVM" vcpu=0 vm=399 cpu=1 buffer=second {
+	entry
+	guest 3us
+	exit CPUID 9us
+	guest 2us
+}
+SCN
+"$SYNTH" -o v6="$TMP/twobuf.dat" "$TMP/twobuf.scn" >/dev/null 2>&1
+ok $? "kx-synth writes one vCPU in each of two buffers"
+run "$KX" report --longest 2 "$TMP/twobuf.dat"
+sed -n '/^== longest non-idle exits ==$/,/^$/p' "$TMP/out" | awk 'NF > 3 && $1 ~ /^[0-9]/' >"$TMP/twobuf.have"
+# kvm_exit times from trace-cmd, the instance's first
+trace-cmd report -t "$TMP/twobuf.dat" 2>/dev/null | awk '/kvm_exit:/ {
+	for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) t = substr($i, 1, length($i) - 1)
+	print ($1 == "second:" ? 0 : 1), t }' | sort | cut -d' ' -f2 >"$TMP/twobuf.times"
+{
+	printf '%-20s %14s %5s  %-28s %s\n' "$(sed -n 1p "$TMP/twobuf.times")" 9.000 0 \
+		"second: CPU 0/KVM-400" CPUID
+	printf '%-20s %14s %5s  %-28s %s\n' "$(sed -n 2p "$TMP/twobuf.times")" 5.000 0 \
+		"CPU 0/KVM-300" CPUID
+} >"$TMP/twobuf.want"
+cmp -s "$TMP/twobuf.want" "$TMP/twobuf.have"
+ok $? "--longest 2: the second buffer's 9 us exit, then the top buffer's 5 us, at trace-cmd's times"
+sed 's/^/# want /' "$TMP/twobuf.want"
+sed 's/^/# have /' "$TMP/twobuf.have"
 done_testing

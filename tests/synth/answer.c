@@ -30,7 +30,7 @@ struct rstat {
 
 struct long_exit {
 	uint64_t start, d;
-	uint32_t tid, vcpu, buf;
+	uint32_t tid, vm, vcpu, buf;
 	const struct sy_exit_spec *ex;
 };
 
@@ -153,7 +153,8 @@ static void end_exit(struct sy_answer *a, struct tstate *t, const struct sy_ev *
 	if (ex->idle) {
 		a->idle_total += d;
 	} else {
-		struct long_exit x = { t->exit_ns, d, ev->tid, ev->th->vcpu, ev->th->buf, ex };
+		struct long_exit x = { t->exit_ns, d, ev->tid, ev->th->vm, ev->th->vcpu,
+					ev->th->buf, ex };
 
 		a->host_total += d;
 		keep_longest(a, &x);
@@ -280,10 +281,11 @@ int sy_answer_write(struct sy_answer *a, const char *path)
 	for (int i = 0; i < a->nlongest; i++) {
 		const struct long_exit *x = &a->longest[i];
 
-		fprintf(fp, "%s\n    {\"start\":%llu,\"duration\":%llu,\"tid\":%u,\"vcpu\":%u,"
-			"\"buffer\":\"%s\",\"reason\":\"%s\",\"normalized\":", i ? "," : "",
-			(unsigned long long)x->start, (unsigned long long)x->d, x->tid, x->vcpu,
-			a->sc->bufname[x->buf], x->ex->reason);
+		fprintf(fp, "%s\n    {\"start\":%llu,\"duration\":%llu,\"tid\":%u,\"vm\":%u,"
+			"\"vcpu\":%u,\"buffer\":\"%s\",\"reason\":\"%s\",\"code\":%u,"
+			"\"normalized\":", i ? "," : "", (unsigned long long)x->start,
+			(unsigned long long)x->d, x->tid, x->vm, x->vcpu, a->sc->bufname[x->buf],
+			x->ex->reason, x->ex->code);
 		if (x->ex->normalized[0])
 			fprintf(fp, "\"%s\"}", x->ex->normalized);
 		else

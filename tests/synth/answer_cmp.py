@@ -5,8 +5,8 @@
 # the report's raw keys with that normalised name) count/total/min/max, guest
 # count/total, host total/idle_total, lost_events, discarded, orphan_entries,
 # unfinished_exits, and where the report has one (--longest 20) its list of
-# the longest exits (time, duration, thread, vCPU, buffer, reason,
-# normalised sub-key); with --cycles the
+# the longest exits (time, duration, thread, VM process where perf.data
+# records it, vCPU, buffer, reason and its code, normalised sub-key); with --cycles the
 # `kvmexit-stat cycles --json` totals (count, guest/host/idle totals).
 # Usage: answer_cmp.py [--cycles] ANSWER.json=REPORT.json...
 #   prints "PASS REPORT" or "FAIL REPORT" per pair, differences as "# " lines
@@ -52,13 +52,17 @@ def compare(ans, rep, cycles):
         cmp(k, rep.get(k), ans[k])
     if 'longest' not in rep:
         return bad
-    fields = ('start', 'duration', 'tid', 'vcpu', 'buffer', 'reason', 'normalized')
+    fields = ('start', 'duration', 'tid', 'pid', 'vcpu', 'buffer', 'reason', 'code',
+              'normalized')
     got = [{k: e.get(k) for k in fields} for e in rep.get('longest', [])]
-    # perf.data has no buffers: its report names only the one unnamed buffer
-    one_buffer = rep.get('input', {}).get('buffers') == ['']
+    # perf.data has no buffers (its report names only the one unnamed
+    # buffer) but has each thread's process; trace.dat has no processes
+    perf = rep.get('input', {}).get('format', '').startswith('perf')
     for i, want in enumerate(ans['longest']):
-        if one_buffer:
-            want = dict(want, buffer='')
+        want = {k: want[k] for k in fields if k in want}
+        want['pid'] = ans['longest'][i]['vm'] if perf else -1
+        if perf:
+            want['buffer'] = ''
         cmp('longest[%d]' % i, got[i] if i < len(got) else None, want)
     cmp('longest: exits listed', len(got), len(ans['longest']))
     return bad
