@@ -329,6 +329,10 @@ ok $? "--longest: JSON, CSV (a row each, ranked) and text list the same exits, l
 run "$KX" report --json "$TMP/inst.dat"
 grep -q '"longest"' "$TMP/out"
 ok $((!$?)) "without --longest, JSON has no longest list"
+# the bounds themselves are taken
+run "$KX" report --longest 1 --json "$TMP/inst.dat"
+python3 -c 'import json, sys; assert len(json.load(open(sys.argv[1]))["longest"]) == 1' "$TMP/out"
+ok $? "--longest 1: one exit"
 # more asked than there are: every non-idle exit, none of the idle ones
 run "$KX" report --longest 10000 --json "$TMP/inst.dat"
 python3 -c 'import json, sys

@@ -4,7 +4,8 @@
 # say so (exit 3, or 0 with --allow-empty), list the kvm events it holds
 # with their counts, and decode the helper events into sub-keys whose
 # counts equal the APIC writes in the trace-cmd report text beside it, the
-# same in xAPIC (MMIO) and x2APIC (MSR) mode.
+# same in xAPIC (MMIO) and x2APIC (MSR) mode, whole and inside a --time
+# window.
 . "$(dirname "$0")/../lib.sh"
 
 E=$CORPUS/emulated
@@ -31,6 +32,28 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 print(sum(h["count"] for h in d["helper_keys"] if h["normalized"] == sys.argv[2]))' "$TMP/out" "APIC $reg write")
 		is "$got" "$want" "$mode: APIC $reg write accesses equal the text's apic_write APIC_$reg lines ($want)"
+	done
+	# --time keeps the helper events between its ends: those whose time in
+	# the text lies between them (the text has microseconds; no event of
+	# the text lies within 1 us of an end, or the two could disagree)
+	case $mode in
+	xapic) lo=1083.86; hi=1083.9 ;;
+	*) lo=1084.34; hi=1084.37 ;;
+	esac
+	near=$(awk -v lo=$lo -v hi=$hi '/ kvm_/ { t = $3; sub(/:$/, "", t)
+		if ((t >= lo - 0.000001 && t <= lo + 0.000001) || (t >= hi - 0.000001 && t <= hi + 0.000001)) n++ }
+		END { print n + 0 }' "$TMP/$mode.txt")
+	is "$near" 0 "$mode: no event within 1 us of $lo or $hi"
+	run "$KX" report --allow-empty --json --time "$lo,$hi" "$dat"
+	for reg in EOI TMICT; do
+		want=$(awk -v lo=$lo -v hi=$hi -v reg="APIC_$reg" '$0 ~ ("apic_write " reg " ") {
+			t = $3; sub(/:$/, "", t); if (t >= lo && t <= hi) n++ } END { print n + 0 }' "$TMP/$mode.txt")
+		got=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(sum(h["count"] for h in d["helper_keys"] if h["normalized"] == sys.argv[2]))' "$TMP/out" "APIC $reg write")
+		[ "$want" -gt 0 ] && [ "$got" = "$want" ]
+		ok $? "$mode: --time $lo,$hi: APIC $reg write accesses inside, as the text's ($got, want $want)"
 	done
 done
 done_testing
