@@ -55,5 +55,14 @@ print(sum(h["count"] for h in d["helper_keys"] if h["normalized"] == sys.argv[2]
 		[ "$want" -gt 0 ] && [ "$got" = "$want" ]
 		ok $? "$mode: --time $lo,$hi: APIC $reg write accesses inside, as the text's ($got, want $want)"
 	done
+	# the ends are included: a window of the one instant of an EOI write
+	# (read from the text, whose times are the ones the window compares)
+	at=$(awk '/apic_write APIC_EOI / { n++ } n == 10 { t = $3; sub(/:$/, "", t); print t; exit }' "$TMP/$mode.txt")
+	run "$KX" report --allow-empty --json --time "$at,$at" "$TMP/$mode.txt"
+	got=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(sum(h["count"] for h in d["helper_keys"] if h["normalized"] == "APIC EOI write"))' "$TMP/out")
+	is "$got" 1 "$mode: --time $at,$at on the text: the EOI write at that instant"
 done
 done_testing
