@@ -71,7 +71,6 @@ struct kx_attrib_exit {
 	uint32_t reason;		/* kx_names id */
 	uint32_t code;
 	uint16_t buffer;
-	uint8_t isa;
 };
 
 struct kx_attrib {
