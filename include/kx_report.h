@@ -104,7 +104,7 @@ struct kx_report_exit {
 	int32_t pid;
 	int32_t vcpu;
 	uint32_t code;
-	uint16_t buffer;			/* index in kx_report.buffers */
+	const char *buffer;			/* its name ("" for the top one), in @buffers */
 };
 
 struct kx_report {

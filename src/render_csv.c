@@ -62,7 +62,7 @@ static void longest_rows(FILE *out, const struct kx_report *r)
 			x->duration, kx_unit_name(r->unit), x->tid, x->pid, x->vcpu);
 		kx_csv_field(out, x->comm);
 		fputc(',', out);
-		kx_csv_field(out, x->buffer < r->nr_buffers ? r->buffers[x->buffer] : "");
+		kx_csv_field(out, x->buffer);
 		fputc(',', out);
 		kx_csv_field(out, x->reason);
 		fprintf(out, ",%" PRIu32 ",", x->code);

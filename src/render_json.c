@@ -114,7 +114,7 @@ static void longest_array(struct kx_json *j, const struct kx_report *r)
 		kx_json_i64(j, "pid", x->pid);
 		kx_json_i64(j, "vcpu", x->vcpu);
 		kx_json_str_or_null(j, "comm", x->comm);
-		kx_json_str(j, "buffer", x->buffer < r->nr_buffers ? r->buffers[x->buffer] : "");
+		kx_json_str(j, "buffer", x->buffer);
 		kx_json_str(j, "reason", x->reason);
 		kx_json_u64(j, "code", x->code);
 		kx_json_str_or_null(j, "subkey", x->key);

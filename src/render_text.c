@@ -304,7 +304,6 @@ static void longest_table(FILE *out, const struct kx_report *r)
 		ns ? "Host us" : "Host cyc", "vCPU", "Thread", "Reason / sub-key");
 	for (size_t i = 0; i < r->nlongest; i++) {
 		const struct kx_report_exit *x = &r->longest[i];
-		const char *buffer = x->buffer < r->nr_buffers ? r->buffers[x->buffer] : "";
 		char at[32], dur[32], vcpu[16], thread[160];
 
 		trace_time(at, sizeof(at), x->start, r->unit);
@@ -313,7 +312,7 @@ static void longest_table(FILE *out, const struct kx_report *r)
 			snprintf(vcpu, sizeof(vcpu), "-");
 		else
 			snprintf(vcpu, sizeof(vcpu), "%d", x->vcpu);
-		snprintf(thread, sizeof(thread), "%s%s%s-%d", buffer, buffer[0] ? ": " : "",
+		snprintf(thread, sizeof(thread), "%s%s%s-%d", x->buffer, x->buffer[0] ? ": " : "",
 			 x->comm[0] ? x->comm : "?", x->tid);
 		fprintf(out, "%-20s %14s %5s  %-28s %s%s%s\n", at, dur, vcpu, thread, x->reason,
 			x->key[0] ? " / " : "", x->normalized[0] ? x->normalized : x->key);

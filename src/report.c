@@ -356,7 +356,7 @@ static int copy_longest(struct kx_report *r, struct kx_attrib *a, const struct k
 		x->pid = e->pid;
 		x->vcpu = e->vcpu;
 		x->code = e->code;
-		x->buffer = e->buffer;
+		x->buffer = e->buffer < r->nr_buffers ? r->buffers[e->buffer] : "";
 	}
 	r->nlongest = a->longest.n;
 	return 0;
