@@ -85,11 +85,17 @@ static bool pid_passes(const struct kx_filter *filter, int32_t tid, int32_t pid)
 	return filter->pid < 0 || tid == filter->pid || pid == filter->pid;
 }
 
+/* --time: whether [@start, @end] lies in the window, its ends included. */
+static bool in_window(const struct kx_filter *filter, uint64_t start, uint64_t end)
+{
+	return start >= filter->from_ts && end <= filter->to_ts;
+}
+
 static int filter_interval(void *ctx, const struct kx_interval *iv)
 {
 	struct filtered *f = ctx;
 
-	if (iv->start < f->filter->from_ts || iv->end > f->filter->to_ts)
+	if (!in_window(f->filter, iv->start, iv->end))
 		return 0;
 	if (f->filter->vcpu >= 0 && iv->vcpu != f->filter->vcpu)
 		return 0;
@@ -124,7 +130,7 @@ static bool helper_passes(struct kx_run *run, const struct kx_event *ev)
 {
 	int32_t vcpu = ev->vcpu;
 
-	if (ev->ts < run->filter.from_ts || ev->ts > run->filter.to_ts)
+	if (!in_window(&run->filter, ev->ts, ev->ts))
 		return false;
 	if (!pid_passes(&run->filter, ev->tid, ev->pid))
 		return false;
