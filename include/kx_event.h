@@ -44,7 +44,24 @@ enum kx_mmio_type {
 	KX_MMIO_WRITE = 2,
 };
 
-/* The exit's guest_rip, intr_info and error_code are not kept: no analysis reads them. */
+/*
+ * Whether the guest ran its kernel when it exited, from the exit's
+ * guest_rip. 64-bit kernels (Linux, Windows, the BSDs) live in the upper
+ * half of the address space, user space in the lower; a guest in 32-bit
+ * mode therefore always counts as user.
+ */
+enum kx_guest_mode {
+	KX_GUEST_MODE_UNKNOWN = 0,	/* the recording has no guest_rip */
+	KX_GUEST_USER = 1,
+	KX_GUEST_KERNEL = 2,
+};
+
+static inline uint8_t kx_guest_mode_of_rip(uint64_t rip)
+{
+	return (uint8_t)(KX_GUEST_USER + (rip >> 63));	/* USER + 1 = KERNEL */
+}
+
+/* The exit's intr_info and error_code are not kept: no analysis reads them. */
 struct kx_exit_fields {
 	uint64_t info1;
 	uint64_t info2;
@@ -53,6 +70,7 @@ struct kx_exit_fields {
 	uint32_t flags;		/* VMX upper bits (e.g. 0x80000000 FAILED_VMENTRY) */
 	uint8_t isa;		/* enum kx_isa */
 	uint8_t has_info;	/* info1/info2 were recorded */
+	uint8_t guest_mode;	/* enum kx_guest_mode, from guest_rip */
 };
 
 struct kx_apic_fields {

@@ -32,6 +32,7 @@ struct kx_packed_event {
 	uint8_t key_rank;
 	uint8_t key_via;
 	uint8_t key_x2apic;
+	uint8_t guest_mode;
 };
 
 static inline void kx_event_pack(struct kx_packed_event *p, const struct kx_event *ev)
@@ -46,10 +47,12 @@ static inline void kx_event_pack(struct kx_packed_event *p, const struct kx_even
 	p->key_x2apic = ev->key_x2apic;
 	p->u.lost = 0;
 	p->isa = 0;
+	p->guest_mode = 0;
 	if (ev->kind == KX_EV_EXIT) {
 		p->u.exit.code = ev->u.exit.code;
 		p->u.exit.flags = ev->u.exit.flags;
 		p->isa = ev->u.exit.isa;
+		p->guest_mode = ev->u.exit.guest_mode;
 	} else if (ev->kind == KX_EV_LOST) {
 		p->u.lost = ev->u.lost;
 	}
@@ -77,6 +80,7 @@ static inline void kx_event_unpack(struct kx_event *ev, const struct kx_packed_e
 		ev->u.exit.code = p->u.exit.code;
 		ev->u.exit.flags = p->u.exit.flags;
 		ev->u.exit.isa = p->isa;
+		ev->u.exit.guest_mode = p->guest_mode;
 	} else if (p->kind == KX_EV_LOST) {
 		ev->u.lost = p->u.lost;
 	}

@@ -42,13 +42,13 @@ struct field {
 
 enum kx_fields {
 	F_PID,
-	F_A, F_B, F_C, F_D, F_E,
+	F_A, F_B, F_C, F_D, F_E, F_F,
 	NR_F
 };
 
 /* Fields each event kind reads, in F_A.. order; the first is required. */
 static const char *const kind_fields[][NR_F - 1] = {
-	[KX_EV_EXIT] = { "exit_reason", "isa", "info1", "info2", "vcpu_id" },
+	[KX_EV_EXIT] = { "exit_reason", "isa", "info1", "info2", "vcpu_id", "guest_rip" },
 	[KX_EV_ENTRY] = { "vcpu_id" },
 	[KX_EV_APIC] = { "reg", "rw", "val" },
 	[KX_EV_MSR] = { "ecx", "write", "data", "exception" },
@@ -74,7 +74,7 @@ struct layout {
 #define U1	{ 1, false }
 
 static const struct layout kind_layouts[][NR_F] = {
-	[KX_EV_EXIT] = { S4, U4, U4, U8, U8, U4 },
+	[KX_EV_EXIT] = { S4, U4, U4, U8, U8, U4, U8 },
 	[KX_EV_ENTRY] = { S4, U4 },
 	[KX_EV_APIC] = { S4, U4, U4, U8 },
 	[KX_EV_MSR] = { S4, U4, U4, U8, U1 },
@@ -554,6 +554,9 @@ static inline __attribute__((always_inline)) void decode_exit(struct kx_kvmdecod
 	x->has_info = has(s, F_C, mode) && has(s, F_D, mode);
 	ev->vcpu = has(s, F_E, mode) ? (int32_t)field(d, s, KX_EV_EXIT, F_E, be, mode) :
 				       KX_VCPU_UNKNOWN;
+	x->guest_mode = has(s, F_F, mode) ?
+			kx_guest_mode_of_rip(field(d, s, KX_EV_EXIT, F_F, be, mode)) :
+			KX_GUEST_MODE_UNKNOWN;
 }
 
 /* The fields of @s's kind into @ev (see field() for @mode). Return 1, or 0. */

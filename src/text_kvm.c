@@ -247,7 +247,7 @@ static int parse_exit(struct kx_text_kvm *k, struct cur *c, struct kx_event *ev)
 	struct kx_exit_fields *x = &ev->u.exit;
 	struct kx_text_span name, w;
 	const char *rip;
-	uint64_t unused;
+	uint64_t guest_rip;
 	uint32_t vcpu, unused32;
 	int err;
 
@@ -272,8 +272,9 @@ static int parse_exit(struct kx_text_kvm *k, struct cur *c, struct kx_event *ev)
 	if (name.len == 0)
 		return -1;
 	c->p = rip + 5;
-	if (!num(c, 16, &unused))	/* guest_rip: checked, not kept */
+	if (!num(c, 16, &guest_rip))
 		return -1;
+	x->guest_mode = kx_guest_mode_of_rip(guest_rip);
 	while (!at_end(c)) {
 		w = word(c);
 		if (span_is(w, "info1")) {
@@ -535,7 +536,7 @@ static int raw_exit(struct kx_text_kvm *k, const struct raw_fields *rf, struct k
 {
 	struct kx_exit_fields *x = &ev->u.exit;
 	uint32_t reason, isa = KX_ISA_UNKNOWN, vcpu, code;
-	uint64_t rip;	/* required, not kept */
+	uint64_t rip;
 	const char *name;
 	char num[24];
 	int err;
@@ -555,6 +556,7 @@ static int raw_exit(struct kx_text_kvm *k, const struct raw_fields *rf, struct k
 	x->code = code;
 	x->isa = (uint8_t)isa;
 	x->flags = reason - code;
+	x->guest_mode = kx_guest_mode_of_rip(rip);
 	if (raw_get(rf, "info1", &x->info1) && raw_get(rf, "info2", &x->info2))
 		x->has_info = 1;
 	if (raw_u32(rf, "vcpu_id", &vcpu) && vcpu <= INT32_MAX)

@@ -194,6 +194,16 @@ static void test_new_format(bool be)
 	is_str(reason(dec, names, &ev), "INVALID_STATE", "name from the format table");
 	ok(ev.u.exit.has_info && ev.u.exit.info1 == 0x1111 && ev.u.exit.info2 == 0x2222, "info1/2");
 	ok(ev.key == 0 && ev.key_rank == 0, "INVALID_STATE names no sub-key");
+	is_u64(ev.u.exit.guest_mode, KX_GUEST_KERNEL, "guest_rip 0xffffffff81000000: kernel");
+	put(r, 16, 8, 0x7fffffffffffffffull, be);
+	kx_kvmdecode_record(dec, r, 72, 72, &ev);
+	is_u64(ev.u.exit.guest_mode, KX_GUEST_USER, "guest_rip 2^63 - 1: user");
+	put(r, 16, 8, 0x8000000000000000ull, be);
+	kx_kvmdecode_record(dec, r, 72, 72, &ev);
+	is_u64(ev.u.exit.guest_mode, KX_GUEST_KERNEL, "guest_rip 2^63: kernel");
+	put(r, 16, 8, 0x401000, be);
+	kx_kvmdecode_record(dec, r, 72, 72, &ev);
+	is_u64(ev.u.exit.guest_mode, KX_GUEST_USER, "guest_rip 0x401000: user");
 
 	put(r, 8, 4, 12, be);
 	kx_kvmdecode_record(dec, r, 72, 72, &ev);
@@ -278,7 +288,7 @@ static void test_new_format(bool be)
 	counts = kx_kvmdecode_event_counts(dec, &nr);
 	is_u64(nr, 7, "seven kvm events seen");
 	ok(nr && strcmp(counts[0].name, "kvm_entry") == 0, "sorted by name");
-	is_u64(count_of(dec, "kvm_exit"), 10, "kvm_exit counted, short ones included");
+	is_u64(count_of(dec, "kvm_exit"), 13, "kvm_exit counted, short ones included");
 	is_u64(count_of(dec, "kvm_inj_exception"), 1, "the unparsed format's event counted");
 
 	/* a second reader's counts (a worker's, a slice's) added to the first's */
@@ -289,8 +299,8 @@ static void test_new_format(bool be)
 	record(r, 200, 1, be);
 	kx_kvmdecode_record(other, r, 12, 12, &ev);
 	kx_kvmdecode_add_counts(dec, other);
-	ok(count_of(dec, "kvm_exit") == 12 && count_of(dec, "kvm_inj_exception") == 2 &&
-	   kx_kvmdecode_short(dec) == 3, "%s: counts added: 12 kvm_exit, 2 kvm_inj_exception, 3 short",
+	ok(count_of(dec, "kvm_exit") == 15 && count_of(dec, "kvm_inj_exception") == 2 &&
+	   kx_kvmdecode_short(dec) == 3, "%s: counts added: 15 kvm_exit, 2 kvm_inj_exception, 3 short",
 	   e);
 	kx_kvmdecode_free(other);
 	kx_kvmdecode_free(dec);
@@ -317,6 +327,10 @@ static void test_old_format(void)
 	is_str(reason(dec, names, &ev), "EPT_VIOLATION", "old: VMX name");
 	is_u64((uint64_t)(int64_t)ev.vcpu, (uint64_t)(int64_t)KX_VCPU_UNKNOWN, "old: no vcpu_id");
 	ok(ev.u.exit.has_info && ev.u.exit.info1 == 0xd82, "old: info1");
+	is_u64(ev.u.exit.guest_mode, KX_GUEST_USER, "old: guest_rip 0: user");
+	put(r, 16, 8, 0xfffff80312345678ull, false);
+	kx_kvmdecode_record(dec, r, 40, 40, &ev);
+	is_u64(ev.u.exit.guest_mode, KX_GUEST_KERNEL, "old: guest_rip in the upper half: kernel");
 	put(r, 8, 4, 0x400, false);
 	kx_kvmdecode_record(dec, r, 40, 40, &ev);
 	ok(ev.u.exit.isa == KX_ISA_SVM && ev.u.exit.code == 0x400, "old: an SVM-only code is SVM");
@@ -410,6 +424,7 @@ static void test_svm_table(void)
 	   "svm: single lowercase table is SVM");
 	is_str(reason(dec, names, &ev), "io", "svm: name");
 	ok(!ev.u.exit.has_info, "svm: no info fields");
+	is_u64(ev.u.exit.guest_mode, KX_GUEST_MODE_UNKNOWN, "svm: no guest_rip field: mode unknown");
 	kx_kvmdecode_free(dec);
 	kx_names_free(names);
 	tep_free(tep);

@@ -284,6 +284,7 @@ static void test_exit(void)
 	is_u64(ev.u.exit.has_info, 1, "has info");
 	is_u64(ev.u.exit.flags, 0, "no flags");
 	is_u64((uint32_t)ev.vcpu, (uint32_t)KX_VCPU_UNKNOWN, "no vcpu in plugin form");
+	is_u64(ev.u.exit.guest_mode, KX_GUEST_KERNEL, "rip in the upper half: guest kernel");
 
 	/* kernel >= 5.14 print fmt, formats.md §6 */
 	ok(kvmline("kvm_exit", "vcpu 0 reason EXCEPTION_NMI rip 0x40048d info1 0x0000000000000000 info2 0x0000000000000000 intr_info 0x80000b0e error_code 0x00000000", &ev) == 1,
@@ -292,6 +293,7 @@ static void test_exit(void)
 	is_u64(ev.u.exit.code, 0, "new: code 0");
 	is_u64(ev.vcpu, 0, "new: vcpu");
 	is_u64(ev.key, 0, "new: EXCEPTION_NMI names no sub-key");
+	is_u64(ev.u.exit.guest_mode, KX_GUEST_USER, "new: rip 0x40048d: guest user");
 	ok(kvmline("kvm_exit", "vcpu 3 reason EPT_VIOLATION rip 0xffffffff81000000 info1 0x0000000000000d82 info2 0x0000000000000000 intr_info 0x00000000 error_code 0x00000000 requests 0x0000000000000000", &ev) == 1,
 	   "kvm_exit with requests parses");
 	ok(ev.vcpu == 3 && ev.u.exit.info1 == 0xd82 && ev.u.exit.code == 48 && ev.u.exit.has_info,
@@ -474,8 +476,10 @@ static void test_raw(void)
 	is_u64(ev.u.exit.isa, KX_ISA_VMX, "raw: isa");
 	ok(ev.u.exit.info1 == 0x380 && ev.u.exit.has_info, "raw: info1");
 	is_u64(ev.vcpu, 2, "raw: vcpu_id");
+	is_u64(ev.u.exit.guest_mode, KX_GUEST_KERNEL, "raw: guest_rip in the upper half");
 	ok(kvmline("kvm_exit", "[FAILED TO PARSE] exit_reason=1024 guest_rip=0x1 isa=2 info1=0x6 info2=0xfee000b0", &ev) == 1 &&
 	   ev.u.exit.code == 0x400 && ev.u.exit.isa == KX_ISA_SVM, "raw SVM exit");
+	is_u64(ev.u.exit.guest_mode, KX_GUEST_USER, "raw: guest_rip 0x1: guest user");
 	/* SVM NPF: info2 0xfee000b0 is EOI in the APIC page, info1 bit 1 a write */
 	ok(ev.key_via == KX_SKV_EXIT_INFO && kx_subkey_unpack(ev.key).cls == KX_SK_APIC &&
 	   kx_subkey_unpack(ev.key).id == 0xb0 && kx_subkey_unpack(ev.key).access == KX_SKA_WRITE,
