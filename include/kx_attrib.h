@@ -10,6 +10,7 @@
 #ifndef KX_ATTRIB_H
 #define KX_ATTRIB_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -20,17 +21,58 @@
 #include "kx_subkey.h"
 #include "kx_topn.h"
 
+/*
+ * Exits by enum kx_guest_mode: one increment an exit, indexed (the mode
+ * is 0..2; the mask keeps any other value inside the array).
+ */
+struct kx_guest_modes {
+	uint64_t n[4];
+};
+
+static inline void kx_guest_modes_add(struct kx_guest_modes *m, uint8_t guest_mode)
+{
+	m->n[guest_mode & 3]++;
+}
+
+static inline void kx_guest_modes_merge(struct kx_guest_modes *m, const struct kx_guest_modes *from)
+{
+	for (int i = 0; i < 4; i++)
+		m->n[i] += from->n[i];
+}
+
+/** kx_guest_kernel() - exits taken in the guest's kernel. */
+static inline uint64_t kx_guest_kernel(const struct kx_guest_modes *m)
+{
+	return m->n[KX_GUEST_KERNEL];
+}
+
+/** kx_guest_mode_known() - exits whose guest_rip was recorded. */
+static inline uint64_t kx_guest_mode_known(const struct kx_guest_modes *m)
+{
+	return m->n[KX_GUEST_USER] + m->n[KX_GUEST_KERNEL];
+}
+
+/** kx_guest_kernel_pct() - the kernel's share of the known exits in percent, NaN if none. */
+static inline double kx_guest_kernel_pct(const struct kx_guest_modes *m)
+{
+	uint64_t known = kx_guest_mode_known(m);
+
+	return known ? 100.0 * (double)kx_guest_kernel(m) / (double)known : NAN;
+}
+
 struct kx_attrib_sub {
 	uint64_t packed;		/* kx_subkey_pack() */
 	struct kx_subkey sk;
 	struct kx_hist h;
 	uint64_t user;			/* time after kvm_userspace_exit */
+	struct kx_guest_modes modes;
 };
 
 struct kx_attrib_row {
 	struct kx_hist h;
 	uint64_t user;
 	uint64_t failed_vmentry;
+	struct kx_guest_modes modes;
 	struct kx_attrib_sub *subs;
 	size_t cap_subs;
 	uint32_t nsubs;

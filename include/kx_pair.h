@@ -25,7 +25,7 @@ enum kx_interval_kind {
 
 /*
  * struct kx_interval - one interval of one vCPU thread, in source units.
- * For KX_IV_EXIT: reason/code/flags/isa/idle/subkey describe the exit and
+ * For KX_IV_EXIT: reason/code/flags/isa/guest_mode/idle/subkey describe the exit and
  * @user is the part after kvm_userspace_exit (0 if the VMM was not entered).
  */
 struct kx_interval {
@@ -43,6 +43,7 @@ struct kx_interval {
 	uint32_t flags;
 	uint16_t buffer;
 	uint8_t isa;
+	uint8_t guest_mode;	/* enum kx_guest_mode */
 	bool idle;
 };
 

@@ -33,6 +33,7 @@ struct kx_stat {
 	uint64_t p99;
 	uint64_t p999;
 	uint64_t user;		/* part after kvm_userspace_exit */
+	struct kx_guest_modes modes;	/* exits from the guest kernel, of those known */
 	double mean;
 	double count_pct;	/* of all exits in the group */
 	double time_pct;	/* of non-idle host time; NaN for idle rows */

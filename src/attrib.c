@@ -198,12 +198,14 @@ static __attribute__((noinline)) int add_exit(struct kx_attrib_group *g,
 	row->user += iv->user;
 	if (iv->flags)
 		row->failed_vmentry++;
+	kx_guest_modes_add(&row->modes, iv->guest_mode);
 	if (iv->subkey.cls == KX_SK_NONE)
 		return 0;
 	sub = sub_for(row, &iv->subkey);
 	if (!sub || kx_hist_add(&sub->h, d) < 0)
 		return -ENOMEM;
 	sub->user += iv->user;
+	kx_guest_modes_add(&sub->modes, iv->guest_mode);
 	return 0;
 }
 
@@ -319,12 +321,14 @@ static int absorb_row(struct kx_attrib_group *dg, const struct kx_attrib_row *fr
 		return -ENOMEM;
 	row->user += from->user;
 	row->failed_vmentry += from->failed_vmentry;
+	kx_guest_modes_merge(&row->modes, &from->modes);
 	for (uint32_t i = 0; i < from->nsubs; i++) {
 		struct kx_attrib_sub *sub = sub_for(row, &from->subs[i].sk);
 
 		if (!sub || kx_hist_merge(&sub->h, &from->subs[i].h) < 0)
 			return -ENOMEM;
 		sub->user += from->subs[i].user;
+		kx_guest_modes_merge(&sub->modes, &from->subs[i].modes);
 	}
 	return 0;
 }

@@ -36,6 +36,7 @@ struct thread {
 	uint64_t helper_key;	/* the previous helper event of this exit or guest run ... */
 	uint8_t helper_kind;	/* ... and its kind; 0: none, or already paired */
 	uint8_t isa;
+	uint8_t guest_mode;	/* enum kx_guest_mode of the open exit */
 	uint8_t state;
 	bool in_user;		/* kvm_userspace_exit seen during this exit */
 	bool idle;
@@ -234,6 +235,7 @@ static int on_vm_exit(struct kx_pair *p, struct thread *t, const struct kx_event
 	t->code = ev->u.exit.code;
 	t->flags = ev->u.exit.flags;
 	t->isa = ev->u.exit.isa;
+	t->guest_mode = ev->u.exit.guest_mode;
 	t->idle = reason_is_idle(p, ev->u.exit.reason);
 	t->in_user = false;
 	t->helper_kind = 0;
@@ -262,6 +264,7 @@ static int on_vm_entry(struct kx_pair *p, struct thread *t, const struct kx_even
 			iv.code = t->code;
 			iv.flags = t->flags;
 			iv.isa = t->isa;
+			iv.guest_mode = t->guest_mode;
 			iv.idle = t->idle;
 			err = sink(ctx, &iv);
 		}

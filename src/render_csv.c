@@ -47,8 +47,10 @@ static void line(FILE *out, const struct kx_report *r, const struct kx_report_gr
 	fprintf(out, ",%" PRIu64 ",", st->total);
 	pct(out, st->time_pct);
 	fprintf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		",%.3f,%" PRIu64 "\n", st->min, st->p50, st->p90, st->p99, st->p999,
-		st->max, st->mean, st->user);
+		",%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", st->min, st->p50, st->p90, st->p99,
+		st->p999, st->max, st->mean, st->user, kx_guest_kernel(&st->modes), kx_guest_mode_known(&st->modes));
+	pct(out, kx_guest_kernel_pct(&st->modes));
+	fputc('\n', out);
 }
 
 static void longest_rows(FILE *out, const struct kx_report *r)
@@ -80,7 +82,8 @@ void kx_render_csv(const struct kx_report *r, const struct kx_render_opts *o, FI
 		return;
 	}
 	fputs("group,reason,subkey,normalized,idle,unit,count,count_pct,total,time_pct,"
-	      "min,p50,p90,p99,p99_9,max,mean,userspace_total\n", out);
+	      "min,p50,p90,p99,p99_9,max,mean,userspace_total,guest_kernel,guest_mode_known,"
+	      "guest_kernel_pct\n", out);
 	for (size_t i = 0; i < r->ngroups; i++) {
 		const struct kx_report_group *g = &r->groups[i];
 

@@ -24,6 +24,9 @@ static void stat_fields(struct kx_json *j, const struct kx_stat *st)
 	kx_json_u64(j, "p99", st->p99);
 	kx_json_u64(j, "p99_9", st->p999);
 	kx_json_u64(j, "userspace_total", st->user);
+	kx_json_u64(j, "guest_kernel", kx_guest_kernel(&st->modes));
+	kx_json_u64(j, "guest_mode_known", kx_guest_mode_known(&st->modes));
+	kx_json_double(j, "guest_kernel_pct", kx_guest_kernel_pct(&st->modes), 3);
 }
 
 /* Sparse histogram: [[bucket_low, count], ...] for compare/check baselines. */

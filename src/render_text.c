@@ -43,16 +43,16 @@ static void header(FILE *out, enum kx_unit unit, bool keys)
 {
 	const char *u = unit == KX_UNIT_NS ? "us" : "cyc";
 
-	fprintf(out, "%-34s %10s %8s %14s %8s %11s %11s %11s %11s %11s\n",
+	fprintf(out, "%-34s %10s %8s %14s %8s %11s %11s %11s %11s %11s %8s\n",
 		keys ? "Sub-key / via reasons" : "Reason / sub-key", "Count", "Count%", "Total", "Time%",
-		"Min", "p50", "p99", "Max", "Mean");
+		"Min", "p50", "p99", "Max", "Mean", "GKern%");
 	fprintf(out, "%-34s %10s %8s %14s %8s %11s %11s %11s %11s %11s\n",
 		"", "", "", u, "", u, u, u, u, u);
 }
 
 static void stat_line(FILE *out, const char *name, const struct kx_stat *st, enum kx_unit unit)
 {
-	char tot[32], mn[32], p50[32], p99[32], mx[32], mean[32], cp[16], tp[16];
+	char tot[32], mn[32], p50[32], p99[32], mx[32], mean[32], cp[16], tp[16], gk[16];
 
 	kx_format_duration(tot, sizeof(tot), st->total, unit);
 	kx_format_duration(mn, sizeof(mn), st->min, unit);
@@ -62,8 +62,9 @@ static void stat_line(FILE *out, const char *name, const struct kx_stat *st, enu
 	kx_format_duration(mean, sizeof(mean), (uint64_t)llround(st->mean), unit);
 	pct(cp, sizeof(cp), st->count_pct);
 	pct(tp, sizeof(tp), st->time_pct);
-	fprintf(out, "%-34s %10" PRIu64 " %8s %14s %8s %11s %11s %11s %11s %11s\n",
-		name, st->count, cp, tot, tp, mn, p50, p99, mx, mean);
+	pct(gk, sizeof(gk), kx_guest_kernel_pct(&st->modes));
+	fprintf(out, "%-34s %10" PRIu64 " %8s %14s %8s %11s %11s %11s %11s %11s %8s\n",
+		name, st->count, cp, tot, tp, mn, p50, p99, mx, mean, gk);
 }
 
 /*

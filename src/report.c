@@ -153,6 +153,7 @@ static int add_key(struct kx_report_group *g, size_t *cap, struct kx_names *inde
 	if (kx_hist_merge(&k->hist, sub->hist) < 0)
 		return -ENOMEM;
 	k->st.user += sub->st.user;
+	kx_guest_modes_merge(&k->st.modes, &sub->st.modes);
 	return add_reason(k, reason);
 }
 
@@ -188,6 +189,7 @@ static int fill_group(struct kx_report_group *g, struct kx_attrib_group *ag,
 		row->hist = &ar->h;
 		kx_stat_from_hist(&row->st, &ar->h);
 		row->st.user = ar->user;
+		row->st.modes = ar->modes;
 		g->exits += ar->h.count;
 		g->user_total += ar->user;
 		if (ar->idle)
@@ -208,6 +210,7 @@ static int fill_group(struct kx_report_group *g, struct kx_attrib_group *ag,
 			sub->hist = &ar->subs[s].h;
 			kx_stat_from_hist(&sub->st, &ar->subs[s].h);
 			sub->st.user = ar->subs[s].user;
+			sub->st.modes = ar->subs[s].modes;
 		}
 	}
 	g->ratio = g->guest_total ? (double)g->host_total / (double)g->guest_total : NAN;
@@ -225,11 +228,14 @@ static int fill_group(struct kx_report_group *g, struct kx_attrib_group *ag,
 		}
 	}
 	for (size_t k = 0; k < g->nkeys; k++) {
-		uint64_t user = g->keys[k].st.user;
+		struct kx_stat *st = &g->keys[k].st;
+		uint64_t user = st->user;
+		struct kx_guest_modes modes = st->modes;
 
-		kx_stat_from_hist(&g->keys[k].st, &g->keys[k].hist);
-		g->keys[k].st.user = user;
-		set_shares(&g->keys[k].st, g, false);
+		kx_stat_from_hist(st, &g->keys[k].hist);
+		st->user = user;
+		st->modes = modes;
+		set_shares(st, g, false);
 	}
 	if (g->nkeys)	/* keys is NULL while empty; qsort must not see it */
 		qsort(g->keys, g->nkeys, sizeof(*g->keys), cmp_keys);

@@ -252,30 +252,53 @@ static void thread_keys(void)
 	kx_attrib_free(a);
 }
 
-/* What an exit adds to its reason and sub-key besides its time: user time, failed entries. */
+/*
+ * What an exit adds to its reason and sub-key besides its time: user time,
+ * failed entries, whether the guest ran its kernel.
+ */
 static void exit_extras(void)
 {
-	struct kx_attrib *a = kx_attrib_new(false, 0);
+	struct kx_attrib *a = kx_attrib_new(false, 0), *b = kx_attrib_new(false, 0);
 	struct kx_interval iv = exit_of(7, 0, 100);
 	const struct kx_attrib_row *row;
+	uint32_t map[2] = { 0, 1 };
+
+	iv.subkey = eoi_paths[0];
+	iv.guest_mode = KX_GUEST_KERNEL;
+	kx_attrib_interval(b, &iv);
 
 	iv.subkey = eoi_paths[0];
 	iv.user = 30;
+	iv.guest_mode = KX_GUEST_KERNEL;
 	kx_attrib_interval(a, &iv);
 	iv.flags = 0x80000000u;
 	iv.user = 0;
+	iv.guest_mode = KX_GUEST_USER;
 	kx_attrib_interval(a, &iv);
 	iv.subkey = (struct kx_subkey){ .cls = KX_SK_NONE };
 	iv.flags = 0;
 	iv.user = 12;
+	iv.guest_mode = KX_GUEST_KERNEL;
+	kx_attrib_interval(a, &iv);
+	iv.guest_mode = KX_GUEST_MODE_UNKNOWN;
 	kx_attrib_interval(a, &iv);
 	row = &a->groups[0].rows[1];
-	is_u64(row->h.count, 3, "three exits of the reason");
-	is_u64(row->user, 42, "the reason's userspace time: 30 + 12");
+	is_u64(row->h.count, 4, "four exits of the reason");
+	is_u64(row->user, 54, "the reason's userspace time: 30 + 12 + 12");
 	is_u64(row->failed_vmentry, 1, "one of them with a failed entry");
+	ok(kx_guest_kernel(&row->modes) == 2 && kx_guest_mode_known(&row->modes) == 3,
+	   "two from the guest kernel, of three whose guest_rip is known");
 	ok(row->nsubs == 1 && row->subs[0].h.count == 2 && row->subs[0].user == 30,
 	   "its sub-key: two exits, 30 ns in userspace");
+	ok(kx_guest_kernel(&row->subs[0].modes) == 1 && kx_guest_mode_known(&row->subs[0].modes) == 2,
+	   "its sub-key: one from the guest kernel, of two known");
+	is_u64(kx_attrib_absorb(b, a, map, 2), 0, "joined into a slice with one exit");
+	row = &b->groups[0].rows[1];
+	ok(kx_guest_kernel(&row->modes) == 3 && kx_guest_mode_known(&row->modes) == 4 &&
+	   kx_guest_kernel(&row->subs[0].modes) == 2 && kx_guest_mode_known(&row->subs[0].modes) == 3,
+	   "joined: the guest modes add up, sub-key too");
 	kx_attrib_free(a);
+	kx_attrib_free(b);
 }
 
 /* A helper key a later slice met first keeps its name once joined. */

@@ -220,11 +220,19 @@ static void edges(void)
 	s.n = 0;
 	e = vmexit(2000, 50, 0, msr_id);
 	e.u.exit.flags = 0x80000000u;
+	e.u.exit.guest_mode = KX_GUEST_USER;
 	feed(p, e, &s);
 	feed(p, ev(KX_EV_ENTRY, 2500, 50, 0), &s);
 	ok(s.n == 2 && s.iv[1].kind == KX_IV_EXIT && s.iv[1].flags == 0x80000000u &&
-	   s.iv[1].code == KX_VMX_MSR_WRITE && s.iv[1].isa == KX_ISA_VMX,
-	   "the exit interval carries the exit's flags, code and ISA");
+	   s.iv[1].code == KX_VMX_MSR_WRITE && s.iv[1].isa == KX_ISA_VMX &&
+	   s.iv[1].guest_mode == KX_GUEST_USER,
+	   "the exit interval carries the exit's flags, code, ISA and guest mode");
+	s.n = 0;
+	e = vmexit(2600, 50, 0, msr_id);
+	e.u.exit.guest_mode = KX_GUEST_KERNEL;
+	feed(p, e, &s);
+	feed(p, ev(KX_EV_ENTRY, 2700, 50, 0), &s);
+	ok(s.n == 2 && s.iv[1].guest_mode == KX_GUEST_KERNEL, "the next exit's, not the last one's");
 	/* an entry while in the guest: an orphan, and the guest run it would have closed breaks */
 	s.n = 0;
 	feed(p, ev(KX_EV_ENTRY, 3000, 50, 0), &s);
