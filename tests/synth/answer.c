@@ -17,6 +17,7 @@
 
 struct stat {
 	uint64_t count, total, min, max;
+	uint64_t guest_kernel;		/* exits whose guest_rip has bit 63 set */
 };
 
 struct rstat {
@@ -56,8 +57,9 @@ struct sy_answer {
 	int nlongest;
 };
 
-static void add(struct stat *s, uint64_t d)
+static void add(struct stat *s, uint64_t d, uint64_t rip)
 {
+	s->guest_kernel += rip >> 63;
 	if (!s->count || d < s->min)
 		s->min = d;
 	if (d > s->max)
@@ -90,7 +92,7 @@ static struct rstat *reason(struct sy_answer *a, const struct sy_exit_spec *ex)
 	return &a->r[a->nr++];
 }
 
-static void subkey(struct rstat *r, const char *name, uint64_t d)
+static void subkey(struct rstat *r, const char *name, uint64_t d, uint64_t rip)
 {
 	int i;
 
@@ -101,7 +103,7 @@ static void subkey(struct rstat *r, const char *name, uint64_t d)
 			sy_die("too many sub-keys");
 		snprintf(r->skname[r->nsk++], sizeof(r->skname[0]), "%s", name);
 	}
-	add(&r->sk[i], d);
+	add(&r->sk[i], d, rip);
 }
 
 /* A lost marker: drop what the threads last seen on that CPU had open. */
@@ -147,9 +149,9 @@ static void end_exit(struct sy_answer *a, struct tstate *t, const struct sy_ev *
 	uint64_t d = ev->ns - t->exit_ns;
 	struct rstat *r = reason(a, ex);
 
-	add(&r->s, d);
+	add(&r->s, d, ex->rip);
 	if (ex->normalized[0])
-		subkey(r, ex->normalized, d);
+		subkey(r, ex->normalized, d, ex->rip);
 	if (ex->idle) {
 		a->idle_total += d;
 	} else {
@@ -230,9 +232,10 @@ static int cmp_reason(const void *x, const void *y)
 
 static void stat_json(FILE *fp, const struct stat *s)
 {
-	fprintf(fp, "\"count\":%llu,\"total\":%llu,\"min\":%llu,\"max\":%llu",
-		(unsigned long long)s->count, (unsigned long long)s->total,
-		(unsigned long long)s->min, (unsigned long long)s->max);
+	fprintf(fp, "\"count\":%llu,\"total\":%llu,\"min\":%llu,\"max\":%llu,"
+		"\"guest_kernel\":%llu", (unsigned long long)s->count,
+		(unsigned long long)s->total, (unsigned long long)s->min,
+		(unsigned long long)s->max, (unsigned long long)s->guest_kernel);
 }
 
 int sy_answer_write(struct sy_answer *a, const char *path)

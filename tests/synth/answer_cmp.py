@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 # answer_cmp.py - compare `kvmexit-stat report --json` with kx-synth's known
-# answer: per reason code/isa/count/total/min/max, per normalised sub-key (summed over
-# the report's raw keys with that normalised name) count/total/min/max, guest
+# answer: per reason code/isa/count/total/min/max and exits from the guest kernel
+# (every exit's guest_rip known), per normalised sub-key (summed over the report's
+# raw keys with that normalised name) count/total/min/max/guest kernel exits, guest
 # count/total, host total/idle_total, lost_events, discarded, orphan_entries,
 # unfinished_exits, and where the report has one (--longest 20) its list of
 # the longest exits (time, duration, thread, VM process where perf.data
@@ -33,8 +34,9 @@ def compare(ans, rep, cycles):
         g = got.get(e['reason'])
         if not g:
             continue
-        for k in ('code', 'isa', 'count', 'total', 'min', 'max'):
+        for k in ('code', 'isa', 'count', 'total', 'min', 'max', 'guest_kernel'):
             cmp('%s.%s' % (e['reason'], k), g.get(k), e[k])
+        cmp('%s.guest_mode_known' % e['reason'], g.get('guest_mode_known'), e['count'])
         for sk in e['subkeys']:
             name = '%s/%s' % (e['reason'], sk['normalized'])
             rows = [s for s in g.get('subkeys', []) if s.get('normalized') == sk['normalized']]
@@ -45,6 +47,7 @@ def compare(ans, rep, cycles):
             cmp(name + '.total', sum(s['total'] for s in rows), sk['total'])
             cmp(name + '.min', min(s['min'] for s in rows), sk['min'])
             cmp(name + '.max', max(s['max'] for s in rows), sk['max'])
+            cmp(name + '.guest_kernel', sum(s['guest_kernel'] for s in rows), sk['guest_kernel'])
     for part, keys in (('guest', ('count', 'total')), ('host', ('total', 'idle_total'))):
         for k in keys:
             cmp('%s.%s' % (part, k), rep.get(part, {}).get(k), ans[part][k])
