@@ -5,7 +5,8 @@
 # order of every list and each row's shares, --keys rows against their
 # sub-keys and every reason a key came through (text, CSV, JSON, however
 # long the list), --by vcpu totals and titles, filters, standard input,
-# --longest in text, CSV and JSON, found again in trace-cmd's text.
+# --longest in text, CSV and JSON, found again in trace-cmd's text; the
+# guest-kernel share of each row against kx-synth's answer.
 . "$(dirname "$0")/../lib.sh"
 
 DAT=$CORPUS/vmx-host/ma-host-2vcpu.dat
@@ -108,7 +109,9 @@ for k in d["keys"]:
     subs = [s for e in exits for s in e["subkeys"] if named(s) == k["key"]]
     merged = {"count": sum(s["count"] for s in subs), "total": sum(s["total"] for s in subs),
               "min": min(s["min"] for s in subs), "max": max(s["max"] for s in subs),
-              "userspace_total": sum(s["userspace_total"] for s in subs)}
+              "userspace_total": sum(s["userspace_total"] for s in subs),
+              "guest_kernel": sum(s["guest_kernel"] for s in subs),
+              "guest_mode_known": sum(s["guest_mode_known"] for s in subs)}
     assert {f: k[f] for f in merged} == merged, ("key over its sub-keys", k["key"], merged)
     reasons = [e["reason"] for e in exits if any(named(s) == k["key"] for s in e["subkeys"])]
     assert k["reasons"] == ",".join(reasons), ("a key's reasons, in the table's order", k)
@@ -486,4 +489,63 @@ cmp -s "$TMP/twobuf.want" "$TMP/twobuf.have"
 ok $? "--longest 2: the second buffer's 9 us exit, then the top buffer's 5 us, at trace-cmd's times"
 sed 's/^/# want /' "$TMP/twobuf.want"
 sed 's/^/# have /' "$TMP/twobuf.have"
+
+# GKern%: each reason's and sub-key's exits from the guest kernel, in text,
+# CSV and JSON, against kx-synth's known answer for guest-user.scn (exits in
+# guest user code and kernel, mixed within reasons)
+GU=$FIXTURES/guest-user
+"$KX" report --json "$GU.dat" >"$TMP/gu.json" && "$KX" report --csv "$GU.dat" >"$TMP/gu.csv" &&
+	"$KX" report "$GU.dat" >"$TMP/gu.txt"
+ok $? "guest-user.dat: report in text, CSV and JSON"
+python3 - "$GU.answer.json" "$TMP/gu.json" "$TMP/gu.csv" "$TMP/gu.txt" <<'PY'
+import csv, json, sys
+ans, rep = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+want = {}
+for e in ans['exits']:
+    want[(e['reason'], '')] = (e['guest_kernel'], e['count'])
+    for sk in e['subkeys']:
+        want[(e['reason'], sk['normalized'])] = (sk['guest_kernel'], sk['count'])
+def pct(k, n):
+    return '%.2f%%' % (100.0 * k / n)
+bad = []
+mixed = [r for r, (k, n) in want.items() if 0 < k < n]
+if len(mixed) < 2 or not any(k == 0 for k, n in want.values()):
+    bad.append('the fixture lacks reasons all user and mixed: %r' % want)
+got = {}
+for e in rep['exits']:
+    got[(e['reason'], '')] = e
+    for sk in e['subkeys']:
+        got[(e['reason'], sk['normalized'] or sk['key'])] = sk
+for key, (k, n) in want.items():
+    g = got.get(key, {})
+    if (g.get('guest_kernel'), g.get('guest_mode_known'), g.get('guest_kernel_pct')) != \
+       (k, n, round(100.0 * k / n, 3)):
+        bad.append('json %r: %r, want %r' % (key, g, (k, n)))
+rows = {(r['reason'], r['normalized']): r for r in csv.DictReader(open(sys.argv[3]))}
+for key, (k, n) in want.items():
+    r = rows.get(key, {})
+    if (r.get('guest_kernel'), r.get('guest_mode_known'), r.get('guest_kernel_pct')) != \
+       (str(k), str(n), '%.3f' % (100.0 * k / n)):
+        bad.append('csv %r: %r' % (key, r))
+text = {}
+reason = None
+for line in open(sys.argv[4]):
+    if not line.strip() or line.startswith(('Reason', ' ' * 10)):
+        continue
+    if not line[34:].split() or not line[34:].split()[0].isdigit():
+        continue
+    if line[0] != ' ':
+        reason = line[:34].strip()
+        if reason.endswith(' (idle)'):
+            reason = reason[:-len(' (idle)')]
+        text[(reason, '')] = line.split()[-1]
+    else:
+        text[(reason, line[:34].strip())] = line.split()[-1]
+for key, (k, n) in want.items():
+    if text.get(key) != pct(k, n):
+        bad.append('text %r: %r, want %s' % (key, text.get(key), pct(k, n)))
+print('\n'.join(bad) or '%d rows, %d of them mixed' % (len(want), len(mixed)))
+sys.exit(1 if bad else 0)
+PY
+ok $? "guest-user.dat: GKern%, guest_kernel, guest_mode_known and guest_kernel_pct of every row as kx-synth's answer"
 done_testing

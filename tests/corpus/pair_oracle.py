@@ -15,7 +15,9 @@ the guest runs' counts per power-of-two range of ns (key: bit length of
 the duration, so 2 and 3 ns are range 2); "longest" the 50 longest
 exits of non-idle reasons (longest first; as long: earlier, then lower
 tid first), each with its kvm_exit line's time and info words as the
-text prints them.
+text prints them. Each reason also counts "guest_kernel": its exits whose
+rip (the guest's, as the kvm_exit line prints it) lies in the upper half
+of the address space, where 64-bit guest kernels live.
 
 With FROM and TO (ns), only the intervals that lie wholly between them
 count in "exits", "guest", "threads", "log2" and "longest"; "quality" and
@@ -65,6 +67,7 @@ def main(path, window=(0, 2**64 - 1)):
             if m['event'] == 'kvm_exit':
                 reason = re.search(r'reason (\S+)', m['rest']).group(1)
                 info = re.search(r' info (\S+) (\S+)', m['rest'])
+                kernel = int(re.search(r' rip 0x([0-9a-f]+)', m['rest']).group(1), 16) >> 63
                 if prev and prev[0] == 'host':
                     quality['unmatched_exits'] += 1
                 if prev and prev[0] == 'guest' and inside(prev[1], ts):
@@ -75,15 +78,17 @@ def main(path, window=(0, 2**64 - 1)):
                     th['guest_total'] += ts - prev[1]
                     th['guest_count'] += 1
                 state[tid] = ('host', ts, reason, m['sec'] + '.' + frac, m['comm'].strip(),
-                              info.groups() if info else None)
+                              info.groups() if info else None, kernel)
             else:
                 if prev and prev[0] == 'host':
                     if inside(prev[1], ts):  # else it crosses the window's edge
                         d = ts - prev[1]
                         for table in (reasons, th['reasons']):
                             r = table.setdefault(prev[2], {'count': 0, 'total': 0,
-                                                           'min': d, 'max': d})
+                                                           'min': d, 'max': d,
+                                                           'guest_kernel': 0})
                             r['count'] += 1
+                            r['guest_kernel'] += prev[6]
                             r['total'] += d
                             r['min'] = min(r['min'], d)
                             r['max'] = max(r['max'], d)

@@ -3,7 +3,8 @@
 # The text reader against the binary readers: every text dump in the corpus
 # that has its binary twin (the same recording, printed by trace-cmd report
 # or perf script) must give the same record count, kvm event counts, lost
-# counts and delivered events as the binary file. The text is fed through
+# counts and delivered events as the binary file (the VMX host's: the same
+# report). The text is fed through
 # stdin, so reading a non-seekable input is checked on the way. Then every
 # text dump's kvm event counts are checked against grep on the text itself.
 . "$(dirname "$0")/../lib.sh"
@@ -39,6 +40,20 @@ twin "$C/local/perf-script-kvm-pipe.txt.gz" "$C/local/perf-kvm-pipe.data"
 twin "$C/vmx-host/ma-host-2vcpu.report-t.txt.gz" "$C/vmx-host/ma-host-2vcpu.dat"
 twin "$C/emulated/xapic.v7-zstd.report.txt.gz" "$C/emulated/xapic.v7-zstd.dat"
 twin "$C/emulated/x2apic.v7-zstd.report.txt.gz" "$C/emulated/x2apic.v7-zstd.dat"
+
+# The report itself: trace-cmd's -t text of the real VMX host, which prints
+# every field the analysis reads (ns times, reasons, info words, guest rip),
+# gives its binary twin's report byte for byte, per vCPU thread too.
+T=$C/vmx-host/ma-host-2vcpu.report-t.txt.gz B=$C/vmx-host/ma-host-2vcpu.dat
+if [ -f "$T" ] && [ -f "$B" ]; then
+	zcat "$T" | "$KX" report --csv --by vcpu - >"$TMP/text.csv" 2>"$TMP/err"
+	"$KX" report --csv --by vcpu "$B" >"$TMP/bin.csv" 2>>"$TMP/err"
+	[ "$(wc -l <"$TMP/bin.csv")" -gt 20 ]
+	ok $? "${B##*/}: report --csv --by vcpu has its rows"
+	same_files "$TMP/text.csv" "$TMP/bin.csv" "${T##*/} = ${B##*/}: report --csv --by vcpu, byte for byte"
+else
+	skip "${T##*/} vs ${B##*/}: report" "corpus file missing"
+fi
 
 # Per-kvm-event counts of every text dump against grep on its own lines.
 for f in "$C"/local/*.txt.gz "$C"/emulated/*apic*.report.txt.gz "$C"/vmx-host/*.txt.gz; do

@@ -34,11 +34,14 @@ rows = {e['reason']: e for e in kx['exits']}
 bad = 0
 for reason, want in sorted(oracle['exits'].items()):
     got = rows.get(reason)
-    for field in ('count', 'total', 'min', 'max'):
+    for field in ('count', 'total', 'min', 'max', 'guest_kernel'):
         g = got[field] if got else None
         if g != want[field]:
             print(f"{reason}.{field}: got {g} want {want[field]}")
             bad += 1
+    if got and got['guest_mode_known'] != want['count']:
+        print(f"{reason}.guest_mode_known: got {got['guest_mode_known']} want {want['count']}")
+        bad += 1
 extra = set(rows) - set(oracle['exits'])
 if extra:
     print("reasons only in kvmexit-stat:", sorted(extra))
@@ -70,7 +73,7 @@ sys.exit(1 if bad else 0)
 PY
 	rc=$?
 	sed 's/^/# /' "$TMP/cmp"
-	ok $rc "per-reason count/total/min/max, guest total, orphan/unmatched/unfinished counts, span and the 50 longest non-idle exits equal the independent pairing ${threads:-(default threads)}"
+	ok $rc "per-reason count/total/min/max/guest-kernel exits, guest total, orphan/unmatched/unfinished counts, span and the 50 longest non-idle exits equal the independent pairing ${threads:-(default threads)}"
 done
 
 # --longest in text: each exit at the time trace-cmd's line shows, as
@@ -210,12 +213,14 @@ for t in chosen:
     guest['count'] += t['guest_count']
     guest['total'] += t['guest_total']
     for reason, r in t['reasons'].items():
-        w = want.setdefault(reason, dict(r, count=0, total=0))
+        w = want.setdefault(reason, dict(r, count=0, total=0, guest_kernel=0))
         w['count'] += r['count']
         w['total'] += r['total']
+        w['guest_kernel'] += r['guest_kernel']
         w['min'] = min(w['min'], r['min'])
         w['max'] = max(w['max'], r['max'])
-got = {e['reason']: {f: e[f] for f in ('count', 'total', 'min', 'max')} for e in kx['exits']}
+got = {e['reason']: {f: e[f] for f in ('count', 'total', 'min', 'max', 'guest_kernel')}
+       for e in kx['exits']}
 bad = 0
 if got != want:
     print("per-reason figures differ:", got, want)
@@ -228,7 +233,7 @@ sys.exit(1 if bad or not chosen else 0)
 PY
 	rc=$?
 	sed 's/^/# /' "$TMP/cmp"
-	ok $rc "report $filter: per-reason figures and guest time of the selected threads in the independent pairing"
+	ok $rc "report $filter: per-reason figures (guest-kernel exits too) and guest time of the selected threads in the independent pairing"
 done
 
 # the same recording as text gives the same answer as the binary
@@ -257,7 +262,7 @@ zcat "$TXT" | awk '/kvm_exit:.*reason EOI_INDUCED / { n[$(NF - 1)]++ }
 run "$KX" report --threads 1 "$DAT"
 awk '/^[A-Z]/ { reason = $1; next }
 	/^  / && (reason == "EOI_INDUCED" || reason == "APIC_WRITE") {
-		c = $(NF - 8); $0 = substr($0, 1, 40); sub(/ +$/, ""); print reason, $0, c }' \
+		c = $(NF - 9); $0 = substr($0, 1, 40); sub(/ +$/, ""); print reason, $0, c }' \
 	"$TMP/out" | sort >"$TMP/subs.got"
 [ "$(wc -l <"$TMP/subs.want")" -eq 3 ] && cmp -s "$TMP/subs.want" "$TMP/subs.got"
 ok $? "EOI_INDUCED: a line per vector, named by it; APIC_WRITE: TMICT by its normalised name; counts as trace-cmd shows"
