@@ -30,6 +30,7 @@ struct kx_cycles_render {
 	bool by_host;		/* worst cycles ranked by host time */
 	unsigned worst;		/* number of worst cycles asked for (0 = none) */
 	bool has_exits;		/* the input held timed exits (kvm_exit and kvm_entry) */
+	bool filtered;		/* --vcpu, --pid or --time was given */
 };
 
 /**

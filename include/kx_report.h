@@ -130,7 +130,9 @@ struct kx_report {
 	/* kvm events present, by name */
 	struct kx_event_count *events;
 	size_t nevents;
-	bool has_exits;				/* any kvm_exit/kvm_entry was read */
+	/* kvm_exit/kvm_entry were read, and an exit or guest run passed the filters */
+	bool has_exits;
+	bool filtered;				/* --vcpu, --pid or --time was given */
 	/* results */
 	struct kx_report_group *groups;		/* [0] = all threads */
 	size_t ngroups;

@@ -89,6 +89,9 @@ struct kx_run_deferred {
 /* Most events one slice may defer: past it the slices are given up (-E2BIG). */
 #define KX_RUN_DEFER_MAX	(1u << 14)
 
+/** kx_filter_active() - whether --vcpu, --pid or --time selects a part of the trace. */
+bool kx_filter_active(const struct kx_filter *filter);
+
 /**
  * kx_run_span() - the first and last time of the events read, kept within
  * the --time window (both its start when the window lies past the events).

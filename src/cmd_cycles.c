@@ -240,6 +240,7 @@ int kx_cmd_cycles(int argc, char **argv)
 		.lvtt = a.lvtt,
 		.by_host = a.by_host,
 		.worst = a.worst,
+		.filtered = kx_filter_active(&a.in.filter),
 	};
 	copts = (struct kx_cycles_opts){
 		.lvtt = a.lvtt,

@@ -161,9 +161,14 @@ static int require_exits(struct load *l)
 {
 	if (l->snap->has_exits)
 		return 0;
-	return kx_diag_set(&l->diag, -KX_ENOEVENTS, l->trace ?
-			   "no kvm_exit/kvm_entry events to judge" :
-			   "made from a trace without kvm_exit/kvm_entry events: nothing to judge");
+	if (!l->trace)
+		return kx_diag_set(&l->diag, -KX_ENOEVENTS, "made from a trace without timed "
+				   "exits (or with none its filters passed): nothing to judge");
+	if (kx_pair_timed(kx_pair_counts(l->run.pair)))
+		return kx_diag_set(&l->diag, -KX_ENOEVENTS, kx_filter_active(&l->run.filter) ?
+				   "no exit or guest run passes --vcpu, --pid or --time: nothing to judge" :
+				   "no complete exit or guest run: nothing to judge");
+	return kx_diag_set(&l->diag, -KX_ENOEVENTS, "no kvm_exit/kvm_entry events to judge");
 }
 
 /* The snapshot of a trace read to its end. Return: 0 or <0 with l->diag. */

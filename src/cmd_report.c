@@ -181,6 +181,15 @@ static int report_file(const char *file, const struct kx_input_args *in, bool by
 	return 0;
 }
 
+/* Why a report without timed exits has none, in a few words. */
+static const char *no_exits_reason(const struct kx_report *r)
+{
+	if (!kx_pair_timed(&r->counts))
+		return "no kvm_exit/kvm_entry events to pair";
+	return r->filtered ? "no exit or guest run passes --vcpu, --pid or --time" :
+			     "no complete exit or guest run";
+}
+
 int kx_cmd_report(int argc, char **argv)
 {
 	struct kx_diag diag = { "" };
@@ -208,8 +217,8 @@ int kx_cmd_report(int argc, char **argv)
 	}
 	status = KX_EXIT_OK;
 	if (!r->has_exits && !a.allow_empty) {
-		fprintf(stderr, "kvmexit-stat: %s: no kvm_exit/kvm_entry events to pair (--allow-empty accepts that)\n",
-			strcmp(a.file, "-") ? a.file : "(stdin)");
+		fprintf(stderr, "kvmexit-stat: %s: %s (--allow-empty accepts that)\n",
+			strcmp(a.file, "-") ? a.file : "(stdin)", no_exits_reason(r));
 		status = KX_EXIT_INPUT;
 	}
 	kx_report_free(r);

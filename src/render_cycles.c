@@ -258,10 +258,11 @@ void kx_cycles_text_summary(FILE *out, const struct kx_cycles_render *r)
 		return;
 	}
 	if (!tot->timer_exits) {
-		fprintf(out, "No timer-programming exits (%s writes) in %s: no cycles to report.\n"
+		fprintf(out, "No timer-programming exits (%s writes) in %s%s: no cycles to report.\n"
 			"Timer writes are recognised from kvm_apic or kvm_msr events, or from\n"
 			"APIC_WRITE/APIC_ACCESS (VMX) and AVIC (SVM) exit info.\n",
-			timer_writes(r), r->file);
+			timer_writes(r), r->file,
+			r->filtered ? " pass --vcpu, --pid or --time" : "");
 		if (msr_hint(r))
 			fprintf(out, "Note: %s.\n", msr_hint(r));
 		return;

@@ -214,9 +214,15 @@ static void summary(FILE *out, const struct kx_report_group *g, enum kx_unit uni
 
 static void no_exits(FILE *out, const struct kx_report *r)
 {
-	fprintf(out, "%s holds %s: no exit timing is possible.\n", r->path,
-		r->counts.entries ? "no readable kvm_exit events" :
-		r->counts.exits ? "no readable kvm_entry events" : "no kvm_exit/kvm_entry events");
+	if (kx_pair_timed(&r->counts))
+		fprintf(out, "%s: %s: nothing to time.\n", r->path, r->filtered ?
+			"no exit or guest run passes --vcpu, --pid or --time" :
+			"no exit or guest run is complete");
+	else
+		fprintf(out, "%s holds %s: no exit timing is possible.\n", r->path,
+			r->counts.entries ? "no readable kvm_exit events" :
+			r->counts.exits ? "no readable kvm_entry events" :
+			"no kvm_exit/kvm_entry events");
 	if (!r->nevents) {
 		fprintf(out, "It holds no kvm events at all.\n");
 		return;

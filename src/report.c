@@ -294,7 +294,8 @@ static int copy_meta(struct kx_report *r, const struct kx_run *run)
 	r->lost_unknown = info->lost_unknown;
 	r->helpers_without_vcpu = run->helpers_without_vcpu;
 	r->counts = *kx_pair_counts(run->pair);
-	r->has_exits = kx_pair_timed(&r->counts);
+	r->has_exits = kx_pair_timed(&r->counts);	/* and, once built, what passed the filters */
+	r->filtered = kx_filter_active(&run->filter);
 	r->buffers = calloc(info->nr_buffers + 1, sizeof(*r->buffers));
 	if (!r->buffers)
 		return -ENOMEM;
@@ -401,6 +402,8 @@ int kx_report_build(const struct kx_run *run, struct kx_attrib *attrib, struct k
 		kx_report_free(r);
 		return err;
 	}
+	if (!r->groups[0].exits && !r->groups[0].guest_count)
+		r->has_exits = false;
 	*out = r;
 	return 0;
 }

@@ -104,10 +104,9 @@ static int filter_interval(void *ctx, const struct kx_interval *iv)
 	return f->sink(f->ctx, iv);
 }
 
-static bool has_filter(const struct kx_run *run)
+bool kx_filter_active(const struct kx_filter *filter)
 {
-	return run->filter.vcpu >= 0 || run->filter.pid >= 0 || run->filter.from.set ||
-	       run->filter.to.set;
+	return filter->vcpu >= 0 || filter->pid >= 0 || filter->from.set || filter->to.set;
 }
 
 /*
@@ -118,8 +117,8 @@ static kx_interval_fn feed_of(const struct kx_run *run, kx_interval_fn sink, voi
 			      struct filtered *f, void **feed_ctx)
 {
 	*f = (struct filtered){ &run->filter, sink, ctx };
-	*feed_ctx = has_filter(run) ? (void *)f : ctx;
-	return has_filter(run) ? filter_interval : sink;
+	*feed_ctx = kx_filter_active(&run->filter) ? (void *)f : ctx;
+	return kx_filter_active(&run->filter) ? filter_interval : sink;
 }
 
 /*
@@ -238,7 +237,7 @@ int kx_run_stream(struct kx_run *run, kx_interval_fn sink, void *ctx, struct kx_
 	struct filtered f;
 	void *feed_ctx;
 	kx_interval_fn feed_sink = feed_of(run, sink, ctx, &f, &feed_ctx);
-	bool filtered = has_filter(run);
+	bool filtered = kx_filter_active(&run->filter);
 	uint64_t events = run->events, last_ts = run->last_ts;
 	const struct kx_event *evs;
 	int n, ret = 0;
@@ -312,7 +311,7 @@ int kx_run_join(struct kx_run *run, const struct kx_run *later, const uint32_t *
 			ev.u.exit.reason = reason_map[ev.u.exit.reason];
 		if (run->replay_at)
 			run->replay_at(run->mark_ctx, d->mark);
-		err = run_event(run, &ev, has_filter(run), feed_sink, feed_ctx);
+		err = run_event(run, &ev, kx_filter_active(&run->filter), feed_sink, feed_ctx);
 		if (d->retire)
 			kx_pair_retire(run->pair, ev.buffer, ev.tid);
 	}

@@ -302,7 +302,7 @@ d = json.load(open(sys.argv[1])); d["has_exits"] = False; json.dump(d, open(sys.
 	"$TMP/x.json" "$TMP/noexits.json"
 run "$KX" compare "$X.dat" "$TMP/noexits.json"
 is "$RC" 3 "a saved report without exits: input error (3)"
-is "$(cat "$TMP/err")" "kvmexit-stat: $TMP/noexits.json: made from a trace without kvm_exit/kvm_entry events: nothing to judge" \
+is "$(cat "$TMP/err")" "kvmexit-stat: $TMP/noexits.json: made from a trace without timed exits (or with none its filters passed): nothing to judge" \
 	"a saved report without exits: one line naming the file"
 printf '{"tool": "other", "schema": 1}\n' >"$TMP/other.json"
 run "$KX" compare "$TMP/other.json" "$X.dat"

@@ -406,7 +406,38 @@ is "$RC" 2 "--time past 2^64 ns: usage error 2"
 is "$(cat "$TMP/err")" "kvmexit-stat: $TMP/inst.dat: --time: the start is past the end of 64-bit ns" \
 	"--time past 2^64 ns: one line saying so"
 run "$KX" report --json --time 18446744073.709551615, "$TMP/inst.dat"
-is "$RC" 0 "--time 2^64 - 1 ns: taken (an empty window after the trace)"
+is "$RC" 3 "--time 2^64 - 1 ns: taken, but nothing lies in it: exit 3"
+is "$(cat "$TMP/err")" "kvmexit-stat: $TMP/inst.dat: no exit or guest run passes --vcpu, --pid or --time (--allow-empty accepts that)" \
+	"--time after the trace: one line saying that nothing passes"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["has_exits"] is False and d["exits"] == [], d' "$TMP/out"
+ok $? "--time after the trace: JSON says has_exits false, no exit rows"
+run "$KX" report --allow-empty --time 18446744073.709551615, "$TMP/inst.dat"
+is "$RC" 0 "--time after the trace, --allow-empty: exit 0"
+grep -q "^$TMP/inst.dat: no exit or guest run passes --vcpu, --pid or --time: nothing to time.\$" "$TMP/out"
+ok $? "--time after the trace, --allow-empty: the text says nothing passes, not that the trace has no exits"
+# an exit and an entry of two threads: both read, neither completes anything
+printf '%s\n' \
+	'       CPU 0/KVM-100   [000]    10.000000100: kvm_exit:             reason HLT rip 0xffffffff81000000 info 0 0' \
+	'       CPU 1/KVM-200   [001]    10.000000200: kvm_entry:            vcpu 1 rip 0xffffffff81000000' \
+	>"$TMP/half.txt"
+run "$KX" report "$TMP/half.txt"
+is "$RC" 3 "an unfinished exit and an orphan entry alone: exit 3"
+is "$(cat "$TMP/err")" "kvmexit-stat: $TMP/half.txt: no complete exit or guest run (--allow-empty accepts that)" \
+	"one line saying no interval is complete"
+grep -q 'unfinished exits 1' "$TMP/out" && grep -q 'orphan entries 1' "$TMP/out"
+ok $? "and the data-quality line counts the two"
+# --pid and --vcpu that select no thread say the same, in every command
+for cmd in "report" "report --csv" "compare $TMP/inst.dat" "check --max host.exits=1000"; do
+	# shellcheck disable=SC2086
+	run "$KX" $cmd --pid 999999 "$TMP/inst.dat"
+	is "$RC" 3 "${cmd%% *} --pid of no thread: exit 3"
+	grep -q "^kvmexit-stat: $TMP/inst.dat: no exit or guest run passes --vcpu, --pid or --time" "$TMP/err"
+	ok $? "${cmd%% *} --pid of no thread: the message says nothing passes"
+done
+run "$KX" cycles --vcpu 77 "$TMP/inst.dat"
+is "$RC" 0 "cycles --vcpu of no thread: exit 0 (no cycles is not an error there)"
+grep -q "^No timer-programming exits (APIC TMICT or TSC_DEADLINE writes) in $TMP/inst.dat pass --vcpu, --pid or --time: no cycles to report.\$" "$TMP/out"
+ok $? "cycles --vcpu of no thread: the text says none passes the filters"
 # --time given twice: the second replaces the first, ends left out too;
 # a window of one instant is a window; a start too long to be a time is refused
 run "$KX" report --json --time 1000.1,1000.2 --time 1000.3, "$TMP/inst.dat"
@@ -416,7 +447,7 @@ run "$KX" report --json --time 1000.1,1000.2 --time ,1000.3 "$TMP/inst.dat"
 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["window"] == {"start": None, "end": 1000300000000}, d["window"]' "$TMP/out"
 ok $? "--time twice: the second one, its start open"
 run "$KX" report --time 1000.000002,1000.000002 "$TMP/inst.dat"
-is "$RC" 0 "--time START,START: one instant, taken"
+is "$RC" 3 "--time START,START: one instant, taken (no interval lies in it: exit 3)"
 grep -q '^window: 1000.000002000 to 1000.000002000 (--time)' "$TMP/out"
 ok $? "and shown as it was given"
 run "$KX" report --time 1000.3, "$TMP/inst.dat"
