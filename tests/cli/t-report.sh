@@ -388,6 +388,7 @@ done
 # the same window in other spellings gives the same report; an end equal
 # to an exit's entry keeps that exit (the ends are included)
 run "$KX" report --json --time 1000.000002,1000.000013 "$TMP/inst.dat"
+is "$RC" 0 "--time around one exit and no guest run: exit 0"
 cp "$TMP/out" "$TMP/w1.json"
 run "$KX" report --json --time 1000.000002000,1000.0000130 "$TMP/inst.dat"
 cmp -s "$TMP/w1.json" "$TMP/out"
@@ -395,8 +396,19 @@ ok $? "--time: trailing zeros of the decimals change nothing"
 python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 assert [(e["reason"], e["count"], e["total"]) for e in d["exits"]] == [("APIC_ACCESS", 1, 11000)], d["exits"]
-assert d["guest"]["count"] == 0 and d["window"] == {"start": 1000000002000, "end": 1000000013000}' "$TMP/w1.json"
+assert d["guest"]["count"] == 0 and d["window"] == {"start": 1000000002000, "end": 1000000013000}
+assert d["has_exits"] is True' "$TMP/w1.json"
 ok $? "--time 1000.000002,1000.000013: the one EOI exit from 2 to 13 us (trace-cmd's first kvm_exit and kvm_entry after it), no guest run"
+# a window that holds a guest run and no exit: the 9 us run from trace-cmd's
+# second kvm_entry (1000.000013) to the kvm_exit after it (1000.000022)
+trace-cmd report -t "$FIXTURES/seed-xapic.dat" 2>/dev/null | grep -m2 ' kvm_entry:' | tail -n 1 |
+	grep -q ' 1000.000013000: kvm_entry:'
+ok $? "trace-cmd: seed-xapic.dat's second kvm_entry at 1000.000013"
+run "$KX" report --json --time 1000.000013,1000.000022 "$FIXTURES/seed-xapic.dat"
+is "$RC" 0 "--time around one guest run and no exit: exit 0"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+assert d["has_exits"] is True and d["exits"] == [] and d["guest"]["count"] == 1 and d["guest"]["total"] == 9000, d' "$TMP/out"
+ok $? "--time around one guest run: has_exits, that 9 us run, no exit row"
 run "$KX" report --json --time 1000.000002,1000.000012999 "$TMP/inst.dat"
 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["exits"] == [], d["exits"]' "$TMP/out"
 ok $? "--time ending 1 ns before that entry: the exit is left out, not cut"
