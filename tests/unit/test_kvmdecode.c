@@ -154,6 +154,17 @@ static uint64_t count_of(struct kx_kvmdecode *dec, const char *name)
 	return 0;
 }
 
+/* The guest mode of the kvm_exit record @r (@size bytes) with guest_rip @rip at offset 16. */
+static uint8_t mode_at(struct kx_kvmdecode *dec, unsigned char *r, uint32_t size, uint64_t rip,
+		       bool be)
+{
+	struct kx_event ev;
+
+	put(r, 16, 8, rip, be);
+	kx_kvmdecode_record(dec, r, size, size, &ev);
+	return ev.u.exit.guest_mode;
+}
+
 static void test_new_format(bool be)
 {
 	static const char *const fmts[] = { exit_new, entry_new, pio, msr, eoi, fpu, sched, NULL };
@@ -195,15 +206,10 @@ static void test_new_format(bool be)
 	ok(ev.u.exit.has_info && ev.u.exit.info1 == 0x1111 && ev.u.exit.info2 == 0x2222, "info1/2");
 	ok(ev.key == 0 && ev.key_rank == 0, "INVALID_STATE names no sub-key");
 	is_u64(ev.u.exit.guest_mode, KX_GUEST_KERNEL, "guest_rip 0xffffffff81000000: kernel");
-	put(r, 16, 8, 0x7fffffffffffffffull, be);
-	kx_kvmdecode_record(dec, r, 72, 72, &ev);
-	is_u64(ev.u.exit.guest_mode, KX_GUEST_USER, "guest_rip 2^63 - 1: user");
-	put(r, 16, 8, 0x8000000000000000ull, be);
-	kx_kvmdecode_record(dec, r, 72, 72, &ev);
-	is_u64(ev.u.exit.guest_mode, KX_GUEST_KERNEL, "guest_rip 2^63: kernel");
-	put(r, 16, 8, 0x401000, be);
-	kx_kvmdecode_record(dec, r, 72, 72, &ev);
-	is_u64(ev.u.exit.guest_mode, KX_GUEST_USER, "guest_rip 0x401000: user");
+	is_u64(mode_at(dec, r, 72, 0x7fffffffffffffffull, be), KX_GUEST_USER,
+	       "guest_rip 2^63 - 1: user");
+	is_u64(mode_at(dec, r, 72, 0x8000000000000000ull, be), KX_GUEST_KERNEL, "guest_rip 2^63: kernel");
+	is_u64(mode_at(dec, r, 72, 0x401000, be), KX_GUEST_USER, "guest_rip 0x401000: user");
 
 	put(r, 8, 4, 12, be);
 	kx_kvmdecode_record(dec, r, 72, 72, &ev);
@@ -328,9 +334,8 @@ static void test_old_format(void)
 	is_u64((uint64_t)(int64_t)ev.vcpu, (uint64_t)(int64_t)KX_VCPU_UNKNOWN, "old: no vcpu_id");
 	ok(ev.u.exit.has_info && ev.u.exit.info1 == 0xd82, "old: info1");
 	is_u64(ev.u.exit.guest_mode, KX_GUEST_USER, "old: guest_rip 0: user");
-	put(r, 16, 8, 0xfffff80312345678ull, false);
-	kx_kvmdecode_record(dec, r, 40, 40, &ev);
-	is_u64(ev.u.exit.guest_mode, KX_GUEST_KERNEL, "old: guest_rip in the upper half: kernel");
+	is_u64(mode_at(dec, r, 40, 0xfffff80312345678ull, false), KX_GUEST_KERNEL,
+	       "old: guest_rip in the upper half: kernel");
 	put(r, 8, 4, 0x400, false);
 	kx_kvmdecode_record(dec, r, 40, 40, &ev);
 	ok(ev.u.exit.isa == KX_ISA_SVM && ev.u.exit.code == 0x400, "old: an SVM-only code is SVM");
