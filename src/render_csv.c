@@ -48,7 +48,8 @@ static void line(FILE *out, const struct kx_report *r, const struct kx_report_gr
 	pct(out, st->time_pct);
 	fprintf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 		",%.3f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", st->min, st->p50, st->p90, st->p99,
-		st->p999, st->max, st->mean, st->user, kx_guest_kernel(&st->modes), kx_guest_mode_known(&st->modes));
+		st->p999, st->max, st->mean, st->user, kx_guest_kernel(&st->modes),
+		kx_guest_mode_known(&st->modes));
 	pct(out, kx_guest_kernel_pct(&st->modes));
 	fputc('\n', out);
 }

@@ -217,7 +217,7 @@ static void no_exits(FILE *out, const struct kx_report *r)
 	if (kx_pair_timed(&r->counts))
 		fprintf(out, "%s: %s: nothing to time.\n", r->path, r->filtered ?
 			"no exit or guest run passes --vcpu, --pid or --time" :
-			"no exit or guest run is complete");
+			"no complete exit or guest run");
 	else
 		fprintf(out, "%s holds %s: no exit timing is possible.\n", r->path,
 			r->counts.entries ? "no readable kvm_exit events" :
