@@ -113,6 +113,7 @@ struct kx_attrib_exit {
 	uint32_t reason;		/* kx_names id */
 	uint32_t code;
 	uint16_t buffer;
+	uint8_t guest_mode;		/* enum kx_guest_mode */
 };
 
 struct kx_attrib {

@@ -106,6 +106,7 @@ struct kx_report_exit {
 	int32_t vcpu;
 	uint32_t code;
 	const char *buffer;			/* its name ("" for the top one), in @buffers */
+	const char *guest_mode;			/* "kernel", "user", "" without a guest_rip */
 };
 
 struct kx_report {

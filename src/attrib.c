@@ -240,7 +240,7 @@ static __attribute__((noinline)) void offer_interval(struct kx_attrib *a,
 	const struct kx_attrib_exit e = {
 		.start = iv->start, .end = iv->end, .sk = iv->subkey, .tid = iv->tid,
 		.pid = iv->pid, .vcpu = iv->vcpu, .reason = iv->reason, .code = iv->code,
-		.buffer = iv->buffer,
+		.buffer = iv->buffer, .guest_mode = iv->guest_mode,
 	};
 
 	kx_topn_offer(&a->longest, &e);

@@ -56,8 +56,8 @@ static void line(FILE *out, const struct kx_report *r, const struct kx_report_gr
 
 static void longest_rows(FILE *out, const struct kx_report *r)
 {
-	fputs("rank,start,duration,unit,tid,pid,vcpu,comm,buffer,reason,code,subkey,normalized\n",
-	      out);
+	fputs("rank,start,duration,unit,tid,pid,vcpu,comm,buffer,reason,code,subkey,normalized,"
+	      "guest_mode\n", out);
 	for (size_t i = 0; i < r->nlongest; i++) {
 		const struct kx_report_exit *x = &r->longest[i];
 
@@ -72,6 +72,8 @@ static void longest_rows(FILE *out, const struct kx_report *r)
 		kx_csv_field(out, x->key);
 		fputc(',', out);
 		kx_csv_field(out, x->normalized);
+		fputc(',', out);
+		kx_csv_field(out, x->guest_mode);
 		fputc('\n', out);
 	}
 }

@@ -122,6 +122,7 @@ static void longest_array(struct kx_json *j, const struct kx_report *r)
 		kx_json_u64(j, "code", x->code);
 		kx_json_str_or_null(j, "subkey", x->key);
 		kx_json_str_or_null(j, "normalized", x->normalized);
+		kx_json_str_or_null(j, "guest_mode", x->guest_mode);
 		kx_json_obj_end(j);
 	}
 	kx_json_arr_end(j);

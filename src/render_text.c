@@ -307,8 +307,8 @@ static void longest_table(FILE *out, const struct kx_report *r)
 	bool ns = r->unit == KX_UNIT_NS;
 
 	fprintf(out, "\n== longest non-idle exits ==\n");
-	fprintf(out, "%-20s %14s %5s  %-28s %s\n", ns ? "Exit at (s)" : "Exit at (cycles)",
-		ns ? "Host us" : "Host cyc", "vCPU", "Thread", "Reason / sub-key");
+	fprintf(out, "%-20s %14s %5s %-6s  %-28s %s\n", ns ? "Exit at (s)" : "Exit at (cycles)",
+		ns ? "Host us" : "Host cyc", "vCPU", "Guest", "Thread", "Reason / sub-key");
 	for (size_t i = 0; i < r->nlongest; i++) {
 		const struct kx_report_exit *x = &r->longest[i];
 		char at[32], dur[32], vcpu[16], thread[160];
@@ -321,7 +321,8 @@ static void longest_table(FILE *out, const struct kx_report *r)
 			snprintf(vcpu, sizeof(vcpu), "%d", x->vcpu);
 		snprintf(thread, sizeof(thread), "%s%s%s-%d", x->buffer, x->buffer[0] ? ": " : "",
 			 x->comm[0] ? x->comm : "?", x->tid);
-		fprintf(out, "%-20s %14s %5s  %-28s %s%s%s\n", at, dur, vcpu, thread, x->reason,
+		fprintf(out, "%-20s %14s %5s %-6s  %-28s %s%s%s\n", at, dur, vcpu,
+			x->guest_mode[0] ? x->guest_mode : "-", thread, x->reason,
 			x->key[0] ? " / " : "", x->normalized[0] ? x->normalized : x->key);
 	}
 	if (!r->nlongest)

@@ -364,6 +364,8 @@ static int copy_longest(struct kx_report *r, struct kx_attrib *a, const struct k
 		x->vcpu = e->vcpu;
 		x->code = e->code;
 		x->buffer = e->buffer < r->nr_buffers ? r->buffers[e->buffer] : "";
+		x->guest_mode = e->guest_mode == KX_GUEST_KERNEL ? "kernel" :
+				e->guest_mode == KX_GUEST_USER ? "user" : "";
 	}
 	r->nlongest = a->longest.n;
 	return 0;

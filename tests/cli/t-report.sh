@@ -292,11 +292,18 @@ sed -n '/^== longest non-idle exits ==$/,/^$/p' "$TMP/out" | sed '1,2d;/^$/d' >"
 is "$(wc -l <"$TMP/longest")" 4 "four exits listed"
 trace-cmd report -t "$TMP/inst.dat" 2>/dev/null >"$TMP/inst.txt"
 bad=0
-while read -r at us vcpu inst comm tid reason rest; do
+while read -r at us vcpu guest inst comm tid reason rest; do
 	# "kvmx: CPU 0/KVM-8001": the comm holds a space, split off again here
 	thread="$comm ${tid%-*}-${tid##*-}"
 	line=$(grep -F " $at: kvm_exit:" "$TMP/inst.txt" | grep -E "^$inst +$thread ")
 	echo "$line" | grep -q "reason ${reason%% *} " || { echo "# $at: no kvm_exit $reason of $inst $thread"; bad=1; }
+	# the guest ran its kernel when the rip trace-cmd prints is in the upper half
+	case $(echo "$line" | sed -n 's/.* rip 0x\([0-9a-f]*\) .*/\1/p') in
+	[89a-f]???????????????) mode=kernel ;;
+	?*) mode=user ;;
+	*) mode=none ;;
+	esac
+	[ "$guest" = "$mode" ] || { echo "# $at: guest $guest, trace-cmd's rip says $mode"; bad=1; }
 	end=$(awk -v t="${tid##*-}" -v at="$at" '$0 ~ ("-" t " ") && /kvm_entry:/ {
 		for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) ts = substr($i, 1, length($i) - 1)
 		if (ts + 0 > at + 0) { print ts; exit } }' "$TMP/inst.txt")
@@ -304,7 +311,7 @@ while read -r at us vcpu inst comm tid reason rest; do
 	[ "$us" = "$want" ] || { echo "# $at: $us us, trace-cmd's next kvm_entry says $want"; bad=1; }
 	[ "$vcpu" = 0 ] || bad=1
 done <"$TMP/longest"
-ok $bad "each line: a kvm_exit of its reason in trace-cmd's text, at its time, for its instance and thread; the next kvm_entry its duration later"
+ok $bad "each line: a kvm_exit of its reason in trace-cmd's text, at its time, for its instance and thread, with its rip's guest mode; the next kvm_entry its duration later"
 head -1 "$TMP/longest" | grep -q '^1000\.[0-9]\{9\} .* kvmx: CPU 0/KVM-8001 '
 ok $? "time with nine decimals, thread after its instance"
 # the list is the JSON's and the CSV's; without --longest, JSON has none
@@ -321,7 +328,7 @@ for i, (e, r, t) in enumerate(zip(j, rows, text)):
     assert int(r['rank']) == i + 1
     for k in ('start', 'duration', 'tid', 'pid', 'vcpu', 'code'):
         assert int(r[k]) == e[k], (k, r[k], e[k])
-    for k in ('comm', 'buffer', 'reason', 'subkey', 'normalized'):
+    for k in ('comm', 'buffer', 'reason', 'subkey', 'normalized', 'guest_mode'):
         assert r[k] == (e[k] or ''), (k, r[k], e[k])
     assert r['unit'] == 'ns' and e['buffer'] == 'kvmx'
     assert t == '%d.%09d' % divmod(e['start'], 10**9), (t, e['start'])
@@ -523,10 +530,10 @@ trace-cmd report -t "$TMP/twobuf.dat" 2>/dev/null | awk '/kvm_exit:/ {
 	for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) t = substr($i, 1, length($i) - 1)
 	print ($1 == "second:" ? 0 : 1), t }' | sort | cut -d' ' -f2 >"$TMP/twobuf.times"
 {
-	printf '%-20s %14s %5s  %-28s %s\n' "$(sed -n 1p "$TMP/twobuf.times")" 9.000 0 \
-		"second: CPU 0/KVM-400" CPUID
-	printf '%-20s %14s %5s  %-28s %s\n' "$(sed -n 2p "$TMP/twobuf.times")" 5.000 0 \
-		"CPU 0/KVM-300" CPUID
+	printf '%-20s %14s %5s %-6s  %-28s %s\n' "$(sed -n 1p "$TMP/twobuf.times")" 9.000 0 \
+		kernel "second: CPU 0/KVM-400" CPUID
+	printf '%-20s %14s %5s %-6s  %-28s %s\n' "$(sed -n 2p "$TMP/twobuf.times")" 5.000 0 \
+		kernel "CPU 0/KVM-300" CPUID
 } >"$TMP/twobuf.want"
 cmp -s "$TMP/twobuf.want" "$TMP/twobuf.have"
 ok $? "--longest 2: the second buffer's 9 us exit, then the top buffer's 5 us, at trace-cmd's times"

@@ -15,7 +15,7 @@ the guest runs' counts per power-of-two range of ns (key: bit length of
 the duration, so 2 and 3 ns are range 2); "longest" the 50 longest
 exits of non-idle reasons (longest first; as long: earlier, then lower
 tid first), each with its kvm_exit line's time and info words as the
-text prints them. Each reason also counts "guest_kernel": its exits whose
+text prints them, and the guest mode of its rip. Each reason also counts "guest_kernel": its exits whose
 rip (the guest's, as the kvm_exit line prints it) lies in the upper half
 of the address space, where 64-bit guest kernels live.
 
@@ -98,13 +98,14 @@ def main(path, window=(0, 2**64 - 1)):
                         bits[d.bit_length()] = bits.get(d.bit_length(), 0) + 1
                         if prev[2] not in IDLE:
                             exits.append((-d, prev[1], tid, prev[3], prev[4], th['vcpu'], prev[2],
-                                          prev[5]))
+                                          prev[5], prev[6]))
                 else:
                     quality['orphan_entries'] += 1
                 state[tid] = ('guest', ts)
     quality['unfinished_exits'] = sum(1 for st in state.values() if st[0] == 'host')
     longest = [{'duration': -e[0], 'start': e[1], 'tid': e[2], 'at': e[3], 'comm': e[4],
-                'vcpu': e[5], 'reason': e[6], 'info': e[7]} for e in sorted(exits)[:50]]
+                'vcpu': e[5], 'reason': e[6], 'info': e[7],
+                'guest_mode': 'kernel' if e[8] else 'user'} for e in sorted(exits)[:50]]
     json.dump({'exits': reasons, 'guest': guest, 'threads': threads, 'quality': quality,
                'span': span, 'longest': longest, 'log2': log2}, sys.stdout, sort_keys=True)
 

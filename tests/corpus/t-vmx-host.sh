@@ -61,7 +61,7 @@ for field in ('first', 'last'):
 if kx['span']['duration'] != oracle['span']['last'] - oracle['span']['first']:
     print(f"span.duration: got {kx['span']['duration']}")
     bad += 1
-fields = ('start', 'duration', 'tid', 'vcpu', 'comm', 'reason')
+fields = ('start', 'duration', 'tid', 'vcpu', 'comm', 'reason', 'guest_mode')
 got = [{f: e[f] for f in fields} for e in kx['longest']]
 want = [{f: e[f] for f in fields} for e in oracle['longest']]
 if got != want:
@@ -89,8 +89,8 @@ oracle = json.load(open(sys.argv[1]))
 lines = open(sys.argv[2]).read().split('\n== longest non-idle exits ==\n')[1].split('\n')[1:51]
 bad = 0
 for line, e in zip(lines, oracle['longest']):
-    want = (f"{e['at']:<20} {e['duration'] // 1000:>10}.{e['duration'] % 1000:03} {e['vcpu']:>5}  "
-            f"{e['comm'] + '-' + str(e['tid']):<28} {e['reason']}")
+    want = (f"{e['at']:<20} {e['duration'] // 1000:>10}.{e['duration'] % 1000:03} {e['vcpu']:>5} "
+            f"{e['guest_mode']:<6}  {e['comm'] + '-' + str(e['tid']):<28} {e['reason']}")
     info = int(e['info'][0], 16)
     if e['reason'] == 'APIC_WRITE' and info == 0x380:
         want += " / APIC TMICT write"
@@ -102,7 +102,7 @@ for line, e in zip(lines, oracle['longest']):
 print(lines[0])
 sys.exit(1 if bad or len(lines) != 50 else 0)
 PY
-ok $? "report --longest 50: each line's time, duration, vCPU, comm-tid and reason as trace-cmd's text gives them"
+ok $? "report --longest 50: each line's time, duration, vCPU, guest mode, comm-tid and reason as trace-cmd's text gives them"
 sed 's/^/# /' "$TMP/cmp"
 
 # --hist: every reason's and the guest runs' counts per power-of-two range

@@ -290,9 +290,10 @@ int sy_answer_write(struct sy_answer *a, const char *path)
 			(unsigned long long)x->d, x->tid, x->vm, x->vcpu, a->sc->bufname[x->buf],
 			x->ex->reason, x->ex->code);
 		if (x->ex->normalized[0])
-			fprintf(fp, "\"%s\"}", x->ex->normalized);
+			fprintf(fp, "\"%s\"", x->ex->normalized);
 		else
-			fprintf(fp, "null}");
+			fprintf(fp, "null");
+		fprintf(fp, ",\"guest_mode\":\"%s\"}", x->ex->rip >> 63 ? "kernel" : "user");
 	}
 	fprintf(fp, "\n  ]\n}\n");
 	return fclose(fp) ? -1 : 0;

@@ -7,7 +7,8 @@
 # count/total, host total/idle_total, lost_events, discarded, orphan_entries,
 # unfinished_exits, and where the report has one (--longest 20) its list of
 # the longest exits (time, duration, thread, VM process where perf.data
-# records it, vCPU, buffer, reason and its code, normalised sub-key); with --cycles the
+# records it, vCPU, buffer, reason and its code, normalised sub-key, guest
+# mode); with --cycles the
 # `kvmexit-stat cycles --json` totals (count, guest/host/idle totals).
 # Usage: answer_cmp.py [--cycles] ANSWER.json=REPORT.json...
 #   prints "PASS REPORT" or "FAIL REPORT" per pair, differences as "# " lines
@@ -56,7 +57,7 @@ def compare(ans, rep, cycles):
     if 'longest' not in rep:
         return bad
     fields = ('start', 'duration', 'tid', 'pid', 'vcpu', 'buffer', 'reason', 'code',
-              'normalized')
+              'normalized', 'guest_mode')
     got = [{k: e.get(k) for k in fields} for e in rep.get('longest', [])]
     # perf.data has no buffers (its report names only the one unnamed
     # buffer) but has each thread's process; trace.dat has no processes
