@@ -161,6 +161,14 @@ int kx_report_build(const struct kx_run *run, struct kx_attrib *attrib, struct k
 
 void kx_report_free(struct kx_report *r);
 
+/**
+ * kx_report_nothing_timed() - why a report of a trace that has kvm_exit and
+ * kvm_entry events has no timed exit all the same: the filters kept none,
+ * or none was complete. Return: a static string, or NULL when the report
+ * has timed exits or the trace lacks those events.
+ */
+const char *kx_report_nothing_timed(const struct kx_report *r);
+
 /** kx_stat_from_hist() - fill the figures of @st from @h (percentages left 0). */
 void kx_stat_from_hist(struct kx_stat *st, const struct kx_hist *h);
 

@@ -161,20 +161,17 @@ static int require_exits(struct load *l)
 {
 	if (l->snap->has_exits)
 		return 0;
-	if (!l->trace)
-		return kx_diag_set(&l->diag, -KX_ENOEVENTS, "made from a trace without timed "
-				   "exits (or with none its filters passed): nothing to judge");
-	if (kx_pair_timed(kx_pair_counts(l->run.pair)))
-		return kx_diag_set(&l->diag, -KX_ENOEVENTS, kx_filter_active(&l->run.filter) ?
-				   "no exit or guest run passes --vcpu, --pid or --time: nothing to judge" :
-				   "no complete exit or guest run: nothing to judge");
-	return kx_diag_set(&l->diag, -KX_ENOEVENTS, "no kvm_exit/kvm_entry events to judge");
+	return kx_diag_set(&l->diag, -KX_ENOEVENTS, l->trace ?
+			   "no kvm_exit/kvm_entry events to judge" :
+			   "made from a trace without timed exits (or with none its filters "
+			   "passed): nothing to judge");
 }
 
 /* The snapshot of a trace read to its end. Return: 0 or <0 with l->diag. */
 static int build_trace(struct load *l)
 {
 	struct kx_report *report = NULL;
+	const char *untimed = NULL;	/* why a trace with exits has none timed */
 	int err = kx_report_build(&l->run, l->tee->attrib, &report);
 
 	l->tee->attrib = NULL;	/* the report owns it now, also on failure */
@@ -184,9 +181,13 @@ static int build_trace(struct load *l)
 		err = kx_snapshot_from_report(report, &l->snap);
 	if (!err)
 		err = kx_snapshot_add_cycles(l->snap, kx_cycles_total(l->tee->cycles));
+	if (!err)
+		untimed = kx_report_nothing_timed(report);
 	kx_report_free(report);
 	if (err)
 		return kx_diag_set(&l->diag, err, "out of memory");
+	if (untimed)
+		return kx_diag_set(&l->diag, -KX_ENOEVENTS, "%s: nothing to judge", untimed);
 	return require_exits(l);
 }
 

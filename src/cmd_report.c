@@ -181,15 +181,6 @@ static int report_file(const char *file, const struct kx_input_args *in, bool by
 	return 0;
 }
 
-/* Why a report without timed exits has none, in a few words. */
-static const char *no_exits_reason(const struct kx_report *r)
-{
-	if (!kx_pair_timed(&r->counts))
-		return "no kvm_exit/kvm_entry events to pair";
-	return r->filtered ? "no exit or guest run passes --vcpu, --pid or --time" :
-			     "no complete exit or guest run";
-}
-
 int kx_cmd_report(int argc, char **argv)
 {
 	struct kx_diag diag = { "" };
@@ -217,8 +208,11 @@ int kx_cmd_report(int argc, char **argv)
 	}
 	status = KX_EXIT_OK;
 	if (!r->has_exits && !a.allow_empty) {
+		const char *why = kx_report_nothing_timed(r);
+
 		fprintf(stderr, "kvmexit-stat: %s: %s (--allow-empty accepts that)\n",
-			strcmp(a.file, "-") ? a.file : "(stdin)", no_exits_reason(r));
+			strcmp(a.file, "-") ? a.file : "(stdin)",
+			why ? why : "no kvm_exit/kvm_entry events to pair");
 		status = KX_EXIT_INPUT;
 	}
 	kx_report_free(r);

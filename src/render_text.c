@@ -214,10 +214,10 @@ static void summary(FILE *out, const struct kx_report_group *g, enum kx_unit uni
 
 static void no_exits(FILE *out, const struct kx_report *r)
 {
-	if (kx_pair_timed(&r->counts))
-		fprintf(out, "%s: %s: nothing to time.\n", r->path, r->filtered ?
-			"no exit or guest run passes --vcpu, --pid or --time" :
-			"no complete exit or guest run");
+	const char *why = kx_report_nothing_timed(r);
+
+	if (why)
+		fprintf(out, "%s: %s: nothing to time.\n", r->path, why);
 	else
 		fprintf(out, "%s holds %s: no exit timing is possible.\n", r->path,
 			r->counts.entries ? "no readable kvm_exit events" :

@@ -410,6 +410,14 @@ int kx_report_build(const struct kx_run *run, struct kx_attrib *attrib, struct k
 	return 0;
 }
 
+const char *kx_report_nothing_timed(const struct kx_report *r)
+{
+	if (r->has_exits || !kx_pair_timed(&r->counts))
+		return NULL;
+	return r->filtered ? "no exit or guest run passes --vcpu, --pid or --time" :
+			     "no complete exit or guest run";
+}
+
 void kx_report_free(struct kx_report *r)
 {
 	if (!r)
