@@ -137,14 +137,14 @@ measure_pair() {
 }
 
 if [ $QUICK = 1 ]; then
-	LARGE=q1m PEER=q1m WIDE=wq1m XWIDE=xq1m
+	LARGE=q1m PEER=q1m WIDE=wq1m XWIDE=xq1m SMALL=q1m
 	gen q1m 12000 v6 v7-zlib v7-zstd perf
 	gen wq1m 1500 v6 v7-zstd
 	gen xq1m 200 v6 perf
 	SIZES=q1m
 else
-	LARGE=l50m PEER=p5m WIDE=w5m XWIDE=x5m
-	gen s1m 12000 v6
+	LARGE=l50m PEER=p5m WIDE=w5m XWIDE=x5m SMALL=s1m
+	gen s1m 12000 v6 perf
 	gen p5m 60000 v6 v7-zstd perf
 	gen l50m 600000 v6 v7-zlib v7-zstd perf
 	gen w5m 7500 v6 v7-zstd
@@ -255,6 +255,35 @@ measure_pair kx-v6-paired-awk trace-cmd-awk-v6 $PEER "$ev" "$(bytes_of "$v6")" \
 measure_pair kx-perf-paired perf-kvm-stat $PEER "$ev" "$(bytes_of "$pd")" "$(bytes_of "$pd")" \
 	"exec $KXV report $pd >/dev/null" \
 	"exec perf kvm -i $pd stat report --event=vmexit >/dev/null 2>&1"
+
+# Instructions an event, the one measure here that the machine's noise does
+# not move (callgrind, one thread; valgrind is optional). The marginal
+# cost: the difference between SMALL and a tiny input of the same scenario
+# over the difference of their events, so start-up is left out.
+INSN=$DIR/insn.tsv
+: >"$INSN"
+# instructions_of FILE: callgrind's count of report --threads 1 FILE
+instructions_of() {
+	valgrind --tool=callgrind --callgrind-out-file="$DIR/callgrind.out" \
+		"$KXV" report --threads 1 "$1" >/dev/null 2>"$DIR/callgrind.err" ||
+		{ echo "bench: callgrind failed on $1" >&2; exit 1; }
+	sed -n 's/^summary: //p' "$DIR/callgrind.out"
+}
+if command -v valgrind >/dev/null; then
+	gen t1k 12 v6 perf
+	for kind in v6 perf; do
+		case $kind in v6) ext=dat ;; *) ext=perf.data ;; esac
+		big=$(instructions_of "$DIR/$SMALL.$ext")
+		tiny=$(instructions_of "$DIR/t1k.$ext")
+		echo "$SMALL $kind $(events_of $SMALL) $big $(events_of t1k) $tiny" |
+			awk -v OFS='\t' '{ print $1, $2, $3, $4, $6, ($4 - $6) / ($3 - $5) }' >>"$INSN"
+		tail -n 1 "$INSN" | awk -F'\t' '{
+			printf "%-22s %-5s %.1f instructions an event (callgrind, one thread)\n",
+				"insn-" $2, $1, $6 }'
+	done
+else
+	echo "bench: no valgrind: instructions an event left out" >&2
+fi
 
 # ---- docs/benchmarks.md --------------------------------------------------
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -392,6 +421,20 @@ ltev=$(dpkg-query -W -f '${Version}' libtraceevent1 2>/dev/null || echo unknown)
 	echo "| input | events | peak RSS MiB |"
 	echo "|---|---|---|"
 	awk -F'\t' '$1 == "kx-v6" { printf "| %s | %d | %.1f |\n", $2, $3, $9 / 1024 }' "$RES"
+	echo
+	echo "## Instructions per event (callgrind, \`report --threads 1\`)"
+	echo
+	if [ -s "$INSN" ]; then
+		echo "The count that noise does not move: (instructions on \`$SMALL\` − instructions"
+		echo "on \`t1k\`, the same scenario with 12 passes) / (the difference of their events),"
+		echo "so the start-up (formats, tables) is left out."
+		echo
+		echo "| input | format | events | instructions | start-up input's instructions | per event |"
+		echo "|---|---|---|---|---|---|"
+		awk -F'\t' '{ printf "| %s | %s | %d | %d | %d | %.1f |\n", $1, ($2 == "v6" ? "trace.dat v6" : "perf.data"), $3, $4, $5, $6 }' "$INSN"
+	else
+		echo "Not measured: valgrind is not installed."
+	fi
 	echo
 	[ -f "$ROOT/bench/notes.md" ] && cat "$ROOT/bench/notes.md"
 } >"$DOC"
