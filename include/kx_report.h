@@ -124,6 +124,8 @@ struct kx_report {
 	uint64_t records;
 	uint64_t first_ts;			/* within the --time window */
 	uint64_t last_ts;
+	uint64_t trace_first_ts;		/* of every event read, whatever the filters */
+	uint64_t trace_last_ts;
 	bool window_from;			/* --time START given: window_start holds it */
 	bool window_to;
 	uint64_t window_start;			/* unit */
@@ -161,13 +163,24 @@ int kx_report_build(const struct kx_run *run, struct kx_attrib *attrib, struct k
 
 void kx_report_free(struct kx_report *r);
 
+/* Room for kx_report_nothing_timed()'s longest answer. */
+#define KX_REPORT_WHY_MAX	160
+
 /**
  * kx_report_nothing_timed() - why a report of a trace that has kvm_exit and
- * kvm_entry events has no timed exit all the same: the filters kept none,
- * or none was complete. Return: a static string, or NULL when the report
- * has timed exits or the trace lacks those events.
+ * kvm_entry events has no timed exit all the same: the filters kept none
+ * (with --time, where the trace's events lie), or none was complete.
+ * Return: @buf (@len: KX_REPORT_WHY_MAX), or NULL when the report has
+ * timed exits or the trace lacks those events.
  */
-const char *kx_report_nothing_timed(const struct kx_report *r);
+const char *kx_report_nothing_timed(const struct kx_report *r, char *buf, size_t len);
+
+/**
+ * kx_report_trace_time() - @ts (report unit) as trace-cmd report -t prints
+ * it, the form --time takes: seconds with 9 decimals, or raw cycles.
+ * Return: @buf.
+ */
+char *kx_report_trace_time(char *buf, size_t len, uint64_t ts, enum kx_unit unit);
 
 /** kx_stat_from_hist() - fill the figures of @st from @h (percentages left 0). */
 void kx_stat_from_hist(struct kx_stat *st, const struct kx_hist *h);

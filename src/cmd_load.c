@@ -171,6 +171,7 @@ static int require_exits(struct load *l)
 static int build_trace(struct load *l)
 {
 	struct kx_report *report = NULL;
+	char untimed_buf[KX_REPORT_WHY_MAX];
 	const char *untimed = NULL;	/* why a trace with exits has none timed */
 	int err = kx_report_build(&l->run, l->tee->attrib, &report);
 
@@ -182,7 +183,7 @@ static int build_trace(struct load *l)
 	if (!err)
 		err = kx_snapshot_add_cycles(l->snap, kx_cycles_total(l->tee->cycles));
 	if (!err)
-		untimed = kx_report_nothing_timed(report);
+		untimed = kx_report_nothing_timed(report, untimed_buf, sizeof(untimed_buf));
 	kx_report_free(report);
 	if (err)
 		return kx_diag_set(&l->diag, err, "out of memory");

@@ -208,7 +208,8 @@ int kx_cmd_report(int argc, char **argv)
 	}
 	status = KX_EXIT_OK;
 	if (!r->has_exits && !a.allow_empty) {
-		const char *why = kx_report_nothing_timed(r);
+		char buf[KX_REPORT_WHY_MAX];
+		const char *why = kx_report_nothing_timed(r, buf, sizeof(buf));
 
 		fprintf(stderr, "kvmexit-stat: %s: %s (--allow-empty accepts that)\n",
 			strcmp(a.file, "-") ? a.file : "(stdin)",

@@ -21,16 +21,6 @@ char *kx_format_duration(char *buf, size_t len, uint64_t v, enum kx_unit unit)
 	return buf;
 }
 
-/* A trace time as trace-cmd report -t prints it: seconds with 9 decimals, or raw cycles. */
-static char *trace_time(char *buf, size_t len, uint64_t ts, enum kx_unit unit)
-{
-	if (unit == KX_UNIT_NS)
-		snprintf(buf, len, "%" PRIu64 ".%09" PRIu64, ts / 1000000000, ts % 1000000000);
-	else
-		snprintf(buf, len, "%" PRIu64, ts);
-	return buf;
-}
-
 static void pct(char *buf, size_t len, double v)
 {
 	if (isnan(v))
@@ -214,7 +204,8 @@ static void summary(FILE *out, const struct kx_report_group *g, enum kx_unit uni
 
 static void no_exits(FILE *out, const struct kx_report *r)
 {
-	const char *why = kx_report_nothing_timed(r);
+	char buf[KX_REPORT_WHY_MAX];
+	const char *why = kx_report_nothing_timed(r, buf, sizeof(buf));
 
 	if (why)
 		fprintf(out, "%s: %s: nothing to time.\n", r->path, why);
@@ -270,13 +261,14 @@ static void input_lines(FILE *out, const struct kx_report *r)
 		r->unit == KX_UNIT_NS ? "us" : "cycles", r->counts.threads,
 		r->counts.threads == 1 ? "" : "s");
 	if (r->window_from || r->window_to) {
-		char from[32], to[32];
+		char from[32] = "the start", to[32] = "the end";
 
+		if (r->window_from)
+			kx_report_trace_time(from, sizeof(from), r->window_start, r->unit);
+		if (r->window_to)
+			kx_report_trace_time(to, sizeof(to), r->window_end, r->unit);
 		fprintf(out, "window: %s to %s (--time): intervals wholly inside it; data quality "
-			"counts the whole trace\n",
-			r->window_from ? trace_time(from, sizeof(from), r->window_start, r->unit) :
-			"the start", r->window_to ? trace_time(to, sizeof(to), r->window_end, r->unit) :
-			"the end");
+			"counts the whole trace\n", from, to);
 	}
 	if (r->note)
 		fprintf(out, "note: %s\n", r->note);
@@ -313,7 +305,7 @@ static void longest_table(FILE *out, const struct kx_report *r)
 		const struct kx_report_exit *x = &r->longest[i];
 		char at[32], dur[32], vcpu[16], thread[160];
 
-		trace_time(at, sizeof(at), x->start, r->unit);
+		kx_report_trace_time(at, sizeof(at), x->start, r->unit);
 		kx_format_duration(dur, sizeof(dur), x->duration, r->unit);
 		if (x->vcpu == KX_VCPU_UNKNOWN)
 			snprintf(vcpu, sizeof(vcpu), "-");

@@ -6,6 +6,7 @@
  * are copied so the report outlives the source it came from.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,6 +286,8 @@ static int copy_meta(struct kx_report *r, const struct kx_run *run)
 	r->nr_cpus = info->nr_cpus;
 	r->records = info->records;
 	kx_run_span(run, &r->first_ts, &r->last_ts);
+	r->trace_first_ts = run->first_ts;
+	r->trace_last_ts = run->last_ts;
 	r->window_from = run->filter.from.set;
 	r->window_to = run->filter.to.set;
 	r->window_start = run->filter.from_ts;
@@ -410,12 +413,31 @@ int kx_report_build(const struct kx_run *run, struct kx_attrib *attrib, struct k
 	return 0;
 }
 
-const char *kx_report_nothing_timed(const struct kx_report *r)
+const char *kx_report_nothing_timed(const struct kx_report *r, char *buf, size_t len)
 {
+	char first[32], last[32];
+
 	if (r->has_exits || !kx_pair_timed(&r->counts))
 		return NULL;
-	return r->filtered ? "no exit or guest run passes --vcpu, --pid or --time" :
-			     "no complete exit or guest run";
+	if (!r->filtered)
+		snprintf(buf, len, "no complete exit or guest run");
+	else if (r->window_from || r->window_to)
+		snprintf(buf, len, "no exit or guest run passes --vcpu, --pid or --time; "
+			 "the trace's events run from %s to %s",
+			 kx_report_trace_time(first, sizeof(first), r->trace_first_ts, r->unit),
+			 kx_report_trace_time(last, sizeof(last), r->trace_last_ts, r->unit));
+	else
+		snprintf(buf, len, "no exit or guest run passes --vcpu, --pid or --time");
+	return buf;
+}
+
+char *kx_report_trace_time(char *buf, size_t len, uint64_t ts, enum kx_unit unit)
+{
+	if (unit == KX_UNIT_NS)
+		snprintf(buf, len, "%" PRIu64 ".%09" PRIu64, ts / 1000000000, ts % 1000000000);
+	else
+		snprintf(buf, len, "%" PRIu64, ts);
+	return buf;
 }
 
 void kx_report_free(struct kx_report *r)

@@ -424,16 +424,29 @@ run "$KX" report --time 18446744073.709551616, "$TMP/inst.dat"
 is "$RC" 2 "--time past 2^64 ns: usage error 2"
 is "$(cat "$TMP/err")" "kvmexit-stat: $TMP/inst.dat: --time: the start is past the end of 64-bit ns" \
 	"--time past 2^64 ns: one line saying so"
+# where the trace's events lie, as trace-cmd prints them: its first and last times
+span=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) {
+	t = substr($i, 1, length($i) - 1); if (first == "") first = t; last = t; break } }
+	END { print first " to " last }' "$TMP/inst.txt")
+is "$span" "1000.000000000 to 1001.302005000" "trace-cmd: the instance recording runs from 1000 s to 1001.302005 s"
 run "$KX" report --json --time 18446744073.709551615, "$TMP/inst.dat"
 is "$RC" 3 "--time 2^64 - 1 ns: taken, but nothing lies in it: exit 3"
-is "$(cat "$TMP/err")" "kvmexit-stat: $TMP/inst.dat: no exit or guest run passes --vcpu, --pid or --time (--allow-empty accepts that)" \
-	"--time after the trace: one line saying that nothing passes"
+is "$(cat "$TMP/err")" "kvmexit-stat: $TMP/inst.dat: no exit or guest run passes --vcpu, --pid or --time; the trace's events run from $span (--allow-empty accepts that)" \
+	"--time after the trace: one line saying that nothing passes, and where the trace lies"
 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["has_exits"] is False and d["exits"] == [], d' "$TMP/out"
 ok $? "--time after the trace: JSON says has_exits false, no exit rows"
 run "$KX" report --allow-empty --time 18446744073.709551615, "$TMP/inst.dat"
 is "$RC" 0 "--time after the trace, --allow-empty: exit 0"
-grep -q "^$TMP/inst.dat: no exit or guest run passes --vcpu, --pid or --time: nothing to time.\$" "$TMP/out"
+grep -q "^$TMP/inst.dat: no exit or guest run passes --vcpu, --pid or --time; the trace's events run from $span: nothing to time.\$" "$TMP/out"
 ok $? "--time after the trace, --allow-empty: the text says nothing passes, not that the trace has no exits"
+# compare and check say it the same way; a window before the trace too
+for cmd in "compare $TMP/inst.dat" "check --max host.exits=1000"; do
+	# shellcheck disable=SC2086
+	run "$KX" $cmd --time ,999.5 "$TMP/inst.dat"
+	is "$RC" 3 "${cmd%% *} --time before the trace: exit 3"
+	grep -qF "kvmexit-stat: $TMP/inst.dat: no exit or guest run passes --vcpu, --pid or --time; the trace's events run from $span" "$TMP/err"
+	ok $? "${cmd%% *} --time before the trace: the message says where the trace lies"
+done
 # an exit and an entry of two threads: both read, neither completes anything
 printf '%s\n' \
 	'       CPU 0/KVM-100   [000]    10.000000100: kvm_exit:             reason HLT rip 0xffffffff81000000 info 0 0' \
