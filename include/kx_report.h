@@ -176,11 +176,18 @@ void kx_report_free(struct kx_report *r);
 const char *kx_report_nothing_timed(const struct kx_report *r, char *buf, size_t len);
 
 /**
- * kx_report_trace_time() - @ts (report unit) as trace-cmd report -t prints
- * it, the form --time takes: seconds with 9 decimals, or raw cycles.
- * Return: @buf.
+ * kx_report_fixed() - @v (report unit) for text: on a ns clock in units of
+ * 10^@decimals ns with @decimals places (3: microseconds; 9: seconds, as
+ * trace-cmd report -t prints trace times and --time takes them), on a
+ * cycle clock as plain cycles. Return: @buf.
  */
-char *kx_report_trace_time(char *buf, size_t len, uint64_t ts, enum kx_unit unit);
+char *kx_report_fixed(char *buf, size_t len, uint64_t v, enum kx_unit unit, unsigned decimals);
+
+/* kx_report_trace_time() - a trace time @ts as trace-cmd report -t prints it. */
+static inline char *kx_report_trace_time(char *buf, size_t len, uint64_t ts, enum kx_unit unit)
+{
+	return kx_report_fixed(buf, len, ts, unit, 9);
+}
 
 /** kx_stat_from_hist() - fill the figures of @st from @h (percentages left 0). */
 void kx_stat_from_hist(struct kx_stat *st, const struct kx_hist *h);

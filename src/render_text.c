@@ -14,11 +14,7 @@
 
 char *kx_format_duration(char *buf, size_t len, uint64_t v, enum kx_unit unit)
 {
-	if (unit == KX_UNIT_NS)
-		snprintf(buf, len, "%" PRIu64 ".%03" PRIu64, v / 1000, v % 1000);
-	else
-		snprintf(buf, len, "%" PRIu64, v);
-	return buf;
+	return kx_report_fixed(buf, len, v, unit, 3);
 }
 
 static void pct(char *buf, size_t len, double v)

@@ -431,12 +431,16 @@ const char *kx_report_nothing_timed(const struct kx_report *r, char *buf, size_t
 	return buf;
 }
 
-char *kx_report_trace_time(char *buf, size_t len, uint64_t ts, enum kx_unit unit)
+char *kx_report_fixed(char *buf, size_t len, uint64_t v, enum kx_unit unit, unsigned decimals)
 {
+	uint64_t scale = 1;
+
+	for (unsigned i = 0; i < decimals; i++)
+		scale *= 10;
 	if (unit == KX_UNIT_NS)
-		snprintf(buf, len, "%" PRIu64 ".%09" PRIu64, ts / 1000000000, ts % 1000000000);
+		snprintf(buf, len, "%" PRIu64 ".%0*" PRIu64, v / scale, (int)decimals, v % scale);
 	else
-		snprintf(buf, len, "%" PRIu64, ts);
+		snprintf(buf, len, "%" PRIu64, v);
 	return buf;
 }
 
