@@ -415,19 +415,18 @@ int kx_report_build(const struct kx_run *run, struct kx_attrib *attrib, struct k
 
 const char *kx_report_nothing_timed(const struct kx_report *r, char *buf, size_t len)
 {
-	char first[32], last[32];
+	char first[32], last[32], span[2 * 32 + 40] = "";
 
 	if (r->has_exits || !kx_pair_timed(&r->counts))
 		return NULL;
-	if (!r->filtered)
-		snprintf(buf, len, "no complete exit or guest run");
-	else if (r->window_from || r->window_to)
-		snprintf(buf, len, "no exit or guest run passes --vcpu, --pid or --time; "
-			 "the trace's events run from %s to %s",
+	if (r->window_from || r->window_to)
+		snprintf(span, sizeof(span), "; the trace's events run from %s to %s",
 			 kx_report_trace_time(first, sizeof(first), r->trace_first_ts, r->unit),
 			 kx_report_trace_time(last, sizeof(last), r->trace_last_ts, r->unit));
+	if (r->filtered)
+		snprintf(buf, len, "no exit or guest run passes --vcpu, --pid or --time%s", span);
 	else
-		snprintf(buf, len, "no exit or guest run passes --vcpu, --pid or --time");
+		snprintf(buf, len, "no complete exit or guest run");
 	return buf;
 }
 
