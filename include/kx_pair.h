@@ -49,24 +49,46 @@ struct kx_interval {
 
 typedef int (*kx_interval_fn)(void *ctx, const struct kx_interval *iv);
 
-/* Anomaly and volume counters; all shown in every output format. */
+/*
+ * Volume counters (@exits, @entries: every one read) and anomaly counters
+ * with the thread count, which count only within the scope
+ * (kx_pair_set_scope()); the anomalies are shown in every output format.
+ */
 struct kx_pair_counts {
 	uint64_t exits;			/* kvm_exit events seen */
 	uint64_t entries;		/* kvm_entry events seen */
-	uint64_t orphan_entries;	/* entry with no exit before it on that thread */
-	uint64_t unmatched_exits;	/* exit followed by another exit, no entry between */
-	uint64_t unfinished_exits;	/* exit still open at the end of the trace */
-	uint64_t negative;		/* intervals with end < start (dropped) */
-	uint64_t discarded;		/* intervals straddling a lost-events gap (dropped) */
-	uint64_t failed_vmentry;	/* exits with VMX flag bits set */
-	uint64_t threads;		/* distinct vCPU threads */
+	uint64_t orphan_entries;	/* entry with no exit before it on that thread: at the entry */
+	uint64_t unmatched_exits;	/* exit followed by another exit: at the first exit */
+	uint64_t unfinished_exits;	/* exit still open at the end of the trace: at the exit */
+	uint64_t negative;		/* intervals with end < start (dropped): both ends */
+	uint64_t discarded;		/* intervals straddling a lost-events gap (dropped): both ends */
+	uint64_t failed_vmentry;	/* exits with VMX flag bits set: at the exit */
+	uint64_t threads;		/* distinct vCPU threads with an exit or entry in scope */
+};
+
+/*
+ * The threads and times the anomaly counters and the thread count cover:
+ * the report's --vcpu, --pid and --time. An anomaly counts when its thread
+ * is selected and the times its counter names (above) lie in [@from, @to].
+ */
+struct kx_pair_scope {
+	uint64_t from;
+	uint64_t to;
+	int64_t vcpu;		/* < 0: any */
+	int64_t pid;		/* < 0: any; else the thread id or its process id */
 };
 
 struct kx_pair;
 
-/** kx_pair_new() - @names classifies idle reasons (borrowed). Return: NULL on ENOMEM. */
+/**
+ * kx_pair_new() - @names classifies idle reasons (borrowed); the scope is
+ * every thread at any time. Return: NULL on ENOMEM.
+ */
 struct kx_pair *kx_pair_new(const struct kx_names *names);
 void kx_pair_free(struct kx_pair *p);
+
+/** kx_pair_set_scope() - what the anomaly counters cover from here on. */
+void kx_pair_set_scope(struct kx_pair *p, const struct kx_pair_scope *scope);
 
 /**
  * kx_pair_exit_entry() - a kvm_exit or kvm_entry; completed intervals go

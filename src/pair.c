@@ -40,6 +40,7 @@ struct thread {
 	uint8_t state;
 	bool in_user;		/* kvm_userspace_exit seen during this exit */
 	bool idle;
+	bool counted;		/* in counts.threads: an exit or entry in scope */
 };
 
 struct kx_pair {
@@ -52,6 +53,7 @@ struct kx_pair {
 	int8_t *idle_cache;	/* per reason id: -1 unknown, 0 busy, 1 idle */
 	uint32_t idle_cap;
 	bool mid_trace;		/* kx_pair_mid_trace(): threads enter at their first entry */
+	struct kx_pair_scope scope;
 	struct kx_pair_counts counts;
 };
 
@@ -62,6 +64,7 @@ struct kx_pair *kx_pair_new(const struct kx_names *names)
 	if (!p)
 		return NULL;
 	p->names = names;
+	p->scope = (struct kx_pair_scope){ .to = UINT64_MAX, .vcpu = -1, .pid = -1 };
 	p->nslots = 64;
 	p->threads = calloc(p->nslots, sizeof(*p->threads));
 	if (!p->threads) {
@@ -80,9 +83,30 @@ void kx_pair_free(struct kx_pair *p)
 	free(p);
 }
 
+void kx_pair_set_scope(struct kx_pair *p, const struct kx_pair_scope *scope)
+{
+	p->scope = *scope;
+}
+
 const struct kx_pair_counts *kx_pair_counts(const struct kx_pair *p)
 {
 	return &p->counts;
+}
+
+/* Whether an anomaly of @t at @ts counts: the scope selects the thread and the time. */
+static bool in_scope(const struct kx_pair *p, const struct thread *t, uint64_t ts)
+{
+	const struct kx_pair_scope *s = &p->scope;
+
+	return ts >= s->from && ts <= s->to && (s->vcpu < 0 || t->vcpu == s->vcpu) &&
+	       (s->pid < 0 || t->tid == s->pid || t->pid == s->pid);
+}
+
+/* ... and one that spans @start to @end, both of which must lie in the scope's time. */
+static bool span_in_scope(const struct kx_pair *p, const struct thread *t, uint64_t start,
+			  uint64_t end)
+{
+	return in_scope(p, t, start) && end >= p->scope.from && end <= p->scope.to;
 }
 
 static struct thread *slot_for(struct thread *tab, uint32_t nslots, uint64_t key)
@@ -154,7 +178,6 @@ static struct thread *lookup(struct kx_pair *p, const struct kx_event *ev)
 
 	if (t->state > TS_HELPER)
 		return t;
-	p->counts.threads++;
 	if (t->state == TS_HELPER) {
 		t->state = TS_UNKNOWN;
 		return t;
@@ -213,11 +236,11 @@ static int on_vm_exit(struct kx_pair *p, struct thread *t, const struct kx_event
 	int err = 0;
 
 	p->counts.exits++;
-	if (ev->u.exit.flags)
+	if (ev->u.exit.flags && in_scope(p, t, ev->ts))
 		p->counts.failed_vmentry++;
 	if (t->state == TS_GUEST) {
 		if (ev->ts < t->since) {
-			p->counts.negative++;
+			p->counts.negative += span_in_scope(p, t, t->since, ev->ts);
 			err = emit_break(t, ev->cpu, ev->ts, sink, ctx);
 		} else {
 			fill_interval(&iv, t, KX_IV_GUEST, ev->cpu);
@@ -226,7 +249,7 @@ static int on_vm_exit(struct kx_pair *p, struct thread *t, const struct kx_event
 			err = sink(ctx, &iv);
 		}
 	} else if (t->state == TS_HOST) {
-		p->counts.unmatched_exits++;
+		p->counts.unmatched_exits += in_scope(p, t, t->since);
 		err = emit_break(t, ev->cpu, ev->ts, sink, ctx);
 	}
 	t->state = TS_HOST;
@@ -252,7 +275,7 @@ static int on_vm_entry(struct kx_pair *p, struct thread *t, const struct kx_even
 	p->counts.entries++;
 	if (t->state == TS_HOST) {
 		if (ev->ts < t->since) {
-			p->counts.negative++;
+			p->counts.negative += span_in_scope(p, t, t->since, ev->ts);
 			err = emit_break(t, ev->cpu, ev->ts, sink, ctx);
 		} else {
 			fill_interval(&iv, t, KX_IV_EXIT, ev->cpu);
@@ -270,7 +293,7 @@ static int on_vm_entry(struct kx_pair *p, struct thread *t, const struct kx_even
 		}
 	} else {
 		/* no exit before this entry on this thread */
-		p->counts.orphan_entries++;
+		p->counts.orphan_entries += in_scope(p, t, ev->ts);
 		if (t->state == TS_GUEST)
 			err = emit_break(t, ev->cpu, ev->ts, sink, ctx);
 	}
@@ -292,7 +315,7 @@ int kx_pair_lost(struct kx_pair *p, const struct kx_event *ev, kx_interval_fn si
 			continue;
 		if ((t->key >> 32) != ev->buffer || (ev->cpu >= 0 && t->cpu != ev->cpu))
 			continue;
-		p->counts.discarded++;
+		p->counts.discarded += span_in_scope(p, t, t->since, ev->ts);
 		err = emit_break(t, ev->cpu, ev->ts, sink, ctx);
 	}
 	/* mid-trace only the threads entered here are known: the others break in the replay */
@@ -340,6 +363,10 @@ int kx_pair_exit_entry(struct kx_pair *p, const struct kx_event *ev, kx_interval
 	if (ev->pid >= 0)
 		t->pid = ev->pid;
 	t->cpu = ev->cpu;
+	if (__builtin_expect(!t->counted, 0) && in_scope(p, t, ev->ts)) {
+		t->counted = true;
+		p->counts.threads++;
+	}
 	if (ev->kind == KX_EV_EXIT)
 		return on_vm_exit(p, t, ev, sink, ctx);
 	return on_vm_entry(p, t, ev, sink, ctx);
@@ -401,7 +428,7 @@ int kx_pair_finish(struct kx_pair *p)
 	uint64_t open = 0;
 
 	for (uint32_t i = 0; i < p->nslots; i++)
-		if (p->threads[i].state == TS_HOST)
+		if (p->threads[i].state == TS_HOST && in_scope(p, &p->threads[i], p->threads[i].since))
 			open++;
 	p->counts.unfinished_exits = open;
 	return 0;
@@ -428,6 +455,7 @@ int kx_pair_absorb(struct kx_pair *dst, const struct kx_pair *src, const uint32_
 	for (uint32_t i = 0; i < src->nslots; i++) {
 		const struct thread *from = &src->threads[i];
 		struct thread *t;
+		bool counted = false;
 
 		if (from->state == TS_UNUSED)
 			continue;
@@ -436,9 +464,12 @@ int kx_pair_absorb(struct kx_pair *dst, const struct kx_pair *src, const uint32_
 			t = add(dst, t, from->key, &(struct kx_event){ .tid = from->tid }, TS_UNKNOWN);
 			if (!t)
 				return -ENOMEM;
-			dst->counts.threads++;
+		} else {
+			counted = t->counted;
 		}
+		dst->counts.threads += !counted && from->counted;
 		*t = *from;
+		t->counted = counted || from->counted;
 		if (from->reason < nr_reasons)
 			t->reason = reason_map[from->reason];
 	}

@@ -5,6 +5,7 @@
  * edges of a timeline: equal and backward times, helpers before the first
  * exit, what an exit hands to its interval.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -284,6 +285,104 @@ static void absorb_counts(void)
 	kx_pair_free(p);
 }
 
+/*
+ * Two threads (tid 1 and 2 on CPUs 0 and 1, vcpu_id 1 and 2) with one of
+ * each anomaly inside [1000, 2000] and others outside it, and a third whose
+ * events all lie before it, fed to a pairing with @scope. Each anomaly
+ * counts at the times kx_pair_counts names.
+ */
+static struct kx_pair_counts scoped(const struct kx_pair_scope *scope)
+{
+	struct kx_pair *p = kx_pair_new(names);
+	struct sink s = { .n = 0 };
+	struct kx_event failed = vmexit(1100, 1, 0, msr_id);
+	struct kx_event lost = ev(KX_EV_LOST, 1700, -1, 1);
+	struct kx_pair_counts c;
+
+	failed.u.exit.flags = 0x80000000u;
+	kx_pair_set_scope(p, scope);
+	feed(p, ev(KX_EV_ENTRY, 500, 1, 0), &s);	/* orphan at 500 */
+	feed(p, failed, &s);				/* failed entry at 1100 */
+	feed(p, vmexit(1200, 1, 0, msr_id), &s);	/* 1100 unmatched */
+	feed(p, ev(KX_EV_ENTRY, 1300, 1, 0), &s);
+	feed(p, ev(KX_EV_ENTRY, 1400, 1, 0), &s);	/* orphan at 1400 */
+	feed(p, vmexit(2500, 1, 0, msr_id), &s);	/* unfinished at 2500 */
+	feed(p, ev(KX_EV_ENTRY, 900, 2, 1), &s);	/* orphan at 900 */
+	feed(p, vmexit(950, 2, 1, msr_id), &s);
+	feed(p, vmexit(1050, 2, 1, msr_id), &s);	/* 950 unmatched */
+	feed(p, ev(KX_EV_ENTRY, 1000, 2, 1), &s);	/* negative, 1050 to 1000 */
+	feed(p, vmexit(1600, 2, 1, msr_id), &s);
+	lost.u.lost = 5;
+	feed(p, lost, &s);				/* discards 1600 to 1700 */
+	feed(p, ev(KX_EV_ENTRY, 1800, 2, 1), &s);	/* orphan at 1800 */
+	feed(p, vmexit(1900, 2, 1, msr_id), &s);	/* unfinished at 1900 */
+	feed(p, ev(KX_EV_ENTRY, 100, 3, 2), &s);	/* orphan at 100 */
+	feed(p, vmexit(200, 3, 2, msr_id), &s);
+	feed(p, ev(KX_EV_ENTRY, 300, 3, 2), &s);
+	kx_pair_finish(p);
+	c = *kx_pair_counts(p);
+	kx_pair_free(p);
+	return c;
+}
+
+/* "orphans unmatched unfinished negative discarded failed threads" of @c */
+static const char *scoped_counts(const struct kx_pair_counts *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu %llu %llu %llu %llu %llu %llu",
+		 (unsigned long long)c->orphan_entries, (unsigned long long)c->unmatched_exits,
+		 (unsigned long long)c->unfinished_exits, (unsigned long long)c->negative,
+		 (unsigned long long)c->discarded, (unsigned long long)c->failed_vmentry,
+		 (unsigned long long)c->threads);
+	return buf;
+}
+
+static void scope_counts(void)
+{
+	struct kx_pair_counts c;
+	char buf[128];
+
+	c = scoped(&(struct kx_pair_scope){ .to = UINT64_MAX, .vcpu = -1, .pid = -1 });
+	is_str(scoped_counts(&c, buf, sizeof(buf)), "5 2 2 1 1 1 3", "no scope: every anomaly");
+	ok(c.exits == 8 && c.entries == 8, "exits and entries: every one");
+	c = scoped(&(struct kx_pair_scope){ .from = 1000, .to = 2000, .vcpu = -1, .pid = -1 });
+	is_str(scoped_counts(&c, buf, sizeof(buf)), "2 1 1 1 1 1 2",
+	       "[1000, 2000]: what lies in it, two threads");
+	ok(c.exits == 8 && c.entries == 8, "exits and entries still count every one");
+	c = scoped(&(struct kx_pair_scope){ .from = 1001, .to = 1699, .vcpu = -1, .pid = -1 });
+	is_str(scoped_counts(&c, buf, sizeof(buf)), "1 1 0 0 0 1 2",
+	       "[1001, 1699]: the negative and the discarded interval each end outside it");
+	c = scoped(&(struct kx_pair_scope){ .to = UINT64_MAX, .vcpu = 1, .pid = -1 });
+	is_str(scoped_counts(&c, buf, sizeof(buf)), "2 1 1 0 0 1 1", "vcpu 1: its thread's");
+	c = scoped(&(struct kx_pair_scope){ .to = UINT64_MAX, .vcpu = -1, .pid = 2 });
+	is_str(scoped_counts(&c, buf, sizeof(buf)), "2 1 1 1 1 0 1", "pid 2: its thread's");
+}
+
+/*
+ * Joined slices count a thread once, when either counted it: thread 1 is
+ * in scope only in the later slice, thread 2 in both, thread 3 in neither.
+ */
+static void scope_absorb(void)
+{
+	const struct kx_pair_scope scope = { .from = 1000, .to = 2000, .vcpu = -1, .pid = -1 };
+	struct kx_pair *p = kx_pair_new(names), *later = kx_pair_new(names);
+	uint32_t map[2] = { hlt_id, msr_id };
+	struct sink s = { .n = 0 };
+
+	kx_pair_set_scope(p, &scope);
+	kx_pair_set_scope(later, &scope);
+	feed(p, ev(KX_EV_ENTRY, 500, 1, 0), &s);
+	feed(p, ev(KX_EV_ENTRY, 1200, 2, 1), &s);
+	feed(later, vmexit(1500, 1, 0, msr_id), &s);
+	feed(later, vmexit(1300, 2, 1, msr_id), &s);
+	feed(later, ev(KX_EV_ENTRY, 2500, 3, 2), &s);
+	is_u64(kx_pair_counts(p)->threads, 1, "earlier slice: thread 2");
+	is_u64(kx_pair_counts(later)->threads, 2, "later slice: threads 1 and 2");
+	is_u64(kx_pair_absorb(p, later, map, 2), 0, "joined");
+	is_u64(kx_pair_counts(p)->threads, 2, "joined: threads 1 and 2, once each");
+	kx_pair_free(later);
+	kx_pair_free(p);
+}
+
 int main(void)
 {
 	struct kx_pair *p;
@@ -368,6 +467,8 @@ int main(void)
 	many_threads();
 	edges();
 	absorb_counts();
+	scope_counts();
+	scope_absorb();
 	kx_names_free(names);
 	return done_testing();
 }
