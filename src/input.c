@@ -182,6 +182,7 @@ int kx_source_absorb(struct kx_source *dst, const struct kx_source *src)
 	d->lost_events += s->lost_events;
 	d->lost_markers += s->lost_markers;
 	d->lost_unknown += s->lost_unknown;
+	d->lost_untimed += s->lost_untimed;
 	return dst->reader.absorb ? dst->reader.absorb(dst->reader.priv, src->reader.priv) : 0;
 }
 

@@ -1037,6 +1037,7 @@ static int finish_input(struct perf_reader *p, struct kx_diag *diag)
 
 		p->info->lost_events += ev.u.lost;
 		p->info->lost_markers++;
+		p->info->lost_untimed = ev.u.lost;
 		p->sl.end_marker = true;
 		if (p->sl.on && ev.ts < p->sl.start)
 			slice_break(p, "end-of-run losses older than the last slice");

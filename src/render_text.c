@@ -263,8 +263,8 @@ static void input_lines(FILE *out, const struct kx_report *r)
 			kx_report_trace_time(from, sizeof(from), r->window_start, r->unit);
 		if (r->window_to)
 			kx_report_trace_time(to, sizeof(to), r->window_end, r->unit);
-		fprintf(out, "window: %s to %s (--time): intervals wholly inside it; data quality "
-			"counts the whole trace\n", from, to);
+		fprintf(out, "window: %s to %s (--time): intervals wholly inside it, data quality "
+			"and threads in it\n", from, to);
 	}
 	if (r->note)
 		fprintf(out, "note: %s\n", r->note);

@@ -270,6 +270,32 @@ static void label_group(struct kx_report_group *g, const struct kx_source *src)
 		snprintf(g->label, sizeof(g->label), "%s tid %d", comm ? comm : "?", g->tid);
 }
 
+/*
+ * Lost events: the reader counts the whole trace, the run the gaps in the
+ * --time window. Losses with no time of their own count in every window:
+ * their marker is at the trace's end, where the run counts it only when
+ * the window reaches there.
+ */
+static void window_losses(struct kx_report *r, const struct kx_run *run,
+			  const struct kx_source_info *info)
+{
+	bool at_end = run->filter.from_ts <= run->last_ts && run->last_ts <= run->filter.to_ts;
+
+	if (!r->window_from && !r->window_to) {
+		r->lost_events = info->lost_events;
+		r->lost_markers = info->lost_markers;
+		r->lost_unknown = info->lost_unknown;
+		return;
+	}
+	r->lost_events = run->lost_events;
+	r->lost_markers = run->lost_markers;
+	r->lost_unknown = run->lost_unknown;
+	if (info->lost_untimed && !at_end) {
+		r->lost_events += info->lost_untimed;
+		r->lost_markers++;
+	}
+}
+
 static int copy_meta(struct kx_report *r, const struct kx_run *run)
 {
 	const struct kx_source_info *info = kx_source_info(run->src);
@@ -292,9 +318,7 @@ static int copy_meta(struct kx_report *r, const struct kx_run *run)
 	r->window_to = run->filter.to.set;
 	r->window_start = run->filter.from_ts;
 	r->window_end = run->filter.to_ts;
-	r->lost_events = info->lost_events;
-	r->lost_markers = info->lost_markers;
-	r->lost_unknown = info->lost_unknown;
+	window_losses(r, run, info);
 	r->helpers_without_vcpu = run->helpers_without_vcpu;
 	r->counts = *kx_pair_counts(run->pair);
 	r->has_exits = kx_pair_timed(&r->counts);	/* and, once built, what passed the filters */

@@ -61,6 +61,9 @@ int kx_run_open(struct kx_run *run, const char *path, const struct kx_source_opt
 		kx_run_close(run);
 		return kx_diag_set(diag, -ENOMEM, "out of memory");
 	}
+	kx_pair_set_scope(run->pair, &(struct kx_pair_scope){
+		.from = run->filter.from_ts, .to = run->filter.to_ts,
+		.vcpu = run->filter.vcpu, .pid = run->filter.pid });
 	return 0;
 }
 
@@ -142,19 +145,35 @@ static bool helper_passes(struct kx_run *run, const struct kx_event *ev)
 	return vcpu == run->filter.vcpu;
 }
 
+/* A lost-events marker as it is read (not in a replay): counted when it lies in the window. */
+static void count_lost(struct kx_run *run, const struct kx_event *ev)
+{
+	if (!in_window(&run->filter, ev->ts, ev->ts))
+		return;
+	run->lost_markers++;
+	if (ev->u.lost == KX_LOST_UNKNOWN)
+		run->lost_unknown++;
+	else
+		run->lost_events += ev->u.lost;
+}
+
 /*
  * One event through the pairing, and a new register access to the on_helper
- * hook. Return: 0, KX_PAIR_DEFER, or an error.
+ * hook; @replay: the event was read by a later slice, and counted there.
+ * Return: 0, KX_PAIR_DEFER, or an error.
  */
 static inline int run_event(struct kx_run *run, const struct kx_event *ev, bool filtering,
-			    kx_interval_fn sink, void *ctx)
+			    bool replay, kx_interval_fn sink, void *ctx)
 {
 	int access;
 
 	if (ev->kind == KX_EV_EXIT || ev->kind == KX_EV_ENTRY)
 		return kx_pair_exit_entry(run->pair, ev, sink, ctx);
-	if (ev->kind == KX_EV_LOST)
+	if (ev->kind == KX_EV_LOST) {
+		if (!replay)
+			count_lost(run, ev);
 		return kx_pair_lost(run->pair, ev, sink, ctx);
+	}
 	access = kx_pair_helper(run->pair, ev);
 	if (access < 0 || access == KX_PAIR_DEFER || !ev->key_rank || !run->on_helper)
 		return access == 1 ? 0 : access;
@@ -204,7 +223,7 @@ static inline int feed(struct kx_run *run, const struct kx_event *evs, const uin
 {
 	for (unsigned i = 0; i < n; i++) {
 		const struct kx_event *ev = &evs[order ? order[i] : i];
-		int ret = run_event(run, ev, filtered, sink, ctx);
+		int ret = run_event(run, ev, filtered, false, sink, ctx);
 
 		if (__builtin_expect(ret != 0, 0)) {
 			if (ret == KX_PAIR_DEFER && !(ret = defer(run, ev)))
@@ -311,7 +330,7 @@ int kx_run_join(struct kx_run *run, const struct kx_run *later, const uint32_t *
 			ev.u.exit.reason = reason_map[ev.u.exit.reason];
 		if (run->replay_at)
 			run->replay_at(run->mark_ctx, d->mark);
-		err = run_event(run, &ev, kx_filter_active(&run->filter), feed_sink, feed_ctx);
+		err = run_event(run, &ev, kx_filter_active(&run->filter), true, feed_sink, feed_ctx);
 		if (d->retire)
 			kx_pair_retire(run->pair, ev.buffer, ev.tid);
 	}
@@ -324,6 +343,9 @@ int kx_run_join(struct kx_run *run, const struct kx_run *later, const uint32_t *
 	}
 	run->events += later->events;
 	run->helpers_without_vcpu += later->helpers_without_vcpu;
+	run->lost_events += later->lost_events;
+	run->lost_markers += later->lost_markers;
+	run->lost_unknown += later->lost_unknown;
 	err = kx_source_absorb(run->src, later->src);
 	err = err ?: kx_pair_absorb(run->pair, later->pair, reason_map, nr_reasons);
 	return err ? err : kx_pair_finish(run->pair);

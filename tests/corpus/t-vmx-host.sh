@@ -159,8 +159,9 @@ ok $? "report --hist: each reason's and the guest runs' power-of-two ranges hold
 sed 's/^/# /' "$TMP/cmp"
 
 # --time START,END: the exits and guest runs that lie wholly in the
-# window, as the independent pairing of the whole text keeps them; the span
-# is the window's part of the trace; open ends; in one pass and in slices
+# window, as the independent pairing of the whole text keeps them, and the
+# data quality and vCPU threads of the window; the span is the window's
+# part of the trace; open ends; in one pass and in slices
 for window in "25140,25150.5 25140000000000 25150500000000" \
 	"25200.000000001, 25200000000001 18446744073709551615" \
 	",25160.123456789 0 25160123456789"; do
@@ -185,12 +186,13 @@ bad = [what for what, ok in (
     ('span', (kx['span']['first'], kx['span']['last']) ==
              (max(lo, oracle['span']['first']), min(hi, oracle['span']['last']))),
     ('window', kx['window'] == {'start': lo or None, 'end': hi if hi < 2**64 - 1 else None}),
+    ('quality', {f: kx[f] for f in oracle['quality']} == oracle['quality']),
 ) if not ok]
 print(f"{sum(e['count'] for e in kx['exits'])} exits, {kx['guest']['count']} guest runs;",
       'differ:', bad or 'none')
 sys.exit(1 if bad or not kx['exits'] else 0)
 PY
-		ok $? "report --time $1 --threads $threads: the intervals wholly inside, as the pairing of the text has them; span and window"
+		ok $? "report --time $1 --threads $threads: the intervals wholly inside, as the pairing of the text has them; data quality, span and window"
 		sed 's/^/# /' "$TMP/cmp"
 	done
 done
@@ -221,9 +223,14 @@ for t in chosen:
         w['max'] = max(w['max'], r['max'])
 got = {e['reason']: {f: e[f] for f in ('count', 'total', 'min', 'max', 'guest_kernel')}
        for e in kx['exits']}
+quality = {f: sum(t['quality'][f] for t in chosen) for f in chosen[0]['quality']} if chosen else {}
+quality['threads'] = len(chosen)
 bad = 0
 if got != want:
     print("per-reason figures differ:", got, want)
+    bad += 1
+if {f: kx[f] for f in quality} != quality:
+    print("data quality differs:", {f: kx[f] for f in quality}, quality)
     bad += 1
 if {f: kx['guest'][f] for f in ('count', 'total')} != guest:
     print("guest differs:", kx['guest'], guest)
@@ -233,7 +240,7 @@ sys.exit(1 if bad or not chosen else 0)
 PY
 	rc=$?
 	sed 's/^/# /' "$TMP/cmp"
-	ok $rc "report $filter: per-reason figures (guest-kernel exits too) and guest time of the selected threads in the independent pairing"
+	ok $rc "report $filter: per-reason figures (guest-kernel exits too), guest time, data quality and number of the selected threads in the independent pairing"
 done
 
 # the same recording as text gives the same answer as the binary

@@ -530,6 +530,12 @@ int main(void)
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	struct kx_filter all = { .vcpu = -1, .pid = -1 }, vcpu1 = { .vcpu = 1, .pid = -1 },
 			 tid = { .vcpu = -1, .pid = 9101 };
+	/* --time 1000.3,1001.6 of s.dat's 1000 to 1001.95 s: its data quality is the window's */
+	struct kx_filter middle = { .vcpu = -1, .pid = -1,
+				    .from = { .whole = 1000, .ns = 300000000, .decimals = true,
+					      .set = true },
+				    .to = { .whole = 1001, .ns = 600000000, .decimals = true,
+					    .set = true } };
 	char outputs[512], cmd[128];
 
 	snprintf(dir, sizeof(dir), "%s/kx-slices-XXXXXX", tmp);
@@ -545,6 +551,7 @@ int main(void)
 	same_as_single_pass("s.dat", &all, true, "--by vcpu");
 	same_as_single_pass("s.dat", &vcpu1, true, "--vcpu 1 --by vcpu");
 	same_as_single_pass("s.dat", &tid, false, "--pid 9101");
+	same_as_single_pass("s.dat", &middle, false, "--time 1000.3,1001.6");
 	same_as_single_pass("s.v7.dat", &all, true, "--by vcpu");
 	same_as_single_pass("s.zst.dat", &all, true, "--by vcpu");
 	same_as_single_pass("s.zst.dat", &vcpu1, false, "--vcpu 1");
@@ -598,6 +605,7 @@ int main(void)
 	}
 	same_as_single_pass("s.perf.data", &all, false, "report");
 	same_as_single_pass("s.perf.data", &all, true, "--by vcpu");
+	same_as_single_pass("s.perf.data", &middle, false, "--time 1000.3,1001.6");
 	same_as_single_pass("s.perf.data", &tid, false, "--pid 9101");
 	ok(copy_changed(path_in("s.perf.data"), path_in("noround.perf.data"), change_perf,
 			&(struct perf_change){ .type = 68, .new_type = 0x7fff }) == 0,
@@ -621,6 +629,22 @@ int main(void)
 		ok(one && strstr(one, "\"lost_events\": 7,") && strstr(one, "\"lost_markers\": 1,"),
 		   "endloss.perf.data: one pass makes the end marker, 7 lost");
 		free(one);
+	}
+	{
+		/* --time: losses with no time count in every window, once in one that reaches the end */
+		const struct kx_time ms1 = { .whole = 1000, .ns = 1000000, .decimals = true, .set = true };
+		struct kx_filter before = { .vcpu = -1, .pid = -1, .to = ms1 };
+		struct kx_filter to_end = { .vcpu = -1, .pid = -1, .from = ms1 };
+		char *early = single_pass(path_in("endloss.perf.data"), &before, false);
+		char *late = single_pass(path_in("endloss.perf.data"), &to_end, false);
+
+		ok(early && strstr(early, "\"lost_events\": 7,") &&
+		   strstr(early, "\"lost_markers\": 1,"),
+		   "endloss.perf.data --time ,1000.001: the end-of-run losses count there too");
+		ok(late && strstr(late, "\"lost_events\": 7,") && strstr(late, "\"lost_markers\": 1,"),
+		   "endloss.perf.data --time 1000.001,: and once in a window to the end");
+		free(early);
+		free(late);
 	}
 	same_in(path_in("endloss.perf.data"), "endloss.perf.data", (const unsigned[]){ 2, 3, 0 },
 		&all, false, "report: the last slice makes the marker");
