@@ -4,7 +4,8 @@
 # APIC_WRITE with info 380) equal an independent computation from the
 # `trace-cmd report -t` text beside the recording: cycle count, guest,
 # host and idle totals, discarded cycles, and every cycle's guest/host/idle;
-# with --time, the cycles that lie wholly in the window.
+# with --time, the cycles that lie wholly in the window, and those it
+# leaves unfinished or discarded.
 . "$(dirname "$0")/../lib.sh"
 
 DAT=$CORPUS/vmx-host/ma-host-2vcpu.dat
@@ -85,19 +86,56 @@ for r in csv.DictReader(open(sys.argv[1])):
 same_files "$TMP/ours.list" "$TMP/oracle.list" "every cycle's guest/host/idle equals the oracle's"
 
 # --time: the cycles from whose opening TMICT exit to whose closing entry
-# lie in the window, in one pass and in slices
+# lie in the window, in one pass and in slices; a cycle still open at the
+# window's end is unfinished, one broken in it (an exit after an exit, an
+# entry after an entry) discarded: the window sees only the intervals and
+# breaks inside it
 for window in "25140,25150.5 25140000000000 25150500000000" \
 	"25200.000000001,25252 25200000000001 25252000000000"; do
 	set -- $window
 	awk -v lo="$2" -v hi="$3" '$1 >= lo && $2 <= hi { n++; g += $3; h += $4; i += $5 }
 		END { printf "%d %.0f %.0f %.0f\n", n, g, h, i }' "$TMP/oracle.spans" >"$TMP/want"
+	zcat "$TXT" | python3 -c '
+import re, sys
+line_re = re.compile(r"-(\d+)\s+\[\d+\]\s+(\d+)\.(\d+):\s+(kvm_exit|kvm_entry):\s*(.*)$")
+lo, hi = int(sys.argv[1]), int(sys.argv[2])
+state, items = {}, {}
+for line in sys.stdin:
+    m = line_re.search(line)
+    if not m:
+        continue
+    tid, ts = int(m[1]), int(m[2]) * 10**9 + int(m[3].ljust(9, "0")[:9])
+    prev, seq = state.get(tid), items.setdefault(tid, [])
+    if m[4] == "kvm_exit":
+        if prev and prev[0] == "host":
+            seq.append(("break", ts, ts))
+        state[tid] = ("host", ts, re.search(r"reason APIC_WRITE .* info 380 ", m[5]) is not None)
+    else:
+        if prev and prev[0] == "host":
+            seq.append(("open" if prev[2] else "exit", prev[1], ts))
+        elif prev:
+            seq.append(("break", ts, ts))
+        state[tid] = ("guest", ts)
+unfinished = discarded = 0
+for seq in items.values():
+    is_open = False
+    for kind, start, end in seq:
+        if lo <= start and end <= hi and kind == "open":
+            is_open = True
+        elif lo <= start and end <= hi and kind == "break":
+            discarded += is_open
+            is_open = False
+    unfinished += is_open
+print(unfinished, discarded)' "$2" "$3" >"$TMP/want.open"
 	for threads in 1 5; do
 		run "$KX" cycles --json --time "$1" --threads $threads "$DAT"
 		python3 -c '
 import json, sys
 c = json.load(open(sys.argv[1]))["cycles"]
-print(c["count"], c["guest_total"], c["host_total"], c["idle_total"])' "$TMP/out" >"$TMP/ours"
+print(c["count"], c["guest_total"], c["host_total"], c["idle_total"])
+print(c["unfinished"], c["discarded"], file=sys.stderr)' "$TMP/out" >"$TMP/ours" 2>"$TMP/ours.open"
 		same_files "$TMP/ours" "$TMP/want" "cycles --time $1 --threads $threads: the cycles inside, as the oracle's ($(cat "$TMP/want"))"
+		same_files "$TMP/ours.open" "$TMP/want.open" "cycles --time $1 --threads $threads: unfinished and discarded in the window ($(cat "$TMP/want.open"))"
 	done
 done
 done_testing
