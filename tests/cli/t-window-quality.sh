@@ -4,14 +4,15 @@
 # intervals, orphan entries, unmatched and unfinished exits and the vCPU
 # threads are those of the window; with --vcpu and --pid, the thread-level
 # ones are the selected threads' (lost events belong to CPUs: only --time
-# narrows them). The lost fixture (two vCPUs; 61 gaps on CPU 0, each
-# breaking the exit or guest run open there) as trace.dat and perf.data,
-# against the independent pairing of `trace-cmd report -t` text
+# narrows them). The lost fixture (two vCPUs; 51 gaps on CPU 0 and 10 on
+# CPU 1, each breaking the exit or guest run open there) as trace.dat and
+# perf.data, against the independent pairing of `trace-cmd report -t` text
 # (pair_oracle.py: a "CPU:N [X EVENTS DROPPED]" line is a gap at the next
-# line of CPU N) and the PERF_RECORD_LOST lines of `perf script`; in one
-# pass and in time slices. Then a busier host: vCPUs that migrate, a
-# second trace buffer, gaps on a CPU another thread sits on. The real
-# host's windows: t-vmx-host.sh.
+# line of CPU N) and the PERF_RECORD_LOST lines of `perf script`. Then a
+# busier host: vCPUs that migrate, a second trace buffer, gaps on a CPU
+# another thread sits on. Inputs this small are read in one pass whatever
+# --threads says: windows joined from slices are test_slices' and, on the
+# real host, t-vmx-host.sh's.
 . "$(dirname "$0")/../lib.sh"
 
 DAT=$FIXTURES/lost.dat
