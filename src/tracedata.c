@@ -118,12 +118,14 @@ int kx_tracedata_header_info(struct kx_tracedata *td, struct kx_cursor *c, struc
 }
 
 /*
- * The print fmt expression has balanced (), {} and quotes: libtraceevent
- * 1.7.1 dereferences NULL on some unterminated expressions.
+ * The print fmt expression has balanced (), {} and quotes, and a ';' only
+ * within braces (a statement expression, as kvmmmu's formats have):
+ * libtraceevent 1.7.1 dereferences NULL on some unterminated expressions,
+ * and on a ';' after an operand.
  */
 static bool balanced_print_fmt(const char *p, const char *end)
 {
-	int depth = 0;
+	int depth = 0, braces = 0;
 	char quote = 0;
 
 	for (; p < end; p++) {
@@ -134,9 +136,13 @@ static bool balanced_print_fmt(const char *p, const char *end)
 				quote = 0;
 		} else if (*p == '"' || *p == '\'') {
 			quote = *p;
+		} else if (*p == ';' && !braces) {
+			return false;
 		} else if (*p == '(' || *p == '{' || *p == '[') {
 			depth++;
+			braces += *p == '{';
 		} else if (*p == ')' || *p == '}' || *p == ']') {
+			braces -= *p == '}';
 			if (--depth < 0)
 				return false;
 		}
