@@ -5,13 +5,13 @@
  * bounded cursor into a libtraceevent handle. Shared by the trace.dat v6/v7
  * and perf.data readers; every length is checked before it is used.
  */
-#define _GNU_SOURCE	/* memmem() */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event-parse.h>
 
+#include "kx_fmtcheck.h"
 #include "kx_grow.h"
 #include "kx_tracedata.h"
 
@@ -117,106 +117,6 @@ int kx_tracedata_header_info(struct kx_tracedata *td, struct kx_cursor *c, struc
 	return read_text(c, size, "header_event", &text, diag);
 }
 
-/*
- * The print fmt expression has balanced (), {} and quotes, and a ';' only
- * within braces (a statement expression, as kvmmmu's formats have):
- * libtraceevent 1.7.1 dereferences NULL on some unterminated expressions,
- * and on a ';' after an operand.
- */
-static bool balanced_print_fmt(const char *p, const char *end)
-{
-	int depth = 0, braces = 0;
-	char quote = 0;
-
-	for (; p < end; p++) {
-		if (quote) {
-			if (*p == '\\' && p + 1 < end)
-				p++;
-			else if (*p == quote)
-				quote = 0;
-		} else if (*p == '"' || *p == '\'') {
-			quote = *p;
-		} else if (*p == ';' && !braces) {
-			return false;
-		} else if (*p == '(' || *p == '{' || *p == '[') {
-			depth++;
-			braces += *p == '{';
-		} else if (*p == ')' || *p == '}' || *p == ']') {
-			braces -= *p == '}';
-			if (--depth < 0)
-				return false;
-		}
-	}
-	return !quote && !depth;
-}
-
-static bool is_ident(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	       ch == '_';
-}
-
-/* Does the format part [@p, @end) declare a field named @name (@len bytes)? */
-static bool field_declared(const char *p, const char *end, const char *name, size_t len)
-{
-	while ((p = memmem(p, (size_t)(end - p), "field:", 6))) {
-		const char *semi = memchr(p, ';', (size_t)(end - p)), *q;
-
-		if (!semi)
-			return false;
-		q = semi;
-		if (q > p && q[-1] == ']')	/* array: name[N] */
-			while (q > p && *q != '[')
-				q--;
-		if ((size_t)(q - p) > len && memcmp(q - len, name, len) == 0 && !is_ident(q[-len - 1]))
-			return true;
-		p = semi;
-	}
-	return false;
-}
-
-/*
- * Every REC->field the print fmt uses is declared: libtraceevent 1.7.1
- * dereferences NULL when a print fmt names a field the format lacks.
- */
-static bool print_fmt_fields_declared(const char *s, const char *fmt, const char *end)
-{
-	const char *p = fmt;
-
-	while ((p = memmem(p, (size_t)(end - p), "REC->", 5))) {
-		const char *name = p + 5, *q = name;
-
-		while (q < end && is_ident(*q))
-			q++;
-		if (q == name || !field_declared(s, fmt, name, (size_t)(q - name)))
-			return false;
-		p = q;
-	}
-	return true;
-}
-
-/*
- * A format file is printable text with a name, a format and a balanced
- * print fmt that uses only declared fields. libtraceevent 1.7.1 can crash on some damaged formats (a
- * control byte in a field type, an unterminated print fmt), so damaged text
- * is not handed to it: the event is then unreadable, like any format that
- * does not parse.
- */
-static bool plausible_format(const unsigned char *text, uint64_t size)
-{
-	const char *s = (const char *)text, *end = s + size, *fmt;
-	uint64_t i;
-
-	if (size < 6 || memcmp(text, "name: ", 6))
-		return false;
-	for (i = 0; i < size; i++)
-		if ((text[i] < 0x20 && text[i] != '\t' && text[i] != '\n') || text[i] >= 0x7f)
-			return false;
-	fmt = memmem(s, size, "\nprint fmt: ", 12);
-	return memmem(s, size, "\nformat:\n", 9) && fmt && balanced_print_fmt(fmt + 12, end) &&
-	       print_fmt_fields_declared(s, fmt + 12, end);
-}
-
 /* The value (not empty) of the line "@key VALUE" of format @text, as a pointer and length. */
 static const char *format_line(const char *text, uint64_t size, const char *key, size_t *len)
 {
@@ -291,7 +191,7 @@ static int add_format(struct kx_tracedata *td, const unsigned char *text, uint64
 
 	if (td->decoded && !kvm)
 		return 0;	/* nothing of other systems is decoded or counted */
-	if (!plausible_format(text, size)) {
+	if (!kx_format_plausible((const char *)text, size)) {
 		td->format_errors++;
 		return 0;
 	}
