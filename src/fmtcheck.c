@@ -218,11 +218,37 @@ static bool well_formed_print_fmt(const char *p, const char *end)
 }
 
 /*
+ * Every conversion of the print fmt's format string (the string literal
+ * that begins it, [@p, @end)) ends in a letter or is "%%", after flags,
+ * width, precision and length: libtraceevent divides by zero on "%\t".
+ */
+static bool conversions_ok(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == end || *p != '"')
+		return false;
+	for (p++; p < end && *p != '"'; p++) {
+		if (*p == '\\') {
+			p++;
+			continue;
+		}
+		if (*p != '%')
+			continue;
+		for (p++; p < end && strchr("-+ #0123456789.*", *p); p++)
+			;
+		if (p == end || !(*p == '%' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			return false;
+	}
+	return p < end;
+}
+
+/*
  * A format file is printable text with a name, a format and a balanced,
  * well-formed print fmt that uses only declared fields. libtraceevent
  * 1.7.1 crashed on damaged formats that broke each rule (a control byte
  * in a field type, an unterminated print fmt, an operator with nothing
- * after it, a division by a word, "R4C->reason").
+ * after it, a division by a word, "R4C->reason", "%\t").
  */
 bool kx_format_plausible(const char *text, size_t size)
 {
@@ -236,6 +262,7 @@ bool kx_format_plausible(const char *text, size_t size)
 			return false;
 	fmt = memmem(text, size, "\nprint fmt: ", 12);
 	return memmem(text, size, "\nformat:\n", 9) && fmt && balanced_print_fmt(fmt + 12, end) &&
-	       well_formed_print_fmt(fmt + 12, end) && print_fmt_fields_declared(text, fmt + 12, end);
+	       conversions_ok(fmt + 12, end) && well_formed_print_fmt(fmt + 12, end) &&
+	       print_fmt_fields_declared(text, fmt + 12, end);
 }
 

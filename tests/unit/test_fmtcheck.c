@@ -50,6 +50,9 @@ static const char *const good[] = {
 	/* casts and unary operators */
 	"\"%lx %p %d %d %u\", (unsigned long)REC->data, (char *)REC->data, -REC->ecx, "
 	"!REC->write, ~REC->ecx",
+	/* conversions with flags, width, precision, length and "%%"; escapes */
+	"\"%-8s %08llx %.*s %5.2d %zu %% %pS \\\"%c\\\"\\n\", \"a\", REC->data, 3, \"abc\", "
+	"REC->ecx, REC->ecx, REC->data, REC->exception",
 	/* '->' after a cast's ')' */
 	"\"%u\", ((struct kvm_msr_entry *)REC->data)->index",
 	/* an empty call, shifts, masks and comparisons */
@@ -68,7 +71,11 @@ static const struct {
 	  "a ';' outside braces (fuzzed kvm_userspace_exit: SIGSEGV)" },
 	{ "\"%d\", REC->ecx < 0 ? -REC->ecx : R4C->write",
 	  "'->' after a word other than REC (fuzzed kvm_userspace_exit: SIGSEGV)" },
+	{ "\"vcpu %\t, rip 0x%lx\", REC->ecx, REC->data",
+	  "a conversion that ends in a tab (fuzzed kvm_entry: SIGFPE)" },
 	/* others of their kind */
+	{ "\"vcpu %\", REC->ecx", "a format string that ends in '%'" },
+	{ "REC->ecx, \"%u\"", "a print fmt that does not begin with its format string" },
 	{ "\"%u\", REC->ecx / 0", "a division by 0" },
 	{ "\"%u\", REC->ecx % 0x0", "a remainder of a division by 0x0" },
 	{ "\"%s\", __print_symbolic(REC->ecx, { ^x20, \"A\" })", "an operator where an operand begins" },
