@@ -169,14 +169,17 @@ static bool divisor_ok(const struct token *t, const char *end)
  * operators: every binary operator has an operand before and after it,
  * and the expression does not end in one. Adjacent words (type names of a
  * cast), adjacent strings (concatenation) and an operand after ')' (a
- * cast) are C too. '->' follows REC or a ')': kernels write no other.
+ * cast) are C too. '->' follows REC or a ')', and '=' is only inside
+ * braces: kernels write no other.
  */
 static bool well_formed_print_fmt(const char *p, const char *end)
 {
 	struct token prev = { TOK_PUNCT, "(", 1 }, t;
 	bool operand = false;	/* the tokens so far end in an operand */
+	int braces = 0;
 
 	for (; (t = next_token(p, end)).kind != TOK_END; prev = t, p = t.at + t.len) {
+		braces += punct_is(&t, "{") - punct_is(&t, "}");
 		if (t.kind != TOK_PUNCT) {
 			if (operand && !(t.kind == TOK_STRING && prev.kind == TOK_STRING) &&
 			    !(t.kind == TOK_IDENT && prev.kind == TOK_IDENT) && !punct_is(&prev, ")"))
@@ -211,6 +214,8 @@ static bool well_formed_print_fmt(const char *p, const char *end)
 			if (punct_is(&t, "->") && !punct_is(&prev, ")") &&
 			    !(prev.kind == TOK_IDENT && prev.len == 3 && memcmp(prev.at, "REC", 3) == 0))
 				return false;
+			if (punct_is(&t, "=") && !braces)
+				return false;	/* assigns only in a statement expression */
 			operand = false;
 		}
 	}
@@ -248,7 +253,7 @@ static bool conversions_ok(const char *p, const char *end)
  * well-formed print fmt that uses only declared fields. libtraceevent
  * 1.7.1 crashed on damaged formats that broke each rule (a control byte
  * in a field type, an unterminated print fmt, an operator with nothing
- * after it, a division by a word, "R4C->reason", "%\t").
+ * after it, a division by a word, "R4C->reason", "%\t", "a=f(...)").
  */
 bool kx_format_plausible(const char *text, size_t size)
 {

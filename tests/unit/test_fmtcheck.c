@@ -73,6 +73,8 @@ static const struct {
 	  "'->' after a word other than REC (fuzzed kvm_userspace_exit: SIGSEGV)" },
 	{ "\"vcpu %\t, rip 0x%lx\", REC->ecx, REC->data",
 	  "a conversion that ends in a tab (fuzzed kvm_entry: SIGFPE)" },
+	{ "\"%s\", REC->ecx ? \"error\" : __print_symb=lic(REC->write, { 0, \"A\" })",
+	  "an assignment outside braces (fuzzed kvm_userspace_exit: SIGSEGV)" },
 	/* others of their kind */
 	{ "\"vcpu %\", REC->ecx", "a format string that ends in '%'" },
 	{ "REC->ecx, \"%u\"", "a print fmt that does not begin with its format string" },
