@@ -5,7 +5,7 @@
  * after a damaged format that crashed libtraceevent 1.7.1.
  */
 #define _GNU_SOURCE	/* memmem() */
-#include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "kx_fmtcheck.h"
@@ -148,6 +148,17 @@ static bool punct_is(const struct token *t, const char *op)
 	return t->kind == TOK_PUNCT && t->len == strlen(op) && memcmp(t->at, op, t->len) == 0;
 }
 
+/* Whether number @t (0x-prefixed or decimal, maybe with a suffix) is not 0, read within it. */
+static bool nonzero_number(const struct token *t)
+{
+	size_t i = t->len > 2 && t->at[0] == '0' && (t->at[1] == 'x' || t->at[1] == 'X') ? 2 : 0;
+
+	for (; i < t->len && isxdigit((unsigned char)t->at[i]); i++)
+		if (t->at[i] != '0')
+			return true;
+	return false;
+}
+
 /*
  * What may divide: a number that is not 0, or a call or a bracket.
  * libtraceevent folds a division of two plain words at parse time, and a
@@ -158,7 +169,7 @@ static bool divisor_ok(const struct token *t, const char *end)
 	struct token after = next_token(t->at + t->len, end);
 
 	if (t->kind == TOK_NUMBER)
-		return strtoull(t->at, NULL, 0) != 0;
+		return nonzero_number(t);
 	if (t->kind == TOK_IDENT)
 		return punct_is(&after, "(");
 	return punct_is(t, "(");
