@@ -11,14 +11,12 @@
 #include "kx_fmtcheck.h"
 
 /*
- * The print fmt expression has balanced (), {} and quotes, and a ';' only
- * within braces (a statement expression, as kvmmmu's formats have):
- * libtraceevent 1.7.1 dereferences NULL on some unterminated expressions,
- * and on a ';' after an operand.
+ * The print fmt expression has balanced (), {} and quotes: libtraceevent
+ * 1.7.1 dereferences NULL on some unterminated expressions.
  */
 static bool balanced_print_fmt(const char *p, const char *end)
 {
-	int depth = 0, braces = 0;
+	int depth = 0;
 	char quote = 0;
 
 	for (; p < end; p++) {
@@ -29,13 +27,9 @@ static bool balanced_print_fmt(const char *p, const char *end)
 				quote = 0;
 		} else if (*p == '"' || *p == '\'') {
 			quote = *p;
-		} else if (*p == ';' && !braces) {
-			return false;
 		} else if (*p == '(' || *p == '{' || *p == '[') {
 			depth++;
-			braces += *p == '{';
 		} else if (*p == ')' || *p == '}' || *p == ']') {
-			braces -= *p == '}';
 			if (--depth < 0)
 				return false;
 		}
@@ -180,8 +174,9 @@ static bool divisor_ok(const struct token *t, const char *end)
  * operators: every binary operator has an operand before and after it,
  * and the expression does not end in one. Adjacent words (type names of a
  * cast), adjacent strings (concatenation) and an operand after ')' (a
- * cast) are C too. '->' follows REC or a ')', and '=' is only inside
- * braces: kernels write no other.
+ * cast) are C too. '->' follows REC or a ')', and ';' and '=' are only
+ * inside braces (a statement expression, as kvmmmu's formats have):
+ * kernels write no other.
  */
 static bool well_formed_print_fmt(const char *p, const char *end)
 {
@@ -204,6 +199,8 @@ static bool well_formed_print_fmt(const char *p, const char *end)
 			operand = true;
 		} else if (punct_is(&t, "}")) {
 			operand = true;	/* ends a list, or a statement expression's block */
+		} else if (punct_is(&t, ";") && !braces) {
+			return false;
 		} else if (punct_is(&t, "(") || punct_is(&t, "[") || punct_is(&t, "{") ||
 			   punct_is(&t, ";") || punct_is(&t, ".") || punct_is(&t, "++") ||
 			   punct_is(&t, "--")) {
