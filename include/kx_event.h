@@ -35,6 +35,34 @@ enum kx_isa {
 
 #define KX_VCPU_UNKNOWN	(-1)
 #define KX_LOST_UNKNOWN	UINT64_MAX	/* a gap whose size was not recorded */
+
+/*
+ * struct kx_lost_counts - lost-events markers counted: the events lost in
+ * those of known size, their number, and those of unknown size.
+ */
+struct kx_lost_counts {
+	uint64_t events;
+	uint64_t markers;
+	uint64_t unknown;
+};
+
+/* kx_lost_count() - one marker of @lost events (KX_LOST_UNKNOWN: not recorded) into @c. */
+static inline void kx_lost_count(struct kx_lost_counts *c, uint64_t lost)
+{
+	c->markers++;
+	if (lost == KX_LOST_UNKNOWN)
+		c->unknown++;
+	else
+		c->events += lost;
+}
+
+/* kx_lost_join() - @from's markers added to @c's (a later time slice's). */
+static inline void kx_lost_join(struct kx_lost_counts *c, const struct kx_lost_counts *from)
+{
+	c->events += from->events;
+	c->markers += from->markers;
+	c->unknown += from->unknown;
+}
 #define KX_CODE_UNKNOWN	UINT32_MAX	/* text input whose reason name has no code */
 
 /* MMIO access types, as kvm_mmio's "type" field. */

@@ -60,10 +60,7 @@ struct kx_run {
 	uint64_t last_ts;
 	uint64_t events;
 	uint64_t helpers_without_vcpu;
-	/* lost-events markers that lie in the --time window: their sum, number, unknown sizes */
-	uint64_t lost_events;
-	uint64_t lost_markers;
-	uint64_t lost_unknown;
+	struct kx_lost_counts lost;	/* the lost-events markers that lie in the --time window */
 	/*
 	 * An analysis that must know where among its own results a deferred
 	 * event came: @mark (on the later slice's run) says where it is as an

@@ -71,10 +71,8 @@ struct kx_source_info {
 	unsigned nr_buffers;		/* buffers whose events are delivered */
 	const char *const *buffer_names;/* [nr_buffers]; "" = top buffer */
 	uint64_t records;		/* every record read, of any event */
-	uint64_t lost_events;		/* sum of known lost counts */
-	uint64_t lost_markers;		/* number of lost-event markers (KX_EV_LOST emitted) */
-	uint64_t lost_unknown;		/* markers whose count was not recorded */
-	uint64_t lost_untimed;		/* of lost_events: counted at the end of the run with no
+	struct kx_lost_counts lost;	/* the lost-event markers (KX_EV_LOST) emitted */
+	uint64_t lost_untimed;		/* of lost.events: counted at the end of the run with no
 					 * time (perf's LOST_SAMPLES), one marker at the end */
 	size_t nr_event_counts;
 	const struct kx_event_count *event_counts; /* kvm system events seen, by name */

@@ -181,9 +181,9 @@ static void print_info(const struct kx_source *src, const struct info_totals *to
 		printf(" %s", *info->buffer_names[i] ? info->buffer_names[i] : "(top)");
 	printf("\n");
 	printf("records: %" PRIu64 "\n", info->records);
-	printf("lost_events: %" PRIu64 "\n", info->lost_events);
-	printf("lost_markers: %" PRIu64 "\n", info->lost_markers);
-	printf("lost_unknown: %" PRIu64 "\n", info->lost_unknown);
+	printf("lost_events: %" PRIu64 "\n", info->lost.events);
+	printf("lost_markers: %" PRIu64 "\n", info->lost.markers);
+	printf("lost_unknown: %" PRIu64 "\n", info->lost.unknown);
 	printf("events: %" PRIu64 "\n", tot->events);
 	if (tot->events) {
 		printf("first_ts: %" PRIu64 "\n", tot->first_ts);

@@ -179,9 +179,7 @@ int kx_source_absorb(struct kx_source *dst, const struct kx_source *src)
 	const struct kx_source_info *s = &src->reader.info;
 
 	d->records += s->records;
-	d->lost_events += s->lost_events;
-	d->lost_markers += s->lost_markers;
-	d->lost_unknown += s->lost_unknown;
+	kx_lost_join(&d->lost, &s->lost);
 	d->lost_untimed += s->lost_untimed;
 	return dst->reader.absorb ? dst->reader.absorb(dst->reader.priv, src->reader.priv) : 0;
 }

@@ -631,8 +631,8 @@ static struct walk_counts counts_now(const struct perf_reader *p)
 {
 	return (struct walk_counts){
 		.records = p->info->records,
-		.lost_events = p->info->lost_events,
-		.lost_markers = p->info->lost_markers,
+		.lost_events = p->info->lost.events,
+		.lost_markers = p->info->lost.markers,
 		.lost_records = p->lost_records,
 		.unknown_id = p->unknown_id,
 		.lost_samples_sum = p->lost_samples_sum,
@@ -643,8 +643,8 @@ static struct walk_counts counts_now(const struct perf_reader *p)
 static void counts_set(struct perf_reader *p, const struct walk_counts *c)
 {
 	p->info->records = c->records;
-	p->info->lost_events = c->lost_events;
-	p->info->lost_markers = c->lost_markers;
+	p->info->lost.events = c->lost_events;
+	p->info->lost.markers = c->lost_markers;
 	p->lost_records = c->lost_records;
 	p->unknown_id = c->unknown_id;
 	p->lost_samples_sum = c->lost_samples_sum;
@@ -805,8 +805,8 @@ static int handle_lost(struct perf_reader *p, const unsigned char *body, uint32_
 	if (ev.cpu < 0 && kx_idmap_get(&p->id_map, id, &idx))
 		ev.cpu = p->ids[idx].cpu;
 	p->lost_records++;
-	p->info->lost_events += ev.u.lost;
-	p->info->lost_markers++;
+	p->info->lost.events += ev.u.lost;
+	p->info->lost.markers++;
 	return push_event(p, &ev, diag);
 }
 
@@ -838,8 +838,8 @@ static int handle_lost_samples(struct perf_reader *p, const unsigned char *body,
 		slice_saw(p, true, ev.ts);
 	if (sid.has_cpu)
 		ev.cpu = (int32_t)sid.cpu;
-	p->info->lost_events += ev.u.lost;
-	p->info->lost_markers++;
+	p->info->lost.events += ev.u.lost;
+	p->info->lost.markers++;
 	return push_event(p, &ev, diag);
 }
 
@@ -1035,8 +1035,8 @@ static int finish_input(struct perf_reader *p, struct kx_diag *diag)
 				       .pid = -1, .vcpu = KX_VCPU_UNKNOWN,
 				       .u.lost = p->lost_samples_sum };
 
-		p->info->lost_events += ev.u.lost;
-		p->info->lost_markers++;
+		p->info->lost.events += ev.u.lost;
+		p->info->lost.markers++;
 		p->info->lost_untimed = ev.u.lost;
 		p->sl.end_marker = true;
 		if (p->sl.on && ev.ts < p->sl.start)
@@ -1411,7 +1411,7 @@ static void sync_info(struct perf_reader *p)
 			 (unsigned long long)p->lost_samples_records,
 			 (unsigned long long)p->lost_samples_sum,
 			 (unsigned long long)p->lost_records,
-			 (unsigned long long)p->info->lost_events);
+			 (unsigned long long)p->info->lost.events);
 	p->info->note = p->note[0] ? p->note : NULL;
 }
 

@@ -483,11 +483,7 @@ static int push_lost(struct text_reader *t, struct kx_event *ev, struct kx_diag 
 
 	if (!delivered_buffer(t, ev->buffer))
 		return 0;
-	info->lost_markers++;
-	if (ev->u.lost == KX_LOST_UNKNOWN)
-		info->lost_unknown++;
-	else
-		info->lost_events += ev->u.lost;
+	kx_lost_count(&info->lost, ev->u.lost);
 	return heap_push(t, ev, diag);
 }
 

@@ -1754,11 +1754,7 @@ static inline void deliver(struct tracedat *t, const struct stream *s,
 	if (ev->kind == KX_EV_EXIT) {
 		ev->u.exit.reason = kx_kvmdecode_reason(t->dec, ev->u.exit.isa, ev->u.exit.code);
 	} else if (ev->kind == KX_EV_LOST) {
-		info->lost_markers++;
-		if (ev->u.lost == KX_LOST_UNKNOWN)
-			info->lost_unknown++;
-		else
-			info->lost_events += ev->u.lost;
+		kx_lost_count(&info->lost, ev->u.lost);
 	}
 }
 

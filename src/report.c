@@ -279,18 +279,14 @@ static void label_group(struct kx_report_group *g, const struct kx_source *src)
 static void window_losses(struct kx_report *r, const struct kx_run *run,
 			  const struct kx_source_info *info)
 {
+	bool windowed = r->window_from || r->window_to;
 	bool at_end = run->filter.from_ts <= run->last_ts && run->last_ts <= run->filter.to_ts;
+	const struct kx_lost_counts *c = windowed ? &run->lost : &info->lost;
 
-	if (!r->window_from && !r->window_to) {
-		r->lost_events = info->lost_events;
-		r->lost_markers = info->lost_markers;
-		r->lost_unknown = info->lost_unknown;
-		return;
-	}
-	r->lost_events = run->lost_events;
-	r->lost_markers = run->lost_markers;
-	r->lost_unknown = run->lost_unknown;
-	if (info->lost_untimed && !at_end) {
+	r->lost_events = c->events;
+	r->lost_markers = c->markers;
+	r->lost_unknown = c->unknown;
+	if (windowed && info->lost_untimed && !at_end) {
 		r->lost_events += info->lost_untimed;
 		r->lost_markers++;
 	}

@@ -148,13 +148,8 @@ static bool helper_passes(struct kx_run *run, const struct kx_event *ev)
 /* A lost-events marker as it is read (not in a replay): counted when it lies in the window. */
 static void count_lost(struct kx_run *run, const struct kx_event *ev)
 {
-	if (!in_window(&run->filter, ev->ts, ev->ts))
-		return;
-	run->lost_markers++;
-	if (ev->u.lost == KX_LOST_UNKNOWN)
-		run->lost_unknown++;
-	else
-		run->lost_events += ev->u.lost;
+	if (in_window(&run->filter, ev->ts, ev->ts))
+		kx_lost_count(&run->lost, ev->u.lost);
 }
 
 /*
@@ -343,9 +338,7 @@ int kx_run_join(struct kx_run *run, const struct kx_run *later, const uint32_t *
 	}
 	run->events += later->events;
 	run->helpers_without_vcpu += later->helpers_without_vcpu;
-	run->lost_events += later->lost_events;
-	run->lost_markers += later->lost_markers;
-	run->lost_unknown += later->lost_unknown;
+	kx_lost_join(&run->lost, &later->lost);
 	err = kx_source_absorb(run->src, later->src);
 	err = err ?: kx_pair_absorb(run->pair, later->pair, reason_map, nr_reasons);
 	return err ? err : kx_pair_finish(run->pair);

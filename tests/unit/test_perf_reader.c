@@ -450,8 +450,8 @@ static void check_synth(const char *scenario, const char *kind, const char *comm
 		printf("#   first difference: want %" PRIu64 " %d %d %u %s, got %" PRIu64 " %d %d %u %s\n",
 		       want[bad].ts, want[bad].cpu, want[bad].tid, want[bad].kind, want[bad].reason,
 		       got[bad].ts, got[bad].cpu, got[bad].tid, got[bad].kind, got[bad].reason);
-	is_u64(kx_source_info(src)->lost_events, want_lost, "lost events = the scenario's");
-	is_u64(kx_source_info(src)->lost_markers, want_markers, "lost markers = the scenario's");
+	is_u64(kx_source_info(src)->lost.events, want_lost, "lost events = the scenario's");
+	is_u64(kx_source_info(src)->lost.markers, want_markers, "lost markers = the scenario's");
 	if (comm_tid_name && sscanf(comm_tid_name, "%d=%63[^\n]", &comm_tid, tid_name) == 2)
 		is_str(kx_source_comm(src, comm_tid), tid_name, "thread name from the recording");
 	kx_source_close(src);

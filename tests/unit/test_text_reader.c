@@ -72,7 +72,7 @@ int main(void)
 	ok(info->nr_buffers == 2 && !strcmp(info->buffer_names[0], "vm_a") &&
 	   !strcmp(info->buffer_names[1], "vm_b"), "instance names in order of appearance");
 	is_u64(info->records, 6, "records: every event line");
-	ok(info->lost_events == 17 && info->lost_markers == 1 && info->lost_unknown == 0, "lost counters");
+	ok(info->lost.events == 17 && info->lost.markers == 1 && info->lost.unknown == 0, "lost counters");
 	is_u64(info->nr_event_counts, 5, "five kvm events counted");
 	is_str(kx_source_comm(src, 500), "CPU 0/KVM", "comm with a space");
 	is_str(kx_source_comm(src, 601), "renamed", "the latest comm of a thread");
