@@ -2,7 +2,8 @@
 /*
  * tracedata.c - parses the "tracing data" metadata blocks (header_page,
  * ftrace and event formats, kallsyms, printk formats, saved cmdlines) from a
- * bounded cursor into a libtraceevent handle. Shared by the trace.dat v6/v7
+ * bounded cursor into a libtraceevent handle, each format after a child
+ * process parsed it first (kx_guard.h). Shared by the trace.dat v6/v7
  * and perf.data readers; every length is checked before it is used.
  */
 #include <errno.h>
@@ -13,6 +14,7 @@
 
 #include "kx_fmtcheck.h"
 #include "kx_grow.h"
+#include "kx_guard.h"
 #include "kx_tracedata.h"
 
 /* Largest single metadata text we accept (a format file, cmdlines, kallsyms). */
@@ -20,6 +22,8 @@
 /* Sanity limits on counts read from the file. */
 #define MAX_FORMATS 65536
 #define MAX_NAME 256
+/* A child parsing that long is stuck in the parser: its format is unreadable. */
+#define GUARD_TIMEOUT_MS 10000
 
 int kx_tracedata_init(struct kx_tracedata *td, bool big_endian, unsigned long_size,
 		      uint32_t page_size, const char *const *decoded)
@@ -180,16 +184,19 @@ static int count_format(struct kx_tracedata *td, const char *name, size_t nlen,
 	return 0;
 }
 
-/* Parse format @text of @system into the tep handle, or only count it (see @decoded). */
-static int add_format(struct kx_tracedata *td, const unsigned char *text, uint64_t size,
-		      const char *system)
+/*
+ * Decide what becomes of format @text: nothing (another system), only
+ * counted (@td->decoded does not list it), or parsed.
+ * Return: 1 to parse it, 0, or -ENOMEM.
+ */
+static int sort_format(struct kx_tracedata *td, const unsigned char *text, uint64_t size,
+		       const char *system)
 {
 	const char *s = (const char *)text, *name;
-	bool kvm = strcmp(system, "kvm") == 0;
 	size_t len = 0;
 	int ret;
 
-	if (td->decoded && !kvm)
+	if (td->decoded && strcmp(system, "kvm") != 0)
 		return 0;	/* nothing of other systems is decoded or counted */
 	if (!kx_format_plausible((const char *)text, size)) {
 		td->format_errors++;
@@ -202,8 +209,63 @@ static int add_format(struct kx_tracedata *td, const unsigned char *text, uint64
 			td->format_errors++;
 		return ret < 0 ? ret : 0;
 	}
-	if (tep_parse_event(td->tep, s, (unsigned long)size, system))
-		td->format_errors++;
+	return 1;
+}
+
+/* The formats of one system to parse, in file order. */
+struct to_parse {
+	struct kx_tracedata *td;
+	const char *system;
+	struct format_text {
+		const char *text;
+		uint64_t size;
+	} *formats;
+	size_t nr, cap;
+};
+
+/* Return: 0 or -ENOMEM. */
+static int keep_format(struct to_parse *tp, const unsigned char *text, uint64_t size)
+{
+	if (tp->nr == tp->cap) {
+		struct format_text *f = kx_grow(tp->formats, &tp->cap, sizeof(*f), 16);
+
+		if (!f)
+			return -ENOMEM;
+		tp->formats = f;
+	}
+	tp->formats[tp->nr++] = (struct format_text){ (const char *)text, size };
+	return 0;
+}
+
+static void parse_one(unsigned i, void *ctx)
+{
+	struct to_parse *tp = ctx;
+	const struct format_text *f = &tp->formats[i];
+
+	if (tep_parse_event(tp->td->tep, f->text, (unsigned long)f->size, tp->system))
+		tp->td->format_errors++;
+}
+
+/*
+ * Parse @tp's formats, each after a child process parsed it and the ones
+ * before it without dying: one that ends the child is unreadable, as a
+ * format that does not parse. Without a child (no process left to start),
+ * they are parsed unguarded, as before the guard. Return: 0 or -ENOMEM.
+ */
+static int parse_guarded(struct to_parse *tp)
+{
+	bool *safe = malloc(tp->nr);
+
+	if (!safe)
+		return -ENOMEM;
+	kx_guard_run((unsigned)tp->nr, parse_one, tp, GUARD_TIMEOUT_MS, safe);
+	for (unsigned i = 0; i < tp->nr; i++) {
+		if (safe[i])
+			parse_one(i, tp);
+		else
+			tp->td->format_errors++;
+	}
+	free(safe);
 	return 0;
 }
 
@@ -211,24 +273,28 @@ static int add_format(struct kx_tracedata *td, const unsigned char *text, uint64
 static int read_formats(struct kx_tracedata *td, struct kx_cursor *c, uint32_t count,
 			const char *system, struct kx_diag *diag)
 {
+	struct to_parse tp = { .td = td, .system = system };
 	const unsigned char *text;
 	uint64_t size;
-	uint32_t i;
-	int err;
+	int err = 0;
 
 	if (count > MAX_FORMATS)
 		return kx_diag_set(diag, -KX_ECORRUPT, "implausible count of %u event formats",
 				   count);
-	for (i = 0; i < count; i++) {
+	for (uint32_t i = 0; i < count && !err; i++) {
 		if (kx_cursor_u64(c, &size))
-			return trunc_err(diag, "event formats", c);
-		err = read_text(c, size, "event format", &text, diag);
-		if (err)
-			return err;
-		if (add_format(td, text, size, system))
-			return kx_diag_set(diag, -ENOMEM, "out of memory reading event formats");
+			err = trunc_err(diag, "event formats", c);
+		else if (!(err = read_text(c, size, "event format", &text, diag)))
+			err = sort_format(td, text, size, system);
+		if (err == 1)
+			err = keep_format(&tp, text, size);
+		if (err == -ENOMEM)
+			err = kx_diag_set(diag, err, "out of memory reading event formats");
 	}
-	return 0;
+	if (!err && tp.nr && parse_guarded(&tp))
+		err = kx_diag_set(diag, -ENOMEM, "out of memory reading event formats");
+	free(tp.formats);
+	return err;
 }
 
 int kx_tracedata_ftrace_formats(struct kx_tracedata *td, struct kx_cursor *c,
