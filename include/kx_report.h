@@ -133,6 +133,9 @@ struct kx_report {
 	/* kvm events present, by name */
 	struct kx_event_count *events;
 	size_t nevents;
+	/* kvm events whose format is damaged or does not parse: left out */
+	char **unreadable;
+	size_t nunreadable;
 	/* kvm_exit/kvm_entry were read, and an exit or guest run passed the filters */
 	bool has_exits;
 	bool filtered;				/* --vcpu, --pid or --time was given */
@@ -174,6 +177,13 @@ void kx_report_free(struct kx_report *r);
  * timed exits or the trace lacks those events.
  */
 const char *kx_report_nothing_timed(const struct kx_report *r, char *buf, size_t len);
+
+/**
+ * kx_report_unreadable_timed() - why a report has no kvm_exit or no
+ * kvm_entry events when that is because their format is unreadable:
+ * "the format of kvm_exit is damaged or does not parse", or NULL.
+ */
+const char *kx_report_unreadable_timed(const struct kx_report *r);
 
 /**
  * kx_report_fixed() - @v (report unit) for text: on a ns clock in units of

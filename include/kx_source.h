@@ -76,6 +76,9 @@ struct kx_source_info {
 					 * time (perf's LOST_SAMPLES), one marker at the end */
 	size_t nr_event_counts;
 	const struct kx_event_count *event_counts; /* kvm system events seen, by name */
+	size_t nr_unreadable;
+	const char *const *unreadable;	/* kvm events whose format is damaged or does not
+					 * parse: none of their records is read */
 	const char *note;		/* reader remark for the report (e.g. sort cap exceeded), or NULL */
 };
 

@@ -30,11 +30,12 @@ struct kx_tracedata {
 	bool big_endian;		/* byte order of the recorded data */
 	unsigned kernel_long_size;	/* size of header_page's commit field (4 or 8) */
 	uint32_t page_size;
-	unsigned format_errors;		/* event formats libtraceevent could not parse (non-fatal) */
 	char *cmdlines;			/* saved cmdlines not parsed yet (NUL-terminated), or NULL */
 	const char *const *decoded;	/* kvm events parsed into @tep; NULL: every format */
 	struct kx_format_id *counted;	/* the other kvm events, by name and id */
 	size_t nr_counted, cap_counted;
+	char **unreadable;		/* events whose format is damaged or does not parse */
+	size_t nr_unreadable, cap_unreadable;
 };
 
 /**

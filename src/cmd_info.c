@@ -199,6 +199,9 @@ static void print_info(const struct kx_source *src, const struct info_totals *to
 	for (k = 0; k < info->nr_event_counts; k++)
 		printf("event %s: %" PRIu64 "\n", info->event_counts[k].name,
 		       info->event_counts[k].count);
+	for (k = 0; k < info->nr_unreadable; k++)
+		printf("unreadable %s: its format is damaged or does not parse\n",
+		       info->unreadable[k]);
 	for (k = 0; k < tot->nr_reasons; k++)
 		if (tot->reason_count[k])
 			printf("exit %s: %" PRIu64 "\n", kx_names_get(kx_source_names(src),

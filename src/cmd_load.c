@@ -155,16 +155,18 @@ static void *read_trace(void *arg)
 
 /*
  * A run without timed exits has nothing to judge, whether it is a trace
- * (l->trace set) or a report saved of one. Return: 0 or <0 with l->diag.
+ * (l->trace set; @unreadable: why it has none, or NULL) or a report saved
+ * of one. Return: 0 or <0 with l->diag.
  */
-static int require_exits(struct load *l)
+static int require_exits(struct load *l, const char *unreadable)
 {
 	if (l->snap->has_exits)
 		return 0;
-	return kx_diag_set(&l->diag, -KX_ENOEVENTS, l->trace ?
-			   "no kvm_exit/kvm_entry events to judge" :
-			   "made from a trace without timed exits (or with none its filters "
-			   "passed): nothing to judge");
+	if (l->trace)
+		return kx_diag_set(&l->diag, -KX_ENOEVENTS, "no kvm_exit/kvm_entry events to judge%s%s",
+				   unreadable ? ": " : "", unreadable ? unreadable : "");
+	return kx_diag_set(&l->diag, -KX_ENOEVENTS, "made from a trace without timed exits (or "
+			   "with none its filters passed): nothing to judge");
 }
 
 /* The snapshot of a trace read to its end. Return: 0 or <0 with l->diag. */
@@ -173,6 +175,7 @@ static int build_trace(struct load *l)
 	struct kx_report *report = NULL;
 	char untimed_buf[KX_REPORT_WHY_MAX];
 	const char *untimed = NULL;	/* why a trace with exits has none timed */
+	const char *unreadable = NULL;	/* why it has no exits or no entries */
 	int err = kx_report_build(&l->run, l->tee->attrib, &report);
 
 	l->tee->attrib = NULL;	/* the report owns it now, also on failure */
@@ -182,14 +185,16 @@ static int build_trace(struct load *l)
 		err = kx_snapshot_from_report(report, &l->snap);
 	if (!err)
 		err = kx_snapshot_add_cycles(l->snap, kx_cycles_total(l->tee->cycles));
-	if (!err)
+	if (!err) {
 		untimed = kx_report_nothing_timed(report, untimed_buf, sizeof(untimed_buf));
+		unreadable = kx_report_unreadable_timed(report);
+	}
 	kx_report_free(report);
 	if (err)
 		return kx_diag_set(&l->diag, err, "out of memory");
 	if (untimed)
 		return kx_diag_set(&l->diag, -KX_ENOEVENTS, "%s: nothing to judge", untimed);
-	return require_exits(l);
+	return require_exits(l, unreadable);
 }
 
 static void close_load(struct load *l)
@@ -294,7 +299,7 @@ static int load_saved(struct load *l)
 		return kx_file_error(&l->diag, json, false);
 	if (err || !json)
 		return err;
-	return require_exits(l);	/* judged like the trace it was made of */
+	return require_exits(l, NULL);	/* judged like the trace it was made of */
 }
 
 int kx_load_snapshots(const char *const *paths, size_t n, const struct kx_input_args *in,

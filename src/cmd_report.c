@@ -210,10 +210,12 @@ int kx_cmd_report(int argc, char **argv)
 	if (!r->has_exits && !a.allow_empty) {
 		char buf[KX_REPORT_WHY_MAX];
 		const char *why = kx_report_nothing_timed(r, buf, sizeof(buf));
+		const char *unreadable = kx_report_unreadable_timed(r);
 
-		fprintf(stderr, "kvmexit-stat: %s: %s (--allow-empty accepts that)\n",
+		fprintf(stderr, "kvmexit-stat: %s: %s%s%s (--allow-empty accepts that)\n",
 			strcmp(a.file, "-") ? a.file : "(stdin)",
-			why ? why : "no kvm_exit/kvm_entry events to pair");
+			why ? why : "no kvm_exit/kvm_entry events to pair",
+			unreadable ? ": " : "", unreadable ? unreadable : "");
 		status = KX_EXIT_INPUT;
 	}
 	kx_report_free(r);

@@ -401,6 +401,8 @@ static int parse_tracing_data(struct perf_reader *p, const unsigned char *buf, s
 		err = kx_tracedata_cmdlines(&p->td, &c, diag);
 	if (err)
 		return err;
+	p->info->unreadable = (const char *const *)p->td.unreadable;
+	p->info->nr_unreadable = p->td.nr_unreadable;
 	/* the walk decodes, next() names the reasons: ids in one order whatever the threads */
 	err = kx_kvmdecode_new(p->td.tep, p->td.counted, p->td.nr_counted, NULL, &p->dec);
 	err = err ?: kx_kvmdecode_new(p->td.tep, p->td.counted, p->td.nr_counted, p->names,

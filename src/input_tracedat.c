@@ -2066,6 +2066,8 @@ static void tracedat_setup_info(struct tracedat *t, const struct kx_source_opts 
 	info->nr_cpus = t->cpucount > max_cpu ? t->cpucount : max_cpu;
 	info->nr_buffers = (unsigned)n;
 	info->buffer_names = t->names;
+	info->unreadable = (const char *const *)t->td.unreadable;
+	info->nr_unreadable = t->td.nr_unreadable;
 }
 
 static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,

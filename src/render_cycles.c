@@ -184,6 +184,17 @@ static uint64_t event_count(const struct kx_cycles_render *r, const char *name)
 	return 0;
 }
 
+/* Whether @name's format was recorded but is damaged or does not parse. */
+static bool unreadable(const struct kx_cycles_render *r, const char *name)
+{
+	const struct kx_source_info *info = kx_source_info(r->src);
+
+	for (size_t i = 0; i < info->nr_unreadable; i++)
+		if (strcmp(info->unreadable[i], name) == 0)
+			return true;
+	return false;
+}
+
 /* Why some timer writes may be invisible, or NULL: TSC_DEADLINE needs kvm_msr. */
 static const char *msr_hint(const struct kx_cycles_render *r)
 {
@@ -253,8 +264,10 @@ void kx_cycles_text_summary(FILE *out, const struct kx_cycles_render *r)
 	size_t nworst;
 
 	if (!event_count(r, "kvm_exit")) {
-		fprintf(out, "No timer-programming exits in %s: it holds no kvm_exit events, so no\n"
-			"exit can be timed and there are no cycles to report.\n", r->file);
+		fprintf(out, "No timer-programming exits in %s: it holds no %skvm_exit events%s, so\n"
+			"no exit can be timed and there are no cycles to report.\n", r->file,
+			unreadable(r, "kvm_exit") ? "readable " : "",
+			unreadable(r, "kvm_exit") ? " (their format is damaged or does not parse)" : "");
 		return;
 	}
 	if (!tot->timer_exits) {
@@ -482,7 +495,10 @@ void kx_cycles_json_end(struct kx_json *j, const struct kx_cycles_render *r, boo
 	kx_json_bool(j, "has_exits", r->has_exits);
 	kx_json_arr_begin(j, "notes");
 	if (!event_count(r, "kvm_exit"))
-		kx_json_str(j, NULL, "no kvm_exit events: no exit timing, no cycles");
+		kx_json_str(j, NULL, unreadable(r, "kvm_exit") ?
+			    "no readable kvm_exit events (their format is damaged or does not "
+			    "parse): no exit timing, no cycles" :
+			    "no kvm_exit events: no exit timing, no cycles");
 	else if (!tot->timer_exits)
 		kx_json_str(j, NULL, "no timer-programming exits: no cycles");
 	if (msr_hint(r))

@@ -154,6 +154,10 @@ void kx_render_json(const struct kx_report *r, const struct kx_render_opts *o, F
 	for (size_t i = 0; i < r->nevents; i++)
 		kx_json_u64(&j, r->events[i].name, r->events[i].count);
 	kx_json_obj_end(&j);
+	kx_json_arr_begin(&j, "unreadable_formats");
+	for (size_t i = 0; i < r->nunreadable; i++)
+		kx_json_str(&j, NULL, r->unreadable[i]);
+	kx_json_arr_end(&j);
 	if (r->note)
 		kx_json_str(&j, "note", r->note);
 	kx_json_obj_end(&j);

@@ -202,14 +202,16 @@ static void no_exits(FILE *out, const struct kx_report *r)
 {
 	char buf[KX_REPORT_WHY_MAX];
 	const char *why = kx_report_nothing_timed(r, buf, sizeof(buf));
+	const char *unreadable = kx_report_unreadable_timed(r);
 
 	if (why)
 		fprintf(out, "%s: %s: nothing to time.\n", r->path, why);
 	else
-		fprintf(out, "%s holds %s: no exit timing is possible.\n", r->path,
+		fprintf(out, "%s holds %s: no exit timing is possible%s%s%s.\n", r->path,
 			r->counts.entries ? "no readable kvm_exit events" :
 			r->counts.exits ? "no readable kvm_entry events" :
-			"no kvm_exit/kvm_entry events");
+			"no kvm_exit/kvm_entry events", unreadable ? " (" : "",
+			unreadable ? unreadable : "", unreadable ? ")" : "");
 	if (!r->nevents) {
 		fprintf(out, "It holds no kvm events at all.\n");
 		return;
@@ -280,6 +282,12 @@ static void quality(FILE *out, const struct kx_report *r)
 		", negative intervals %" PRIu64 ", failed vmentries %" PRIu64 "\n",
 		r->lost_events, r->lost_markers, r->lost_unknown, c->discarded, c->orphan_entries,
 		c->unmatched_exits, c->unfinished_exits, c->negative, c->failed_vmentry);
+	if (r->nunreadable) {
+		fprintf(out, "unreadable event formats:");
+		for (size_t i = 0; i < r->nunreadable; i++)
+			fprintf(out, "%s %s", i ? "," : "", r->unreadable[i]);
+		fprintf(out, " (damaged, or they do not parse: their events are left out)\n");
+	}
 	if (r->helpers_without_vcpu)
 		fprintf(out, "note: --vcpu left out %" PRIu64 " helper events whose threads showed no "
 			"vcpu_id (no kvm_exit/kvm_entry before them)\n", r->helpers_without_vcpu);

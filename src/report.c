@@ -338,6 +338,15 @@ static int copy_meta(struct kx_report *r, const struct kx_run *run)
 		r->events[i].count = info->event_counts[i].count;
 		r->nevents++;
 	}
+	r->unreadable = calloc(info->nr_unreadable + 1, sizeof(*r->unreadable));
+	if (!r->unreadable)
+		return -ENOMEM;
+	for (size_t i = 0; i < info->nr_unreadable; i++) {
+		r->unreadable[i] = strdup(info->unreadable[i]);
+		if (!r->unreadable[i])
+			return -ENOMEM;
+		r->nunreadable++;
+	}
 	return 0;
 }
 
@@ -450,6 +459,27 @@ const char *kx_report_nothing_timed(const struct kx_report *r, char *buf, size_t
 	return buf;
 }
 
+static bool unreadable(const struct kx_report *r, const char *name)
+{
+	for (size_t i = 0; i < r->nunreadable; i++)
+		if (!strcmp(r->unreadable[i], name))
+			return true;
+	return false;
+}
+
+const char *kx_report_unreadable_timed(const struct kx_report *r)
+{
+	bool exit = unreadable(r, "kvm_exit"), entry = unreadable(r, "kvm_entry");
+
+	if (exit && entry)
+		return "the formats of kvm_exit and kvm_entry are damaged or do not parse";
+	if (exit)
+		return "the format of kvm_exit is damaged or does not parse";
+	if (entry)
+		return "the format of kvm_entry is damaged or does not parse";
+	return NULL;
+}
+
 char *kx_report_fixed(char *buf, size_t len, uint64_t v, enum kx_unit unit, unsigned decimals)
 {
 	uint64_t scale = 1;
@@ -486,6 +516,9 @@ void kx_report_free(struct kx_report *r)
 	for (size_t i = 0; i < r->nevents; i++)
 		free((char *)r->events[i].name);
 	free(r->events);
+	for (size_t i = 0; i < r->nunreadable; i++)
+		free(r->unreadable[i]);
+	free(r->unreadable);
 	free(r->helpers);
 	free(r->longest);
 	free(r->path);

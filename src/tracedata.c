@@ -55,6 +55,11 @@ void kx_tracedata_fini(struct kx_tracedata *td)
 	free(td->counted);
 	td->counted = NULL;
 	td->nr_counted = td->cap_counted = 0;
+	for (size_t i = 0; i < td->nr_unreadable; i++)
+		free(td->unreadable[i]);
+	free(td->unreadable);
+	td->unreadable = NULL;
+	td->nr_unreadable = td->cap_unreadable = 0;
 }
 
 static int trunc_err(struct kx_diag *diag, const char *what, const struct kx_cursor *c)
@@ -185,6 +190,45 @@ static int count_format(struct kx_tracedata *td, const char *name, size_t nlen,
 }
 
 /*
+ * Name the event of unreadable format @text in @td->unreadable, once: its
+ * "name:" line, bytes that do not print as '?', or "(no name)".
+ * Return: 0 or -ENOMEM.
+ */
+static int note_unreadable(struct kx_tracedata *td, const char *text, uint64_t size)
+{
+	size_t len = 0;
+	const char *name = format_line(text, size, "name: ", &len);
+	char *copy;
+
+	if (!name || len > MAX_NAME) {
+		name = "(no name)";
+		len = strlen(name);
+	}
+	copy = strndup(name, len);
+	if (!copy)
+		return -ENOMEM;
+	for (char *c = copy; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			*c = '?';
+	for (size_t i = 0; i < td->nr_unreadable; i++)
+		if (!strcmp(td->unreadable[i], copy)) {
+			free(copy);
+			return 0;
+		}
+	if (td->nr_unreadable == td->cap_unreadable) {
+		char **u = kx_grow(td->unreadable, &td->cap_unreadable, sizeof(*u), 4);
+
+		if (!u) {
+			free(copy);
+			return -ENOMEM;
+		}
+		td->unreadable = u;
+	}
+	td->unreadable[td->nr_unreadable++] = copy;
+	return 0;
+}
+
+/*
  * Decide what becomes of format @text: nothing (another system), only
  * counted (@td->decoded does not list it), or parsed.
  * Return: 1 to parse it, 0, or -ENOMEM.
@@ -198,16 +242,12 @@ static int sort_format(struct kx_tracedata *td, const unsigned char *text, uint6
 
 	if (td->decoded && strcmp(system, "kvm") != 0)
 		return 0;	/* nothing of other systems is decoded or counted */
-	if (!kx_format_plausible((const char *)text, size)) {
-		td->format_errors++;
-		return 0;
-	}
+	if (!kx_format_plausible((const char *)text, size))
+		return note_unreadable(td, s, size);
 	name = format_line(s, size, "name: ", &len);
 	if (td->decoded && !(name && is_decoded(td, name, len))) {
 		ret = count_format(td, name, len, s, size);
-		if (ret > 0)
-			td->format_errors++;
-		return ret < 0 ? ret : 0;
+		return ret > 0 ? note_unreadable(td, s, size) : ret;
 	}
 	return 1;
 }
@@ -237,13 +277,17 @@ static int keep_format(struct to_parse *tp, const unsigned char *text, uint64_t 
 	return 0;
 }
 
-static void parse_one(unsigned i, void *ctx)
+/* Return: 0 if format @i parsed. */
+static int parse_one(const struct to_parse *tp, unsigned i)
 {
-	struct to_parse *tp = ctx;
 	const struct format_text *f = &tp->formats[i];
 
-	if (tep_parse_event(tp->td->tep, f->text, (unsigned long)f->size, tp->system))
-		tp->td->format_errors++;
+	return tep_parse_event(tp->td->tep, f->text, (unsigned long)f->size, tp->system);
+}
+
+static void parse_step(unsigned i, void *ctx)
+{
+	parse_one(ctx, i);
 }
 
 /*
@@ -255,18 +299,16 @@ static void parse_one(unsigned i, void *ctx)
 static int parse_guarded(struct to_parse *tp)
 {
 	bool *safe = malloc(tp->nr);
+	int err = 0;
 
 	if (!safe)
 		return -ENOMEM;
-	kx_guard_run((unsigned)tp->nr, parse_one, tp, GUARD_TIMEOUT_MS, safe);
-	for (unsigned i = 0; i < tp->nr; i++) {
-		if (safe[i])
-			parse_one(i, tp);
-		else
-			tp->td->format_errors++;
-	}
+	kx_guard_run((unsigned)tp->nr, parse_step, tp, GUARD_TIMEOUT_MS, safe);
+	for (unsigned i = 0; i < tp->nr && !err; i++)
+		if (!safe[i] || parse_one(tp, i))
+			err = note_unreadable(tp->td, tp->formats[i].text, tp->formats[i].size);
 	free(safe);
-	return 0;
+	return err;
 }
 
 /* @count format files of @system: a parse failure only makes that event unreadable. */

@@ -3,8 +3,9 @@
 # A recording whose kvm_exit print fmt names a field the format does not
 # declare (one flipped byte) crashed libtraceevent 1.7.1. Such a format must
 # make kvm_exit unreadable, never crash: the report then says the trace has
-# no kvm_exit events (exit 3), for trace.dat and perf.data alike. So must
-# a ';' in the middle of an expression.
+# no kvm_exit events (exit 3), for trace.dat and perf.data alike, and name
+# the format as unreadable, in every output. So must a ';' in the middle of
+# an expression.
 . "$(dirname "$0")/../lib.sh"
 
 for f in seed-xapic.dat seed-xapic.perf.data; do
@@ -17,11 +18,40 @@ open(sys.argv[2], 'wb').write(d.replace(good, b'__print_symbolic(REC->exit_reaso
 PY
 	run "$KX" report "$TMP/$f"
 	is "$RC" 3 "$f with an undeclared field in kvm_exit's print fmt: exit 3, no crash"
-	grep -q 'no kvm_exit/kvm_entry' "$TMP/err"
-	ok $? "$f: kvm_exit is unreadable, and the report says why it has no exits"
+	grep -qx "kvmexit-stat: $TMP/$f: no kvm_exit/kvm_entry events to pair: the format of kvm_exit is damaged or does not parse (--allow-empty accepts that)" "$TMP/err"
+	ok $? "$f: kvm_exit is unreadable, and the error says why there are no exits"
+	grep -q "^$TMP/$f holds no readable kvm_exit events: no exit timing is possible (the format of kvm_exit is damaged or does not parse)\.\$" "$TMP/out"
+	ok $? "$f: so does the text"
+	grep -qx 'unreadable event formats: kvm_exit (damaged, or they do not parse: their events are left out)' "$TMP/out"
+	ok $? "$f: the text names the unreadable format after the data quality"
+	run "$KX" report --json --allow-empty "$TMP/$f"
+	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if d["input"]["unreadable_formats"] == ["kvm_exit"] else 1)' \
+		"$TMP/out"
+	ok $? "$f: the JSON names it in unreadable_formats"
+	run "$KX" check --max lost_events=0 "$TMP/$f"
+	is "$RC" 3 "$f: check has nothing to judge"
+	grep -q 'no kvm_exit/kvm_entry events to judge: the format of kvm_exit is damaged or does not parse$' "$TMP/err"
+	ok $? "$f: and says why"
+	run "$KX" cycles "$TMP/$f"
+	grep -q 'holds no readable kvm_exit events (their format is damaged or does not parse)' "$TMP/out"
+	ok $? "$f: cycles says why it has no cycles"
+	run "$KX" cycles --json "$TMP/$f"
+	grep -q '"no readable kvm_exit events (their format is damaged or does not parse): no exit timing, no cycles"' "$TMP/out"
+	ok $? "$f: so do its JSON notes"
 	run "$KX" info "$TMP/$f"
 	is "$RC" 0 "$f: info still reads the rest"
+	grep -qx 'unreadable kvm_exit: its format is damaged or does not parse' "$TMP/out"
+	ok $? "$f: info names the unreadable format"
 done
+
+# The undamaged fixtures name no format unreadable.
+run "$KX" report --json "$FIXTURES/seed-xapic.dat"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if d["input"]["unreadable_formats"] == [] else 1)' \
+	"$TMP/out"
+ok $? "seed-xapic.dat: unreadable_formats is empty"
+run "$KX" report "$FIXTURES/seed-xapic.dat"
+! grep -q 'unreadable' "$TMP/out"
+ok $? "seed-xapic.dat: the text has no unreadable line"
 
 # svm.dat's kvm_userspace_exit with a ';' after the operand "_" (one byte
 # of __print_symbolic: a fuzzed copy) crashed libtraceevent 1.7.1, and
@@ -40,5 +70,8 @@ PY
 	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if d["exits"] else 1)' \
 		"$TMP/out"
 	ok $? "$f: the exits are reported all the same"
+	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if d["input"]["unreadable_formats"] == ["kvm_userspace_exit"] else 1)' \
+		"$TMP/out"
+	ok $? "$f: kvm_userspace_exit is named unreadable"
 done
 done_testing

@@ -4,7 +4,7 @@
  * built here: with a list of decoded events only those kvm formats are
  * parsed, the other kvm formats are named for counting (a damaged one is
  * unreadable) and other systems are skipped; without a list every format is
- * parsed. Saved cmdlines are parsed on the first comm asked for.
+ * parsed. Unreadable formats are named, once each. Saved cmdlines are parsed on the first comm asked for.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +109,49 @@ static void test_decoded_only(void)
 	is_u64(td.nr_counted, 1, "kvm_fpu named for counting, nothing else");
 	ok(td.nr_counted == 1 && strcmp(td.counted[0].name, "kvm_fpu") == 0 &&
 	   td.counted[0].id == 40, "kvm_fpu: its name and id");
-	is_u64(td.format_errors, 1, "the kvm format with a broken ID line is unreadable");
+	ok(td.nr_unreadable == 1 && strcmp(td.unreadable[0], "kvm_cpuid") == 0,
+	   "the kvm format with a broken ID line is named unreadable");
+	kx_tracedata_fini(&td);
+}
+
+/* kvm_entry's format with @name and a print fmt naming a field it lacks */
+#define DAMAGED(name) "name: " name "\nID: 116\nformat:\n" COMMON \
+	"\tfield:unsigned int vcpu_id;\toffset:8;\tsize:4;\tsigned:0;\n\n" \
+	"print fmt: \"vcpu %u\", REC->vcpu_iP\n"
+
+static void test_unreadable_named(void)
+{
+	static const char *const formats[] = {
+		entry, DAMAGED("kvm_exit"), bad_id, DAMAGED("kvm_exit"),
+		"nam: kvm_msr\nID: 99\nformat:\n" COMMON "print fmt: \"x\"\n",
+		DAMAGED("kvm_\001pio"),
+		/* passes kx_format_plausible(), tep_parse_event() fails on it */
+		"name: kvm_mmio\nformat:\n" COMMON "print fmt: \"x\"\n",
+	};
+	static const char *const want[] = {
+		"kvm_exit", "kvm_cpuid", "(no name)", "kvm_?pio", "kvm_mmio",
+	};
+	struct kx_tracedata td;
+	struct kx_diag diag;
+	struct kx_cursor c;
+	struct block b = { .len = 0 };
+	bool named = true;
+
+	put32(&b, 1);
+	put(&b, "kvm", 4);
+	put32(&b, sizeof(formats) / sizeof(*formats));
+	for (size_t i = 0; i < sizeof(formats) / sizeof(*formats); i++)
+		put_format(&b, formats[i]);
+	kx_tracedata_init(&td, false, 8, 4096, kx_kvmdecode_events);
+	kx_cursor_init(&c, b.buf, b.len, false);
+	is_u64(kx_tracedata_event_formats(&td, &c, &diag), 0, "unreadable: block read");
+	ok(find(&td, "kvm", "kvm_entry") != NULL, "unreadable: kvm_entry parsed");
+	ok(find(&td, "kvm", "kvm_exit") == NULL, "unreadable: the damaged kvm_exit not parsed");
+	is_u64(td.nr_unreadable, 5, "unreadable: five names, the repeated one once");
+	for (size_t i = 0; i < td.nr_unreadable && i < 5; i++)
+		named &= strcmp(td.unreadable[i], want[i]) == 0;
+	ok(named, "unreadable: in file order, the one libtraceevent refused last; no name "
+	   "and bytes that do not print said so");
 	kx_tracedata_fini(&td);
 }
 
@@ -154,6 +196,7 @@ int main(void)
 {
 	test_decoded_only();
 	test_every_format();
+	test_unreadable_named();
 	test_lazy_cmdlines();
 	return done_testing();
 }
