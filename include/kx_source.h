@@ -25,6 +25,8 @@ enum kx_format {
 	KX_FMT_PERF_SCRIPT,	/* perf script output */
 };
 
+struct kx_format_memo;
+
 struct kx_source_opts {
 	const char *buffer;	/* trace.dat: only this instance ("" = top); NULL = all with kvm events */
 	uint64_t tsc_khz;	/* convert cycle clocks to ns at this rate; 0 = keep cycles */
@@ -46,6 +48,12 @@ struct kx_source_opts {
 	 * stream, each stream's in its order (kx_source_window() says which).
 	 */
 	bool windows;
+	/*
+	 * Event formats this process parsed already, reading this file
+	 * (kx_source_info.formats of an open source of it), or NULL: the
+	 * same texts need no guard (kx_guard.h).
+	 */
+	const struct kx_format_memo *formats;
 };
 
 /* Per-event-name count of every event of the "kvm" system seen. */
@@ -79,6 +87,7 @@ struct kx_source_info {
 	size_t nr_unreadable;
 	const char *const *unreadable;	/* kvm events whose format is damaged or does not
 					 * parse: none of their records is read */
+	const struct kx_format_memo *formats;	/* the format texts this source parsed */
 	const char *note;		/* reader remark for the report (e.g. sort cap exceeded), or NULL */
 };
 

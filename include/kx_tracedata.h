@@ -25,6 +25,19 @@ struct kx_format_id {
 	int id;
 };
 
+/*
+ * struct kx_format_memo - copies of the format texts a tracedata parsed
+ * in this process: another tracedata reading the same texts (a later time
+ * slice of the same file) parses them without the guard (kx_guard.h).
+ */
+struct kx_format_memo {
+	struct kx_format_copy {
+		char *text;
+		uint64_t size;
+	} *texts;
+	size_t nr, cap;
+};
+
 struct kx_tracedata {
 	struct tep_handle *tep;
 	bool big_endian;		/* byte order of the recorded data */
@@ -36,6 +49,8 @@ struct kx_tracedata {
 	size_t nr_counted, cap_counted;
 	char **unreadable;		/* events whose format is damaged or does not parse */
 	size_t nr_unreadable, cap_unreadable;
+	struct kx_format_memo parsed;	/* the texts parsed here */
+	const struct kx_format_memo *trusted;	/* kx_tracedata_trust() */
 };
 
 /**
@@ -49,6 +64,12 @@ struct kx_tracedata {
  */
 int kx_tracedata_init(struct kx_tracedata *td, bool big_endian, unsigned long_size,
 		      uint32_t page_size, const char *const *decoded);
+
+/**
+ * kx_tracedata_trust() - formats found in @memo (another tracedata's
+ * @parsed, which must outlive @td) are parsed without a guard.
+ */
+void kx_tracedata_trust(struct kx_tracedata *td, const struct kx_format_memo *memo);
 
 /*
  * Each parser consumes exactly its block at the cursor's position and

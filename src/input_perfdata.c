@@ -201,6 +201,7 @@ struct perf_reader {
 	struct kx_kvmdecode *name_dec;	/* next()'s: names exit reasons, in file order */
 	bool ended;			/* next() returned the end */
 	bool windows;			/* kx_source_opts.windows */
+	const struct kx_format_memo *trusted_formats;	/* kx_source_opts.formats */
 	struct kx_reader *reader;	/* its windowed and window, for each batch */
 	uint64_t tie[KX_SOURCE_BATCH];	/* a window's events' file order */
 	/* with a walking thread */
@@ -391,6 +392,7 @@ static int parse_tracing_data(struct perf_reader *p, const unsigned char *buf, s
 	err = kx_tracedata_init(&p->td, endian, long_size, page_size, kx_kvmdecode_events);
 	if (err)
 		return kx_diag_set(diag, err, "out of memory");
+	kx_tracedata_trust(&p->td, p->trusted_formats);
 	p->have_td = true;
 	err = kx_tracedata_header_info(&p->td, &c, diag);
 	err = err ?: kx_tracedata_ftrace_formats(&p->td, &c, diag);
@@ -403,6 +405,7 @@ static int parse_tracing_data(struct perf_reader *p, const unsigned char *buf, s
 		return err;
 	p->info->unreadable = (const char *const *)p->td.unreadable;
 	p->info->nr_unreadable = p->td.nr_unreadable;
+	p->info->formats = &p->td.parsed;
 	/* the walk decodes, next() names the reasons: ids in one order whatever the threads */
 	err = kx_kvmdecode_new(p->td.tep, p->td.counted, p->td.nr_counted, NULL, &p->dec);
 	err = err ?: kx_kvmdecode_new(p->td.tep, p->td.counted, p->td.nr_counted, p->names,
@@ -2033,6 +2036,7 @@ static int perf_open(struct kx_file *f, const struct kx_source_opts *opts, struc
 	p->trailer_id_pos = -1;
 	p->sort_mem_cap = opts && opts->sort_mem_cap ? opts->sort_mem_cap : DEFAULT_SORT_MEM;
 	p->windows = opts && opts->windows;
+	p->trusted_formats = opts ? opts->formats : NULL;
 	p->reader = r;
 	snprintf(p->clock, sizeof(p->clock), "perf");
 	p->buffer_names[0] = "";

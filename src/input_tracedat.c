@@ -2068,6 +2068,7 @@ static void tracedat_setup_info(struct tracedat *t, const struct kx_source_opts 
 	info->buffer_names = t->names;
 	info->unreadable = (const char *const *)t->td.unreadable;
 	info->nr_unreadable = t->td.nr_unreadable;
+	info->formats = &t->td.parsed;
 }
 
 static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,
@@ -2092,6 +2093,7 @@ static int tracedat_open(struct kx_file *f, const struct kx_source_opts *opts,
 	err = read_prelude(t, &c, diag);
 	if (err)
 		goto fail;
+	kx_tracedata_trust(&t->td, opts->formats);
 	if (t->version == 6) {
 		snprintf(t->format_name, sizeof(t->format_name), "trace.dat v6");
 		err = read_v6(t, &c, diag);

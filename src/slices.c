@@ -46,9 +46,14 @@ static void *read_slice(void *arg)
 	return NULL;
 }
 
+/*
+ * Open slice @s, between @start and @end; @formats: the formats another
+ * source of this file parsed, to parse alike without a guard each time.
+ */
 static int open_slice(struct slice *s, const char *path, const struct kx_source_opts *sopts,
 		      const struct kx_filter *filter, const struct kx_slices_analysis *an,
-		      const struct kx_cut *start, const struct kx_cut *end, unsigned n)
+		      const struct kx_cut *start, const struct kx_cut *end, unsigned n,
+		      const struct kx_format_memo *formats)
 {
 	struct kx_source_opts o = *sopts;
 
@@ -59,6 +64,7 @@ static int open_slice(struct slice *s, const char *path, const struct kx_source_
 	o.slice_start_pos = start ? start->pos : 0;
 	o.slice_end = end ? end->ts : 0;
 	o.slice_end_pos = end ? end->pos : 0;
+	o.formats = formats;
 	s->an = an;
 	if (kx_run_open(&s->run, path, &o, filter, &s->diag) < 0)
 		return -1;
@@ -99,17 +105,23 @@ static int join(struct slice *first, struct slice *s)
  * report from them. The opens stay in this thread, one after the other:
  * libtraceevent's format parser keeps its tokenizer in file-scope
  * variables (input_buf and its position), so two tep handles must not
- * parse formats at the same time.
+ * parse formats at the same time. @probe, the source the cuts came from,
+ * is closed once slice 0 has parsed its formats.
  */
 static int read_slices(struct slice *sl, unsigned n, const struct kx_cut *cuts, const char *path,
 		       const struct kx_source_opts *sopts, const struct kx_filter *filter,
-		       const struct kx_slices_analysis *an)
+		       const struct kx_slices_analysis *an, struct kx_source *probe)
 {
 	int err = 0;
 
-	for (unsigned i = 0; i < n && !err; i++)
+	for (unsigned i = 0; i < n && !err; i++) {
+		const struct kx_source *parsed = i ? sl[0].run.src : probe;
+
 		err = open_slice(&sl[i], path, sopts, filter, an, i ? &cuts[i - 1] : NULL,
-				 i + 1 < n ? &cuts[i] : NULL, n);
+				 i + 1 < n ? &cuts[i] : NULL, n, kx_source_info(parsed)->formats);
+		if (!i)
+			kx_source_close(probe);
+	}
 	for (unsigned i = 1; i < n && !err; i++) {
 		sl[i].started = pthread_create(&sl[i].thread, NULL, read_slice, &sl[i]) == 0;
 		if (!sl[i].started)
@@ -166,13 +178,12 @@ int kx_slices_run(const char *path, const struct kx_source_opts *sopts,
 		return KX_SLICES_NOT_SPLIT;
 	n = kx_source_split(src, threads, ANALYSIS_BYTES + an->slice_bytes, an->thread_bytes,
 			    cuts) + 1;
-	kx_source_close(src);
-	if (n < 2)
-		return KX_SLICES_NOT_SPLIT;
-	sl = calloc(n, sizeof(*sl));
-	if (!sl)
-		return -ENOMEM;
-	err = read_slices(sl, n, cuts, path, sopts, filter, an);
+	sl = n < 2 ? NULL : calloc(n, sizeof(*sl));
+	if (!sl) {
+		kx_source_close(src);
+		return n < 2 ? KX_SLICES_NOT_SPLIT : -ENOMEM;
+	}
+	err = read_slices(sl, n, cuts, path, sopts, filter, an, src);
 	/* out of memory is an answer; any other trouble the single pass reports itself */
 	if (err && err != -ENOMEM)
 		err = KX_SLICES_NOT_SPLIT;

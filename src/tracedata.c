@@ -43,6 +43,11 @@ int kx_tracedata_init(struct kx_tracedata *td, bool big_endian, unsigned long_si
 	return 0;
 }
 
+void kx_tracedata_trust(struct kx_tracedata *td, const struct kx_format_memo *memo)
+{
+	td->trusted = memo;
+}
+
 void kx_tracedata_fini(struct kx_tracedata *td)
 {
 	if (td->tep)
@@ -60,6 +65,10 @@ void kx_tracedata_fini(struct kx_tracedata *td)
 	free(td->unreadable);
 	td->unreadable = NULL;
 	td->nr_unreadable = td->cap_unreadable = 0;
+	for (size_t i = 0; i < td->parsed.nr; i++)
+		free(td->parsed.texts[i].text);
+	free(td->parsed.texts);
+	td->parsed = (struct kx_format_memo){ 0 };
 }
 
 static int trunc_err(struct kx_diag *diag, const char *what, const struct kx_cursor *c)
@@ -290,23 +299,60 @@ static void parse_step(unsigned i, void *ctx)
 	parse_one(ctx, i);
 }
 
+static bool in_memo(const struct kx_format_memo *memo, const struct format_text *f)
+{
+	for (size_t i = 0; memo && i < memo->nr; i++)
+		if (memo->texts[i].size == f->size && !memcmp(memo->texts[i].text, f->text, f->size))
+			return true;
+	return false;
+}
+
+/* Return: 0 or -ENOMEM. */
+static int memo_add(struct kx_format_memo *memo, const struct format_text *f)
+{
+	char *copy;
+
+	if (memo->nr == memo->cap) {
+		struct kx_format_copy *t = kx_grow(memo->texts, &memo->cap, sizeof(*t), 16);
+
+		if (!t)
+			return -ENOMEM;
+		memo->texts = t;
+	}
+	copy = malloc(f->size ? f->size : 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, f->text, f->size);
+	memo->texts[memo->nr++] = (struct kx_format_copy){ copy, f->size };
+	return 0;
+}
+
 /*
  * Parse @tp's formats, each after a child process parsed it and the ones
  * before it without dying: one that ends the child is unreadable, as a
- * format that does not parse. Without a child (no process left to start),
- * they are parsed unguarded, as before the guard. Return: 0 or -ENOMEM.
+ * format that does not parse. No child when this process parsed every one
+ * of them before (@td->trusted). Without a child (no process left to
+ * start), they are parsed unguarded, as before the guard.
+ * Return: 0 or -ENOMEM.
  */
 static int parse_guarded(struct to_parse *tp)
 {
-	bool *safe = malloc(tp->nr);
+	struct kx_tracedata *td = tp->td;
+	bool *safe = malloc(tp->nr), trusted = true;
 	int err = 0;
 
 	if (!safe)
 		return -ENOMEM;
-	kx_guard_run((unsigned)tp->nr, parse_step, tp, GUARD_TIMEOUT_MS, safe);
-	for (unsigned i = 0; i < tp->nr && !err; i++)
-		if (!safe[i] || parse_one(tp, i))
-			err = note_unreadable(tp->td, tp->formats[i].text, tp->formats[i].size);
+	for (size_t i = 0; i < tp->nr; i++)
+		safe[i] = trusted &= in_memo(td->trusted, &tp->formats[i]);
+	if (!trusted)
+		kx_guard_run((unsigned)tp->nr, parse_step, tp, GUARD_TIMEOUT_MS, safe);
+	for (unsigned i = 0; i < tp->nr && !err; i++) {
+		if (safe[i])
+			err = memo_add(&td->parsed, &tp->formats[i]);
+		if (!err && (!safe[i] || parse_one(tp, i)))
+			err = note_unreadable(td, tp->formats[i].text, tp->formats[i].size);
+	}
 	free(safe);
 	return err;
 }

@@ -138,6 +138,26 @@ for f in $files; do
 	done
 done
 
+# The guard's child process (kx_guard.h) parses the formats once: the
+# probe that cuts the slices starts it, and every slice after it parses
+# the same texts without one. Counted with strace: clone() without
+# CLONE_THREAD is a process, with it a slice's thread.
+if command -v strace >/dev/null 2>&1 && [ -z "${KX_SANITIZED:-}" ]; then
+	for f in s.dat s.perf.data; do
+		strace -f -qq -e trace=clone,clone3 -o "$TMP/strace" "$KX" report --threads 4 "$TMP/$f" \
+			>/dev/null 2>&1
+		processes=$(grep -c 'clone.*SIGCHLD' "$TMP/strace")
+		threads=$(grep -c 'CLONE_THREAD' "$TMP/strace")
+		[ "$processes" = 1 ] && [ "$threads" -ge 3 ]
+		ok $? "$f in 4 slices: one guard process ($processes), slices on threads ($threads)"
+	done
+else
+	for f in s.dat s.perf.data; do
+		skip "$f in 4 slices: one guard process" \
+			"strace is not installed, or ASan's runtime traces this process"
+	done
+fi
+
 # Lost markers of both buffers on one CPU, deferred one after the other at
 # a slice's start: the second buffer's marker must still break the exit
 # its thread left open in the slice before (only repeats of one buffer's

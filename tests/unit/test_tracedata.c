@@ -4,10 +4,13 @@
  * built here: with a list of decoded events only those kvm formats are
  * parsed, the other kvm formats are named for counting (a damaged one is
  * unreadable) and other systems are skipped; without a list every format is
- * parsed. Unreadable formats are named, once each. Saved cmdlines are parsed on the first comm asked for.
+ * parsed. Unreadable formats are named, once each. The texts parsed are
+ * kept, and a tracedata trusting them parses the same texts without a
+ * guard's child process. Saved cmdlines are parsed on the first comm asked for.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <event-parse.h>
 
@@ -166,6 +169,58 @@ static void test_every_format(void)
 	kx_tracedata_fini(&td);
 }
 
+/* Page faults of the reaped child processes so far: each guard's child adds some. */
+static long children_faults(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_CHILDREN, &ru);
+	return ru.ru_minflt;
+}
+
+/* @td trusting @memo, the event-formats block read into it: whether a child ran. */
+static bool read_guarded(struct kx_tracedata *td, const struct kx_format_memo *memo,
+			 const char *kvm_entry_format)
+{
+	struct kx_diag diag;
+	struct kx_cursor c;
+	struct block b = { .len = 0 };
+	long before = children_faults();
+
+	put32(&b, 1);
+	put(&b, "kvm", 4);
+	put32(&b, 2);
+	put_format(&b, kvm_entry_format);
+	put_format(&b, fpu);
+	kx_tracedata_init(td, false, 8, 4096, kx_kvmdecode_events);
+	kx_tracedata_trust(td, memo);
+	kx_cursor_init(&c, b.buf, b.len, false);
+	ok(kx_tracedata_event_formats(td, &c, &diag) == 0 && find(td, "kvm", "kvm_entry"),
+	   "memo: block read, kvm_entry parsed");
+	return children_faults() > before;
+}
+
+static void test_memo(void)
+{
+	static const char other_entry[] =
+		"name: kvm_entry\nID: 115\nformat:\n" COMMON
+		"\tfield:unsigned int vcpu_id;\toffset:8;\tsize:4;\tsigned:0;\n\n"
+		"print fmt: \"vcpu %d\", REC->vcpu_id\n";
+	struct kx_tracedata first, again, changed;
+
+	ok(read_guarded(&first, NULL, entry), "memo: with nothing trusted, a child parses first");
+	ok(first.parsed.nr == 1 && first.parsed.texts[0].size == strlen(entry) &&
+	   !memcmp(first.parsed.texts[0].text, entry, strlen(entry)),
+	   "memo: kvm_entry's text is kept (kvm_fpu, only counted, is not)");
+	ok(!read_guarded(&again, &first.parsed, entry),
+	   "memo: the same texts again: no child");
+	ok(read_guarded(&changed, &first.parsed, other_entry),
+	   "memo: a text the memo does not hold: a child parses first");
+	kx_tracedata_fini(&changed);
+	kx_tracedata_fini(&again);
+	kx_tracedata_fini(&first);
+}
+
 static void test_lazy_cmdlines(void)
 {
 	static const char text[] = "4001 CPU 0/KVM\n4002 CPU 1/KVM\n";
@@ -197,6 +252,7 @@ int main(void)
 	test_decoded_only();
 	test_every_format();
 	test_unreadable_named();
+	test_memo();
 	test_lazy_cmdlines();
 	return done_testing();
 }
