@@ -343,9 +343,11 @@ static int parse_guarded(struct to_parse *tp)
 
 	if (!safe)
 		return -ENOMEM;
-	for (size_t i = 0; i < tp->nr; i++)
-		safe[i] = trusted &= in_memo(td->trusted, &tp->formats[i]);
-	if (!trusted)
+	for (size_t i = 0; i < tp->nr && trusted; i++)
+		trusted = in_memo(td->trusted, &tp->formats[i]);
+	if (trusted)
+		memset(safe, true, tp->nr);
+	else
 		kx_guard_run((unsigned)tp->nr, parse_step, tp, GUARD_TIMEOUT_MS, safe);
 	for (unsigned i = 0; i < tp->nr && !err; i++) {
 		if (safe[i])
