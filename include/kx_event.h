@@ -5,7 +5,7 @@
  * kvm events kvmexit-stat uses into struct kx_event, in global timestamp
  * order, with timestamps already converted to the source's unit
  * (kx_source_info.unit). No pointer inside an event outlives the next call
- * to kx_source_next(). What the sub-key classifier reads (the exit's
+ * to kx_source_next_batch(). What the sub-key classifier reads (the exit's
  * info1/info2, u.apic, u.msr, u.mmio, u.pio, u.uexit, u.eoi) a reader may
  * leave unset in the events it delivers: @key says what they named.
  */

@@ -64,8 +64,8 @@ struct kx_event_count {
 
 /*
  * struct kx_source_info - what the source is; valid while the source is open.
- * Counters (records, lost_*, event_counts) are final once kx_source_next()
- * or kx_source_next_batch() returned 0.
+ * Counters (records, lost_*, event_counts) are final once
+ * kx_source_next_batch() returned 0.
  */
 struct kx_source_info {
 	const char *path;		/* as given */
@@ -151,12 +151,6 @@ unsigned kx_source_threads(const struct kx_source_opts *opts);
  */
 int kx_source_open(const char *path, const struct kx_source_opts *opts,
 		   struct kx_source **out, struct kx_diag *diag);
-
-/**
- * kx_source_next() - the next event in timestamp order.
- * Return: 1 with *@ev filled, 0 at the end, or a negative code with @diag.
- */
-int kx_source_next(struct kx_source *src, struct kx_event *ev, struct kx_diag *diag);
 
 /**
  * kx_source_next_batch() - the next events in timestamp order, many at a

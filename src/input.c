@@ -110,16 +110,6 @@ static int refill(struct kx_source *src, struct kx_diag *diag)
 	return 1;
 }
 
-int kx_source_next(struct kx_source *src, struct kx_event *ev, struct kx_diag *diag)
-{
-	int ret;
-
-	if (src->pos == src->n && (ret = refill(src, diag)) <= 0)
-		return ret;
-	*ev = src->buf[src->pos++];
-	return 1;
-}
-
 const struct kx_window *kx_source_window(const struct kx_source *src)
 {
 	return src->reader.windowed ? &src->reader.window : NULL;

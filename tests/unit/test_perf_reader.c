@@ -17,6 +17,7 @@
 
 #include "kx_cursor.h"
 #include "kx_source.h"
+#include "source_events.h"
 #include "tap.h"
 
 #define CORPUS "../shared/corpus"
@@ -105,7 +106,8 @@ static void check_sequence(const char *path, const char *kx_path, uint32_t only_
 		printf("#   %s\n", diag.msg);
 		goto out;
 	}
-	while ((ret = kx_source_next(src, &ev, &diag)) == 1) {
+	struct source_events se = { .src = src };
+	while ((ret = next_event(&se, &ev, &diag)) == 1) {
 		if (ev.ts < prev)
 			ordered = false;
 		prev = ev.ts;
@@ -182,7 +184,8 @@ static int open_and_drain(const char *path, const struct kx_source_opts *opts, s
 
 	if (ret)
 		return ret;
-	while ((ret = kx_source_next(src, &ev, diag)) == 1)
+	struct source_events se = { .src = src };
+	while ((ret = next_event(&se, &ev, diag)) == 1)
 		;
 	kx_source_close(src);
 	return ret;
@@ -206,7 +209,8 @@ static void test_sort_cap(void)
 	}
 	check_sequence(path, tmp, 0, NULL, false);
 	if (kx_source_open(tmp, NULL, &src, &diag) == 0) {
-		while (kx_source_next(src, &ev, &diag) == 1)
+		struct source_events se = { .src = src };
+		while (next_event(&se, &ev, &diag) == 1)
 			;
 		note = kx_source_info(src)->note;
 		ok(note && strstr(note, "no FINISHED_ROUND markers: all 2114 events"),
@@ -423,7 +427,8 @@ static void check_synth(const char *scenario, const char *kind, const char *comm
 	ret = kx_source_open(data, NULL, &src, &diag);
 	if (!ok(ret == 0, "%s.%s: opens %s", scenario, kind, diag.msg))
 		goto out;
-	while ((ret = kx_source_next(src, &ev, &diag)) == 1 && ngot < MAX_EVENTS) {
+	struct source_events se = { .src = src };
+	while ((ret = next_event(&se, &ev, &diag)) == 1 && ngot < MAX_EVENTS) {
 		struct expect e = { ev.ts, ev.cpu, ev.tid, ev.kind, "", KX_VCPU_UNKNOWN };
 		const char *r;
 

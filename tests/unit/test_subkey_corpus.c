@@ -12,6 +12,7 @@
 #include "kx_exitnames.h"
 #include "kx_source.h"
 #include "kx_subkey.h"
+#include "source_events.h"
 #include "tap.h"
 
 struct tally {
@@ -82,7 +83,8 @@ static int scan(const char *path, bool x2apic, struct tally *t)
 	memset(t, 0, sizeof(*t));
 	if (kx_source_open(path, &opts, &src, &diag) < 0)
 		return -1;
-	while ((ret = kx_source_next(src, &ev, &diag)) > 0) {
+	struct source_events se = { .src = src };
+	while ((ret = next_event(&se, &ev, &diag)) > 0) {
 		/*
 		 * Readers deliver the key each helper names on its own, not the
 		 * gpa or index it came from: an APIC key on a kvm_mmio or kvm_msr

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "kx_source.h"
+#include "source_events.h"
 #include "tap.h"
 
 static const char report[] =
@@ -41,7 +42,8 @@ int main(void)
 		unlink(path);
 		return done_testing();
 	}
-	while (n < 8 && (ret = kx_source_next(src, &ev[n], &diag)) == 1)
+	struct source_events se = { .src = src };
+	while (n < 8 && (ret = next_event(&se, &ev[n], &diag)) == 1)
 		n++;
 	is_u64(ret, 0, "read to the end");
 	is_u64(n, 6, "exit, mmio, msr, lost, entry, eoi");
