@@ -200,6 +200,9 @@ static const char *msr_hint(const struct kx_cycles_render *r)
 {
 	if (!event_count(r, "kvm_exit") || event_count(r, "kvm_msr"))
 		return NULL;
+	if (unreadable(r, "kvm_msr"))
+		return "kvm_msr's format is damaged or does not parse: TSC_DEADLINE writes "
+		       "(WRMSR 0x6e0) cannot be told from other MSR writes";
 	return "no kvm_msr events recorded: TSC_DEADLINE writes (WRMSR 0x6e0) cannot be told "
 	       "from other MSR writes (record kvm:kvm_msr)";
 }

@@ -44,6 +44,23 @@ PY
 	ok $? "$f: info names the unreadable format"
 done
 
+# tscdeadline.dat with kvm_msr's print fmt naming a field it lacks: the
+# cycles can no longer tell TSC_DEADLINE writes, and the note says it is
+# kvm_msr's format, not its recording, that is missing.
+python3 - "$FIXTURES/tscdeadline.dat" "$TMP/msr.dat" <<'PY'
+import sys
+d = open(sys.argv[1], 'rb').read()
+good = b'REC->write ? "write" : "read", REC->ecx, REC->data'
+assert d.count(good) == 1
+open(sys.argv[2], 'wb').write(d.replace(good, b'REC->write ? "write" : "read", REC->ecz, REC->data'))
+PY
+run "$KX" cycles "$TMP/msr.dat"
+is "$RC" 0 "tscdeadline.dat with a damaged kvm_msr format: cycles exits 0"
+grep -q "kvm_msr's format is damaged or does not parse: TSC_DEADLINE writes" "$TMP/out"
+ok $? "tscdeadline.dat: the cycles note blames kvm_msr's format"
+! grep -q 'record kvm:kvm_msr' "$TMP/out"
+ok $? "tscdeadline.dat: and does not ask to record kvm_msr"
+
 # The undamaged fixtures name no format unreadable.
 run "$KX" report --json "$FIXTURES/seed-xapic.dat"
 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if d["input"]["unreadable_formats"] == [] else 1)' \
