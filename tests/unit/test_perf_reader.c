@@ -87,7 +87,7 @@ static void check_sequence(const char *path, const char *kx_path, uint32_t only_
 	static struct item want[MAX_EVENTS];
 	struct kx_source *src;
 	struct kx_diag diag = { "" };
-	struct kx_event ev;
+	struct kx_event ev = { 0 };
 	const char *label = strrchr(kx_path, '/') + 1;
 	size_t nwant = perf_items(path, only_kind, want, MAX_EVENTS), n = 0, first_bad = SIZE_MAX;
 	uint64_t prev = 0;
@@ -179,7 +179,7 @@ static bool copy_without_rounds(const char *path, char *tmp, size_t tmp_len)
 static int open_and_drain(const char *path, const struct kx_source_opts *opts, struct kx_diag *diag)
 {
 	struct kx_source *src;
-	struct kx_event ev;
+	struct kx_event ev = { 0 };
 	int ret = kx_source_open(path, opts, &src, diag);
 
 	if (ret)
@@ -198,7 +198,7 @@ static void test_sort_cap(void)
 	struct kx_source_opts small = { .sort_mem_cap = 64 << 10 };
 	struct kx_diag diag = { "" };
 	struct kx_source *src;
-	struct kx_event ev;
+	struct kx_event ev = { 0 };
 	const char *note;
 	char tmp[256];
 	int ret;
@@ -385,7 +385,7 @@ static void check_synth(const char *scenario, const char *kind, const char *comm
 	const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	struct kx_diag diag = { "" };
 	struct kx_source *src;
-	struct kx_event ev;
+	struct kx_event ev = { 0 };
 	bool ordered = true;
 	int32_t comm_tid;
 	FILE *fp;

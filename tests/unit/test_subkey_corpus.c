@@ -76,7 +76,7 @@ static int scan(const char *path, bool x2apic, struct tally *t)
 {
 	struct kx_source_opts opts = { 0 };
 	struct kx_diag diag = { "" };
-	struct kx_event ev, prev = { 0 };
+	struct kx_event ev = { 0 }, prev = { 0 };
 	struct kx_source *src;
 	int ret;
 

@@ -30,7 +30,7 @@ int main(void)
 	const struct kx_source_info *info;
 	struct kx_source *src = NULL;
 	struct kx_diag diag = { { 0 } };
-	struct kx_event ev[8];
+	struct kx_event ev[8] = { 0 };
 	int fd = mkstemp(path), n = 0, ret;
 
 	ok(fd >= 0 && write(fd, report, sizeof(report) - 1) == (ssize_t)(sizeof(report) - 1),
