@@ -163,7 +163,8 @@ static int require_exits(struct load *l, const char *unreadable)
 	if (l->snap->has_exits)
 		return 0;
 	if (l->trace)
-		return kx_diag_set(&l->diag, -KX_ENOEVENTS, "no kvm_exit/kvm_entry events to judge%s%s",
+		return kx_diag_set(&l->diag, -KX_ENOEVENTS,
+				   "no kvm_exit/kvm_entry events to judge%s%s",
 				   unreadable ? ": " : "", unreadable ? unreadable : "");
 	return kx_diag_set(&l->diag, -KX_ENOEVENTS, "made from a trace without timed exits (or "
 			   "with none its filters passed): nothing to judge");

@@ -267,10 +267,12 @@ void kx_cycles_text_summary(FILE *out, const struct kx_cycles_render *r)
 	size_t nworst;
 
 	if (!event_count(r, "kvm_exit")) {
-		fprintf(out, "No timer-programming exits in %s: it holds no %skvm_exit events%s, so\n"
-			"no exit can be timed and there are no cycles to report.\n", r->file,
-			unreadable(r, "kvm_exit") ? "readable " : "",
-			unreadable(r, "kvm_exit") ? " (their format is damaged or does not parse)" : "");
+		bool damaged = unreadable(r, "kvm_exit");
+
+		fprintf(out, "No timer-programming exits in %s: it holds no %skvm_exit "
+			"events%s, so\nno exit can be timed and there are no cycles to report.\n",
+			r->file, damaged ? "readable " : "",
+			damaged ? " (their format is damaged or does not parse)" : "");
 		return;
 	}
 	if (!tot->timer_exits) {

@@ -301,9 +301,12 @@ static void parse_step(unsigned i, void *ctx)
 
 static bool in_memo(const struct kx_format_memo *memo, const struct format_text *f)
 {
-	for (size_t i = 0; memo && i < memo->nr; i++)
-		if (memo->texts[i].size == f->size && !memcmp(memo->texts[i].text, f->text, f->size))
+	for (size_t i = 0; memo && i < memo->nr; i++) {
+		const struct kx_format_copy *c = &memo->texts[i];
+
+		if (c->size == f->size && !memcmp(c->text, f->text, f->size))
 			return true;
+	}
 	return false;
 }
 

@@ -20,7 +20,8 @@
 
 struct steps {
 	int log;		/* each step started writes its index here */
-	const char *fate;	/* per step: '.' returns, 's' SIGSEGV, 'a' abort, 'x' exit, 'h' hangs */
+	const char *fate;	/* per step: '.' returns, 's' SIGSEGV, 'a' abort, 'x' exit,
+				 * 'h' hangs */
 };
 
 static void fated_step(unsigned i, void *ctx)
