@@ -8,14 +8,27 @@
 # an expression.
 . "$(dirname "$0")/../lib.sh"
 
-for f in seed-xapic.dat seed-xapic.perf.data; do
-	python3 - "$FIXTURES/$f" "$TMP/$f" <<'PY'
+# damage SRC DST GOOD BAD: DST is fixture SRC with its one GOOD replaced by BAD
+damage() {
+	python3 - "$FIXTURES/$1" "$TMP/$2" "$3" "$4" <<'PY'
 import sys
 d = open(sys.argv[1], 'rb').read()
-good = b'__print_symbolic(REC->exit_reason & 0xffff'
+good, bad = sys.argv[3].encode(), sys.argv[4].encode()
 assert d.count(good) == 1
-open(sys.argv[2], 'wb').write(d.replace(good, b'__print_symbolic(REC->exit_reasoP & 0xffff'))
+open(sys.argv[2], 'wb').write(d.replace(good, bad))
 PY
+}
+
+# unreadable_formats_are LIST: report --json's input.unreadable_formats in
+# $TMP/out is LIST (JSON)
+unreadable_formats_are() {
+	python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+sys.exit(0 if d["input"]["unreadable_formats"] == json.loads(sys.argv[2]) else 1)' "$TMP/out" "$1"
+}
+
+for f in seed-xapic.dat seed-xapic.perf.data; do
+	damage "$f" "$f" '__print_symbolic(REC->exit_reason & 0xffff' \
+		'__print_symbolic(REC->exit_reasoP & 0xffff'
 	run "$KX" report "$TMP/$f"
 	is "$RC" 3 "$f with an undeclared field in kvm_exit's print fmt: exit 3, no crash"
 	grep -qx "kvmexit-stat: $TMP/$f: no kvm_exit/kvm_entry events to pair: the format of kvm_exit is damaged or does not parse (--allow-empty accepts that)" "$TMP/err"
@@ -25,8 +38,7 @@ PY
 	grep -qx 'unreadable event formats: kvm_exit (damaged, or they do not parse: their events are left out)' "$TMP/out"
 	ok $? "$f: the text names the unreadable format after the data quality"
 	run "$KX" report --json --allow-empty "$TMP/$f"
-	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if d["input"]["unreadable_formats"] == ["kvm_exit"] else 1)' \
-		"$TMP/out"
+	unreadable_formats_are '["kvm_exit"]'
 	ok $? "$f: the JSON names it in unreadable_formats"
 	run "$KX" check --max lost_events=0 "$TMP/$f"
 	is "$RC" 3 "$f: check has nothing to judge"
@@ -47,13 +59,8 @@ done
 # tscdeadline.dat with kvm_msr's print fmt naming a field it lacks: the
 # cycles can no longer tell TSC_DEADLINE writes, and the note says it is
 # kvm_msr's format, not its recording, that is missing.
-python3 - "$FIXTURES/tscdeadline.dat" "$TMP/msr.dat" <<'PY'
-import sys
-d = open(sys.argv[1], 'rb').read()
-good = b'REC->write ? "write" : "read", REC->ecx, REC->data'
-assert d.count(good) == 1
-open(sys.argv[2], 'wb').write(d.replace(good, b'REC->write ? "write" : "read", REC->ecz, REC->data'))
-PY
+damage tscdeadline.dat msr.dat 'REC->write ? "write" : "read", REC->ecx, REC->data' \
+	'REC->write ? "write" : "read", REC->ecz, REC->data'
 run "$KX" cycles "$TMP/msr.dat"
 is "$RC" 0 "tscdeadline.dat with a damaged kvm_msr format: cycles exits 0"
 grep -q "kvm_msr's format is damaged or does not parse: TSC_DEADLINE writes" "$TMP/out"
@@ -63,8 +70,7 @@ ok $? "tscdeadline.dat: and does not ask to record kvm_msr"
 
 # The undamaged fixtures name no format unreadable.
 run "$KX" report --json "$FIXTURES/seed-xapic.dat"
-python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if d["input"]["unreadable_formats"] == [] else 1)' \
-	"$TMP/out"
+unreadable_formats_are '[]'
 ok $? "seed-xapic.dat: unreadable_formats is empty"
 run "$KX" report "$FIXTURES/seed-xapic.dat"
 ! grep -q 'unreadable' "$TMP/out"
@@ -75,20 +81,14 @@ ok $? "seed-xapic.dat: the text has no unreadable line"
 # trace-cmd report with it. That event becomes unreadable; the exits are
 # still reported.
 for f in svm.dat svm.perf.data; do
-	python3 - "$FIXTURES/$f" "$TMP/$f" <<'PY'
-import sys
-d = open(sys.argv[1], 'rb').read()
-good = b'"error") : __print_symbolic(REC->reason'
-assert d.count(good) == 1
-open(sys.argv[2], 'wb').write(d.replace(good, b'"error") : _;print_symbolic(REC->reason'))
-PY
+	damage "$f" "$f" '"error") : __print_symbolic(REC->reason' \
+		'"error") : _;print_symbolic(REC->reason'
 	run "$KX" report --json "$TMP/$f"
 	is "$RC" 0 "$f with a ';' after an operand in kvm_userspace_exit's print fmt: exit 0, no crash"
 	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if d["exits"] else 1)' \
 		"$TMP/out"
 	ok $? "$f: the exits are reported all the same"
-	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if d["input"]["unreadable_formats"] == ["kvm_userspace_exit"] else 1)' \
-		"$TMP/out"
+	unreadable_formats_are '["kvm_userspace_exit"]'
 	ok $? "$f: kvm_userspace_exit is named unreadable"
 done
 done_testing
