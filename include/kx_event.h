@@ -46,14 +46,25 @@ struct kx_lost_counts {
 	uint64_t unknown;
 };
 
+/*
+ * kx_lost_add() - one marker of @lost events into @c, whatever the number
+ * says (perf.data: a LOST record's count is a count, even 2^64 - 1).
+ */
+static inline void kx_lost_add(struct kx_lost_counts *c, uint64_t lost)
+{
+	c->markers++;
+	c->events += lost;
+}
+
 /* kx_lost_count() - one marker of @lost events (KX_LOST_UNKNOWN: not recorded) into @c. */
 static inline void kx_lost_count(struct kx_lost_counts *c, uint64_t lost)
 {
+	if (lost != KX_LOST_UNKNOWN) {
+		kx_lost_add(c, lost);
+		return;
+	}
 	c->markers++;
-	if (lost == KX_LOST_UNKNOWN)
-		c->unknown++;
-	else
-		c->events += lost;
+	c->unknown++;
 }
 
 /* kx_lost_join() - @from's markers added to @c's (a later time slice's). */

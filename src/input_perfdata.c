@@ -810,8 +810,7 @@ static int handle_lost(struct perf_reader *p, const unsigned char *body, uint32_
 	if (ev.cpu < 0 && kx_idmap_get(&p->id_map, id, &idx))
 		ev.cpu = p->ids[idx].cpu;
 	p->lost_records++;
-	p->info->lost.events += ev.u.lost;
-	p->info->lost.markers++;
+	kx_lost_add(&p->info->lost, ev.u.lost);
 	return push_event(p, &ev, diag);
 }
 
@@ -843,8 +842,7 @@ static int handle_lost_samples(struct perf_reader *p, const unsigned char *body,
 		slice_saw(p, true, ev.ts);
 	if (sid.has_cpu)
 		ev.cpu = (int32_t)sid.cpu;
-	p->info->lost.events += ev.u.lost;
-	p->info->lost.markers++;
+	kx_lost_add(&p->info->lost, ev.u.lost);
 	return push_event(p, &ev, diag);
 }
 
@@ -1040,8 +1038,7 @@ static int finish_input(struct perf_reader *p, struct kx_diag *diag)
 				       .pid = -1, .vcpu = KX_VCPU_UNKNOWN,
 				       .u.lost = p->lost_samples_sum };
 
-		p->info->lost.events += ev.u.lost;
-		p->info->lost.markers++;
+		kx_lost_add(&p->info->lost, ev.u.lost);
 		p->info->lost_untimed = ev.u.lost;
 		p->sl.end_marker = true;
 		if (p->sl.on && ev.ts < p->sl.start)
